@@ -1,0 +1,2 @@
+/** The {@code karst:*} shell commands of the administration bundle. */
+package io.karst.admin.command;

@@ -1,0 +1,32 @@
+package io.karst.api.security;
+
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The cluster PKI of one server: its certificate authorities, the certificates issued from them, and the
+ * material the API server serves with. Backed by files under {@code <data-dir>/server/tls}.
+ */
+@ProviderType
+public interface CertificateAuthority {
+
+    /** Key and chain the API server serves TLS with, and the CAs that client certificates are checked against. */
+    ServingCredentials apiServing();
+
+    /** The server CA certificate(s) in PEM, exactly what {@code /cacerts} serves and join tokens hash. */
+    String serverCaBundle();
+
+    /** Every certificate this authority manages, CAs first, with its validity window. */
+    List<CertificateStatus> certificates();
+
+    /**
+     * Renews the leaf certificates of the named services (every leaf when {@code services} is empty), keeping
+     * the certificate authorities and the keys they sign with.
+     *
+     * @return the renewed certificates
+     * @throws IllegalArgumentException when a service name is unknown; nothing is renewed then
+     */
+    List<CertificateStatus> rotate(Set<String> services);
+}

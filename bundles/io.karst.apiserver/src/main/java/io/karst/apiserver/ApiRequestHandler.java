@@ -1,0 +1,164 @@
+package io.karst.apiserver;
+
+import java.nio.charset.StandardCharsets;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.karst.api.security.CertificateAuthority;
+import io.karst.api.security.Credentials;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslHandler;
+
+/**
+ * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
+ * {@code /cacerts}, {@code /ping}), then authentication for everything else. Resource routes arrive with the API
+ * issue; until then an authenticated request to any other path is answered 404 as upstream answers an unknown path.
+ */
+@ChannelHandler.Sharable
+final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRequestHandler.class);
+
+    private final AuthenticationChain authentication;
+    private final HealthEndpoint health;
+    private final VersionInfo version;
+    private final CertificateAuthority authority;
+
+    ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
+            CertificateAuthority authority) {
+        this.authentication = authentication;
+        this.health = health;
+        this.version = version;
+        this.authority = authority;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        FullHttpResponse response;
+        if (request.decoderResult().isFailure()) {
+            response = StatusResponses.badRequest("malformed HTTP request: " + request.decoderResult().cause());
+        } else {
+            try {
+                response = route(ctx, request);
+            } catch (RuntimeException e) {
+                LOG.error("{} {} failed", request.method(), request.uri(), e);
+                response = StatusResponses.internalError("the server could not handle the request");
+            }
+        }
+        send(ctx, request, response);
+    }
+
+    private FullHttpResponse route(ChannelHandlerContext ctx, FullHttpRequest request) {
+        QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+        String path = uri.path();
+        AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
+        if (who.rejected()) {
+            LOG.debug("unauthorized {} {}: {}", request.method(), path, who.failures());
+            return StatusResponses.unauthorized();
+        }
+        if (isPublic(path)) {
+            if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+                return StatusResponses.methodNotAllowed(request.method().name());
+            }
+            return publicEndpoint(path, uri.parameters());
+        }
+        if (who.anonymous()) {
+            return StatusResponses.unauthorized();
+        }
+        if (path.equals("/api") || path.startsWith("/api/") || path.equals("/apis") || path.startsWith("/apis/")) {
+            return StatusResponses.notFound("the server could not find the requested resource");
+        }
+        return StatusResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
+    }
+
+    /** What system:public-info-viewer (and K3s for /cacerts and /ping) lets anyone read. */
+    private static boolean isPublic(String path) {
+        return path.equals("/version") || path.equals("/version/") || path.equals("/cacerts")
+                || path.equals("/ping") || HealthEndpoint.handles(path);
+    }
+
+    private FullHttpResponse publicEndpoint(String path, Map<String, List<String>> query) {
+        if (HealthEndpoint.handles(path)) {
+            return health.answer(path, query);
+        }
+        return switch (path) {
+            case "/version", "/version/" -> StatusResponses.json(HttpResponseStatus.OK, version.fields());
+            case "/cacerts" -> StatusResponses.bytes(HttpResponseStatus.OK, "text/plain",
+                    authority.serverCaBundle().getBytes(StandardCharsets.UTF_8));
+            case "/ping" -> StatusResponses.text(HttpResponseStatus.OK, "pong");
+            default -> StatusResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
+        };
+    }
+
+    private static Credentials credentials(ChannelHandlerContext ctx, FullHttpRequest request) {
+        List<X509Certificate> chain = new ArrayList<>();
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl != null) {
+            try {
+                for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {
+                    if (c instanceof X509Certificate x) {
+                        chain.add(x);
+                    }
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                // No client certificate: the request may still carry a token, or be anonymous.
+            }
+        }
+        return new Credentials(chain, bearerToken(request.headers().get(HttpHeaderNames.AUTHORIZATION)));
+    }
+
+    private static Optional<String> bearerToken(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String value = authorization.trim();
+        // Like kube-apiserver, only the Bearer scheme carries a credential; other schemes leave the request anonymous.
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = value.substring(7).trim();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        }
+        return Optional.empty();
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !request.decoderResult().isFailure();
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();
+        }
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(response, true);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            ctx.writeAndFlush(StatusResponses.badRequest(cause.getMessage())).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        LOG.debug("connection from {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,148 @@
+package io.karst.apiserver;
+
+import java.net.InetSocketAddress;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.net.ssl.SSLException;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.karst.api.health.HealthCheck;
+import io.karst.api.security.Authenticator;
+import io.karst.api.security.CertificateAuthority;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+
+/**
+ * The API server: listens on the configured HTTPS port once the PKI is available, and announces
+ * {@code osgi.condition.id=karst.apiserver.ready} while it serves.
+ */
+@Component(configurationPid = ApiServerComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+@Designate(ocd = ApiServerConfig.class)
+public final class ApiServerComponent {
+    static final String PID = "io.karst.apiserver";
+    /** Condition id other bundles wait on before they use the API. */
+    public static final String READY_CONDITION = "karst.apiserver.ready";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServerComponent.class);
+
+    private final AuthenticationChain authentication = new AuthenticationChain();
+    private final HealthRegistry health = new HealthRegistry();
+    private volatile boolean shuttingDown;
+
+    @Reference
+    private CertificateAuthority authority;
+
+    private HttpsServer server;
+    private ServiceRegistration<Condition> ready;
+
+    public ApiServerComponent() {
+        health.add(new HealthRegistry.Entry("ping", Set.of("livez", "readyz"), HealthCheck.Result::ok));
+        health.add(new HealthRegistry.Entry("shutdown", Set.of("readyz"),
+                () -> shuttingDown ? HealthCheck.Result.failed("the server is shutting down") : HealthCheck.Result.ok()));
+    }
+
+    @Activate
+    void activate(ApiServerConfig config, BundleContext context) throws InterruptedException, SSLException {
+        var headers = context.getBundle().getHeaders();
+        VersionInfo version = new VersionInfo(headers.get("Karst-Kubernetes-Version"), headers.get("Karst-Version"),
+                buildDate(context));
+        ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
+                authority);
+        InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
+        server = new HttpsServer(address, new HttpsServerInitializer(sslContext(), handler,
+                config.max_request_bytes()));
+        LOG.info("Karst API server {} serving on https://{}:{}", version.fields().get("gitVersion"),
+                address.getHostString(), server.address().getPort());
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Condition.CONDITION_ID, READY_CONDITION);
+        ready = context.registerService(Condition.class, Condition.INSTANCE, props);
+    }
+
+    @Deactivate
+    void deactivate() {
+        shuttingDown = true;
+        if (ready != null) {
+            ready.unregister();
+        }
+        if (server != null) {
+            server.close();
+        }
+        LOG.info("Karst API server stopped");
+    }
+
+    private SslContext sslContext() throws SSLException {
+        var serving = authority.apiServing();
+        return SslContextBuilder.forServer(serving.key(), serving.chain())
+                .sslProvider(SslProvider.JDK)
+                .clientAuth(ClientAuth.OPTIONAL)
+                .trustManager(new DeferredClientTrust())
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+    }
+
+    private static String buildDate(BundleContext context) {
+        String modified = context.getBundle().getHeaders().get("Karst-Build-Date");
+        return modified == null ? "" : modified;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAuthenticator(Authenticator authenticator, Map<String, Object> props) {
+        authentication.add(authenticator, ranking(props), (Long) props.get(Constants.SERVICE_ID));
+    }
+
+    void removeAuthenticator(Authenticator authenticator) {
+        authentication.remove(authenticator);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addHealthCheck(HealthCheck check, Map<String, Object> props) {
+        Object name = props.get(HealthCheck.NAME);
+        if (name == null) {
+            LOG.warn("ignoring a health check without the {} property", HealthCheck.NAME);
+            return;
+        }
+        health.add(new HealthRegistry.Entry(name.toString(), endpoints(props.get(HealthCheck.ENDPOINTS)), check));
+    }
+
+    void removeHealthCheck(HealthCheck check) {
+        health.remove(check);
+    }
+
+    private static Set<String> endpoints(Object value) {
+        if (value == null) {
+            return Set.of("livez", "readyz");
+        }
+        if (value instanceof String[] array) {
+            return Set.of(array);
+        }
+        if (value instanceof List<?> list) {
+            return Set.copyOf(list.stream().map(Object::toString).toList());
+        }
+        return Set.of(value.toString());
+    }
+
+    private static int ranking(Map<String, Object> props) {
+        return props.get(Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+    }
+}

@@ -1,0 +1,18 @@
+package io.karst.apiserver;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of PID {@code io.karst.apiserver}, written by the launcher from the server's flags. */
+@ObjectClassDefinition(name = "Karst API server")
+public @interface ApiServerConfig {
+
+    @AttributeDefinition(description = "HTTPS port (--https-listen-port)")
+    int https_port() default 6443;
+
+    @AttributeDefinition(description = "Address to listen on (--bind-address)")
+    String bind_address() default "0.0.0.0";
+
+    @AttributeDefinition(description = "Largest request body accepted, in bytes (upstream: 3 MiB)")
+    int max_request_bytes() default 3 * 1024 * 1024;
+}

@@ -1,0 +1,2 @@
+/** Karaf shell commands over the cluster PKI. */
+package io.karst.pki.command;

@@ -1,0 +1,2 @@
+/** The Declarative Services component that opens the PKI from configuration and registers its services. */
+package io.karst.pki.internal;
