@@ -50,7 +50,9 @@ public final class ComponentStatusReader {
                 for (String type : (String[]) ref.getProperty(Constants.OBJECTCLASS)) {
                     if (type.equals(Condition.class.getName())) {
                         conditions.add(String.valueOf(ref.getProperty(Condition.CONDITION_ID)));
-                    } else if (!type.startsWith("org.apache.karaf.shell")) {
+                    } else if (!type.startsWith("org.apache.karaf.shell") && !type.startsWith("org.osgi.service.cm.")) {
+                        // Shell actions and the ManagedServices SCR registers for configuration are plumbing,
+                        // not what a component provides.
                         services.add(type.substring(type.lastIndexOf('.') + 1));
                     }
                 }

@@ -1,0 +1,37 @@
+package io.karst.launcher.boot;
+
+import java.nio.file.Path;
+
+/**
+ * Where one node role keeps its Karaf instance inside the data directory, so that several servers (tests, a
+ * server and an agent) can share one installed distribution.
+ *
+ * @param dataDir the Karst data directory
+ * @param roleDir {@code <data-dir>/server} or {@code <data-dir>/agent}
+ */
+record InstanceLayout(Path dataDir, Path roleDir) {
+
+    static InstanceLayout of(Path dataDir, String role) {
+        return new InstanceLayout(dataDir, dataDir.resolve(role));
+    }
+
+    Path karafEtc() {
+        return roleDir.resolve("karaf/etc");
+    }
+
+    Path karafData() {
+        return roleDir.resolve("karaf/data");
+    }
+
+    Path distributionStamp() {
+        return roleDir.resolve("karaf/distribution.sha256");
+    }
+
+    Path logs() {
+        return roleDir.resolve("logs");
+    }
+
+    Path shellPassword() {
+        return roleDir.resolve("cred/shell-password");
+    }
+}

@@ -1,0 +1,185 @@
+package io.karst.launcher.boot;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A Karaf instance of one role inside the data directory: a copy of the distribution's {@code etc/} refreshed at
+ * every start, plus the configurations, boot features, shell credentials and ssh binding this start asks for.
+ */
+final class KarafInstance {
+    private final Path karafHome;
+    private final InstanceLayout layout;
+
+    KarafInstance(Path karafHome, InstanceLayout layout) {
+        this.karafHome = karafHome;
+        this.layout = layout;
+    }
+
+    /** Writes the instance; returns the environment bin/karaf needs to run it. */
+    Map<String, String> prepare(LaunchPlan plan) throws IOException {
+        Path etc = layout.karafEtc();
+        Files.createDirectories(etc);
+        Files.createDirectories(layout.logs());
+        copyStockEtc(etc);
+        dropStaleCache();
+        Files.createDirectories(layout.karafData());
+        for (Map.Entry<String, Map<String, Object>> c : plan.configurations().entrySet()) {
+            writeAtomically(etc.resolve(c.getKey() + ".config"), ConfigAdminFile.render(c.getValue()));
+        }
+        writeFeaturesBoot(etc.resolve("org.apache.karaf.features.cfg"), plan.bootFeatures());
+        writeShellBinding(etc.resolve("org.apache.karaf.shell.cfg"), plan.sshPort());
+        writeUsers(etc.resolve("users.properties"), shellPassword());
+        return Map.of(
+                "KARAF_ETC", etc.toString(),
+                "KARAF_DATA", layout.karafData().toString(),
+                "KARAF_LOG", layout.logs().toString());
+    }
+
+    private void copyStockEtc(Path etc) throws IOException {
+        try (Stream<Path> files = Files.list(karafHome.resolve("etc"))) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    Files.copy(f, etc.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    /**
+     * Karaf keeps installed bundles in its cache and would go on running the old ones after the distribution was
+     * replaced (an upgrade, or a rebuilt snapshot); a changed distribution therefore starts from an empty cache.
+     */
+    private void dropStaleCache() throws IOException {
+        String stamp = distributionDigest();
+        Path stampFile = layout.distributionStamp();
+        String previous = Files.exists(stampFile) ? Files.readString(stampFile).trim() : "";
+        if (!stamp.equals(previous)) {
+            deleteTree(layout.karafData());
+            writeAtomically(stampFile, stamp + "\n");
+        }
+    }
+
+    private String distributionDigest() throws IOException {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            List<Path> parts = new ArrayList<>();
+            parts.add(karafHome.resolve("etc/startup.properties"));
+            Path system = karafHome.resolve("system/io/karst");
+            if (Files.isDirectory(system)) {
+                try (Stream<Path> walk = Files.walk(system)) {
+                    walk.filter(Files::isRegularFile).sorted().forEach(parts::add);
+                }
+            }
+            for (Path p : parts) {
+                sha.update(p.toString().getBytes(StandardCharsets.UTF_8));
+                try (InputStream in = Files.newInputStream(p)) {
+                    sha.update(in.readAllBytes());
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static void writeFeaturesBoot(Path file, List<String> features) throws IOException {
+        List<String> kept = new ArrayList<>();
+        boolean continuation = false;
+        for (String line : Files.readAllLines(file)) {
+            boolean starts = line.trim().startsWith("featuresBoot") && !line.trim().startsWith("featuresBootAsynchronous");
+            if (starts || continuation) {
+                continuation = line.endsWith("\\");
+                continue;
+            }
+            kept.add(line);
+        }
+        kept.add("featuresBoot = " + String.join(", ", features));
+        writeAtomically(file, String.join("\n", kept) + "\n");
+    }
+
+    /** The administration shell listens on loopback only; port 0 means no ssh (the feature is not booted). */
+    private static void writeShellBinding(Path file, int sshPort) throws IOException {
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            String t = line.trim();
+            if (!t.startsWith("sshPort") && !t.startsWith("sshHost")) {
+                kept.add(line);
+            }
+        }
+        kept.add("sshHost = 127.0.0.1");
+        kept.add("sshPort = " + (sshPort == 0 ? 8101 : sshPort));
+        writeAtomically(file, String.join("\n", kept) + "\n");
+    }
+
+    private static void writeUsers(Path file, String password) throws IOException {
+        String users = """
+                # Written by karst: the administration user of this node's shell (see cred/shell-password).
+                karst = %s,_g_:admingroup
+                _g_\\:admingroup = group,admin,manager,viewer,systembundles,ssh
+                """.formatted(password);
+        writeAtomically(file, users);
+        restrict(file);
+    }
+
+    /** Generated at first start and kept, never the stock karaf/karaf. */
+    private String shellPassword() throws IOException {
+        Path file = layout.shellPassword();
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] random = new byte[18];
+        new SecureRandom().nextBytes(random);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Files.createDirectories(file.getParent());
+        restrictDir(file.getParent());
+        writeAtomically(file, password + "\n");
+        restrict(file);
+        return password;
+    }
+
+    static void writeAtomically(Path file, String content) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void restrict(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    private static void restrictDir(Path dir) throws IOException {
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.karst.launcher.boot;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.karst.launcher.config.ResolvedConfig;
+
+/**
+ * Maps a resolved configuration to configurations per PID and the features to boot. The feature lists mirror the
+ * {@code karst-server} and {@code karst-agent} umbrellas of features.xml; a component named by {@code --disable}
+ * is left out.
+ */
+final class LaunchPlans {
+    /** Karaf's own features every node boots; {@code ssh} only when the shell port is not 0. */
+    private static final List<String> PLATFORM = List.of("jaas", "shell", "log", "feature", "bundle", "config",
+            "system", "service", "scr");
+
+    /** Server components in boot order: K3s component name (for --disable) → feature. */
+    private static final Map<String, String> SERVER_COMPONENTS = ordered(
+            "pki", "karst-pki",
+            "apiserver", "karst-apiserver",
+            "admin", "karst-admin");
+
+    private static final Map<String, String> AGENT_COMPONENTS = ordered("admin", "karst-admin");
+
+    private LaunchPlans() {
+    }
+
+    static LaunchPlan server(ResolvedConfig config, List<String> nodeIps) {
+        Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
+        Map<String, Object> pki = new LinkedHashMap<>();
+        pki.put("data.dir", config.string("data-dir"));
+        pki.put("node.name", config.string("node-name"));
+        pki.put("node.ips", nodeIps);
+        pki.put("tls.sans", config.list("tls-san"));
+        pki.put("cluster.domain", config.string("cluster-domain"));
+        pki.put("service.cidr", config.string("service-cidr"));
+        pki.put("https.port", config.integer("https-listen-port"));
+        config.optional("token").ifPresent(t -> pki.put("token", t));
+        pki.put("write.kubeconfig", config.string("write-kubeconfig"));
+        pki.put("write.kubeconfig.mode", config.string("write-kubeconfig-mode"));
+        configurations.put("io.karst.pki", pki);
+
+        Map<String, Object> apiserver = new LinkedHashMap<>();
+        apiserver.put("https.port", config.integer("https-listen-port"));
+        apiserver.put("bind.address", config.string("bind-address"));
+        configurations.put("io.karst.apiserver", apiserver);
+
+        int ssh = config.integer("admin-ssh-port");
+        return new LaunchPlan(configurations, features(SERVER_COMPONENTS, config.list("disable"), ssh), ssh);
+    }
+
+    static LaunchPlan agent(ResolvedConfig config) {
+        int ssh = config.integer("admin-ssh-port");
+        return new LaunchPlan(Map.of(), features(AGENT_COMPONENTS, List.of(), ssh), ssh);
+    }
+
+    private static List<String> features(Map<String, String> components, List<String> disabled, int sshPort) {
+        List<String> features = new ArrayList<>(PLATFORM);
+        if (sshPort != 0) {
+            features.add("ssh");
+        }
+        components.forEach((name, feature) -> {
+            if (!disabled.contains(name)) {
+                features.add(feature);
+            }
+        });
+        return features;
+    }
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+}

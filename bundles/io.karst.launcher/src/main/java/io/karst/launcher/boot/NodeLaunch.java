@@ -1,0 +1,84 @@
+package io.karst.launcher.boot;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.karst.launcher.config.ConfigException;
+import io.karst.launcher.config.ConfigResolver;
+import io.karst.launcher.config.ResolvedConfig;
+import io.karst.launcher.config.Role;
+
+/**
+ * {@code karst server} and {@code karst agent}: resolve and validate the configuration, prepare the node's Karaf
+ * instance, and hand bin/karst the environment to run it in the foreground. Nothing is written when the
+ * configuration is invalid.
+ */
+public final class NodeLaunch {
+    /** Set by bin/karst: the distribution's home. */
+    static final String HOME = "KARST_HOME";
+    /** Set by bin/karst: the file to write the instance's environment to, which it sources before exec'ing Karaf. */
+    static final String LAUNCH_ENV = "KARST_LAUNCH_ENV";
+
+    private NodeLaunch() {
+    }
+
+    public static int run(Role role, List<String> args, Map<String, String> env, PrintStream err) {
+        String command = "karst " + role.name().toLowerCase();
+        ResolvedConfig config;
+        try {
+            config = ConfigResolver.resolve(role, args, env);
+        } catch (ConfigException e) {
+            err.println(command + ": " + e.getMessage());
+            return 1;
+        }
+        String home = env.get(HOME);
+        String envFile = env.get(LAUNCH_ENV);
+        if (home == null || envFile == null) {
+            err.println(command + ": " + HOME + " and " + LAUNCH_ENV + " are not set; start Karst with bin/karst");
+            return 1;
+        }
+        Path dataDir = Path.of(config.string("data-dir")).toAbsolutePath();
+        try {
+            LaunchPlan plan;
+            InstanceLayout layout;
+            if (role == Role.SERVER) {
+                List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())
+                        : config.list("node-ip");
+                plan = LaunchPlans.server(config, nodeIps);
+                layout = InstanceLayout.of(dataDir, "server");
+            } else {
+                layout = InstanceLayout.of(dataDir, "agent");
+                Optional<String> token = config.optional("token");
+                if (token.isEmpty()) {
+                    err.println(command + ": --token or --token-file is required to join " + config.string("server"));
+                    return 1;
+                }
+                byte[] ca = JoinVerifier.fetchVerifiedCa(config.string("server"), token.get());
+                KarafInstance.writeAtomically(layout.roleDir().resolve("server-ca.crt"),
+                        new String(ca, StandardCharsets.UTF_8));
+                plan = LaunchPlans.agent(config);
+            }
+            Map<String, String> vars = new KarafInstance(Path.of(home), layout).prepare(plan);
+            KarafInstance.writeAtomically(Path.of(envFile), shellExports(vars));
+            return 0;
+        } catch (JoinVerifier.JoinException e) {
+            err.println(command + ": " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println(command + ": cannot prepare " + dataDir + ": " + e);
+            return 1;
+        }
+    }
+
+    private static String shellExports(Map<String, String> vars) {
+        StringBuilder out = new StringBuilder();
+        vars.forEach((k, v) -> out.append("export ").append(k).append("='")
+                .append(v.replace("'", "'\\''")).append("'\n"));
+        return out.toString();
+    }
+}

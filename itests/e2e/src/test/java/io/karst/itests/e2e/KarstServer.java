@@ -1,0 +1,176 @@
+package io.karst.itests.e2e;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * One {@code karst server} process on a temporary data dir with its own ports, started through bin/karst exactly
+ * as a user starts it. {@link #close()} stops it with SIGTERM (kill -9 only as a fallback) and removes nothing
+ * the test still wants to inspect.
+ */
+final class KarstServer implements AutoCloseable {
+    final Path dataDir;
+    final Path kubeconfig;
+    final int httpsPort;
+    final int sshPort;
+    final Path log;
+    private final List<String> extraArgs;
+    private Process process;
+
+    KarstServer(Path dataDir, List<String> extraArgs) throws IOException {
+        this.dataDir = dataDir;
+        this.kubeconfig = dataDir.resolve("karst.yaml");
+        this.httpsPort = FreePort.find();
+        this.sshPort = FreePort.find();
+        this.log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+        this.extraArgs = extraArgs;
+    }
+
+    KarstServer start() throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Distribution.karst().toString(), "server",
+                "--data-dir", dataDir.toString(),
+                "--https-listen-port", Integer.toString(httpsPort),
+                "--admin-ssh-port", Integer.toString(sshPort),
+                "--write-kubeconfig", kubeconfig.toString(),
+                "--node-name", "e2e-node",
+                "--bind-address", "127.0.0.1"));
+        cmd.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        // The machine's /etc/karst/config.yaml must not leak into the test: point at an empty one.
+        pb.environment().put("KARST_CONFIG_FILE", emptyConfig().toString());
+        process = pb.start();
+        return this;
+    }
+
+    /** Waits until {@code /readyz} answers ok; returns how long it took from now. */
+    Duration awaitReady(Duration limit) throws Exception {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(limit);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("karst server exited with " + process.exitValue() + "\n" + logText());
+            }
+            if (Files.exists(serverCa())) {
+                try {
+                    HttpResponse<String> r = get("/readyz");
+                    if (r.statusCode() == 200 && r.body().equals("ok")) {
+                        return Duration.between(start, Instant.now());
+                    }
+                } catch (IOException notYet) {
+                    // not listening yet
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("karst server not ready within " + limit + "\n" + logText());
+    }
+
+    Path serverCa() {
+        return dataDir.resolve("server/tls/server-ca.crt");
+    }
+
+    Path tls(String file) {
+        return dataDir.resolve("server/tls").resolve(file);
+    }
+
+    String url(String path) {
+        return "https://127.0.0.1:" + httpsPort + path;
+    }
+
+    /** An anonymous request that trusts the server CA. */
+    HttpResponse<String> get(String path) throws Exception {
+        HttpClient client = HttpClient.newBuilder().sslContext(trustingServerCa()).connectTimeout(Duration.ofSeconds(5))
+                .build();
+        return client.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private SSLContext trustingServerCa() throws Exception {
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        X509Certificate ca = (X509Certificate) cf.generateCertificate(
+                new ByteArrayInputStream(Files.readAllBytes(serverCa())));
+        KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+        ks.load(null, null);
+        ks.setCertificateEntry("server-ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** Runs a command in the node's Karaf shell through bin/client, as an operator's script does. */
+    Commands.Result shell(String commands) throws Exception {
+        return Commands.run(List.of("timeout", "60", Distribution.home().resolve("bin/client").toString(),
+                "-b", "-r", "3", "-d", "2"),
+                Map.of("KARAF_ETC", dataDir.resolve("server/karaf/etc").toString()), Duration.ofSeconds(90),
+                commands + "\n");
+    }
+
+    Commands.Result karst(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Distribution.karst().toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of("KARST_CONFIG_FILE", emptyConfig().toString()), Duration.ofSeconds(60));
+    }
+
+    private Path emptyConfig() throws IOException {
+        Path file = dataDir.resolveSibling("empty-config.yaml");
+        Files.writeString(file, "{}\n");
+        return file;
+    }
+
+    String logText() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM, then up to 30 s for a clean stop; returns the exit code. */
+    int stop() throws InterruptedException {
+        if (process == null) {
+            return -1;
+        }
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException("karst server ignored SIGTERM for 30 s and was killed");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
