@@ -45,6 +45,7 @@ final class KarafInstance {
         writeFeaturesBoot(etc.resolve("org.apache.karaf.features.cfg"), plan.bootFeatures());
         writeShellBinding(etc.resolve("org.apache.karaf.shell.cfg"), plan.sshPort());
         writeUsers(etc.resolve("users.properties"), shellPassword());
+        lockInsideTheInstance(etc.resolve("config.properties"));
         return Map.of(
                 "KARAF_ETC", etc.toString(),
                 "KARAF_DATA", layout.karafData().toString(),
@@ -111,6 +112,16 @@ final class KarafInstance {
         }
         kept.add("featuresBoot = " + String.join(", ", features));
         writeAtomically(file, String.join("\n", kept) + "\n");
+    }
+
+    /**
+     * Karaf's instance lock defaults to the installation directory, where a second node run from the same
+     * installation would wait forever as a "slave"; each node locks its own data instead.
+     */
+    private void lockInsideTheInstance(Path configProperties) throws IOException {
+        String text = Files.readString(configProperties);
+        writeAtomically(configProperties, text + "\n# Written by karst: one lock per node instance.\nkaraf.lock.dir="
+                + layout.karafData() + "\n");
     }
 
     /** The administration shell listens on loopback only; port 0 means no ssh (the feature is not booted). */

@@ -200,6 +200,18 @@ class ServerEndToEndTest {
     }
 
     @Test
+    @Order(3)
+    void secondServerFromTheSameInstallationRunsBesideTheFirst() throws Exception {
+        try (KarstServer second = new KarstServer(tmp.resolve("second"), List.of()).start()) {
+            second.awaitReady(Duration.ofSeconds(90));
+            assertEquals("ok", second.get("/livez").body());
+            assertTrue(!java.util.Arrays.equals(firstCa, Files.readAllBytes(second.serverCa())),
+                    "each data dir has its own CA");
+        }
+        assertEquals("ok", server.get("/livez").body());
+    }
+
+    @Test
     @Order(4)
     void sigtermStopsTheServerAndReleasesItsPortsAndRestartKeepsCaAndToken() throws Exception {
         int exit = server.stop();
