@@ -201,6 +201,20 @@ class ServerEndToEndTest {
 
     @Test
     @Order(3)
+    void agentRefusesATokenWhoseCaHashWasTamperedWith() throws Exception {
+        String hash = firstToken.substring(3, firstToken.indexOf("::"));
+        String tampered = "K10" + (hash.charAt(0) == 'a' ? 'b' : 'a') + hash.substring(1)
+                + firstToken.substring(firstToken.indexOf("::"));
+        Path agentData = tmp.resolve("agent");
+        Commands.Result r = server.karst("agent", "--server", server.url(""), "--token", tampered, "--data-dir",
+                agentData.toString(), "--admin-ssh-port", "0");
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.stderr().contains("does not match the hash in the token"), r::toString);
+        assertTrue(!Files.exists(agentData.resolve("agent/karaf")), "a refused agent prepares nothing");
+    }
+
+    @Test
+    @Order(3)
     void secondServerFromTheSameInstallationRunsBesideTheFirst() throws Exception {
         try (KarstServer second = new KarstServer(tmp.resolve("second"), List.of()).start()) {
             second.awaitReady(Duration.ofSeconds(90));
