@@ -78,6 +78,17 @@ class ServerEndToEndTest {
 
     @Test
     @Order(2)
+    void karstKubectlRunsKubectlWithTheServersKubeconfig() throws Exception {
+        Commands.Result r = Commands.run(List.of(Distribution.karst().toString(), "kubectl", "get", "--raw",
+                "/version"), Map.of("KARST_KUBECONFIG_OUTPUT", server.kubeconfig.toString(),
+                        "KARST_KUBECTL", KUBECTLS.resolve("kubectl.1.33").toString(),
+                        "KARST_CONFIG_FILE", tmp.resolve("empty-config.yaml").toString()), Duration.ofSeconds(60));
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("33", JSON.readTree(r.stdout()).path("minor").asText(), r::toString);
+    }
+
+    @Test
+    @Order(2)
     void kubeconfigIsWrittenWithModeSixHundred() throws Exception {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(server.kubeconfig)));
         String text = Files.readString(server.kubeconfig);
