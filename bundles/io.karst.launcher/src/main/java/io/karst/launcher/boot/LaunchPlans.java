@@ -19,6 +19,7 @@ final class LaunchPlans {
 
     /** Server components in boot order: K3s component name (for --disable) → feature. */
     private static final Map<String, String> SERVER_COMPONENTS = ordered(
+            "datastore", "karst-datastore-sqlite",
             "pki", "karst-pki",
             "apiserver", "karst-apiserver",
             "admin", "karst-admin");
@@ -42,6 +43,8 @@ final class LaunchPlans {
         pki.put("write.kubeconfig", config.string("write-kubeconfig"));
         pki.put("write.kubeconfig.mode", config.string("write-kubeconfig-mode"));
         configurations.put("io.karst.pki", pki);
+
+        configurations.put("io.karst.datastore.sqlite", Map.of("data.dir", config.string("data-dir")));
 
         Map<String, Object> apiserver = new LinkedHashMap<>();
         apiserver.put("https.port", config.integer("https-listen-port"));

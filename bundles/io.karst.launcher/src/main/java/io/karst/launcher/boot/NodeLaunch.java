@@ -47,6 +47,14 @@ public final class NodeLaunch {
             LaunchPlan plan;
             InstanceLayout layout;
             if (role == Role.SERVER) {
+                Optional<String> endpoint = config.optional("datastore-endpoint").filter(e -> !e.isBlank());
+                if (endpoint.isPresent()) {
+                    // Said plainly rather than starting on SQLite while the operator believes in an external store.
+                    String scheme = endpoint.get().substring(0, Math.max(0, endpoint.get().indexOf(':')));
+                    err.println(command + ": --datastore-endpoint " + scheme + "://... is not available in this build;"
+                            + " only the embedded SQLite datastore is (leave --datastore-endpoint empty)");
+                    return 1;
+                }
                 List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())
                         : config.list("node-ip");
                 plan = LaunchPlans.server(config, nodeIps);

@@ -62,6 +62,17 @@ class LauncherEndToEndTest {
     }
 
     @Test
+    void externalDatastoreIsRefusedUntilItExists() throws Exception {
+        Path data = tmp.resolve("data");
+        Commands.Result r = karst(Map.of(), "server", "--data-dir", data.toString(), "--datastore-endpoint",
+                "postgres://karst:secret@127.0.0.1:5432/karst");
+        assertEquals(1, r.exit(), r::toString);
+        assertTrue(r.stderr().contains("only the embedded SQLite datastore"), r::toString);
+        assertFalse(r.stderr().contains("secret"), "credentials are never echoed");
+        assertFalse(Files.exists(data.resolve("server/karaf")), "nothing is prepared");
+    }
+
+    @Test
     void malformedConfigFileNamesFileAndLine() throws Exception {
         Path config = tmp.resolve("config.yaml");
         Files.writeString(config, "node-name: a\ncluster-cidr: [unclosed\n");

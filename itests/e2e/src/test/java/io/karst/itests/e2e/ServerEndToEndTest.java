@@ -151,6 +151,7 @@ class ServerEndToEndTest {
         assertEquals(200, verbose.statusCode());
         assertTrue(verbose.body().contains("[+]ping ok"), verbose.body());
         assertTrue(verbose.body().contains("[+]shutdown ok"), verbose.body());
+        assertTrue(verbose.body().contains("[+]etcd ok"), "the datastore check: " + verbose.body());
         assertTrue(verbose.body().endsWith("readyz check passed\n"), verbose.body());
         assertEquals("ok", server.get("/livez/ping").body());
         assertEquals(404, server.get("/livez/no-such-check").statusCode());
@@ -178,6 +179,10 @@ class ServerEndToEndTest {
         String apiserverRow = r.stdout().lines().filter(l -> l.contains("io.karst.apiserver")).findFirst().orElseThrow();
         assertTrue(apiserverRow.contains("Active") && apiserverRow.contains("yes")
                 && apiserverRow.contains("karst.apiserver.ready"), apiserverRow);
+        String storeRow = r.stdout().lines().filter(l -> l.contains("io.karst.datastore.sqlite")).findFirst()
+                .orElseThrow();
+        assertTrue(storeRow.contains("KeyValueStore") && storeRow.contains("yes"), storeRow);
+        assertTrue(Files.exists(server.dataDir.resolve("server/db/state.db")), "the SQLite datastore file");
         String pkiRow = r.stdout().lines().filter(l -> l.contains("io.karst.pki")).findFirst().orElseThrow();
         assertTrue(pkiRow.contains("CertificateAuthority") && pkiRow.contains("TokenService"), pkiRow);
     }

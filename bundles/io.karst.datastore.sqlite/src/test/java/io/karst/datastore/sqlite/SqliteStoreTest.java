@@ -1,0 +1,73 @@
+package io.karst.datastore.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+import io.karst.api.datastore.DatastoreStatus;
+import io.karst.datastore.LogStructuredStore;
+import io.karst.datastore.StoreSettings;
+
+class SqliteStoreTest {
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void theDatabaseLivesInServerDbStateDbInWalMode() throws Exception {
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.FULL, StoreSettings.defaults())) {
+            store.create("/a", new byte[] {1}, 0);
+        }
+        Path file = dataDir.resolve("server/db/state.db");
+        assertTrue(Files.isRegularFile(file));
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertEquals("wal", single(statement, "PRAGMA journal_mode"));
+            assertEquals("2", single(statement, "PRAGMA auto_vacuum"), "2 is INCREMENTAL");
+            assertEquals("1", single(statement, "SELECT COUNT(*) FROM kv_log"));
+        }
+    }
+
+    @Test
+    void compactionGivesTheSpaceOfRemovedHistoryBack() {
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
+                StoreSettings.defaults().withCompactionStep(500))) {
+            byte[] value = new byte[8 * 1024];
+            for (int i = 0; i < 400; i++) {
+                store.create("/h/" + i, value, 0);
+                store.update("/h/" + i, value, 0, 0);
+                store.delete("/h/" + i, 0);
+            }
+            store.compact(store.currentRevision());
+            DatastoreStatus after = store.status();
+            assertEquals(0, after.rowCount());
+            assertEquals(1200, after.compactedRevision());
+            assertTrue(after.dbSizeBytes() > 0);
+        }
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + dataDir.resolve("server/db/state.db"));
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertEquals("0", single(statement, "PRAGMA freelist_count"));
+            long pages = Long.parseLong(single(statement, "PRAGMA page_count"));
+            assertTrue(pages < 50, "history of 9 MiB left " + pages + " pages behind");
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String single(Statement statement, String sql) throws java.sql.SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

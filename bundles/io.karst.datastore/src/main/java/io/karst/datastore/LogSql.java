@@ -1,0 +1,68 @@
+package io.karst.datastore;
+
+import io.karst.api.datastore.KeyRange;
+
+/**
+ * The portable SQL over the log. "Latest row of a key at revision R" is the row with the highest id not after R;
+ * it is found with {@code NOT EXISTS} over the {@code (name, id)} index rather than {@code GROUP BY name}, so a
+ * paged range stops after {@code limit} keys instead of aggregating the whole prefix's history first.
+ */
+final class LogSql {
+    static final String KV_COLUMNS = "kv.id, kv.name, kv.create_revision, kv.lease, kv.version, kv.value, kv.deleted";
+
+    static final String LATEST = "SELECT " + KV_COLUMNS
+            + " FROM kv_log kv WHERE kv.name = ? ORDER BY kv.id DESC LIMIT 1";
+
+    static final String LATEST_AT = "SELECT " + KV_COLUMNS
+            + " FROM kv_log kv WHERE kv.name = ? AND kv.id <= ? ORDER BY kv.id DESC LIMIT 1";
+
+    static final String INSERT = "INSERT INTO kv_log(id, name, created, deleted, create_revision, prev_revision, "
+            + "lease, version, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String LIVE_KEYS_OF_LEASE = "SELECT " + KV_COLUMNS + " FROM kv_log kv WHERE kv.lease = ? "
+            + "AND kv.deleted = 0 AND NOT EXISTS (SELECT 1 FROM kv_log nx WHERE nx.name = kv.name AND nx.id > kv.id)";
+
+    static final String MAX_ID = "SELECT MAX(id) FROM kv_log";
+    static final String ROW_COUNT = "SELECT COUNT(*) FROM kv_log";
+    static final String READ_META = "SELECT value FROM kv_meta WHERE name = ?";
+    static final String COMPACTED_REVISION = "compacted_revision";
+
+    /** Rows superseded by a row of the step: the history compaction removes. */
+    static final String DELETE_SUPERSEDED = "DELETE FROM kv_log WHERE id IN "
+            + "(SELECT prev_revision FROM kv_log WHERE id > ? AND id <= ? AND prev_revision <> 0)";
+    /** Deletion markers of the step: once compacted, an absent key needs no marker. */
+    static final String DELETE_TOMBSTONES = "DELETE FROM kv_log WHERE deleted = 1 AND id > ? AND id <= ?";
+
+    static final String LEASES = "SELECT id, ttl_seconds FROM kv_lease";
+    static final String INSERT_LEASE = "INSERT INTO kv_lease(id, ttl_seconds) VALUES (?, ?)";
+    static final String DELETE_LEASE = "DELETE FROM kv_lease WHERE id = ?";
+
+    private LogSql() {
+    }
+
+    /** Live keys of {@code name >= ? [AND name < ?]} at revision {@code ?}, in key order. */
+    static String range(KeyRange range, boolean limited) {
+        return "SELECT " + KV_COLUMNS + " FROM kv_log kv WHERE " + latestLiveAt(range) + " ORDER BY kv.name"
+                + (limited ? " LIMIT ?" : "");
+    }
+
+    static String count(KeyRange range) {
+        return "SELECT COUNT(*) FROM kv_log kv WHERE " + latestLiveAt(range);
+    }
+
+    /**
+     * Rows with {@code ? <= id <= ?} in the range, in revision order, each joined to the row it superseded for
+     * the previous key's lease and version (its value is in {@code old_value}).
+     */
+    static String history(KeyRange range) {
+        return "SELECT r.id, r.name, r.created, r.deleted, r.create_revision, r.prev_revision, r.lease, r.version, "
+                + "r.value, r.old_value, p.lease, p.version FROM kv_log r LEFT JOIN kv_log p ON p.id = r.prev_revision "
+                + "WHERE r.id >= ? AND r.id <= ? AND r.name >= ?" + (range.end() == null ? "" : " AND r.name < ?")
+                + " ORDER BY r.id LIMIT ?";
+    }
+
+    private static String latestLiveAt(KeyRange range) {
+        return "kv.name >= ?" + (range.end() == null ? "" : " AND kv.name < ?") + " AND kv.id <= ? AND kv.deleted = 0"
+                + " AND NOT EXISTS (SELECT 1 FROM kv_log nx WHERE nx.name = kv.name AND nx.id > kv.id AND nx.id <= ?)";
+    }
+}
