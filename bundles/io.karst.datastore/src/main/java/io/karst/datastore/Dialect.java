@@ -11,6 +11,8 @@ import java.util.List;
  * <p>The schema must define {@code kv_log(id, name, created, deleted, create_revision, prev_revision, lease,
  * version, value, old_value)} with {@code id} the primary key, {@code name} compared by UTF-8 bytes, an index on
  * {@code (name, id)}, {@code kv_meta(name PRIMARY KEY, value)} and {@code kv_lease(id PRIMARY KEY, ttl_seconds)}.
+ * A database several servers share (see {@link LogStructuredStore#openShared}) must also generate {@code id}
+ * (auto-increment) and keep {@code (name, prev_revision)} unique, so two servers cannot both supersede one row.
  */
 public interface Dialect {
 
@@ -28,9 +30,44 @@ public interface Dialect {
     /** Applies per-connection settings to a newly opened connection. */
     void configure(Connection connection, boolean writer) throws SQLException;
 
-    /** Statement inserting or replacing one {@code kv_meta} row, parameters {@code (name, value)}. */
+    /**
+     * Statement inserting or replacing one {@code kv_meta} row, parameters {@code (name, value)}. A shared
+     * database's dialect should keep the larger value, so a server with a stale view never lowers the compacted
+     * revision another server recorded.
+     */
     default String upsertMeta() {
         return "INSERT INTO kv_meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value";
+    }
+
+    /**
+     * Whether a failed statement lost a race with another server's write: a uniqueness violation of
+     * {@code (name, prev_revision)} or of the id. The batch is then rolled back and run again, and its writes see
+     * the other server's row. SQLSTATE class 23 is the standard "integrity constraint violation".
+     */
+    default boolean isConflict(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The id the last insert on this connection took from the database, even if that insert then failed and was
+     * rolled back; 0 when the database cannot tell. A writer fills that id at once after losing a race, rather
+     * than leaving every server's poller to wait out its gap timeout.
+     */
+    default long lastAllocatedId(Connection connection) throws SQLException {
+        return 0;
+    }
+
+    /**
+     * Compaction's delete of the rows superseded in a step, parameters {@code (from, to)}. MySQL cannot delete
+     * from a table its own subquery reads and overrides this with a derived table.
+     */
+    default String deleteSuperseded() {
+        return LogSql.DELETE_SUPERSEDED;
     }
 
     /** Bytes the database occupies, or -1 when it cannot tell. */

@@ -44,6 +44,11 @@ final class LogRows {
         return new WatchEvent(WatchEvent.Type.PUT, kv, prev);
     }
 
+    /** Whether a row read with {@link LogSql#AFTER} fills a gap rather than records a write. */
+    static boolean isFill(ResultSet rs) throws SQLException {
+        return rs.getInt(3) != 0 && rs.getInt(4) != 0;
+    }
+
     /** How etcd shows a deleted key in a DELETE event: its name and the deletion's revision. */
     static KeyValue tombstone(String key, long revision) {
         return new KeyValue(key, EMPTY, 0, revision, 0, 0);

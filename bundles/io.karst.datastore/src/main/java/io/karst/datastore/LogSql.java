@@ -19,6 +19,27 @@ final class LogSql {
     static final String INSERT = "INSERT INTO kv_log(id, name, created, deleted, create_revision, prev_revision, "
             + "lease, version, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /** The same row with the id left to the database (a shared log); {@code create_revision} is set after. */
+    static final String INSERT_GENERATED = "INSERT INTO kv_log(name, created, deleted, create_revision, "
+            + "prev_revision, lease, version, value, old_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** A creation learns its revision only from the insert, and its create revision is that revision. */
+    static final String SET_CREATE_REVISION = "UPDATE kv_log SET create_revision = id WHERE id = ?";
+
+    /**
+     * A fill row takes a revision some transaction allocated but never committed, so the log has no gap left
+     * there: {@code created = 1 AND deleted = 1} marks it (no real write has both), its own id as
+     * {@code prev_revision} keeps it clear of the {@code (name, prev_revision)} uniqueness of real keys.
+     */
+    static final String FILL = "INSERT INTO kv_log(id, name, created, deleted, create_revision, prev_revision, "
+            + "lease, version, value, old_value) VALUES (?, ?, 1, 1, 0, ?, 0, 0, ?, NULL)";
+    static final String NOT_FILL = "NOT (r.created = 1 AND r.deleted = 1)";
+
+    /** Every row after a revision, fill rows included, as {@link #history} reads them: what the poller reads. */
+    static final String AFTER = "SELECT r.id, r.name, r.created, r.deleted, r.create_revision, r.prev_revision, "
+            + "r.lease, r.version, r.value, r.old_value, p.lease, p.version FROM kv_log r "
+            + "LEFT JOIN kv_log p ON p.id = r.prev_revision WHERE r.id > ? ORDER BY r.id LIMIT ?";
+
     static final String LIVE_KEYS_OF_LEASE = "SELECT " + KV_COLUMNS + " FROM kv_log kv WHERE kv.lease = ? "
             + "AND kv.deleted = 0 AND NOT EXISTS (SELECT 1 FROM kv_log nx WHERE nx.name = kv.name AND nx.id > kv.id)";
 
@@ -40,9 +61,17 @@ final class LogSql {
     private LogSql() {
     }
 
-    /** Live keys of {@code name >= ? [AND name < ?]} at revision {@code ?}, in key order. */
-    static String range(KeyRange range, boolean limited) {
-        return "SELECT " + KV_COLUMNS + " FROM kv_log kv WHERE " + latestLiveAt(range) + " ORDER BY kv.name"
+    /**
+     * Live keys of {@code name >= ? [AND name < ?]} at revision {@code ?}, in key order; {@code name > ?} when
+     * {@code exclusiveStart}, which is how a continue key ({@code last + "\0"}) is asked for: PostgreSQL text
+     * cannot hold NUL.
+     */
+    static String range(KeyRange range, boolean limited, boolean exclusiveStart) {
+        String where = latestLiveAt(range);
+        if (exclusiveStart) {
+            where = "kv.name > ?" + where.substring("kv.name >= ?".length());
+        }
+        return "SELECT " + KV_COLUMNS + " FROM kv_log kv WHERE " + where + " ORDER BY kv.name"
                 + (limited ? " LIMIT ?" : "");
     }
 
@@ -58,6 +87,7 @@ final class LogSql {
         return "SELECT r.id, r.name, r.created, r.deleted, r.create_revision, r.prev_revision, r.lease, r.version, "
                 + "r.value, r.old_value, p.lease, p.version FROM kv_log r LEFT JOIN kv_log p ON p.id = r.prev_revision "
                 + "WHERE r.id >= ? AND r.id <= ? AND r.name >= ?" + (range.end() == null ? "" : " AND r.name < ?")
+                + " AND " + NOT_FILL
                 + " ORDER BY r.id LIMIT ?";
     }
 

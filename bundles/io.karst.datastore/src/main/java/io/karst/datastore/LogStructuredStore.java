@@ -52,12 +52,14 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     private final LogWrites writes;
     private final WatchHub watches;
     private final LogWriter writer;
+    private final LogPoller poller;
     private final ScheduledExecutorService leaseExpiry;
     private final Object compacting = new Object();
     private volatile boolean closed;
 
     private LogStructuredStore(Dialect dialect, ConnectionSource connections, StoreSettings settings,
-            Connection writerConnection, long revision, long compacted, List<Lease> storedLeases) {
+            SharedLogSettings shared, Connection writerConnection, long revision, long compacted,
+            List<Lease> storedLeases) {
         this.dialect = dialect;
         this.settings = settings;
         this.readers = new ReaderPool(connections, dialect, settings.readConnections());
@@ -67,8 +69,22 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         String name = "karst-datastore-" + dialect.name();
         this.watches = new WatchHub(name + "-watch", revision, this::history, settings.watchThreads(),
                 settings.watchBacklog());
-        this.writer = new LogWriter(name + "-writer", connections, dialect, writerConnection, revision,
-                settings.maxBatchSize(), watches::publish);
+        if (shared == null) {
+            this.poller = null;
+            this.writer = new LogWriter(name + "-writer", connections, dialect, writerConnection, revision,
+                    settings.maxBatchSize(), false, watches::publish);
+        } else {
+            LogPoller logPoller = new LogPoller(name + "-poller", connections, dialect, shared, watches, compaction);
+            this.poller = logPoller;
+            // Another server may append between this server's rows, so only the poller, reading the log in
+            // order, may publish; the writer waits for it to reach the batch's last revision.
+            this.writer = new LogWriter(name + "-writer", connections, dialect, writerConnection, revision,
+                    settings.maxBatchSize(), true, (committed, events) -> {
+                        if (!events.isEmpty()) {
+                            logPoller.awaitPublished(committed);
+                        }
+                    });
+        }
         this.leaseExpiry = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, name + "-leases");
             thread.setDaemon(true);
@@ -84,6 +100,22 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
      * @throws DatastoreUnavailableException when the database cannot be opened
      */
     public static LogStructuredStore open(Dialect dialect, ConnectionSource connections, StoreSettings settings) {
+        return open(dialect, connections, settings, null);
+    }
+
+    /**
+     * Opens the store on a database other servers may share: the dialect's schema lets the database generate
+     * the revisions, and the log is polled for the other servers' writes.
+     *
+     * @throws DatastoreUnavailableException when the database cannot be opened
+     */
+    public static LogStructuredStore openShared(Dialect dialect, ConnectionSource connections,
+            StoreSettings settings, SharedLogSettings shared) {
+        return open(dialect, connections, settings, shared);
+    }
+
+    private static LogStructuredStore open(Dialect dialect, ConnectionSource connections, StoreSettings settings,
+            SharedLogSettings shared) {
         Connection connection = null;
         try {
             connection = connections.open();
@@ -114,13 +146,14 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             connection.commit();
             LOG.info("Datastore {} opened at revision {} (compacted to {}, {} leases)", dialect.name(), revision,
                     compacted, leases.size());
-            return new LogStructuredStore(dialect, connections, settings, connection, revision, compacted, leases);
+            return new LogStructuredStore(dialect, connections, settings, shared, connection, revision, compacted,
+                    leases);
         } catch (SQLException e) {
             if (connection != null) {
                 ReaderPool.closeQuietly(connection);
             }
             throw new DatastoreUnavailableException("cannot open the " + dialect.name() + " datastore: "
-                    + e.getMessage(), e);
+                    + SqlErrors.describe(e), e);
         }
     }
 
@@ -147,11 +180,15 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             throw new InvalidRequestException("limit must not be negative: " + limit);
         }
         long at = readRevision(revision);
-        String start = continueFrom != null && KeyRange.compare(continueFrom, range.start()) > 0
+        String from = continueFrom != null && KeyRange.compare(continueFrom, range.start()) > 0
                 ? continueFrom : range.start();
+        // "k\0" is the first key after "k": asking for keys after "k" keeps the NUL out of the SQL.
+        boolean exclusive = from.endsWith("\0");
+        String start = exclusive ? from.substring(0, from.length() - 1) : from;
         List<KeyValue> kvs = readers.read(connection -> {
             List<KeyValue> page = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(LogSql.range(range, limit > 0))) {
+            try (PreparedStatement select = connection.prepareStatement(LogSql.range(range, limit > 0,
+                    exclusive))) {
                 int i = bindRange(select, 1, start, range.end());
                 select.setLong(i++, at);
                 select.setLong(i++, at);
@@ -303,6 +340,9 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         closed = true;
         leaseExpiry.shutdownNow();
         writer.close();
+        if (poller != null) {
+            poller.close();
+        }
         watches.close();
         readers.close();
         LOG.info("Datastore {} closed at revision {}", dialect.name(), watches.committedRevision());
@@ -347,6 +387,10 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     private long readRevision(long revision) {
         requireOpen();
         requireRevisionArgument(revision);
+        if (revision == 0 && poller != null) {
+            // Another server's write committed before this read must be visible to it, as in etcd.
+            poller.awaitFreshPoll();
+        }
         long current = watches.committedRevision();
         if (revision == 0) {
             return current;

@@ -22,8 +22,10 @@ import io.karst.api.datastore.WatchEvent;
 
 /**
  * The one thread that writes the log. Writes queue up while a transaction commits and are then committed
- * together, so a commit's fsync is shared by every write waiting for it. Revisions are handed out here, in
- * memory, which is why there must be exactly one writer per database.
+ * together, so a commit's fsync is shared by every write waiting for it. On an embedded database the revisions
+ * are handed out here, in memory, which needs exactly one writer per database. On a database several servers
+ * share, the database hands them out (auto-increment); a batch that loses a race with another server's write of
+ * the same key fails on the {@code (name, prev_revision)} uniqueness and runs again, now seeing that write.
  */
 final class LogWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
@@ -43,12 +45,16 @@ final class LogWriter implements AutoCloseable {
     private record Pending<T>(WriteOp<T> op, CompletableFuture<T> result) {
     }
 
+    /** Runs of one batch that lost races before its writes are failed as unavailable; each retry re-reads. */
+    private static final int MAX_CONFLICT_RETRIES = 10;
+
     private static final Pending<Void> STOP = new Pending<>(tx -> null, new CompletableFuture<>());
 
     private final ConnectionSource source;
     private final Dialect dialect;
     private final int maxBatchSize;
     private final CommitListener listener;
+    private final boolean generatedIds;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Thread thread;
@@ -57,7 +63,8 @@ final class LogWriter implements AutoCloseable {
     private long committedRevision;
 
     LogWriter(String name, ConnectionSource source, Dialect dialect, Connection connection, long committedRevision,
-            int maxBatchSize, CommitListener listener) {
+            int maxBatchSize, boolean generatedIds, CommitListener listener) {
+        this.generatedIds = generatedIds;
         this.source = source;
         this.dialect = dialect;
         this.connection = connection;
@@ -124,24 +131,29 @@ final class LogWriter implements AutoCloseable {
     private void runBatch(List<Pending<?>> batch) {
         Object[] results = new Object[batch.size()];
         DatastoreException[] refusals = new DatastoreException[batch.size()];
-        WriteTransaction tx;
+        WriteTransaction tx = null;
         try {
-            ensureConnection();
-            tx = new WriteTransaction(connection, statements, committedRevision);
-            for (int i = 0; i < batch.size(); i++) {
+            for (int attempt = 0;; attempt++) {
+                ensureConnection();
+                tx = new WriteTransaction(connection, statements, committedRevision, generatedIds);
                 try {
-                    results[i] = batch.get(i).op().apply(tx);
-                } catch (DatastoreException refused) {
-                    // Refused before it wrote anything (exists, conflict, not found): only this write fails.
-                    refusals[i] = refused;
+                    runOps(batch, tx, results, refusals);
+                    connection.commit();
+                    break;
+                } catch (SQLException e) {
+                    if (!generatedIds || !dialect.isConflict(e) || attempt >= MAX_CONFLICT_RETRIES) {
+                        throw e;
+                    }
+                    LOG.debug("Datastore batch lost a race with another server and runs again: {}", e.getMessage());
+                    connection.rollback();
+                    fillUnused(tx);
                 }
             }
-            connection.commit();
         } catch (SQLException | RuntimeException e) {
             LOG.warn("Datastore write of {} operations failed and was rolled back", batch.size(), e);
             rollbackAndDrop();
             DatastoreUnavailableException failure =
-                    new DatastoreUnavailableException("datastore write failed: " + e.getMessage(), e);
+                    new DatastoreUnavailableException("datastore write failed: " + SqlErrors.describe(e), e);
             batch.forEach(pending -> pending.result().completeExceptionally(failure));
             return;
         }
@@ -154,6 +166,45 @@ final class LogWriter implements AutoCloseable {
         }
         for (int i = 0; i < batch.size(); i++) {
             complete(batch.get(i), results[i], refusals[i]);
+        }
+    }
+
+    private static void runOps(List<Pending<?>> batch, WriteTransaction tx, Object[] results,
+            DatastoreException[] refusals) throws SQLException {
+        for (int i = 0; i < batch.size(); i++) {
+            results[i] = null;
+            refusals[i] = null;
+            try {
+                results[i] = batch.get(i).op().apply(tx);
+            } catch (DatastoreException refused) {
+                // Refused before it wrote anything (exists, conflict, not found): only this write fails.
+                refusals[i] = refused;
+            }
+        }
+    }
+
+    /**
+     * The ids a rolled-back batch took are gaps the pollers of every server would wait on; filling them now
+     * spares them that wait. A fill that fails is left to the pollers, which fill gaps after a timeout.
+     */
+    private void fillUnused(WriteTransaction tx) {
+        List<Long> unused = new ArrayList<>(tx.generatedIds());
+        try {
+            // The insert that lost the race took an id too, but failed before returning it.
+            long lost = dialect.lastAllocatedId(connection);
+            if (lost > 0 && !unused.contains(lost)) {
+                unused.add(lost);
+            }
+        } catch (SQLException e) {
+            LOG.debug("Datastore could not learn the revision a lost race took: {}", e.getMessage());
+        }
+        for (long id : unused) {
+            try {
+                LogGaps.fill(connection, dialect, id);
+            } catch (SQLException e) {
+                LOG.debug("Datastore could not fill unused revision {}: {}", id, e.getMessage());
+                return;
+            }
         }
     }
 

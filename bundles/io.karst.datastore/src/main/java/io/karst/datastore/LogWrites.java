@@ -107,7 +107,7 @@ final class LogWrites {
             return null;
         }
         compaction.raiseFloor(to);
-        for (String sql : List.of(LogSql.DELETE_SUPERSEDED, LogSql.DELETE_TOMBSTONES)) {
+        for (String sql : List.of(dialect.deleteSuperseded(), LogSql.DELETE_TOMBSTONES)) {
             PreparedStatement delete = tx.statement(sql);
             delete.setLong(1, from);
             delete.setLong(2, to);

@@ -52,7 +52,7 @@ final class ReaderPool implements AutoCloseable {
             connection = null;
             return result;
         } catch (SQLException e) {
-            throw new DatastoreUnavailableException("datastore read failed: " + e.getMessage(), e);
+            throw new DatastoreUnavailableException("datastore read failed: " + SqlErrors.describe(e), e);
         } finally {
             if (connection != null) {
                 closeQuietly(connection);

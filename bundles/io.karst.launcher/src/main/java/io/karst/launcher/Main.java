@@ -13,6 +13,7 @@ import java.util.jar.JarFile;
 import io.karst.launcher.boot.NodeLaunch;
 import io.karst.launcher.cli.CertificateCommand;
 import io.karst.launcher.cli.CheckConfigCommand;
+import io.karst.launcher.cli.DatastoreCommand;
 import io.karst.launcher.cli.KubectlCommand;
 import io.karst.launcher.cli.TokenCommand;
 import io.karst.launcher.config.Role;
@@ -27,6 +28,7 @@ public final class Main {
               agent         Run a Karst agent joining --server with --token
               token         Manage join tokens (create, list, delete, rotate)
               certificate   Check or rotate the server's certificates (check, rotate)
+              datastore     Back up and restore the embedded datastore (snapshot save, ls, restore)
               kubectl       Run kubectl with the server's admin kubeconfig
               check-config  Check this machine for what a Karst node needs
               --version     Print the Karst and Kubernetes versions
@@ -53,6 +55,7 @@ public final class Main {
             case "agent" -> node(Role.AGENT, rest, env, out, err);
             case "token" -> new TokenCommand().run(rest, env, out, err);
             case "certificate" -> new CertificateCommand().run(rest, env, out, err);
+            case "datastore" -> new DatastoreCommand().run(rest, env, out, err);
             case "kubectl" -> new KubectlCommand().run(rest, env, out, err);
             case "check-config" -> new CheckConfigCommand().run(rest, env, out, err);
             default -> {

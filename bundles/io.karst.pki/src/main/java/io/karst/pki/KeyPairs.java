@@ -44,10 +44,13 @@ public final class KeyPairs {
      * the same for every algorithm.
      */
     public static boolean matches(PrivateKey key, PublicKey publicKey) {
-        if (!key.getAlgorithm().equals(publicKey.getAlgorithm())) {
+        // Bouncy Castle names EC keys "ECDSA" where the JDK says "EC"; which one a key reports depends on the
+        // provider that decoded it (in Karaf sshd registers BC), so names are normalised before comparing.
+        String family = family(key.getAlgorithm());
+        if (!family.equals(family(publicKey.getAlgorithm()))) {
             return false;
         }
-        String algorithm = switch (key.getAlgorithm()) {
+        String algorithm = switch (family) {
             case "EC" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
             default -> null;
@@ -67,5 +70,9 @@ public final class KeyPairs {
         } catch (GeneralSecurityException e) {
             return false;
         }
+    }
+
+    private static String family(String algorithm) {
+        return algorithm.equals("ECDSA") ? "EC" : algorithm;
     }
 }

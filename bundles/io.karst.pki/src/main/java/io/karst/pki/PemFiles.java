@@ -47,7 +47,7 @@ public final class PemFiles {
      * {@code x509.MarshalECPrivateKey} writes it) for ECDSA keys, PKCS#8 for any other algorithm.
      */
     public static String encode(PrivateKey key, PublicKey publicKey) {
-        if (!"EC".equals(key.getAlgorithm())) {
+        if (!"EC".equals(key.getAlgorithm()) && !"ECDSA".equals(key.getAlgorithm())) {
             return encodePkcs8(key);
         }
         try {

@@ -19,7 +19,6 @@ final class LaunchPlans {
 
     /** Server components in boot order: K3s component name (for --disable) → feature. */
     private static final Map<String, String> SERVER_COMPONENTS = ordered(
-            "datastore", "karst-datastore-sqlite",
             "pki", "karst-pki",
             "apiserver", "karst-apiserver",
             "admin", "karst-admin");
@@ -44,7 +43,7 @@ final class LaunchPlans {
         pki.put("write.kubeconfig.mode", config.string("write-kubeconfig-mode"));
         configurations.put("io.karst.pki", pki);
 
-        configurations.put("io.karst.datastore.sqlite", Map.of("data.dir", config.string("data-dir")));
+        String datastore = datastore(config, configurations);
 
         Map<String, Object> apiserver = new LinkedHashMap<>();
         apiserver.put("https.port", config.integer("https-listen-port"));
@@ -52,7 +51,30 @@ final class LaunchPlans {
         configurations.put("io.karst.apiserver", apiserver);
 
         int ssh = config.integer("admin-ssh-port");
-        return new LaunchPlan(configurations, features(SERVER_COMPONENTS, config.list("disable"), ssh), ssh);
+        List<String> features = features(SERVER_COMPONENTS, config.list("disable"), ssh);
+        features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);
+        return new LaunchPlan(configurations, features, ssh);
+    }
+
+    /**
+     * The datastore provider the endpoint names (K3s's forms): none → embedded SQLite in the data dir,
+     * {@code postgres://} or {@code mysql://} → that provider's feature and configuration (PID = bundle name).
+     * The scheme was validated by the configuration resolver.
+     */
+    private static String datastore(ResolvedConfig config, Map<String, Map<String, Object>> configurations) {
+        String endpoint = config.optional("datastore-endpoint").orElse("").trim();
+        if (endpoint.isEmpty()) {
+            configurations.put("io.karst.datastore.sqlite", Map.of("data.dir", config.string("data-dir")));
+            return "karst-datastore-sqlite";
+        }
+        String type = endpoint.startsWith("mysql:") ? "mysql" : "postgres";
+        Map<String, Object> external = new LinkedHashMap<>();
+        external.put("endpoint", endpoint);
+        config.optional("datastore-cafile").ifPresent(f -> external.put("ca.file", f));
+        config.optional("datastore-certfile").ifPresent(f -> external.put("cert.file", f));
+        config.optional("datastore-keyfile").ifPresent(f -> external.put("key.file", f));
+        configurations.put("io.karst.datastore." + type, external);
+        return "karst-datastore-" + type;
     }
 
     static LaunchPlan agent(ResolvedConfig config) {

@@ -48,11 +48,10 @@ public final class NodeLaunch {
             InstanceLayout layout;
             if (role == Role.SERVER) {
                 Optional<String> endpoint = config.optional("datastore-endpoint").filter(e -> !e.isBlank());
-                if (endpoint.isPresent()) {
-                    // Said plainly rather than starting on SQLite while the operator believes in an external store.
-                    String scheme = endpoint.get().substring(0, Math.max(0, endpoint.get().indexOf(':')));
-                    err.println(command + ": --datastore-endpoint " + scheme + "://... is not available in this build;"
-                            + " only the embedded SQLite datastore is (leave --datastore-endpoint empty)");
+                if (endpoint.isPresent() && endpoint.get().startsWith("sqlite:")) {
+                    // Said plainly rather than silently using another file than the one the operator named.
+                    err.println(command + ": --datastore-endpoint sqlite://... is not supported; the embedded"
+                            + " datastore lives in <data-dir>/server/db/state.db (leave --datastore-endpoint empty)");
                     return 1;
                 }
                 List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())

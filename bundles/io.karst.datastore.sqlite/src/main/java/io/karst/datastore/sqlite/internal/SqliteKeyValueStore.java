@@ -1,6 +1,7 @@
 package io.karst.datastore.sqlite.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -17,6 +18,8 @@ import io.karst.api.datastore.Lease;
 import io.karst.api.datastore.RangeResult;
 import io.karst.api.datastore.Watch;
 import io.karst.api.datastore.WatchListener;
+import io.karst.datastore.CompactionPolicy;
+import io.karst.datastore.CompactionSchedule;
 import io.karst.datastore.LogStructuredStore;
 import io.karst.datastore.StoreSettings;
 import io.karst.datastore.sqlite.SqliteStore;
@@ -32,17 +35,31 @@ public final class SqliteKeyValueStore implements KeyValueStore {
     static final String PID = "io.karst.datastore.sqlite";
 
     private final LogStructuredStore store;
+    private final CompactionSchedule compaction;
 
     @Activate
     public SqliteKeyValueStore(SqliteStoreConfig config) {
         StoreSettings settings = StoreSettings.defaults().withMaxValueBytes(config.max_value_bytes())
                 .withReadConnections(Math.max(1, config.read_connections()));
+        // Checked before the database is opened, so a bad setting leaves nothing open behind the failed activation.
+        CompactionPolicy policy = policy(config);
         this.store = SqliteStore.openInDataDir(Path.of(config.data_dir()), config.synchronous(), settings);
+        this.compaction = CompactionSchedule.start(store, policy, "karst-datastore-sqlite-compaction");
     }
 
-    /** Stops the writer, watch and lease threads and closes every connection; open watches are ended. */
+    static CompactionPolicy policy(SqliteStoreConfig config) {
+        return new CompactionPolicy(Duration.ofSeconds(config.compaction_interval_seconds()),
+                Duration.ofSeconds(config.compaction_retention_seconds()), config.compaction_min_revisions());
+    }
+
+    /**
+     * Stops the compaction schedule, the writer, watch and lease threads and closes every connection; open
+     * watches are ended.
+     */
     @Deactivate
     void deactivate() {
+        // The schedule first: a compaction round must not find the store closing under it.
+        compaction.close();
         store.close();
     }
 

@@ -21,4 +21,14 @@ public @interface SqliteStoreConfig {
 
     @AttributeDefinition(description = "Connections serving reads and watch replays")
     int read_connections() default 4;
+
+    @AttributeDefinition(description = "Seconds between automatic compactions; 0 turns automatic compaction off")
+    long compaction_interval_seconds() default 300;
+
+    @AttributeDefinition(description = "History younger than this many seconds survives compaction")
+    long compaction_retention_seconds() default 300;
+
+    @AttributeDefinition(description = "At least this many of the latest revisions survive compaction; with the "
+            + "retention, whichever keeps more history wins")
+    long compaction_min_revisions() default 1000;
 }

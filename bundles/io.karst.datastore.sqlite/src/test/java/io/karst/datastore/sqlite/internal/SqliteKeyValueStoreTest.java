@@ -1,6 +1,7 @@
 package io.karst.datastore.sqlite.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.karst.api.datastore.DatastoreStatus;
 import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.api.datastore.InvalidRequestException;
 import io.karst.datastore.sqlite.SqliteSync;
@@ -36,7 +38,43 @@ class SqliteKeyValueStoreTest {
         }
     }
 
+    @Test
+    void theComponentCompactsOnItsConfiguredScheduleAndKeepsTheConfiguredRevisions() throws Exception {
+        SqliteKeyValueStore component = new SqliteKeyValueStore(config(dataDir, 1024, 1));
+        try {
+            for (int i = 0; i < 50; i++) {
+                component.create("/k/" + i, new byte[8], 0);
+                component.update("/k/" + i, new byte[8], 0, 0);
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (component.compactedRevision() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            DatastoreStatus status = component.status();
+            assertTrue(status.compactedRevision() >= 90, "compacted to " + status.compactedRevision());
+            assertTrue(status.compactedRevision() <= 100 - 10, "kept fewer than 10 revisions: " + status);
+            assertNotNull(status.lastCompaction());
+            assertNotNull(status.lastCompactionDuration());
+            assertTrue(status.rowCount() <= 60, "superseded rows not removed: " + status);
+        } finally {
+            component.deactivate();
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("karst-datastore-sqlite-compaction")), "schedule thread left");
+    }
+
+    @Test
+    void aNegativeCompactionSettingFailsActivationWithoutOpeningTheDatabase() {
+        SqliteStoreConfig bad = config(dataDir, 16, -1);
+        assertThrows(IllegalArgumentException.class, () -> new SqliteKeyValueStore(bad));
+        assertTrue(Files.notExists(dataDir.resolve("server/db/state.db")));
+    }
+
     private static SqliteStoreConfig config(Path dataDir, int maxValueBytes) {
+        return config(dataDir, maxValueBytes, 300);
+    }
+
+    private static SqliteStoreConfig config(Path dataDir, int maxValueBytes, long intervalSeconds) {
         return new SqliteStoreConfig() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -61,6 +99,21 @@ class SqliteKeyValueStoreTest {
             @Override
             public int read_connections() {
                 return 2;
+            }
+
+            @Override
+            public long compaction_interval_seconds() {
+                return intervalSeconds;
+            }
+
+            @Override
+            public long compaction_retention_seconds() {
+                return 0;
+            }
+
+            @Override
+            public long compaction_min_revisions() {
+                return 10;
             }
         };
     }

@@ -1,0 +1,2 @@
+/** The Declarative Services component that opens the PostgreSQL datastore from configuration. */
+package io.karst.datastore.postgres.internal;

@@ -1,0 +1,2 @@
+/** The {@code karst:datastore} shell command. */
+package io.karst.datastore.sqlite.command;

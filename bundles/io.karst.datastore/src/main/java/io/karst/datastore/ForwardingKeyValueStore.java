@@ -1,0 +1,89 @@
+package io.karst.datastore;
+
+import java.util.Optional;
+
+import io.karst.api.datastore.DatastoreStatus;
+import io.karst.api.datastore.KeyRange;
+import io.karst.api.datastore.KeyValue;
+import io.karst.api.datastore.KeyValueStore;
+import io.karst.api.datastore.Lease;
+import io.karst.api.datastore.RangeResult;
+import io.karst.api.datastore.Watch;
+import io.karst.api.datastore.WatchListener;
+
+/** A {@link KeyValueStore} that hands every call to another one: the base of provider components and wrappers. */
+public abstract class ForwardingKeyValueStore implements KeyValueStore {
+
+    /** The store calls go to; may throw when there is none right now. */
+    protected abstract KeyValueStore delegate();
+
+    @Override
+    public Optional<KeyValue> get(String key, long revision) {
+        return delegate().get(key, revision);
+    }
+
+    @Override
+    public RangeResult range(KeyRange range, long revision, int limit, String continueFrom) {
+        return delegate().range(range, revision, limit, continueFrom);
+    }
+
+    @Override
+    public long count(String prefix) {
+        return delegate().count(prefix);
+    }
+
+    @Override
+    public KeyValue create(String key, byte[] value, long leaseId) {
+        return delegate().create(key, value, leaseId);
+    }
+
+    @Override
+    public KeyValue update(String key, byte[] value, long expectedModRevision, long leaseId) {
+        return delegate().update(key, value, expectedModRevision, leaseId);
+    }
+
+    @Override
+    public KeyValue delete(String key, long expectedModRevision) {
+        return delegate().delete(key, expectedModRevision);
+    }
+
+    @Override
+    public Watch watch(KeyRange range, long fromRevision, WatchListener listener) {
+        return delegate().watch(range, fromRevision, listener);
+    }
+
+    @Override
+    public void compact(long revision) {
+        delegate().compact(revision);
+    }
+
+    @Override
+    public long currentRevision() {
+        return delegate().currentRevision();
+    }
+
+    @Override
+    public long compactedRevision() {
+        return delegate().compactedRevision();
+    }
+
+    @Override
+    public Lease grantLease(long ttlSeconds) {
+        return delegate().grantLease(ttlSeconds);
+    }
+
+    @Override
+    public void revokeLease(long leaseId) {
+        delegate().revokeLease(leaseId);
+    }
+
+    @Override
+    public Lease keepAlive(long leaseId) {
+        return delegate().keepAlive(leaseId);
+    }
+
+    @Override
+    public DatastoreStatus status() {
+        return delegate().status();
+    }
+}

@@ -1,0 +1,89 @@
+package io.karst.datastore;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The PostgreSQL and MariaDB servers the external-datastore tests run against. An endpoint given as system
+ * property ({@code karst.test.postgres.endpoint}, {@code karst.test.mysql.endpoint}) or environment variable
+ * ({@code KARST_TEST_POSTGRES_ENDPOINT}, {@code KARST_TEST_MYSQL_ENDPOINT}) is used as it is; otherwise the
+ * servers are started through {@code scripts/test-databases}, which is idempotent. A failure says what to run.
+ */
+public final class TestDatabases {
+    private static final String SCRIPT = "scripts/test-databases";
+
+    private TestDatabases() {
+    }
+
+    public static String postgresEndpoint() {
+        return endpoint("karst.test.postgres.endpoint", "KARST_TEST_POSTGRES_ENDPOINT", "postgres");
+    }
+
+    public static String mysqlEndpoint() {
+        return endpoint("karst.test.mysql.endpoint", "KARST_TEST_MYSQL_ENDPOINT", "mariadb");
+    }
+
+    /** Starts one server ({@code postgres} or {@code mariadb}) through the script, e.g. after {@link #stop}. */
+    public static String start(String server) {
+        return run("start", server);
+    }
+
+    /** Stops one server, to show what a store does while its database is down. */
+    public static void stop(String server) {
+        run("stop", server);
+    }
+
+    private static String endpoint(String property, String variable, String server) {
+        String given = System.getProperty(property, System.getenv(variable));
+        if (given != null && !given.isBlank()) {
+            return given;
+        }
+        String exports = start(server);
+        String prefix = "export " + variable + "='";
+        for (String line : exports.split("\n")) {
+            if (line.startsWith(prefix)) {
+                return line.substring(prefix.length(), line.length() - 1);
+            }
+        }
+        throw new AssertionError(SCRIPT + " printed no " + variable + "; run `" + SCRIPT + "` and check its output");
+    }
+
+    private static String run(String mode, String server) {
+        Path script = script();
+        try {
+            Path log = Files.createTempFile("test-databases", ".log");
+            Process process = new ProcessBuilder(script.toString(), mode, server).redirectError(log.toFile())
+                    .start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new AssertionError("`" + SCRIPT + " " + mode + " " + server + "` failed; run it by hand to see "
+                        + "why, or point " + "KARST_TEST_POSTGRES_ENDPOINT / KARST_TEST_MYSQL_ENDPOINT at running "
+                        + "servers:\n" + Files.readString(log));
+            }
+            Files.deleteIfExists(log);
+            return out;
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + script + ": " + e.getMessage()
+                    + "; run scripts/test-databases and set KARST_TEST_POSTGRES_ENDPOINT / KARST_TEST_MYSQL_ENDPOINT",
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while running " + SCRIPT, e);
+        }
+    }
+
+    /** The script, found from the module's directory up to the repository root. */
+    private static Path script() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(SCRIPT);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("no " + SCRIPT + " above " + Path.of("").toAbsolutePath()
+                + "; start PostgreSQL and MariaDB and set KARST_TEST_POSTGRES_ENDPOINT / KARST_TEST_MYSQL_ENDPOINT");
+    }
+}
