@@ -16,7 +16,7 @@ import io.karst.api.security.CertificateStatus;
 import io.karst.launcher.cli.SubcommandArguments.Option;
 
 /** {@code karst certificate check|rotate}: the server's certificates, as {@code k3s certificate}. */
-public final class CertificateCommand implements Subcommand {
+public final class CertificateCommand extends ActionSubcommand {
     private static final String USAGE = """
             Usage: karst certificate COMMAND [options] [server flags such as --data-dir, --config]
 
@@ -48,27 +48,18 @@ public final class CertificateCommand implements Subcommand {
     }
 
     CertificateCommand(Clock clock) {
+        super("certificate", USAGE);
         this.clock = clock;
     }
 
     @Override
-    public int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-            (args.isEmpty() ? err : out).print(USAGE);
-            return args.isEmpty() ? 1 : 0;
-        }
-        String action = args.get(0);
-        List<String> rest = args.subList(1, args.size());
-        try {
-            return switch (action) {
-                case "check" -> check(rest, env, out);
-                case "rotate" -> rotate(rest, env, out);
-                default -> throw new CommandFailure("unknown command \"" + action + "\": expected check or rotate");
-            };
-        } catch (CommandFailure e) {
-            err.println("karst certificate " + action + ": " + e.getMessage());
-            return 1;
-        }
+    int runAction(String action, List<String> rest, Map<String, String> env, PrintStream out, PrintStream err)
+            throws CommandFailure {
+        return switch (action) {
+            case "check" -> check(rest, env, out);
+            case "rotate" -> rotate(rest, env, out);
+            default -> throw new CommandFailure("unknown command \"" + action + "\": expected check or rotate");
+        };
     }
 
     private int check(List<String> args, Map<String, String> env, PrintStream out) throws CommandFailure {

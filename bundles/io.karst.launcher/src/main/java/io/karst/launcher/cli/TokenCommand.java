@@ -20,7 +20,7 @@ import io.karst.launcher.config.ResolvedConfig;
  * {@code karst token create|list|delete|rotate}: bootstrap tokens and the server token, as {@code k3s token},
  * on the server's data directory through the PKI provider.
  */
-public final class TokenCommand implements Subcommand {
+public final class TokenCommand extends ActionSubcommand {
     private static final String USAGE = """
             Usage: karst token COMMAND [options] [server flags such as --data-dir, --config]
 
@@ -41,30 +41,21 @@ public final class TokenCommand implements Subcommand {
     }
 
     TokenCommand(Clock clock) {
+        super("token", USAGE);
         this.clock = clock;
     }
 
     @Override
-    public int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h")) {
-            (args.isEmpty() ? err : out).print(USAGE);
-            return args.isEmpty() ? 1 : 0;
-        }
-        String action = args.get(0);
-        List<String> rest = args.subList(1, args.size());
-        try {
-            return switch (action) {
-                case "create" -> create(rest, env, out);
-                case "list" -> list(rest, env, out);
-                case "delete" -> delete(rest, env, out, err);
-                case "rotate" -> rotate(rest, env, out);
-                default -> throw new CommandFailure("unknown command \"" + action
-                        + "\": expected create, list, delete or rotate");
-            };
-        } catch (CommandFailure e) {
-            err.println("karst token " + action + ": " + e.getMessage());
-            return 1;
-        }
+    int runAction(String action, List<String> rest, Map<String, String> env, PrintStream out, PrintStream err)
+            throws CommandFailure {
+        return switch (action) {
+            case "create" -> create(rest, env, out);
+            case "list" -> list(rest, env, out);
+            case "delete" -> delete(rest, env, out, err);
+            case "rotate" -> rotate(rest, env, out);
+            default -> throw new CommandFailure("unknown command \"" + action
+                    + "\": expected create, list, delete or rotate");
+        };
     }
 
     private int create(List<String> args, Map<String, String> env, PrintStream out) throws CommandFailure {
