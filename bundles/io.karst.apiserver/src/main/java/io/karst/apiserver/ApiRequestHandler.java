@@ -31,8 +31,8 @@ import io.netty.handler.ssl.SslHandler;
 
 /**
  * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
- * {@code /cacerts}, {@code /ping}), then authentication for everything else. Resource routes arrive with the API
- * issue; until then an authenticated request to any other path is answered 404 as upstream answers an unknown path.
+ * {@code /cacerts}, {@code /ping}), then authentication for everything else: the resource API under {@code /api}
+ * and {@code /apis}, and a 404 for any other path as upstream answers an unknown path.
  */
 @ChannelHandler.Sharable
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -42,17 +42,37 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final HealthEndpoint health;
     private final VersionInfo version;
     private final CertificateAuthority authority;
+    private final ResourceApi resources;
 
     ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
-            CertificateAuthority authority) {
+            CertificateAuthority authority, ResourceApi resources) {
         this.authentication = authentication;
         this.health = health;
         this.version = version;
         this.authority = authority;
+        this.resources = resources;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!request.decoderResult().isFailure()) {
+            try {
+                QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+                if (ResourceApi.handles(uri.path())) {
+                    AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
+                    if (who.rejected() || who.anonymous()) {
+                        send(ctx, request, StatusResponses.unauthorized());
+                        return;
+                    }
+                    resources.serve(ctx, request, uri.path(), uri.parameters());
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} {} failed", request.method(), request.uri(), e);
+                send(ctx, request, StatusResponses.internalError("the server could not handle the request"));
+                return;
+            }
+        }
         FullHttpResponse response;
         if (request.decoderResult().isFailure()) {
             response = StatusResponses.badRequest("malformed HTTP request: " + request.decoderResult().cause());
@@ -83,9 +103,6 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (who.anonymous()) {
             return StatusResponses.unauthorized();
-        }
-        if (path.equals("/api") || path.startsWith("/api/") || path.equals("/apis") || path.startsWith("/apis/")) {
-            return StatusResponses.notFound("the server could not find the requested resource");
         }
         return StatusResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
     }

@@ -24,7 +24,27 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.endpoint.ObjectAdmission;
+import io.karst.apiserver.endpoint.ObjectFilter;
+import io.karst.apiserver.endpoint.ObjectWriter;
+import io.karst.apiserver.endpoint.ResourceEndpoint;
+import io.karst.apiserver.resource.BuiltinResources;
+import io.karst.apiserver.resource.ResourceRegistry;
+import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.storage.ObjectStore;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.CertificateAuthority;
 import io.netty.handler.ssl.ClientAuth;
@@ -53,7 +73,13 @@ public final class ApiServerComponent {
     @Reference
     private CertificateAuthority authority;
 
+    /** Dynamic, so a datastore provider can be replaced while the server keeps its port. */
+    @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile KeyValueStore datastore;
+
     private HttpsServer server;
+    private ThreadPoolExecutor workers;
+    private ScheduledExecutorService timers;
     private ServiceRegistration<Condition> ready;
 
     public ApiServerComponent() {
@@ -67,13 +93,15 @@ public final class ApiServerComponent {
         var headers = context.getBundle().getHeaders();
         VersionInfo version = new VersionInfo(headers.get("Karst-Kubernetes-Version"), headers.get("Karst-Version"),
                 buildDate(context));
+        ResourceApi resources = resourceApi(config);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
-                authority);
+                authority, resources);
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(), handler,
                 config.max_request_bytes()));
         LOG.info("Karst API server {} serving on https://{}:{}", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort());
+        bootstrap.ensure(config.kubernetes_service_ip(), server.address().getPort());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Condition.CONDITION_ID, READY_CONDITION);
         ready = context.registerService(Condition.class, Condition.INSTANCE, props);
@@ -88,8 +116,38 @@ public final class ApiServerComponent {
         if (server != null) {
             server.close();
         }
+        if (workers != null) {
+            workers.shutdownNow();
+        }
+        if (timers != null) {
+            timers.shutdownNow();
+        }
         LOG.info("Karst API server stopped");
     }
+
+    private ClusterBootstrap bootstrap;
+
+    private ResourceApi resourceApi(ApiServerConfig config) {
+        int threads = Math.max(8, Math.min(64, config.max_requests_inflight()));
+        workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(Math.max(1, config.max_requests_inflight())),
+                new DefaultThreadFactory("karst-apiserver-request", true));
+        workers.allowCoreThreadTimeOut(true);
+        timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karst-apiserver-timer", true));
+        Clock clock = Clock.systemUTC();
+        ObjectCodec codec = new ObjectCodec();
+        ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+        ObjectStore store = new ObjectStore(() -> datastore, codec);
+        ObjectWriter writer = new ObjectWriter(store, registry, ObjectAdmission.NONE, clock);
+        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, SELECTORS_ABSENT, timers);
+        bootstrap = new ClusterBootstrap(store, registry, clock);
+        return new ResourceApi(registry, endpoint, codec, workers);
+    }
+
+    /** Until label and field selectors are implemented, a request with one is refused rather than misanswered. */
+    private static final ObjectFilter SELECTORS_ABSENT = (type, labels, fields) -> {
+        throw ApiException.badRequest("label and field selectors are not supported by this server yet");
+    };
 
     private SslContext sslContext() throws SSLException {
         var serving = authority.apiServing();

@@ -15,4 +15,11 @@ public @interface ApiServerConfig {
 
     @AttributeDefinition(description = "Largest request body accepted, in bytes (upstream: 3 MiB)")
     int max_request_bytes() default 3 * 1024 * 1024;
+
+    @AttributeDefinition(description = "Requests served at once before 429 Too Many Requests "
+            + "(--max-requests-inflight); watches count only while they start")
+    int max_requests_inflight() default 400;
+
+    @AttributeDefinition(description = "The ClusterIP of the kubernetes Service (first address of --service-cidr)")
+    String kubernetes_service_ip() default "10.43.0.1";
 }

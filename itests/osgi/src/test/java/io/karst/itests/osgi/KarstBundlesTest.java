@@ -25,7 +25,7 @@ class KarstBundlesTest {
 
         // The expected set is written out so that a bundle silently dropped from -runbundles fails here too.
         assertEquals(Map.of("io.karst.api", "ACTIVE", "io.karst.apiserver", "ACTIVE", "io.karst.pki", "ACTIVE",
-                "io.karst.admin", "ACTIVE"), states);
+                "io.karst.admin", "ACTIVE", "io.karst.datastore.sqlite", "ACTIVE"), states);
     }
 
     private static String stateName(int state) {

@@ -212,6 +212,7 @@ class KarstComponentsTest {
     private int startPkiAndApiServer() throws Exception {
         configurations.pki(dataDir, freePort());
         assertNotNull(authority.waitForService(TIMEOUT.toMillis()), "no CertificateAuthority");
+        configurations.datastore(dataDir);
         int port = freePort();
         configurations.apiServer(port);
         assertNotNull(apiServerReady.waitForService(TIMEOUT.toMillis()), "the API server never became ready");

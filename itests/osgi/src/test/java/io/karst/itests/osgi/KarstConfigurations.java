@@ -43,6 +43,13 @@ final class KarstConfigurations {
         return update(PKI_PID, props);
     }
 
+    /** The embedded datastore the API server stores objects in. */
+    Configuration datastore(Path dataDir) throws IOException {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("data.dir", dataDir.toString());
+        return update("io.karst.datastore.sqlite", props);
+    }
+
     Configuration apiServer(int httpsPort) throws IOException {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("https.port", httpsPort);

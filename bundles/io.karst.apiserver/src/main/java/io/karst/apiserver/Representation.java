@@ -1,0 +1,114 @@
+package io.karst.apiserver;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.karst.apiserver.status.ApiException;
+
+/**
+ * What the client asked for in its Accept header, among what the server writes: plain JSON or YAML objects,
+ * server-side Tables, and the aggregated discovery document. Media ranges are tried in order of quality, then
+ * position, as upstream's negotiation does.
+ */
+record Representation(Kind kind, String contentType, String groupVersion) {
+
+    enum Kind { JSON, YAML, TABLE, DISCOVERY }
+
+    static final Representation JSON_OBJECT = new Representation(Kind.JSON, "application/json", null);
+
+    /**
+     * @param discovery whether the request is for {@code /api} or {@code /apis}, where aggregated discovery exists
+     * @param tables whether the resource has a Table form
+     */
+    static Representation negotiate(String accept, boolean discovery, boolean tables) {
+        if (accept == null || accept.isBlank()) {
+            return JSON_OBJECT;
+        }
+        List<MediaRange> ranges = new ArrayList<>();
+        int position = 0;
+        for (String part : accept.split(",")) {
+            MediaRange range = MediaRange.parse(part, position++);
+            if (range != null) {
+                ranges.add(range);
+            }
+        }
+        ranges.sort((a, b) -> a.quality != b.quality ? Double.compare(b.quality, a.quality)
+                : Integer.compare(a.position, b.position));
+        for (MediaRange r : ranges) {
+            Representation chosen = r.representation(discovery, tables);
+            if (chosen != null) {
+                return chosen;
+            }
+        }
+        throw ApiException.notAcceptable("application/json, application/yaml, "
+                + "application/json;as=Table;v=v1;g=meta.k8s.io");
+    }
+
+    private record MediaRange(String type, String as, String version, String group, double quality, int position) {
+        static MediaRange parse(String text, int position) {
+            String[] parts = text.split(";");
+            String type = parts[0].trim().toLowerCase(Locale.ROOT);
+            if (type.isEmpty()) {
+                return null;
+            }
+            String as = null;
+            String v = null;
+            String g = null;
+            double q = 1.0;
+            for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].trim().split("=", 2);
+                if (kv.length != 2) {
+                    continue;
+                }
+                String value = kv[1].trim();
+                switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
+                    case "as" -> as = value;
+                    case "v" -> v = value;
+                    case "g" -> g = value;
+                    case "q" -> {
+                        try {
+                            q = Double.parseDouble(value);
+                        } catch (NumberFormatException e) {
+                            q = 0;
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            return new MediaRange(type, as, v, g, q, position);
+        }
+
+        Representation representation(boolean discovery, boolean tables) {
+            if (quality <= 0) {
+                return null;
+            }
+            boolean json = type.equals("application/json") || type.equals("*/*") || type.equals("application/*");
+            if (as == null) {
+                if (json) {
+                    return JSON_OBJECT;
+                }
+                if (type.equals("application/yaml")) {
+                    return new Representation(Kind.YAML, "application/yaml", null);
+                }
+                return null;
+            }
+            if (!type.equals("application/json")) {
+                return null;
+            }
+            if (as.equals("APIGroupDiscoveryList") && discovery && "apidiscovery.k8s.io".equals(group)
+                    && ("v2".equals(version) || "v2beta1".equals(version))) {
+                return new Representation(Kind.DISCOVERY,
+                        "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList",
+                        "apidiscovery.k8s.io/" + version);
+            }
+            if (as.equals("Table") && tables && !discovery && "meta.k8s.io".equals(group)
+                    && ("v1".equals(version) || "v1beta1".equals(version))) {
+                return new Representation(Kind.TABLE,
+                        "application/json;as=Table;v=" + version + ";g=meta.k8s.io", "meta.k8s.io/" + version);
+            }
+            return null;
+        }
+    }
+}

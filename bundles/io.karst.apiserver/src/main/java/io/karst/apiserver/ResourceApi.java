@@ -1,0 +1,143 @@
+package io.karst.apiserver;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.discovery.DiscoveryDocuments;
+import io.karst.apiserver.endpoint.ApiResponse;
+import io.karst.apiserver.endpoint.RequestPath;
+import io.karst.apiserver.endpoint.ResourceEndpoint;
+import io.karst.apiserver.endpoint.ResourceRequest;
+import io.karst.apiserver.resource.ResourceRegistry;
+import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.status.StatusObject;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * The Kubernetes resource API behind {@code /api} and {@code /apis}: discovery answered on the event loop (it is
+ * in memory), everything that touches the datastore on a bounded worker pool so a slow datastore or client never
+ * stalls the event loop; a full pool answers 429 with Retry-After as kube-apiserver's max-in-flight limit does.
+ */
+final class ResourceApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ResourceApi.class);
+
+    private final ResourceRegistry registry;
+    private final DiscoveryDocuments discovery;
+    private final ResourceEndpoint endpoint;
+    private final ObjectCodec codec;
+    private final ExecutorService workers;
+    private final ResponseWriter responses;
+
+    ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers) {
+        this.registry = registry;
+        this.discovery = new DiscoveryDocuments(registry);
+        this.endpoint = endpoint;
+        this.codec = codec;
+        this.workers = workers;
+        this.responses = new ResponseWriter(codec);
+    }
+
+    static boolean handles(String path) {
+        return path.equals("/api") || path.startsWith("/api/") || path.equals("/apis") || path.startsWith("/apis/");
+    }
+
+    /** Answers the request; the response is written asynchronously. */
+    void serve(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, List<String>> query) {
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
+        boolean head = request.method().name().equals("HEAD");
+        try {
+            Optional<JsonNode> discoveryDoc = discoveryDocument(path, accept, request);
+            if (discoveryDoc.isPresent()) {
+                Representation r = Representation.negotiate(accept, isAggregatable(path), false);
+                responses.send(ctx, keepAlive, head, 200, discoveryDoc.get(), r);
+                return;
+            }
+            RequestPath parsed = RequestPath.parse(path).orElseThrow(ApiException::notFoundPath);
+            ResourceType type = registry.find(parsed.group(), parsed.version(), parsed.resource())
+                    .orElseThrow(ApiException::notFoundPath);
+            Representation representation = Representation.negotiate(accept, false, false);
+            byte[] body = new byte[request.content().readableBytes()];
+            request.content().readBytes(body);
+            ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
+                    body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            workers.execute(() -> handle(ctx, keepAlive, head, resourceRequest, representation));
+        } catch (RejectedExecutionException e) {
+            responses.fail(ctx, keepAlive, ApiException.tooManyRequests(1));
+        } catch (ApiException e) {
+            responses.fail(ctx, keepAlive, e);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, boolean keepAlive, boolean head, ResourceRequest request,
+            Representation representation) {
+        try {
+            ApiResponse response = endpoint.handle(request);
+            if (response instanceof ApiResponse.Body b) {
+                responses.send(ctx, keepAlive, head, b.code(), b.object(), representation);
+            } else if (response instanceof ApiResponse.Stream s) {
+                responses.stream(ctx, s.session(), representation);
+            }
+        } catch (ApiException e) {
+            responses.fail(ctx, keepAlive, e);
+        } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.method(), request.path(), e);
+            responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+        }
+    }
+
+    private static boolean isAggregatable(String path) {
+        return path.equals("/api") || path.equals("/apis") || path.equals("/api/") || path.equals("/apis/");
+    }
+
+    private Optional<JsonNode> discoveryDocument(String path, String accept, FullHttpRequest request) {
+        String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+        String[] parts = p.substring(1).split("/");
+        if (p.equals("/api") || p.equals("/apis")) {
+            Representation r = Representation.negotiate(accept, true, false);
+            if (r.kind() == Representation.Kind.DISCOVERY) {
+                return Optional.of(discovery.aggregated(p.equals("/api"), r.groupVersion()));
+            }
+            if (p.equals("/api")) {
+                String host = request.headers().get(HttpHeaderNames.HOST, "");
+                return Optional.of(discovery.apiVersions(host));
+            }
+            return Optional.of(discovery.groupList());
+        }
+        if (parts[0].equals("api") && parts.length == 2) {
+            return Optional.of(discovery.resourceList("", parts[1]).orElseThrow(ApiException::notFoundPath));
+        }
+        if (parts[0].equals("apis") && parts.length == 2) {
+            return Optional.of(discovery.group(parts[1]).orElseThrow(ApiException::notFoundPath));
+        }
+        if (parts[0].equals("apis") && parts.length == 3) {
+            return Optional.of(discovery.resourceList(parts[1], parts[2]).orElseThrow(ApiException::notFoundPath));
+        }
+        return Optional.empty();
+    }
+
+    static FullHttpResponse failure(ObjectCodec codec, ApiException e) {
+        ObjectNode status = StatusObject.failure(e);
+        FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), "application/json",
+                codec.encodeJson(status));
+        if (e.details() != null && e.details().retryAfterSeconds() > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, e.details().retryAfterSeconds());
+        }
+        return response;
+    }
+}

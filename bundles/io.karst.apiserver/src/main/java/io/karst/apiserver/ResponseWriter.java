@@ -1,0 +1,122 @@
+package io.karst.apiserver;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.endpoint.StreamWriter;
+import io.karst.apiserver.endpoint.WatchFrame;
+import io.karst.apiserver.endpoint.WatchSession;
+import io.karst.apiserver.status.ApiException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/** Writes resource API answers to the channel, from any thread: whole bodies, Status failures, watch streams. */
+final class ResponseWriter {
+    /** Frames a watch may queue while the client is not reading before the watch is ended. */
+    private static final int MAX_QUEUED_FRAMES = 2000;
+
+    private final ObjectCodec codec;
+
+    ResponseWriter(ObjectCodec codec) {
+        this.codec = codec;
+    }
+
+    void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int code, JsonNode body,
+            Representation representation) {
+        byte[] bytes = representation.kind() == Representation.Kind.YAML ? codec.encodeYaml(body)
+                : codec.encodeJson(body);
+        FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(code),
+                representation.contentType(), bytes);
+        if (head) {
+            response.content().clear();
+        }
+        write(ctx, keepAlive, response);
+    }
+
+    void fail(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
+        write(ctx, keepAlive, ResourceApi.failure(codec, e));
+    }
+
+    private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+        if (keepAlive) {
+            HttpUtil.setKeepAlive(response, true);
+            ctx.writeAndFlush(response);
+        } else {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Opens a chunked response and lets the session write one JSON line per event. */
+    void stream(ChannelHandlerContext ctx, WatchSession session, Representation representation) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, representation.kind() == Representation.Kind.YAML
+                ? "application/yaml" : "application/json");
+        head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
+        ctx.writeAndFlush(head);
+        session.start(new ChannelStream(ctx.channel(), codec));
+    }
+
+    /** A watch's view of its channel: bounded queueing, end once, close notification. */
+    private static final class ChannelStream implements StreamWriter {
+        private final Channel channel;
+        private final ObjectCodec codec;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final AtomicInteger queued = new AtomicInteger();
+
+        ChannelStream(Channel channel, ObjectCodec codec) {
+            this.channel = channel;
+            this.codec = codec;
+        }
+
+        @Override
+        public boolean write(WatchFrame frame) {
+            if (ended.get() || !channel.isActive()) {
+                return false;
+            }
+            if (!channel.isWritable() && queued.get() > MAX_QUEUED_FRAMES) {
+                return false;
+            }
+            ObjectNode event = JsonNodeFactory.instance.objectNode();
+            event.put("type", frame.type());
+            event.set("object", frame.object());
+            byte[] json = codec.encodeJson(event);
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = '\n';
+            queued.incrementAndGet();
+            channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)))
+                    .addListener(f -> queued.decrementAndGet());
+            return true;
+        }
+
+        @Override
+        public void end() {
+            if (ended.compareAndSet(false, true) && channel.isActive()) {
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+        }
+
+        @Override
+        public void onClose(Runnable action) {
+            channel.closeFuture().addListener(f -> action.run());
+        }
+    }
+}

@@ -1,0 +1,599 @@
+package io.karst.apiserver.endpoint;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.codec.MediaTypes;
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.patch.JsonMergePatch;
+import io.karst.apiserver.patch.JsonPatch;
+import io.karst.apiserver.patch.PatchException;
+import io.karst.apiserver.resource.ResourceRegistry;
+import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.status.StatusObject;
+import io.karst.apiserver.storage.ObjectStore;
+
+/**
+ * The write verbs with kube-apiserver's object semantics: server-owned metadata (uid, creationTimestamp,
+ * generation, resourceVersion), optimistic concurrency, status kept apart from the main resource, finalizers and
+ * graceful deletion, propagation policy recorded as finalizers for the garbage collector, namespaces that must
+ * exist and not be terminating, and {@code dryRun}.
+ */
+public final class ObjectWriter {
+    /** Kinds whose metadata.generation counts spec changes (the workload and policy types; not ConfigMaps). */
+    private static final Set<String> UNTRACKED_GENERATION = Set.of("ConfigMap", "Secret", "Event", "Endpoints",
+            "EndpointSlice", "ServiceAccount", "Lease", "ControllerRevision", "Binding", "ClusterRole", "Role",
+            "ClusterRoleBinding", "RoleBinding", "Node", "Pod", "Service", "Namespace");
+    /** Resources whose DELETE answers with the object rather than a Status, as upstream's strategies choose. */
+    private static final Set<String> RETURNS_DELETED_OBJECT = Set.of("pods", "services", "namespaces");
+    private static final int PATCH_RETRIES = 5;
+
+    private final ObjectStore store;
+    private final ResourceRegistry registry;
+    private final ObjectAdmission admission;
+    private final Clock clock;
+
+    public ObjectWriter(ObjectStore store, ResourceRegistry registry, ObjectAdmission admission, Clock clock) {
+        this.store = store;
+        this.registry = registry;
+        this.admission = admission;
+        this.clock = clock;
+    }
+
+    private ObjectCodec codec() {
+        return store.codec();
+    }
+
+    // ---- create ----
+
+    ApiResponse create(ResourceRequest request) {
+        ResourceType type = request.type();
+        ResourceEndpoint.require(type, "create");
+        ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+        checkKind(type, object);
+        ObjectNode meta = ObjectMetadata.of(object);
+        scopeNamespace(type, request.namespace(), object);
+        String name = ObjectMetadata.name(object);
+        if (name.isEmpty()) {
+            String generateName = ObjectMetadata.text(object, "generateName");
+            if (generateName.isEmpty()) {
+                throw ApiException.invalid(type.kind(), type.group(), "", List.of(new ApiException.Cause(
+                        "FieldValueRequired", "Required value: name or generateName is required",
+                        "metadata.name")));
+            }
+            name = NameSuffix.generate(generateName);
+            meta.put("name", name);
+        }
+        if (!ObjectMetadata.text(object, "resourceVersion").isEmpty()) {
+            throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
+        }
+        if (type.namespaced()) {
+            requireLiveNamespace(type, request.namespace());
+        }
+        Instant now = clock.instant();
+        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("creationTimestamp", ObjectMetadata.timestamp(now));
+        meta.remove("deletionTimestamp");
+        meta.remove("deletionGracePeriodSeconds");
+        if (tracksGeneration(type)) {
+            meta.put("generation", 1);
+        } else {
+            meta.remove("generation");
+        }
+        resetStatusOnCreate(type, object);
+        admission.admitCreate(type, object);
+        if (dryRun(request)) {
+            return ApiResponse.created(object);
+        }
+        return ApiResponse.created(store.create(type, request.namespace(), name, object));
+    }
+
+    // ---- update and patch ----
+
+    ApiResponse update(ResourceRequest request) {
+        ResourceType type = request.type();
+        ResourceEndpoint.require(type, "update");
+        ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+        checkKind(type, object);
+        return ApiResponse.ok(replace(request, null, object, false));
+    }
+
+    ApiResponse patch(ResourceRequest request) {
+        ResourceType type = request.type();
+        ResourceEndpoint.require(type, "patch");
+        return ApiResponse.ok(patchObject(request, null));
+    }
+
+    private ObjectNode patchObject(ResourceRequest request, String subresource) {
+        ResourceType type = request.type();
+        String contentType = MediaTypes.essence(request.contentType());
+        JsonNode patch = switch (contentType) {
+            case MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH -> codec().decode(request.body(), contentType);
+            default -> throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an "
+                    + "unknown format - accepted media types include: application/json-patch+json, "
+                    + "application/merge-patch+json", null);
+        };
+        for (int attempt = 1; ; attempt++) {
+            ObjectNode current = store.get(type, request.namespace(), request.name());
+            JsonNode patched;
+            try {
+                patched = contentType.equals(MediaTypes.JSON_PATCH) ? JsonPatch.apply(current, patch)
+                        : JsonMergePatch.apply(current, patch);
+            } catch (PatchException e) {
+                throw new ApiException(422, "Invalid", e.getMessage(), null);
+            }
+            if (!(patched instanceof ObjectNode result)) {
+                throw ApiException.badRequest("the patch does not leave an object");
+            }
+            boolean pinned = !ObjectMetadata.text(result, "resourceVersion").isEmpty()
+                    && ObjectMetadata.resourceVersion(result) != ObjectMetadata.resourceVersion(current);
+            try {
+                return replace(request, subresource, result, !pinned);
+            } catch (ApiException e) {
+                // A patch that did not ask for a resourceVersion is re-applied on the newer object, as upstream.
+                if (e.code() != 409 || pinned || !"Conflict".equals(e.reason()) || attempt >= PATCH_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * The common update path.
+     *
+     * @param subresource null for the object itself, {@code status} for the status subresource
+     * @param fromPatch the object's resourceVersion is the one just read (a patch), not a client's precondition
+     */
+    private ObjectNode replace(ResourceRequest request, String subresource, ObjectNode object, boolean fromPatch) {
+        ResourceType type = request.type();
+        String name = request.name();
+        if (!ObjectMetadata.name(object).isEmpty() && !ObjectMetadata.name(object).equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + ObjectMetadata.name(object)
+                    + ") does not match the name on the URL (" + name + ")");
+        }
+        ObjectMetadata.of(object).put("name", name);
+        scopeNamespace(type, request.namespace(), object);
+        ObjectNode old = store.get(type, request.namespace(), name);
+        long expected = ObjectMetadata.resourceVersion(old);
+        String rv = ObjectMetadata.text(object, "resourceVersion");
+        if (!rv.isEmpty() && !fromPatch) {
+            long asked;
+            try {
+                asked = Long.parseLong(rv);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid resourceVersion: " + rv);
+            }
+            if (asked != expected) {
+                throw ApiException.modified(type.plural(), type.group(), name);
+            }
+        }
+        String uid = ObjectMetadata.uid(object);
+        if (!uid.isEmpty() && !uid.equals(ObjectMetadata.uid(old))) {
+            throw ApiException.conflict(type.plural(), type.group(), name, "Precondition failed: UID in "
+                    + "precondition: " + uid + ", UID in object meta: " + ObjectMetadata.uid(old));
+        }
+        ObjectNode updated = "status".equals(subresource) ? withStatusOf(old, object) : withoutStatusChange(type,
+                old, object);
+        keepServerMetadata(type, old, updated);
+        admission.admitUpdate(type, subresource, updated, old);
+        if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)) {
+            // The last finalizer is gone: the object goes now.
+            if (dryRun(request)) {
+                return updated;
+            }
+            store.delete(type, request.namespace(), name, expected);
+            return updated;
+        }
+        if (dryRun(request) || updated.equals(old)) {
+            return dryRun(request) ? updated : old;
+        }
+        return store.update(type, request.namespace(), name, updated, expected);
+    }
+
+    private ObjectNode withStatusOf(ObjectNode old, ObjectNode object) {
+        ObjectNode updated = old.deepCopy();
+        if (object.has("status")) {
+            updated.set("status", object.get("status").deepCopy());
+        } else {
+            updated.remove("status");
+        }
+        return updated;
+    }
+
+    private ObjectNode withoutStatusChange(ResourceType type, ObjectNode old, ObjectNode object) {
+        ObjectNode updated = object.deepCopy();
+        if (type.subresource("status").isPresent()) {
+            if (old.has("status")) {
+                updated.set("status", old.get("status").deepCopy());
+            } else {
+                updated.remove("status");
+            }
+        }
+        return updated;
+    }
+
+    private void keepServerMetadata(ResourceType type, ObjectNode old, ObjectNode updated) {
+        ObjectNode meta = ObjectMetadata.of(updated);
+        ObjectNode oldMeta = ObjectMetadata.of(old);
+        for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                "generation", "namespace")) {
+            if (oldMeta.has(field)) {
+                meta.set(field, oldMeta.get(field).deepCopy());
+            } else {
+                meta.remove(field);
+            }
+        }
+        meta.put("resourceVersion", oldMeta.path("resourceVersion").asText());
+        if (tracksGeneration(type) && !java.util.Objects.equals(old.get("spec"), updated.get("spec"))) {
+            meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
+        }
+        if (!type.kind().equals("Namespace") && ObjectMetadata.deleting(old)) {
+            // Finalizers may be removed but not added once deletion has started.
+            ArrayNode before = ObjectMetadata.finalizers(old);
+            ArrayNode after = ObjectMetadata.finalizers(updated);
+            if (after != null) {
+                for (JsonNode f : after) {
+                    if (before == null || !contains(before, f.asText())) {
+                        throw ApiException.invalid(type.kind(), type.group(), ObjectMetadata.name(old), List.of(
+                                new ApiException.Cause("FieldValueForbidden", "Forbidden: no new finalizers can be "
+                                        + "added if the object is being deleted, found new finalizers [\""
+                                        + f.asText() + "\"]", "metadata.finalizers")));
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean contains(ArrayNode array, String value) {
+        for (JsonNode n : array) {
+            if (n.asText().equals(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- delete ----
+
+    ApiResponse delete(ResourceRequest request) {
+        ResourceType type = request.type();
+        ResourceEndpoint.require(type, "delete");
+        DeleteRequest options = DeleteRequest.of(request, codec());
+        ObjectNode old = store.get(type, request.namespace(), request.name());
+        return deleteObject(type, request, old, options);
+    }
+
+    ApiResponse deleteCollection(ResourceRequest request, Predicate<ObjectNode> filter) {
+        ResourceType type = request.type();
+        ResourceEndpoint.require(type, "deletecollection");
+        DeleteRequest options = DeleteRequest.of(request, codec());
+        ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
+        String continueKey = null;
+        long revision = 0;
+        do {
+            ObjectStore.Page page = store.list(type, request.namespace(), revision, 500, continueKey);
+            revision = page.revision();
+            for (ObjectNode object : page.items()) {
+                if (!filter.test(object)) {
+                    continue;
+                }
+                try {
+                    String ns = type.namespaced() ? ObjectMetadata.namespace(object) : null;
+                    ApiResponse r = deleteOne(type, request, ns, object, options);
+                    if (r instanceof ApiResponse.Body b && b.object() instanceof ObjectNode o
+                            && !"Status".equals(o.path("kind").asText())) {
+                        deleted.add(o);
+                    } else {
+                        deleted.add(object);
+                    }
+                } catch (ApiException e) {
+                    if (e.code() != 404) {
+                        throw e;
+                    }
+                }
+            }
+            continueKey = page.continueKey();
+        } while (continueKey != null);
+        ObjectNode list = JsonNodeFactory.instance.objectNode();
+        list.put("kind", type.listKind());
+        list.put("apiVersion", type.apiVersion());
+        list.putObject("metadata").put("resourceVersion", Long.toString(store.currentRevision()));
+        list.set("items", deleted);
+        return ApiResponse.ok(list);
+    }
+
+    private ApiResponse deleteObject(ResourceType type, ResourceRequest request, ObjectNode old,
+            DeleteRequest options) {
+        return deleteOne(type, request, request.namespace(), old, options);
+    }
+
+    private ApiResponse deleteOne(ResourceType type, ResourceRequest request, String namespace, ObjectNode old,
+            DeleteRequest options) {
+        String name = ObjectMetadata.name(old);
+        options.checkPreconditions(type, old);
+        boolean dryRun = dryRun(request);
+        long expected = ObjectMetadata.resourceVersion(old);
+        if (ObjectMetadata.deleting(old)) {
+            return new ApiResponse.Body(202, old);
+        }
+        ObjectNode updated = old.deepCopy();
+        ObjectNode meta = ObjectMetadata.of(updated);
+        String policy = options.propagationPolicy(type);
+        if (policy.equals("Foreground")) {
+            ObjectMetadata.addFinalizer(updated, "foregroundDeletion");
+        } else if (policy.equals("Orphan")) {
+            ObjectMetadata.addFinalizer(updated, "orphan");
+        }
+        long grace = gracePeriod(type, old, options);
+        boolean deferred = ObjectMetadata.hasFinalizers(updated) || grace > 0
+                || type.kind().equals("Namespace");
+        if (deferred) {
+            Instant now = clock.instant();
+            meta.put("deletionTimestamp", ObjectMetadata.timestamp(now.plusSeconds(Math.max(grace, 0))));
+            meta.put("deletionGracePeriodSeconds", Math.max(grace, 0));
+            if (type.kind().equals("Namespace")) {
+                ((ObjectNode) (updated.get("status") instanceof ObjectNode s ? s : updated.putObject("status")))
+                        .put("phase", "Terminating");
+            }
+            ObjectNode result = dryRun ? updated : store.update(type, namespace, name, updated, expected);
+            return new ApiResponse.Body(202, result);
+        }
+        ObjectNode gone = dryRun ? old : store.delete(type, namespace, name, expected);
+        if (RETURNS_DELETED_OBJECT.contains(type.plural())) {
+            return ApiResponse.ok(gone);
+        }
+        return ApiResponse.ok(StatusObject.deleted(name, type.group(), type.plural(), ObjectMetadata.uid(old)));
+    }
+
+    /** Pods bound to a node get their grace period (the kubelet finishes the deletion); others go at once. */
+    private static long gracePeriod(ResourceType type, ObjectNode old, DeleteRequest options) {
+        if (!type.kind().equals("Pod") || !type.group().isEmpty()) {
+            return 0;
+        }
+        if (old.path("spec").path("nodeName").asText("").isEmpty()) {
+            return 0;
+        }
+        String phase = old.path("status").path("phase").asText("");
+        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+            return 0;
+        }
+        if (options.gracePeriodSeconds() != null) {
+            return options.gracePeriodSeconds();
+        }
+        return old.path("spec").path("terminationGracePeriodSeconds").asLong(30);
+    }
+
+    // ---- subresources ----
+
+    ApiResponse subresource(ResourceRequest request) {
+        ResourceType type = request.type();
+        String sub = request.subresource();
+        ResourceType.Subresource subresource = type.subresource(sub)
+                .orElseThrow(ApiException::notFoundPath);
+        String method = request.method();
+        return switch (sub) {
+            case "status" -> switch (method) {
+                case "GET" -> ApiResponse.ok(store.get(type, request.namespace(), request.name()));
+                case "PUT" -> {
+                    ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+                    checkKind(type, object);
+                    yield ApiResponse.ok(replace(request, "status", object, false));
+                }
+                case "PATCH" -> ApiResponse.ok(patchObject(request, "status"));
+                default -> throw ApiException.methodNotAllowed();
+            };
+            case "scale" -> new ScaleSubresource(store, this).handle(request);
+            case "binding" -> bind(request);
+            case "eviction" -> evict(request);
+            case "finalize" -> {
+                if (!method.equals("PUT")) {
+                    throw ApiException.methodNotAllowed();
+                }
+                ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+                ObjectNode current = store.get(type, null, request.name());
+                ObjectNode updated = current.deepCopy();
+                JsonNode finalizers = object.path("spec").path("finalizers");
+                ObjectNode spec = updated.get("spec") instanceof ObjectNode s ? s : updated.putObject("spec");
+                if (finalizers.isArray()) {
+                    spec.set("finalizers", finalizers.deepCopy());
+                } else {
+                    spec.remove("finalizers");
+                }
+                yield ApiResponse.ok(finishNamespaceIfDone(request, current, updated));
+            }
+            default -> throw ApiException.notFoundPath();
+        };
+    }
+
+    private ObjectNode finishNamespaceIfDone(ResourceRequest request, ObjectNode current, ObjectNode updated) {
+        boolean noSpecFinalizers = updated.path("spec").path("finalizers").isEmpty();
+        if (ObjectMetadata.deleting(updated) && noSpecFinalizers && !ObjectMetadata.hasFinalizers(updated)) {
+            if (!dryRun(request)) {
+                store.delete(request.type(), null, request.name(), ObjectMetadata.resourceVersion(current));
+            }
+            return updated;
+        }
+        return dryRun(request) ? updated : store.update(request.type(), null, request.name(), updated,
+                ObjectMetadata.resourceVersion(current));
+    }
+
+    /** Used by the scale subresource: replace the object after changing spec.replicas. */
+    ObjectNode replaceFromSubresource(ResourceRequest request, ObjectNode object, long expected) {
+        ResourceType type = request.type();
+        ObjectNode old = store.get(type, request.namespace(), request.name());
+        if (expected != 0 && expected != ObjectMetadata.resourceVersion(old)) {
+            throw ApiException.modified(type.plural(), type.group(), request.name());
+        }
+        keepServerMetadata(type, old, object);
+        admission.admitUpdate(type, "scale", object, old);
+        if (dryRun(request)) {
+            return object;
+        }
+        return store.update(type, request.namespace(), request.name(), object, ObjectMetadata.resourceVersion(old));
+    }
+
+    ObjectCodec codecForSubresources() {
+        return codec();
+    }
+
+    boolean dryRun(ResourceRequest request) {
+        String dryRun = request.param("dryRun");
+        if (dryRun == null || dryRun.isEmpty()) {
+            return false;
+        }
+        if (!dryRun.equals("All")) {
+            throw ApiException.badRequest("Invalid dry run value: " + dryRun + " (supported values: \"All\")");
+        }
+        return true;
+    }
+
+    private ApiResponse bind(ResourceRequest request) {
+        if (!request.method().equals("POST")) {
+            throw ApiException.methodNotAllowed();
+        }
+        ObjectNode binding = codec().decodeObject(request.body(), request.contentType());
+        String node = binding.path("target").path("name").asText("");
+        if (node.isEmpty()) {
+            throw ApiException.invalid("Binding", "", request.name(), List.of(new ApiException.Cause(
+                    "FieldValueRequired", "Required value", "target.name")));
+        }
+        ResourceType pods = request.type();
+        for (int attempt = 0; attempt < PATCH_RETRIES; attempt++) {
+            ObjectNode pod = store.get(pods, request.namespace(), request.name());
+            String assigned = pod.path("spec").path("nodeName").asText("");
+            if (!assigned.isEmpty()) {
+                throw ApiException.conflict("pods", "", request.name(), "pod " + request.name()
+                        + " is already assigned to node \"" + assigned + "\"");
+            }
+            if (ObjectMetadata.deleting(pod)) {
+                throw ApiException.conflict("pods", "", request.name(), "pod " + request.name()
+                        + " is being deleted, cannot be assigned to a host");
+            }
+            ObjectNode updated = pod.deepCopy();
+            ((ObjectNode) (updated.get("spec") instanceof ObjectNode s ? s : updated.putObject("spec")))
+                    .put("nodeName", node);
+            if (dryRun(request)) {
+                break;
+            }
+            try {
+                store.update(pods, request.namespace(), request.name(), updated,
+                        ObjectMetadata.resourceVersion(pod));
+                break;
+            } catch (ApiException e) {
+                if (e.code() != 409 || attempt == PATCH_RETRIES - 1) {
+                    throw e;
+                }
+            }
+        }
+        ObjectNode status = JsonNodeFactory.instance.objectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        status.put("code", 201);
+        return new ApiResponse.Body(201, status);
+    }
+
+    private ApiResponse evict(ResourceRequest request) {
+        if (!request.method().equals("POST")) {
+            throw ApiException.methodNotAllowed();
+        }
+        ObjectNode eviction = codec().decodeObject(request.body(), request.contentType());
+        JsonNode deleteOptions = eviction.path("deleteOptions");
+        DeleteRequest options = deleteOptions.isObject() ? DeleteRequest.fromBody((ObjectNode) deleteOptions)
+                : DeleteRequest.none();
+        ResourceType pods = request.type();
+        ObjectNode pod = store.get(pods, request.namespace(), request.name());
+        deleteOne(pods, request, request.namespace(), pod, options);
+        ObjectNode status = JsonNodeFactory.instance.objectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        status.put("code", 201);
+        return new ApiResponse.Body(201, status);
+    }
+
+    // ---- helpers ----
+
+    private void checkKind(ResourceType type, ObjectNode object) {
+        String apiVersion = object.path("apiVersion").asText("");
+        String kind = object.path("kind").asText("");
+        if (kind.isEmpty()) {
+            throw ApiException.badRequest("Object 'Kind' is missing in the request body");
+        }
+        if (apiVersion.isEmpty()) {
+            throw ApiException.badRequest("Object 'apiVersion' is missing in the request body");
+        }
+        if (!apiVersion.equals(type.apiVersion())) {
+            throw ApiException.badRequest("the API version in the data (" + apiVersion
+                    + ") does not match the expected API version (" + type.apiVersion() + ")");
+        }
+        if (!kind.equals(type.kind())) {
+            throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+                    + type.kind() + ") of " + ApiException.qualified(type.plural(), type.group()));
+        }
+    }
+
+    private static void scopeNamespace(ResourceType type, String pathNamespace, ObjectNode object) {
+        ObjectNode meta = ObjectMetadata.of(object);
+        String bodyNamespace = ObjectMetadata.namespace(object);
+        if (!type.namespaced()) {
+            meta.remove("namespace");
+            return;
+        }
+        if (!bodyNamespace.isEmpty() && !bodyNamespace.equals(pathNamespace)) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
+                    + "on the request");
+        }
+        meta.put("namespace", pathNamespace);
+    }
+
+    private void requireLiveNamespace(ResourceType type, String namespace) {
+        ResourceType namespaces = registry.find("", "v1", "namespaces").orElseThrow();
+        ObjectNode ns = store.find(namespaces, null, namespace)
+                .orElseThrow(() -> ApiException.notFound("namespaces", "", namespace));
+        if (ObjectMetadata.deleting(ns)) {
+            throw ApiException.forbidden(type.plural(), type.group(), "", "unable to create new content in "
+                    + "namespace " + namespace + " because it is being terminated");
+        }
+    }
+
+    private static boolean tracksGeneration(ResourceType type) {
+        return !UNTRACKED_GENERATION.contains(type.kind()) || !isBuiltinCore(type);
+    }
+
+    private static boolean isBuiltinCore(ResourceType type) {
+        return type.group().isEmpty() || type.group().endsWith(".k8s.io") || !type.group().contains(".");
+    }
+
+    private static void resetStatusOnCreate(ResourceType type, ObjectNode object) {
+        if (type.subresource("status").isEmpty() || type.kind().equals("Node")
+                || type.kind().equals("PersistentVolume")) {
+            return;
+        }
+        object.remove("status");
+        switch (type.kind()) {
+            case "Pod" -> {
+                ObjectNode status = object.putObject("status");
+                status.put("phase", "Pending");
+                status.put("qosClass", QosClass.of(object));
+            }
+            case "Namespace" -> object.putObject("status").put("phase", "Active");
+            case "Service" -> object.putObject("status").putObject("loadBalancer");
+            case "PersistentVolumeClaim" -> object.putObject("status").put("phase", "Pending");
+            default -> {
+            }
+        }
+    }
+}

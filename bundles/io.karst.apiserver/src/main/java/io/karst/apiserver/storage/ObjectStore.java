@@ -1,0 +1,159 @@
+package io.karst.apiserver.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.api.datastore.CompactedException;
+import io.karst.api.datastore.DatastoreUnavailableException;
+import io.karst.api.datastore.FutureRevisionException;
+import io.karst.api.datastore.InvalidRequestException;
+import io.karst.api.datastore.KeyExistsException;
+import io.karst.api.datastore.KeyNotFoundException;
+import io.karst.api.datastore.KeyValue;
+import io.karst.api.datastore.KeyValueStore;
+import io.karst.api.datastore.RangeResult;
+import io.karst.api.datastore.RevisionConflictException;
+import io.karst.api.datastore.Watch;
+import io.karst.api.datastore.WatchListener;
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.status.ApiException;
+
+/**
+ * Kubernetes objects on the revisioned key-value store, laid out as kube-apiserver lays them out in etcd: one key
+ * per object, JSON values without {@code metadata.resourceVersion}, which is the key's mod revision on the way
+ * out. Datastore failures become {@link ApiException}s here and nowhere else.
+ */
+public final class ObjectStore {
+    private final Supplier<KeyValueStore> store;
+    private final ObjectCodec codec;
+
+    public ObjectStore(Supplier<KeyValueStore> store, ObjectCodec codec) {
+        this.store = store;
+        this.codec = codec;
+    }
+
+    public ObjectCodec codec() {
+        return codec;
+    }
+
+    public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+        return call(type, name, () -> kv().get(type.key(namespace, name)).map(this::decode));
+    }
+
+    public ObjectNode get(ResourceType type, String namespace, String name) {
+        return find(type, namespace, name)
+                .orElseThrow(() -> ApiException.notFound(type.plural(), type.group(), name));
+    }
+
+    /**
+     * One page of a list.
+     *
+     * @param revision 0 for the latest
+     * @param continueKey the key to resume at, or null
+     */
+    public Page list(ResourceType type, String namespace, long revision, int limit, String continueKey) {
+        return call(type, null, () -> {
+            RangeResult result = kv().range(type.keyPrefix(namespace), revision, limit, continueKey);
+            List<ObjectNode> items = new ArrayList<>(result.kvs().size());
+            for (KeyValue kv : result.kvs()) {
+                items.add(decode(kv));
+            }
+            return new Page(items, result.revision(), result.continueKey());
+        });
+    }
+
+    public long count(ResourceType type, String namespace) {
+        return call(type, null, () -> kv().count(type.keyPrefix(namespace)));
+    }
+
+    /** Stores a new object; returns it with its resourceVersion. */
+    public ObjectNode create(ResourceType type, String namespace, String name, ObjectNode object) {
+        byte[] value = encode(object);
+        return call(type, name, () -> decode(kv().create(type.key(namespace, name), value, 0)));
+    }
+
+    /**
+     * Replaces an object.
+     *
+     * @param expectedRevision the resourceVersion the caller read; 0 for unconditional
+     */
+    public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object,
+            long expectedRevision) {
+        byte[] value = encode(object);
+        return call(type, name,
+                () -> decode(kv().update(type.key(namespace, name), value, expectedRevision, 0)));
+    }
+
+    /** Removes an object; returns it as it was. */
+    public ObjectNode delete(ResourceType type, String namespace, String name, long expectedRevision) {
+        return call(type, name, () -> decode(kv().delete(type.key(namespace, name), expectedRevision)));
+    }
+
+    public Watch watch(ResourceType type, String namespace, long fromRevision, WatchListener listener) {
+        return call(type, null, () -> kv().watch(type.keyPrefix(namespace), fromRevision, listener));
+    }
+
+    public long currentRevision() {
+        return call(null, null, () -> kv().currentRevision());
+    }
+
+    public long compactedRevision() {
+        return call(null, null, () -> kv().compactedRevision());
+    }
+
+    /** Decodes a stored value and sets its resourceVersion from the key's mod revision. */
+    public ObjectNode decode(KeyValue kv) {
+        ObjectNode object = codec.parseStored(kv.value());
+        metadata(object).put("resourceVersion", Long.toString(kv.modRevision()));
+        return object;
+    }
+
+    private byte[] encode(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        metadata(copy).remove("resourceVersion");
+        return codec.encodeJson(copy);
+    }
+
+    private static ObjectNode metadata(ObjectNode object) {
+        return object.get("metadata") instanceof ObjectNode m ? m : object.putObject("metadata");
+    }
+
+    private KeyValueStore kv() {
+        KeyValueStore kv = store.get();
+        if (kv == null) {
+            throw ApiException.serviceUnavailable("the datastore is not available");
+        }
+        return kv;
+    }
+
+    private static <T> T call(ResourceType type, String name, Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (KeyExistsException e) {
+            throw ApiException.alreadyExists(type.plural(), type.group(), name);
+        } catch (KeyNotFoundException e) {
+            throw ApiException.notFound(type.plural(), type.group(), name);
+        } catch (RevisionConflictException e) {
+            throw ApiException.modified(type.plural(), type.group(), name);
+        } catch (CompactedException e) {
+            throw ApiException.expired("too old resource version: " + e.requestedRevision() + " ("
+                    + e.compactedRevision() + ")");
+        } catch (FutureRevisionException e) {
+            throw ApiException.timeout("Too large resource version: " + e.requestedRevision() + ", current: "
+                    + e.currentRevision());
+        } catch (InvalidRequestException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (DatastoreUnavailableException e) {
+            throw ApiException.serviceUnavailable("the datastore is not available: " + e.getMessage());
+        }
+    }
+
+    /** A page of objects read at one revision; {@code continueKey} is null on the last page. */
+    public record Page(List<ObjectNode> items, long revision, String continueKey) {
+    }
+}
