@@ -35,6 +35,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
+import io.karst.apiserver.admission.AdmissionChain;
+import io.karst.apiserver.admission.ServiceAddresses;
+import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectFilter;
@@ -101,7 +104,7 @@ public final class ApiServerComponent {
                 config.max_request_bytes()));
         LOG.info("Karst API server {} serving on https://{}:{}", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort());
-        bootstrap.ensure(config.kubernetes_service_ip(), server.address().getPort());
+        bootstrap.ensure(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Condition.CONDITION_ID, READY_CONDITION);
         ready = context.registerService(Condition.class, Condition.INSTANCE, props);
@@ -127,6 +130,16 @@ public final class ApiServerComponent {
 
     private ClusterBootstrap bootstrap;
 
+    /** The IPv4 part of a possibly dual-stack --service-cidr. */
+    private static String serviceCidr(ApiServerConfig config) {
+        for (String part : config.service_cidr().split(",")) {
+            if (!part.contains(":")) {
+                return part.trim();
+            }
+        }
+        return "10.43.0.0/16";
+    }
+
     private ResourceApi resourceApi(ApiServerConfig config) {
         int threads = Math.max(8, Math.min(64, config.max_requests_inflight()));
         workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
@@ -138,7 +151,10 @@ public final class ApiServerComponent {
         ObjectCodec codec = new ObjectCodec();
         ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
         ObjectStore store = new ObjectStore(() -> datastore, codec);
-        ObjectWriter writer = new ObjectWriter(store, registry, ObjectAdmission.NONE, clock);
+        ObjectAdmission admission = new AdmissionChain(List.of(new ServiceAddresses(store,
+                registry.find("", "v1", "services").orElseThrow(), () -> datastore, serviceCidr(config),
+                config.service_node_port_range())));
+        ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
         ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, SELECTORS_ABSENT, timers);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         return new ResourceApi(registry, endpoint, codec, workers);

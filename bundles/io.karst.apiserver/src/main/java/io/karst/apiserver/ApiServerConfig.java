@@ -20,6 +20,9 @@ public @interface ApiServerConfig {
             + "(--max-requests-inflight); watches count only while they start")
     int max_requests_inflight() default 400;
 
-    @AttributeDefinition(description = "The ClusterIP of the kubernetes Service (first address of --service-cidr)")
-    String kubernetes_service_ip() default "10.43.0.1";
+    @AttributeDefinition(description = "Service network ClusterIPs are allocated from (--service-cidr, IPv4 part)")
+    String service_cidr() default "10.43.0.0/16";
+
+    @AttributeDefinition(description = "Node ports of NodePort and LoadBalancer Services")
+    String service_node_port_range() default "30000-32767";
 }

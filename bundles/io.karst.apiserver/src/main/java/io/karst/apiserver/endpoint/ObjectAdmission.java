@@ -19,4 +19,8 @@ public interface ObjectAdmission {
     /** {@code subresource} is null for the object itself. */
     default void admitUpdate(ResourceType type, String subresource, ObjectNode object, ObjectNode old) {
     }
+
+    /** Called once an object is gone from the store, to release what admission allocated for it. */
+    default void deleted(ResourceType type, ObjectNode object) {
+    }
 }

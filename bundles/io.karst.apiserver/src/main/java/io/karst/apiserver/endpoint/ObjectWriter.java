@@ -191,7 +191,7 @@ public final class ObjectWriter {
             if (dryRun(request)) {
                 return updated;
             }
-            store.delete(type, request.namespace(), name, expected);
+            admission.deleted(type, store.delete(type, request.namespace(), name, expected));
             return updated;
         }
         if (dryRun(request) || updated.equals(old)) {
@@ -348,7 +348,11 @@ public final class ObjectWriter {
             ObjectNode result = dryRun ? updated : store.update(type, namespace, name, updated, expected);
             return new ApiResponse.Body(202, result);
         }
-        ObjectNode gone = dryRun ? old : store.delete(type, namespace, name, expected);
+        ObjectNode gone = old;
+        if (!dryRun) {
+            gone = store.delete(type, namespace, name, expected);
+            admission.deleted(type, gone);
+        }
         if (RETURNS_DELETED_OBJECT.contains(type.plural())) {
             return ApiResponse.ok(gone);
         }
@@ -419,7 +423,8 @@ public final class ObjectWriter {
         boolean noSpecFinalizers = updated.path("spec").path("finalizers").isEmpty();
         if (ObjectMetadata.deleting(updated) && noSpecFinalizers && !ObjectMetadata.hasFinalizers(updated)) {
             if (!dryRun(request)) {
-                store.delete(request.type(), null, request.name(), ObjectMetadata.resourceVersion(current));
+                admission.deleted(request.type(), store.delete(request.type(), null, request.name(),
+                        ObjectMetadata.resourceVersion(current)));
             }
             return updated;
         }

@@ -26,18 +26,23 @@ import io.karst.datastore.sqlite.SqliteStore;
 import io.karst.datastore.sqlite.SqliteSync;
 
 /** The resource endpoint over a real SQLite store in a temporary directory, driven like the HTTP layer does. */
-final class ApiFixture implements AutoCloseable {
-    final LogStructuredStore kv;
+public final class ApiFixture implements AutoCloseable {
+    public final LogStructuredStore kv;
     final ObjectCodec codec = new ObjectCodec();
-    final ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+    public final ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
     final ObjectStore store;
     final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     final ResourceEndpoint endpoint;
 
-    ApiFixture(Path dir) {
+    public ApiFixture(Path dir) {
+        this(dir, (store, kv) -> ObjectAdmission.NONE);
+    }
+
+    /** With the admission the test builds on the fixture's store. */
+    public ApiFixture(Path dir, java.util.function.BiFunction<ObjectStore, LogStructuredStore, ObjectAdmission> admission) {
         kv = SqliteStore.openInDataDir(dir, SqliteSync.NORMAL, StoreSettings.defaults());
         store = new ObjectStore(() -> kv, codec);
-        ObjectWriter writer = new ObjectWriter(store, registry, ObjectAdmission.NONE, Clock.systemUTC());
+        ObjectWriter writer = new ObjectWriter(store, registry, admission.apply(store, kv), Clock.systemUTC());
         ObjectFilter labelsOnly = (type, labels, fields) -> o -> labels.isEmpty()
                 || labels.equals(o.path("metadata").path("labels").fields().hasNext()
                         ? o.path("metadata").path("labels").fields().next().getKey() + "="
@@ -50,7 +55,7 @@ final class ApiFixture implements AutoCloseable {
         }
     }
 
-    ApiResponse request(String method, String url, String body, String contentType) {
+    public ApiResponse request(String method, String url, String body, String contentType) {
         String path = url;
         Map<String, List<String>> query = new HashMap<>();
         int q = url.indexOf('?');
@@ -70,16 +75,16 @@ final class ApiFixture implements AutoCloseable {
     }
 
     /** A request that answers a body; its code and object. */
-    ApiResponse.Body call(String method, String url, String body) {
+    public ApiResponse.Body call(String method, String url, String body) {
         return (ApiResponse.Body) request(method, url, body, body == null ? null : "application/json");
     }
 
-    ObjectNode object(String method, String url, String body) {
+    public ObjectNode object(String method, String url, String body) {
         return (ObjectNode) call(method, url, body).object();
     }
 
     /** The ApiException a request fails with. */
-    ApiException failure(String method, String url, String body) {
+    public ApiException failure(String method, String url, String body) {
         try {
             call(method, url, body);
         } catch (ApiException e) {
@@ -88,7 +93,7 @@ final class ApiFixture implements AutoCloseable {
         throw new AssertionError(method + " " + url + " did not fail");
     }
 
-    static String configMap(String name, String data) {
+    public static String configMap(String name, String data) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
                 + "\"},\"data\":" + data + "}";
     }

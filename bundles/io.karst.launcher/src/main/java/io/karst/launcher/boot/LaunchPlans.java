@@ -48,6 +48,7 @@ final class LaunchPlans {
         Map<String, Object> apiserver = new LinkedHashMap<>();
         apiserver.put("https.port", config.integer("https-listen-port"));
         apiserver.put("bind.address", config.string("bind-address"));
+        apiserver.put("service.cidr", config.string("service-cidr"));
         configurations.put("io.karst.apiserver", apiserver);
 
         int ssh = config.integer("admin-ssh-port");
