@@ -128,7 +128,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private static Credentials credentials(ChannelHandlerContext ctx, FullHttpRequest request) {
         List<X509Certificate> chain = new ArrayList<>();
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        SslHandler ssl = HttpsServerInitializer.connection(ctx.channel()).pipeline().get(SslHandler.class);
         if (ssl != null) {
             try {
                 for (Certificate c : ssl.engine().getSession().getPeerCertificates()) {

@@ -50,6 +50,8 @@ import io.karst.apiserver.storage.ObjectStore;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.CertificateAuthority;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -172,6 +174,10 @@ public final class ApiServerComponent {
                 .clientAuth(ClientAuth.OPTIONAL)
                 .trustManager(new DeferredClientTrust())
                 .protocols("TLSv1.3", "TLSv1.2")
+                .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                 .build();
     }
 

@@ -71,7 +71,13 @@ final class ResponseWriter {
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
         ctx.writeAndFlush(head);
-        session.start(new ChannelStream(ctx.channel(), codec));
+        var open = HttpsServerInitializer.connection(ctx.channel()).attr(HttpsServerInitializer.OPEN_STREAMS).get();
+        if (open != null) {
+            open.incrementAndGet();
+            session.start(new ChannelStream(ctx.channel(), codec, open::decrementAndGet));
+        } else {
+            session.start(new ChannelStream(ctx.channel(), codec, () -> { }));
+        }
     }
 
     /** A watch's view of its channel: bounded queueing, end once, close notification. */
@@ -80,10 +86,20 @@ final class ResponseWriter {
         private final ObjectCodec codec;
         private final AtomicBoolean ended = new AtomicBoolean();
         private final AtomicInteger queued = new AtomicInteger();
+        private final Runnable closed;
+        private final AtomicBoolean released = new AtomicBoolean();
 
-        ChannelStream(Channel channel, ObjectCodec codec) {
+        ChannelStream(Channel channel, ObjectCodec codec, Runnable closed) {
             this.channel = channel;
             this.codec = codec;
+            this.closed = closed;
+            channel.closeFuture().addListener(f -> release());
+        }
+
+        private void release() {
+            if (released.compareAndSet(false, true)) {
+                closed.run();
+            }
         }
 
         @Override
@@ -112,6 +128,7 @@ final class ResponseWriter {
             if (ended.compareAndSet(false, true) && channel.isActive()) {
                 channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             }
+            release();
         }
 
         @Override
