@@ -40,12 +40,10 @@ import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ObjectAdmission;
-import io.karst.apiserver.endpoint.ObjectFilter;
 import io.karst.apiserver.endpoint.ObjectWriter;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
-import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.storage.ObjectStore;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
@@ -157,15 +155,10 @@ public final class ApiServerComponent {
                 registry.find("", "v1", "services").orElseThrow(), () -> datastore, serviceCidr(config),
                 config.service_node_port_range())));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
-        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, SELECTORS_ABSENT, timers);
+        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         return new ResourceApi(registry, endpoint, codec, workers);
     }
-
-    /** Until label and field selectors are implemented, a request with one is refused rather than misanswered. */
-    private static final ObjectFilter SELECTORS_ABSENT = (type, labels, fields) -> {
-        throw ApiException.badRequest("label and field selectors are not supported by this server yet");
-    };
 
     private SslContext sslContext() throws SSLException {
         var serving = authority.apiServing();

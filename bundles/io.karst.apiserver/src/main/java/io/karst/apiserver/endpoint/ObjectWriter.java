@@ -19,6 +19,7 @@ import io.karst.apiserver.patch.JsonPatch;
 import io.karst.apiserver.patch.PatchException;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.selection.DeleteOptions;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.status.StatusObject;
 import io.karst.apiserver.storage.ObjectStore;
@@ -268,15 +269,15 @@ public final class ObjectWriter {
     ApiResponse delete(ResourceRequest request) {
         ResourceType type = request.type();
         ResourceEndpoint.require(type, "delete");
-        DeleteRequest options = DeleteRequest.of(request, codec());
+        DeleteOptions options = deleteOptions(request);
         ObjectNode old = store.get(type, request.namespace(), request.name());
-        return deleteObject(type, request, old, options);
+        return deleteOne(type, request, request.namespace(), old, options);
     }
 
     ApiResponse deleteCollection(ResourceRequest request, Predicate<ObjectNode> filter) {
         ResourceType type = request.type();
         ResourceEndpoint.require(type, "deletecollection");
-        DeleteRequest options = DeleteRequest.of(request, codec());
+        DeleteOptions options = deleteOptions(request);
         ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
         String continueKey = null;
         long revision = 0;
@@ -312,26 +313,42 @@ public final class ObjectWriter {
         return ApiResponse.ok(list);
     }
 
-    private ApiResponse deleteObject(ResourceType type, ResourceRequest request, ObjectNode old,
-            DeleteRequest options) {
-        return deleteOne(type, request, request.namespace(), old, options);
+    private DeleteOptions deleteOptions(ResourceRequest request) {
+        JsonNode body = request.body().length == 0 ? null
+                : codec().decodeObject(request.body(), request.contentType());
+        return RequestOptions.parse(() -> DeleteOptions.parse(request.query(), body));
+    }
+
+    private static void checkPreconditions(ResourceType type, ObjectNode current, DeleteOptions options) {
+        String name = ObjectMetadata.name(current);
+        String uid = options.preconditionUid().orElse(null);
+        if (uid != null && !uid.equals(ObjectMetadata.uid(current))) {
+            throw ApiException.conflict(type.plural(), type.group(), name, "Precondition failed: UID in "
+                    + "precondition: " + uid + ", UID in object meta: " + ObjectMetadata.uid(current));
+        }
+        String rv = options.preconditionResourceVersion().orElse(null);
+        if (rv != null && !rv.equals(ObjectMetadata.text(current, "resourceVersion"))) {
+            throw ApiException.conflict(type.plural(), type.group(), name, "Precondition failed: ResourceVersion "
+                    + "in precondition: " + rv + ", ResourceVersion in object meta: "
+                    + ObjectMetadata.text(current, "resourceVersion"));
+        }
     }
 
     private ApiResponse deleteOne(ResourceType type, ResourceRequest request, String namespace, ObjectNode old,
-            DeleteRequest options) {
+            DeleteOptions options) {
         String name = ObjectMetadata.name(old);
-        options.checkPreconditions(type, old);
-        boolean dryRun = dryRun(request);
+        checkPreconditions(type, old, options);
+        boolean dryRun = dryRun(request) || options.isDryRun();
         long expected = ObjectMetadata.resourceVersion(old);
         if (ObjectMetadata.deleting(old)) {
             return new ApiResponse.Body(202, old);
         }
         ObjectNode updated = old.deepCopy();
         ObjectNode meta = ObjectMetadata.of(updated);
-        String policy = options.propagationPolicy(type);
-        if (policy.equals("Foreground")) {
+        DeleteOptions.Propagation policy = options.requestedPropagation().orElse(DeleteOptions.Propagation.BACKGROUND);
+        if (policy == DeleteOptions.Propagation.FOREGROUND) {
             ObjectMetadata.addFinalizer(updated, "foregroundDeletion");
-        } else if (policy.equals("Orphan")) {
+        } else if (policy == DeleteOptions.Propagation.ORPHAN) {
             ObjectMetadata.addFinalizer(updated, "orphan");
         }
         long grace = gracePeriod(type, old, options);
@@ -360,7 +377,7 @@ public final class ObjectWriter {
     }
 
     /** Pods bound to a node get their grace period (the kubelet finishes the deletion); others go at once. */
-    private static long gracePeriod(ResourceType type, ObjectNode old, DeleteRequest options) {
+    private static long gracePeriod(ResourceType type, ObjectNode old, DeleteOptions options) {
         if (!type.kind().equals("Pod") || !type.group().isEmpty()) {
             return 0;
         }
@@ -371,8 +388,8 @@ public final class ObjectWriter {
         if (phase.equals("Succeeded") || phase.equals("Failed")) {
             return 0;
         }
-        if (options.gracePeriodSeconds() != null) {
-            return options.gracePeriodSeconds();
+        if (options.gracePeriodSeconds().isPresent()) {
+            return options.gracePeriodSeconds().getAsLong();
         }
         return old.path("spec").path("terminationGracePeriodSeconds").asLong(30);
     }
@@ -515,8 +532,9 @@ public final class ObjectWriter {
         }
         ObjectNode eviction = codec().decodeObject(request.body(), request.contentType());
         JsonNode deleteOptions = eviction.path("deleteOptions");
-        DeleteRequest options = deleteOptions.isObject() ? DeleteRequest.fromBody((ObjectNode) deleteOptions)
-                : DeleteRequest.none();
+        DeleteOptions options = deleteOptions.isObject()
+                ? RequestOptions.parse(() -> DeleteOptions.parse(java.util.Map.of(), deleteOptions))
+                : DeleteOptions.none();
         ResourceType pods = request.type();
         ObjectNode pod = store.get(pods, request.namespace(), request.name());
         deleteOne(pods, request, request.namespace(), pod, options);

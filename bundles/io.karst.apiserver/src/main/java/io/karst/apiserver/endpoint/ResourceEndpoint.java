@@ -1,5 +1,9 @@
 package io.karst.apiserver.endpoint;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
@@ -9,6 +13,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.selection.ContinueToken;
+import io.karst.apiserver.selection.FieldSelector;
+import io.karst.apiserver.selection.FieldSelectorSupport;
+import io.karst.apiserver.selection.LabelSelector;
+import io.karst.apiserver.selection.ListOptions;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.storage.ObjectStore;
 
@@ -21,15 +30,18 @@ public final class ResourceEndpoint {
     private static final long MIN_REQUEST_TIMEOUT_SECONDS = 1800;
 
     private final ObjectStore store;
+    /**
+     * Whether watches take {@code sendInitialEvents} (the WatchList feature). Upstream turned it on by default
+     * in 1.32 and off again in 1.33; it is on here, since clients that do not send it see no difference.
+     */
+    private static final boolean WATCH_LIST = true;
+
     private final ObjectWriter writer;
-    private final ObjectFilter filters;
     private final ScheduledExecutorService timers;
 
-    public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ObjectFilter filters,
-            ScheduledExecutorService timers) {
+    public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ScheduledExecutorService timers) {
         this.store = store;
         this.writer = writer;
-        this.filters = filters;
         this.timers = timers;
     }
 
@@ -69,7 +81,7 @@ public final class ResourceEndpoint {
                 }
                 yield writer.patch(request);
             }
-            case "DELETE" -> path.isCollection() ? writer.deleteCollection(request, filter(request, type))
+            case "DELETE" -> path.isCollection() ? writer.deleteCollection(request, filter(type, options(request)))
                     : writer.delete(request);
             default -> throw ApiException.methodNotAllowed();
         };
@@ -83,28 +95,25 @@ public final class ResourceEndpoint {
     private ApiResponse list(ResourceRequest request) {
         ResourceType type = request.type();
         require(type, "list");
-        ListQuery q = ListQuery.of(request);
-        Predicate<ObjectNode> filter = filter(request, type);
+        ListOptions q = options(request);
+        Predicate<ObjectNode> filter = filter(type, q);
         long revision = 0;
         String continueKey = null;
-        if (!q.continueToken().isEmpty()) {
-            ContinueToken token = ContinueToken.decode(q.continueToken());
-            if (token.revision() <= store.compactedRevision()) {
-                throw ApiException.expired("The provided continue parameter is too old to display a consistent "
-                        + "list result. You can start a new list without the continue parameter, or use the "
-                        + "continue token in this response to retrieve the remainder of the results. Continuing "
-                        + "with the provided token results in an inconsistent list - objects that were created, "
-                        + "modified, or deleted between the time the first chunk was returned and now may show up "
-                        + "in the list.");
+        String prefix = type.keyPrefix(request.namespace());
+        Optional<ContinueToken> token = RequestOptions.parse(q::decodeContinue);
+        if (token.isPresent()) {
+            ContinueToken t = token.get();
+            if (!t.atLatest() && t.resourceVersion() <= store.compactedRevision()) {
+                throw RequestOptions.toApi(t.expired());
             }
-            revision = token.revision();
-            continueKey = type.keyPrefix(request.namespace()) + token.start();
-        } else if (q.resourceVersionMatch().equals("Exact")
-                || (q.limit() > 0 && !q.resourceVersion().isEmpty() && !q.resourceVersion().equals("0")
+            revision = t.atLatest() ? 0 : t.resourceVersion();
+            continueKey = t.startKeyUnder(prefix);
+        } else if (q.resourceVersionMatch().equals(ListOptions.EXACT)
+                || (q.hasLimit() && !q.resourceVersion().isEmpty() && !q.resourceVersion().equals("0")
                         && q.resourceVersionMatch().isEmpty())) {
-            revision = q.resourceVersionNumber();
+            revision = RequestOptions.parse(() -> ListOptions.parseResourceVersion(q.resourceVersion()));
         } else if (!q.resourceVersion().isEmpty() && !q.resourceVersion().equals("0")) {
-            long notOlderThan = q.resourceVersionNumber();
+            long notOlderThan = RequestOptions.parse(() -> ListOptions.parseResourceVersion(q.resourceVersion()));
             long current = store.currentRevision();
             if (notOlderThan > current) {
                 throw ApiException.timeout("Too large resource version: " + notOlderThan + ", current: "
@@ -112,7 +121,7 @@ public final class ResourceEndpoint {
             }
         }
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
-        long limit = q.limit();
+        long limit = q.hasLimit() ? q.limit() : 0;
         long pageRevision;
         String next;
         // Selectors filter after the read, so a page may need several reads to fill (as upstream's storage does).
@@ -135,7 +144,7 @@ public final class ResourceEndpoint {
         ObjectNode meta = list.putObject("metadata");
         meta.put("resourceVersion", Long.toString(pageRevision));
         if (next != null) {
-            String prefix = type.keyPrefix(request.namespace());
+            // next is the store's resume key (last key + NUL); the token carries it relative to the prefix
             meta.put("continue", new ContinueToken(pageRevision, next.substring(prefix.length())).encode());
         }
         list.set("items", items);
@@ -145,35 +154,43 @@ public final class ResourceEndpoint {
     private ApiResponse watch(ResourceRequest request) {
         ResourceType type = request.type();
         require(type, "watch");
-        ListQuery q = ListQuery.of(request);
-        Predicate<ObjectNode> filter = filter(request, type);
-        if (request.name() != null) {
-            String name = request.name();
-            Predicate<ObjectNode> byName = o -> name.equals(ObjectMetadata.name(o));
-            filter = byName.and(filter);
-        }
+        ListOptions parsed = options(request);
+        ListOptions q = request.name() == null ? parsed
+                : RequestOptions.parse(() -> parsed.forNamedObject(request.name()));
+        Predicate<ObjectNode> filter = filter(type, q);
         boolean fromNow = q.resourceVersion().isEmpty() || q.resourceVersion().equals("0");
-        boolean initialEvents = q.sendInitialEvents() != null ? q.sendInitialEvents() : fromNow;
-        if (Boolean.TRUE.equals(q.sendInitialEvents()) && !q.resourceVersionMatch().isEmpty()
-                && !q.resourceVersionMatch().equals("NotOlderThan")) {
-            throw ApiException.badRequest("sendInitialEvents requires resourceVersionMatch=NotOlderThan");
-        }
-        long timeout = q.timeoutSeconds() > 0 ? q.timeoutSeconds()
+        boolean initialEvents = q.sendInitialEvents().orElse(fromNow);
+        long timeout = q.timeoutSeconds().orElse(0) > 0 ? q.timeoutSeconds().getAsLong()
                 : MIN_REQUEST_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(MIN_REQUEST_TIMEOUT_SECONDS);
-        long from = fromNow ? store.currentRevision() : q.resourceVersionNumber();
+        long from = fromNow ? store.currentRevision()
+                : RequestOptions.parse(() -> ListOptions.parseResourceVersion(q.resourceVersion()));
         WatchSession session = new WatchSession(store, type, request.namespace(), from, initialEvents,
-                Boolean.TRUE.equals(q.sendInitialEvents()) && q.allowWatchBookmarks(), filter,
-                q.allowWatchBookmarks(), timeout, timers);
+                q.sendInitialEvents().orElse(false) && q.allowWatchBookmarks(), filter, q.allowWatchBookmarks(),
+                timeout, timers);
         return new ApiResponse.Stream(session);
     }
 
-    private Predicate<ObjectNode> filter(ResourceRequest request, ResourceType type) {
-        String labels = request.param("labelSelector");
-        String fields = request.param("fieldSelector");
-        if ((labels == null || labels.isEmpty()) && (fields == null || fields.isEmpty())) {
+    private static ListOptions options(ResourceRequest request) {
+        Map<String, List<String>> query = request.query();
+        if (request.path().watch() && !query.containsKey("watch")) {
+            query = new HashMap<>(query);
+            query.put("watch", List.of("true"));
+        }
+        Map<String, List<String>> q = query;
+        return RequestOptions.parse(() -> ListOptions.parse(q, WATCH_LIST));
+    }
+
+    /** The request's label and field selectors as one test; a bad selector or field label is a 400. */
+    static Predicate<ObjectNode> filter(ResourceType type, ListOptions q) {
+        FieldSelectorSupport support = FieldSelectorSupport.forResource(type.group(), type.plural(),
+                type.namespaced());
+        ListOptions checked = RequestOptions.parse(() -> q.withFieldsFor(support));
+        LabelSelector labels = checked.labelSelector();
+        FieldSelector fields = checked.fieldSelector();
+        if (labels.isEverything() && fields.isEverything()) {
             return o -> true;
         }
-        return filters.of(type, labels == null ? "" : labels, fields == null ? "" : fields);
+        return o -> labels.matchesObject(o) && (fields.isEverything() || support.matches(fields, o));
     }
 
     static void require(ResourceType type, String verb) {

@@ -13,12 +13,24 @@ public final class ApiException extends RuntimeException {
     private final int code;
     private final String reason;
     private final transient Details details;
+    private final String continueToken;
 
     public ApiException(int code, String reason, String message, Details details) {
+        this(code, reason, message, details, null);
+    }
+
+    /** @param continueToken for a 410 on a paginated list: a token to finish the list inconsistently, or null */
+    public ApiException(int code, String reason, String message, Details details, String continueToken) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
         this.details = details;
+        this.continueToken = continueToken;
+    }
+
+    /** The {@code metadata.continue} of the Status, or null. */
+    public String continueToken() {
+        return continueToken;
     }
 
     public int code() {

@@ -13,6 +13,9 @@ public final class StatusObject {
 
     public static ObjectNode failure(ApiException e) {
         ObjectNode status = header();
+        if (e.continueToken() != null) {
+            ((ObjectNode) status.get("metadata")).put("continue", e.continueToken());
+        }
         status.put("status", "Failure");
         status.put("message", e.getMessage());
         status.put("reason", e.reason());

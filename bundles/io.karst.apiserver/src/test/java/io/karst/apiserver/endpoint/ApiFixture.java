@@ -43,12 +43,7 @@ public final class ApiFixture implements AutoCloseable {
         kv = SqliteStore.openInDataDir(dir, SqliteSync.NORMAL, StoreSettings.defaults());
         store = new ObjectStore(() -> kv, codec);
         ObjectWriter writer = new ObjectWriter(store, registry, admission.apply(store, kv), Clock.systemUTC());
-        ObjectFilter labelsOnly = (type, labels, fields) -> o -> labels.isEmpty()
-                || labels.equals(o.path("metadata").path("labels").fields().hasNext()
-                        ? o.path("metadata").path("labels").fields().next().getKey() + "="
-                                + o.path("metadata").path("labels").fields().next().getValue().asText()
-                        : "");
-        endpoint = new ResourceEndpoint(store, writer, labelsOnly, timers);
+        endpoint = new ResourceEndpoint(store, writer, timers);
         for (String ns : List.of("default", "kube-system")) {
             call("POST", "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":"
                     + "{\"name\":\"" + ns + "\"}}");

@@ -328,6 +328,56 @@ class ResourceEndpointTest {
     }
 
     @Test
+    void labelAndFieldSelectorsFilterListsAndBadOnesAreBadRequest() {
+        for (String[] c : new String[][] {{"a", "web", "n1"}, {"b", "web", "n2"}, {"c", "db", "n1"}}) {
+            api.call("POST", "/api/v1/namespaces/default/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                    + "\"metadata\":{\"name\":\"" + c[0] + "\",\"labels\":{\"app\":\"" + c[1] + "\"}},\"spec\":"
+                    + "{\"nodeName\":\"" + c[2] + "\",\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}");
+        }
+        assertEquals(List.of("a", "b"), names(api.object("GET",
+                "/api/v1/namespaces/default/pods?labelSelector=app%3Dweb", null)));
+        assertEquals(List.of("c"), names(api.object("GET",
+                "/api/v1/namespaces/default/pods?labelSelector=app+notin+(web)", null)));
+        assertEquals(List.of("a"), names(api.object("GET",
+                "/api/v1/pods?labelSelector=app%3Dweb&fieldSelector=spec.nodeName%3Dn1", null)));
+        assertEquals(List.of("a", "c"), names(api.object("GET",
+                "/api/v1/pods?fieldSelector=spec.nodeName%3Dn1,metadata.namespace%3Ddefault", null)));
+        ApiException badField = api.failure("GET", "/api/v1/pods?fieldSelector=spec.image%3Dx", null);
+        assertEquals(400, badField.code());
+        assertEquals("field label not supported: spec.image", badField.getMessage());
+        assertEquals(400, api.failure("GET", "/api/v1/pods?labelSelector=a+in+(", null).code());
+        ObjectNode page = api.object("GET", "/api/v1/pods?labelSelector=app%3Dweb&limit=1", null);
+        assertEquals(List.of("a"), names(page));
+        String token = page.path("metadata").path("continue").asText();
+        assertEquals(List.of("b"), names(api.object("GET",
+                "/api/v1/pods?labelSelector=app%3Dweb&limit=1&continue=" + token, null)));
+    }
+
+    private static List<String> names(ObjectNode list) {
+        List<String> names = new java.util.ArrayList<>();
+        list.path("items").forEach(i -> names.add(i.path("metadata").path("name").asText()));
+        return names;
+    }
+
+    @Test
+    void watchWithSelectorSeesObjectsEnterAndLeave() throws Exception {
+        api.call("POST", "/api/v1/namespaces/default/configmaps", ApiFixture.configMap("x", "{}"));
+        ApiResponse.Stream stream = (ApiResponse.Stream) api.request("GET",
+                "/api/v1/namespaces/default/configmaps?watch=1&labelSelector=tier%3Dgold", null, null);
+        ApiFixture.Frames frames = new ApiFixture.Frames();
+        stream.session().start(frames);
+        api.request("PATCH", "/api/v1/namespaces/default/configmaps/x", "{\"metadata\":{\"labels\":{\"tier\":\"gold\"}}}",
+                "application/merge-patch+json");
+        api.request("PATCH", "/api/v1/namespaces/default/configmaps/x", "{\"data\":{\"k\":\"v\"}}",
+                "application/merge-patch+json");
+        api.request("PATCH", "/api/v1/namespaces/default/configmaps/x", "{\"metadata\":{\"labels\":null}}",
+                "application/merge-patch+json");
+        awaitFrames(frames, 3);
+        assertEquals(List.of("ADDED x", "MODIFIED x", "DELETED x"), frames.summary());
+        stream.session().stop();
+    }
+
+    @Test
     void unknownVerbsAndScopesAreRefused() {
         assertEquals(405, api.failure("POST", "/api/v1/namespaces/default/configmaps/x", "{}").code());
         assertEquals(404, api.failure("GET", "/api/v1/namespaces/default/nodes", null).code());
