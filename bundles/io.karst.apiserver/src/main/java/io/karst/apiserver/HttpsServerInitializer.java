@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -81,7 +82,7 @@ final class HttpsServerInitializer extends ChannelInitializer<SocketChannel> {
 
     /** The TCP connection a channel belongs to: itself over HTTP/1.1, its parent for an HTTP/2 stream. */
     static Channel connection(Channel channel) {
-        return channel.parent() != null ? channel.parent() : channel;
+        return channel instanceof Http2StreamChannel ? channel.parent() : channel;
     }
 
     /** Refuses an oversized body with a {@code 413 Status} as upstream does, instead of Netty's empty answer. */

@@ -76,6 +76,11 @@ final class ResourceApi {
             request.content().readBytes(body);
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
                     body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            if (WebSocketWatch.requested(request)) {
+                WebSocketWatch upgrade = new WebSocketWatch(request, codec);
+                workers.execute(() -> handleUpgrade(ctx, keepAlive, resourceRequest, upgrade));
+                return;
+            }
             workers.execute(() -> handle(ctx, keepAlive, head, resourceRequest, representation));
         } catch (RejectedExecutionException e) {
             responses.fail(ctx, keepAlive, ApiException.tooManyRequests(1));
@@ -96,6 +101,26 @@ final class ResourceApi {
         } catch (ApiException e) {
             responses.fail(ctx, keepAlive, e);
         } catch (RuntimeException e) {
+            LOG.error("{} {} failed", request.method(), request.path(), e);
+            responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+        }
+    }
+
+    /** A watch asked for over a WebSocket: the stream goes out as one message per event after the handshake. */
+    private void handleUpgrade(ChannelHandlerContext ctx, boolean keepAlive, ResourceRequest request,
+            WebSocketWatch upgrade) {
+        try {
+            ApiResponse response = endpoint.handle(request);
+            if (response instanceof ApiResponse.Stream s) {
+                upgrade.start(ctx, s.session());
+            } else {
+                throw ApiException.badRequest("only watches can be upgraded to a WebSocket");
+            }
+        } catch (ApiException e) {
+            upgrade.release();
+            responses.fail(ctx, keepAlive, e);
+        } catch (RuntimeException e) {
+            upgrade.release();
             LOG.error("{} {} failed", request.method(), request.path(), e);
             responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
         }
