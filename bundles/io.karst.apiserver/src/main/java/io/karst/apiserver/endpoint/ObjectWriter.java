@@ -552,11 +552,15 @@ public final class ObjectWriter {
     private void checkKind(ResourceType type, ObjectNode object) {
         String apiVersion = object.path("apiVersion").asText("");
         String kind = object.path("kind").asText("");
+        // As upstream's decoder, the URL's group-version-kind is the default for a body that does not name one
+        // (the official Java client sends none).
         if (kind.isEmpty()) {
-            throw ApiException.badRequest("Object 'Kind' is missing in the request body");
+            kind = type.kind();
+            object.put("kind", kind);
         }
         if (apiVersion.isEmpty()) {
-            throw ApiException.badRequest("Object 'apiVersion' is missing in the request body");
+            apiVersion = type.apiVersion();
+            object.put("apiVersion", apiVersion);
         }
         if (!apiVersion.equals(type.apiVersion())) {
             throw ApiException.badRequest("the API version in the data (" + apiVersion
