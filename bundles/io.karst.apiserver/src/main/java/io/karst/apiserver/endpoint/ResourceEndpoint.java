@@ -48,8 +48,17 @@ public final class ResourceEndpoint {
     public ApiResponse handle(ResourceRequest request) {
         ResourceType type = request.type();
         RequestPath path = request.path();
-        if (type.namespaced() == false && path.namespace() != null) {
+        if (!type.namespaced() && path.namespace() != null) {
             throw ApiException.notFoundPath();
+        }
+        if (type.namespaced() && path.namespace() == null) {
+            // Across namespaces there are only collections, and only for reading (list and watch).
+            if (path.name() != null) {
+                throw ApiException.notFoundPath();
+            }
+            if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+                throw ApiException.methodNotAllowed();
+            }
         }
         if (path.subresource() != null) {
             return writer.subresource(request);
@@ -103,7 +112,8 @@ public final class ResourceEndpoint {
         Optional<ContinueToken> token = RequestOptions.parse(q::decodeContinue);
         if (token.isPresent()) {
             ContinueToken t = token.get();
-            if (!t.atLatest() && t.resourceVersion() <= store.compactedRevision()) {
+            // the compacted revision itself is still readable; only revisions before it are gone
+            if (!t.atLatest() && t.resourceVersion() < store.compactedRevision()) {
                 throw RequestOptions.toApi(t.expired());
             }
             revision = t.atLatest() ? 0 : t.resourceVersion();

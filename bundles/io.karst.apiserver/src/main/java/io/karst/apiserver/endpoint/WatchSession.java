@@ -119,14 +119,18 @@ public final class WatchSession implements WatchListener {
 
     @Override
     public void onEvents(List<WatchEvent> events) {
-        for (WatchEvent event : events) {
-            if (ended.get()) {
-                return;
-            }
-            lastRevision.set(event.revision());
-            if (!deliver(event)) {
-                stop();
-                return;
+        // Events and bookmarks go out under one lock, and the bookmark's revision is that of the last event
+        // sent, so a client that re-watches from a bookmark never skips an event.
+        synchronized (this) {
+            for (WatchEvent event : events) {
+                if (ended.get()) {
+                    return;
+                }
+                if (!deliver(event)) {
+                    stop();
+                    return;
+                }
+                lastRevision.set(event.revision());
             }
         }
     }
@@ -163,7 +167,7 @@ public final class WatchSession implements WatchListener {
         }
     }
 
-    private void bookmark() {
+    private synchronized void bookmark() {
         if (!ended.get()) {
             send("BOOKMARK", bookmarkObject(lastRevision.get()));
         }

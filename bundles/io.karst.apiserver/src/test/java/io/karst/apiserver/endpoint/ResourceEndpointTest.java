@@ -382,6 +382,8 @@ class ResourceEndpointTest {
         assertEquals(405, api.failure("POST", "/api/v1/namespaces/default/configmaps/x", "{}").code());
         assertEquals(404, api.failure("GET", "/api/v1/namespaces/default/nodes", null).code());
         assertEquals(404, api.failure("GET", "/api/v1/namespaces/default/configmaps/x/nothing", null).code());
+        assertEquals(404, api.failure("GET", "/api/v1/configmaps/x", null).code(), "namespaced objects need one");
+        assertEquals(405, api.failure("POST", "/api/v1/configmaps", ApiFixture.configMap("x", "{}")).code());
     }
 
     private static void awaitFrames(ApiFixture.Frames frames, int count) throws InterruptedException {
