@@ -116,8 +116,14 @@ final class LocalResourceOperations implements ResourceOperations {
             throw ClientErrors.internal(new IllegalStateException("a watch answered " + response));
         }
         LocalWatch watch = new LocalWatch(watcher, client.callbacks(), client.settings().watchQueueLimit());
-        // Synchronous, as the HTTP layer starts it: once this returns, the watch follows the store.
-        stream.session().start(watch);
+        try {
+            // Synchronous, as the HTTP layer starts it: once this returns, the watch follows the store.
+            stream.session().start(watch);
+        } catch (RuntimeException e) {
+            // Only a server stopping under the call gets here (its timers refuse work): the watch is not running.
+            watch.close();
+            throw e instanceof ApiException a ? ClientErrors.of(a) : ClientErrors.internal(e);
+        }
         return watch;
     }
 

@@ -180,9 +180,21 @@ final class SharedInformer implements Informer {
             return;
         }
         try {
-            pool.execute(step);
+            pool.execute(() -> guarded(step));
         } catch (RejectedExecutionException e) {
             stopped = true;
+        }
+    }
+
+    /** A step that fails unexpectedly is retried later like a failed call, so the chain never just ends. */
+    private void guarded(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            if (!stopped) {
+                LOG.error("{} failed, retrying", this, e);
+                later(this::relist);
+            }
         }
     }
 
@@ -203,19 +215,12 @@ final class SharedInformer implements Informer {
         if (stopped) {
             return;
         }
-        List<ObjectNode> items = new ArrayList<>();
+        List<ObjectNode> items;
         String resourceVersion;
         try {
-            ListOptions options = ListOptions.NONE.withLabelSelector(labelSelector)
-                    .withLimit(settings.listPageSize());
-            ObjectList page;
-            do {
-                page = operations.list(options);
-                items.addAll(page.items());
-                options = options.withContinue(page.continueToken());
-            } while (page.hasMore());
-            // Later pages are read at the first page's revision: this is the version of the whole list.
-            resourceVersion = page.resourceVersion();
+            ObjectList all = listAll();
+            items = all.items();
+            resourceVersion = all.resourceVersion();
         } catch (ResourceException e) {
             LOG.warn("listing {} failed, retrying: {}", this, e.getMessage());
             later(this::relist);
@@ -224,6 +229,30 @@ final class SharedInformer implements Informer {
         replace(items, resourceVersion);
         backoffMillis = 0;
         watchFrom(resourceVersion);
+    }
+
+    /**
+     * Every object, in pages read at the first page's revision. When the history under that revision is compacted
+     * between pages (410), one unpaged list, as client-go's pager falls back to.
+     */
+    private ObjectList listAll() {
+        ListOptions options = ListOptions.NONE.withLabelSelector(labelSelector).withLimit(settings.listPageSize());
+        List<ObjectNode> items = new ArrayList<>();
+        ObjectList page = operations.list(options);
+        items.addAll(page.items());
+        String resourceVersion = page.resourceVersion();
+        while (page.hasMore()) {
+            try {
+                page = operations.list(options.withContinue(page.continueToken()));
+            } catch (ResourceException e) {
+                if (!e.isGone()) {
+                    throw e;
+                }
+                return operations.list(ListOptions.NONE.withLabelSelector(labelSelector));
+            }
+            items.addAll(page.items());
+        }
+        return new ObjectList(resourceVersion, "", items);
     }
 
     private void watchFrom(String resourceVersion) {

@@ -79,10 +79,15 @@ final class ClientFixture implements AutoCloseable {
 
     /** Waits up to five seconds for {@code condition}. */
     static void await(String what, BooleanSupplier condition) {
+        await(what, condition, () -> "");
+    }
+
+    /** Waits up to five seconds for {@code condition}; {@code state} says what was seen instead. */
+    static void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> state) {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
+                throw new AssertionError("timed out waiting for " + what + " " + state.get());
             }
             try {
                 Thread.sleep(10);
