@@ -1,7 +1,9 @@
 package io.karst.apiserver.client;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +17,7 @@ import io.karst.api.client.InformerFactory;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.client.ResourceKey;
 import io.karst.api.client.ResourceOperations;
+import io.karst.api.client.Watcher;
 import io.karst.api.security.UserInfo;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.resource.ResourceRegistry;
@@ -33,12 +36,12 @@ public final class LocalResourceClient implements ResourceClient, AutoCloseable 
     /** Everything the clients made by {@link #as} share with the one that made them. */
     private record Shared(ResourceRegistry registry, ResourceEndpoint endpoint, ClientSettings settings,
             ExecutorService callbacks, ScheduledExecutorService timers, Map<UserInfo, SharedInformerFactory> informers,
-            AtomicBoolean closed) {
+            Set<LocalWatch> watches, AtomicBoolean closed) {
     }
 
     public LocalResourceClient(ResourceRegistry registry, ResourceEndpoint endpoint, ClientSettings settings) {
         this.shared = new Shared(registry, endpoint, settings, Executors.newCachedThreadPool(threads("callback")),
-                newTimers(), new ConcurrentHashMap<>(), new AtomicBoolean());
+                newTimers(), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet(), new AtomicBoolean());
         this.user = INTERNAL_USER;
     }
 
@@ -87,15 +90,28 @@ public final class LocalResourceClient implements ResourceClient, AutoCloseable 
         return shared.informers().computeIfAbsent(user, u -> new SharedInformerFactory(this));
     }
 
-    /** Stops every informer and watch delivery; idempotent. Only the client the server created may close. */
+    /**
+     * Stops every informer and ends every watch (their watchers still get onClose), so no datastore watch outlives
+     * the server; idempotent. Only the client the server created may close.
+     */
     @Override
     public void close() {
         if (!shared.closed().compareAndSet(false, true)) {
             return;
         }
         shared.informers().values().forEach(SharedInformerFactory::close);
+        List.copyOf(shared.watches()).forEach(LocalWatch::close);
         shared.timers().shutdownNow();
-        shared.callbacks().shutdownNow();
+        // Not shutdownNow: the watchers' onClose calls just queued still run.
+        shared.callbacks().shutdown();
+    }
+
+    /** A watch for {@code watcher}, ended by {@link #close} if it is still running then. */
+    LocalWatch newWatch(Watcher watcher) {
+        LocalWatch watch = new LocalWatch(watcher, shared.callbacks(), shared.settings().watchQueueLimit(),
+                shared.watches()::remove);
+        shared.watches().add(watch);
+        return watch;
     }
 
     void checkOpen() {

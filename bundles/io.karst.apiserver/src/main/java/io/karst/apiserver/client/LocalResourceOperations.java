@@ -115,7 +115,7 @@ final class LocalResourceOperations implements ResourceOperations {
         if (!(response instanceof ApiResponse.Stream stream)) {
             throw ClientErrors.internal(new IllegalStateException("a watch answered " + response));
         }
-        LocalWatch watch = new LocalWatch(watcher, client.callbacks(), client.settings().watchQueueLimit());
+        LocalWatch watch = client.newWatch(watcher);
         try {
             // Synchronous, as the HTTP layer starts it: once this returns, the watch follows the store.
             stream.session().start(watch);

@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.karst.api.client.ResourceEvent;
 import io.karst.api.client.ResourceException;
@@ -28,10 +29,13 @@ final class LocalWatch implements StreamWriter, ResourceWatch {
     private final AtomicBoolean closedByOwner = new AtomicBoolean();
     private final AtomicBoolean closeDelivered = new AtomicBoolean();
     private final List<Runnable> onClose = new CopyOnWriteArrayList<>();
+    private final Consumer<LocalWatch> onEnd;
     private volatile ResourceException failure;
 
-    LocalWatch(Watcher watcher, Executor pool, int queueLimit) {
+    /** @param onEnd told once when the watch ends, however it ends */
+    LocalWatch(Watcher watcher, Executor pool, int queueLimit, Consumer<LocalWatch> onEnd) {
         this.watcher = watcher;
+        this.onEnd = onEnd;
         this.delivery = new SerialExecutor(pool);
         this.queueLimit = queueLimit;
     }
@@ -59,6 +63,7 @@ final class LocalWatch implements StreamWriter, ResourceWatch {
     @Override
     public void end() {
         if (ended.compareAndSet(false, true)) {
+            onEnd.accept(this);
             delivery.execute(this::deliverClose);
         }
     }

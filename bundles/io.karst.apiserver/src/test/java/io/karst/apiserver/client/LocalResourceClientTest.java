@@ -315,6 +315,19 @@ class LocalResourceClientTest {
     }
 
     @Test
+    void closingTheClientEndsItsWatches() throws Exception {
+        Recorder recorder = new Recorder();
+        configMaps.watch(ListOptions.NONE.withResourceVersion(Long.toString(api.kv.currentRevision())), recorder);
+        api.client.close();
+        assertTrue(recorder.closed.await(5, TimeUnit.SECONDS), "the watcher was told");
+        assertNull(recorder.cause.get());
+        api.store.create(api.registry.find("", "v1", "configmaps").orElseThrow(), "default", "late",
+                configMap("late", "{}"));
+        Thread.sleep(100);
+        assertEquals(List.of(), recorder.events);
+    }
+
+    @Test
     void aClosedClientRefusesCallsWith503() {
         api.client.close();
         ResourceException e = assertThrows(ResourceException.class, () -> configMaps.get("x"));
