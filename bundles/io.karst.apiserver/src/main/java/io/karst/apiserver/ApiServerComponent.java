@@ -33,11 +33,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.apiserver.admission.AdmissionChain;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.admission.ServiceCidr;
+import io.karst.apiserver.client.ClientSettings;
+import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
@@ -84,6 +87,9 @@ public final class ApiServerComponent {
     private ThreadPoolExecutor workers;
     private ScheduledExecutorService timers;
     private ServiceRegistration<Condition> ready;
+    /** The in-process client of the API, for the bundles of this JVM; registered once the server serves. */
+    private LocalResourceClient client;
+    private ServiceRegistration<ResourceClient> clientRegistration;
 
     public ApiServerComponent() {
         health.add(new HealthRegistry.Entry("ping", Set.of("livez", "readyz"), HealthCheck.Result::ok));
@@ -108,11 +114,20 @@ public final class ApiServerComponent {
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Condition.CONDITION_ID, READY_CONDITION);
         ready = context.registerService(Condition.class, Condition.INSTANCE, props);
+        Dictionary<String, Object> clientProps = new Hashtable<>();
+        clientProps.put(ResourceClient.PROVIDER, ResourceClient.LOCAL);
+        clientRegistration = context.registerService(ResourceClient.class, client, clientProps);
     }
 
     @Deactivate
     void deactivate() {
         shuttingDown = true;
+        if (clientRegistration != null) {
+            clientRegistration.unregister();
+        }
+        if (client != null) {
+            client.close();
+        }
         if (ready != null) {
             ready.unregister();
         }
@@ -157,6 +172,7 @@ public final class ApiServerComponent {
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
         ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers);
         bootstrap = new ClusterBootstrap(store, registry, clock);
+        client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
         return new ResourceApi(registry, endpoint, codec, workers);
     }
 

@@ -40,7 +40,11 @@ public final class ObjectCodec {
 
     /** Decodes a request body that must be one object. */
     public ObjectNode decodeObject(byte[] body, String contentType) {
-        JsonNode node = decode(body, contentType);
+        return requireObject(decode(body, contentType));
+    }
+
+    /** A decoded body that must be one object. */
+    public ObjectNode requireObject(JsonNode node) {
         if (!(node instanceof ObjectNode object)) {
             throw ApiException.badRequest("the request body must be a JSON or YAML object, not "
                     + (node == null || node.isMissingNode() ? "empty" : node.getNodeType().toString().toLowerCase()));

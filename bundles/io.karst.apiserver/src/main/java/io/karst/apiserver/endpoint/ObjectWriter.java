@@ -60,7 +60,7 @@ public final class ObjectWriter {
     ApiResponse create(ResourceRequest request) {
         ResourceType type = request.type();
         ResourceEndpoint.require(type, "create");
-        ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+        ObjectNode object = request.decodeObject(codec());
         checkKind(type, object);
         ObjectNode meta = ObjectMetadata.of(object);
         scopeNamespace(type, request.namespace(), object);
@@ -104,7 +104,7 @@ public final class ObjectWriter {
     ApiResponse update(ResourceRequest request) {
         ResourceType type = request.type();
         ResourceEndpoint.require(type, "update");
-        ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+        ObjectNode object = request.decodeObject(codec());
         checkKind(type, object);
         return ApiResponse.ok(replace(request, null, object, false));
     }
@@ -119,7 +119,7 @@ public final class ObjectWriter {
         ResourceType type = request.type();
         String contentType = MediaTypes.essence(request.contentType());
         JsonNode patch = switch (contentType) {
-            case MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH -> codec().decode(request.body(), contentType);
+            case MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH -> request.decodeBody(codec());
             default -> throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an "
                     + "unknown format - accepted media types include: application/json-patch+json, "
                     + "application/merge-patch+json", null);
@@ -314,8 +314,7 @@ public final class ObjectWriter {
     }
 
     private DeleteOptions deleteOptions(ResourceRequest request) {
-        JsonNode body = request.body().length == 0 ? null
-                : codec().decodeObject(request.body(), request.contentType());
+        JsonNode body = request.hasBody() ? request.decodeObject(codec()) : null;
         return RequestOptions.parse(() -> DeleteOptions.parse(request.query(), body));
     }
 
@@ -406,7 +405,7 @@ public final class ObjectWriter {
             case "status" -> switch (method) {
                 case "GET" -> ApiResponse.ok(store.get(type, request.namespace(), request.name()));
                 case "PUT" -> {
-                    ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+                    ObjectNode object = request.decodeObject(codec());
                     checkKind(type, object);
                     yield ApiResponse.ok(replace(request, "status", object, false));
                 }
@@ -420,7 +419,7 @@ public final class ObjectWriter {
                 if (!method.equals("PUT")) {
                     throw ApiException.methodNotAllowed();
                 }
-                ObjectNode object = codec().decodeObject(request.body(), request.contentType());
+                ObjectNode object = request.decodeObject(codec());
                 ObjectNode current = store.get(type, null, request.name());
                 ObjectNode updated = current.deepCopy();
                 JsonNode finalizers = object.path("spec").path("finalizers");
@@ -483,7 +482,7 @@ public final class ObjectWriter {
         if (!request.method().equals("POST")) {
             throw ApiException.methodNotAllowed();
         }
-        ObjectNode binding = codec().decodeObject(request.body(), request.contentType());
+        ObjectNode binding = request.decodeObject(codec());
         String node = binding.path("target").path("name").asText("");
         if (node.isEmpty()) {
             throw ApiException.invalid("Binding", "", request.name(), List.of(new ApiException.Cause(
@@ -530,7 +529,7 @@ public final class ObjectWriter {
         if (!request.method().equals("POST")) {
             throw ApiException.methodNotAllowed();
         }
-        ObjectNode eviction = codec().decodeObject(request.body(), request.contentType());
+        ObjectNode eviction = request.decodeObject(codec());
         JsonNode deleteOptions = eviction.path("deleteOptions");
         DeleteOptions options = deleteOptions.isObject()
                 ? RequestOptions.parse(() -> DeleteOptions.parse(java.util.Map.of(), deleteOptions))

@@ -32,10 +32,10 @@ final class ScaleSubresource {
         return switch (request.method()) {
             case "GET" -> ApiResponse.ok(scaleOf(object));
             case "PUT" -> ApiResponse.ok(write(request, object,
-                    writer.codecForSubresources().decodeObject(request.body(), request.contentType())));
+                    request.decodeObject(writer.codecForSubresources())));
             case "PATCH" -> {
                 String type = MediaTypes.essence(request.contentType());
-                JsonNode patch = writer.codecForSubresources().decode(request.body(), type);
+                JsonNode patch = request.decodeBody(writer.codecForSubresources());
                 JsonNode patched;
                 try {
                     patched = switch (type) {
