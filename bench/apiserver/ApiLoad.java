@@ -1,0 +1,248 @@
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The API server load generator (a single-file program: java ApiLoad.java URL CA P12 SERVER_PID). Uses the JDK's
+ * HttpClient over HTTP/2 and HTTP/1.1 with the admin certificate, and prints one line per figure.
+ */
+public class ApiLoad {
+    static final int CONCURRENCY = 32;
+
+    public static void main(String[] args) throws Exception {
+        String base = args[0];
+        SSLContext tls = tls(Path.of(args[1]), Path.of(args[2]));
+        long serverPid = Long.parseLong(args[3]);
+        for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
+            HttpClient client = HttpClient.newBuilder().sslContext(tls).version(version)
+                    .executor(Executors.newFixedThreadPool(CONCURRENCY)).connectTimeout(Duration.ofSeconds(10))
+                    .build();
+            String ns = version == HttpClient.Version.HTTP_2 ? "bench-h2" : "bench-h1";
+            send(client, "POST", base + "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+                    + "\"metadata\":{\"name\":\"" + ns + "\"}}");
+            int creates = 5000;
+            long t0 = System.nanoTime();
+            System.out.println(version + ": creating " + creates + " ConfigMaps");
+            parallel(creates, i -> send(client, "POST", base + "/api/v1/namespaces/" + ns + "/configmaps",
+                    configMap("cm-" + i)));
+            double createRate = creates / seconds(t0);
+            int gets = 20000;
+            t0 = System.nanoTime();
+            parallel(gets, i -> send(client, "GET", base + "/api/v1/namespaces/" + ns + "/configmaps/cm-"
+                    + (i % creates), null));
+            double getRate = gets / seconds(t0);
+            List<Long> listMs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long l0 = System.nanoTime();
+                String body = send(client, "GET", base + "/api/v1/namespaces/" + ns + "/configmaps", null);
+                listMs.add((System.nanoTime() - l0) / 1_000_000);
+                if (!body.contains("cm-4999")) {
+                    throw new IllegalStateException("list incomplete");
+                }
+            }
+            Collections.sort(listMs);
+            System.out.printf("%s: creates/s %.0f (%d concurrent, 1 KiB ConfigMaps), gets/s %.0f, list of 5,000 "
+                    + "ConfigMaps %d ms (median of 5)%n", version, createRate, CONCURRENCY, getRate, listMs.get(2));
+        }
+        watchFanOut(base, tls, serverPid);
+        System.exit(0);
+    }
+
+    /** 1,000 watchers over HTTP/2 on one namespace; 50 changes; latency from the write's start to each event. */
+    static void watchFanOut(String base, SSLContext tls, long serverPid) throws Exception {
+        int watchers = 1000;
+        int changes = 50;
+        HttpClient client = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2).build();
+        // The JDK client opens at most 100 streams per HTTP/2 connection: 10 clients carry the 1,000 watches.
+        List<HttpClient> watchClients = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            watchClients.add(HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_2).build());
+        }
+        send(client, "POST", base + "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+                + "\"metadata\":{\"name\":\"bench-watch\"}}");
+        long fromRevision = currentRevision(client, base);
+        ConcurrentHashMap<String, Long> started = new ConcurrentHashMap<>();
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch ready = new CountDownLatch(watchers);
+        CountDownLatch done = new CountDownLatch(watchers);
+        List<InputStream> streams = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService readers = Executors.newFixedThreadPool(watchers);
+        for (int w = 0; w < watchers; w++) {
+            HttpClient watchClient = watchClients.get(w % watchClients.size());
+            readers.submit(() -> {
+                try {
+                    HttpResponse<InputStream> r = watchClient.send(HttpRequest.newBuilder(URI.create(base
+                            + "/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion="
+                            + fromRevision)).build(), HttpResponse.BodyHandlers.ofInputStream());
+                    streams.add(r.body());
+                    ready.countDown();
+                    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                            StandardCharsets.UTF_8));
+                    int seen = 0;
+                    String line;
+                    while (seen < changes && (line = lines.readLine()) != null) {
+                        long now = System.nanoTime();
+                        int at = line.indexOf("\"name\":\"probe-");
+                        if (at < 0) {
+                            continue;
+                        }
+                        String name = line.substring(at + 8, line.indexOf('"', at + 8));
+                        Long t = started.get(name);
+                        if (t != null) {
+                            latencies.add(now - t);
+                            seen++;
+                        }
+                    }
+                } catch (Exception e) {
+                    System.err.println("watcher failed: " + e);
+                    ready.countDown();
+                } finally {
+                    done.countDown();
+                }
+                return null;
+            });
+        }
+        if (!ready.await(120, TimeUnit.SECONDS)) {
+            System.err.println("only " + (watchers - ready.getCount()) + " watches opened");
+        }
+        Thread.sleep(2000);
+        long rssUnderWatch = rssKb(serverPid);
+        for (int i = 0; i < changes; i++) {
+            String name = "probe-" + i;
+            started.put(name, System.nanoTime());
+            send(client, "POST", base + "/api/v1/namespaces/bench-watch/configmaps", configMap(name));
+            Thread.sleep(20);
+        }
+        done.await(120, TimeUnit.SECONDS);
+        long rssAfter = rssKb(serverPid);
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        System.out.printf("watch fan-out: %d watchers, %d events each, %d deliveries; event latency p50 %.1f ms, "
+                + "p99 %.1f ms, max %.1f ms%n", watchers, changes, sorted.size(), pct(sorted, 50), pct(sorted, 99),
+                sorted.isEmpty() ? 0.0 : sorted.get(sorted.size() - 1) / 1e6);
+        System.out.printf("server RSS: %d MB with 1,000 watches open, %d MB after the events%n",
+                rssUnderWatch / 1024, rssAfter / 1024);
+        for (InputStream s : streams) {
+            s.close();
+        }
+        readers.shutdownNow();
+    }
+
+    static long currentRevision(HttpClient client, String base) throws Exception {
+        String list = send(client, "GET", base + "/api/v1/namespaces/bench-watch/configmaps?limit=1", null);
+        int at = list.indexOf("\"resourceVersion\":\"");
+        return Long.parseLong(list.substring(at + 19, list.indexOf('"', at + 19)));
+    }
+
+    static double pct(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100)) / 1e6;
+    }
+
+    static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    static String configMap(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":"
+                + "{\"payload\":\"" + "x".repeat(1024) + "\"}}";
+    }
+
+    interface Task {
+        void run(int i) throws Exception;
+    }
+
+    static void parallel(int count, Task task) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong failures = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < CONCURRENCY; t++) {
+            Thread thread = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < count) {
+                    try {
+                        task.run(i);
+                    } catch (Exception e) {
+                        if (failures.incrementAndGet() < 5) {
+                            System.err.println("request failed: " + e.getMessage());
+                        }
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        if (failures.get() > 0) {
+            System.err.println(failures.get() + " requests failed");
+        }
+    }
+
+    static String send(HttpClient client, String method, String url, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
+        if (body != null) {
+            b.header("Content-Type", "application/json");
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 300 && !(r.statusCode() == 409 && method.equals("POST"))) {
+            throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + " " + r.body());
+        }
+        return r.body();
+    }
+
+    static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    static SSLContext tls(Path ca, Path p12) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(p12)) {
+            keys.load(in, "bench".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "bench".toCharArray());
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(ca)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
+    }
+}
