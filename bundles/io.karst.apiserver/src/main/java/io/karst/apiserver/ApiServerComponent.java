@@ -173,7 +173,7 @@ public final class ApiServerComponent {
         ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
-        return new ResourceApi(registry, endpoint, codec, workers);
+        return new ResourceApi(registry, endpoint, codec, workers, timers);
     }
 
     private SslContext sslContext() throws SSLException {

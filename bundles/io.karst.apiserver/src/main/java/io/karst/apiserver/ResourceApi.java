@@ -1,10 +1,15 @@
 package io.karst.apiserver;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +48,14 @@ final class ResourceApi {
     private final ExecutorService workers;
     private final ResponseWriter responses;
 
-    ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers) {
+    /** kube-apiserver's --request-timeout: a request that takes longer is answered 504 (watches excepted). */
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final ScheduledExecutorService timers;
+
+    ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers,
+            ScheduledExecutorService timers) {
+        this.timers = timers;
         this.registry = registry;
         this.discovery = new DiscoveryDocuments(registry);
         this.endpoint = endpoint;
@@ -81,7 +93,21 @@ final class ResourceApi {
                 workers.execute(() -> handleUpgrade(ctx, keepAlive, resourceRequest, upgrade));
                 return;
             }
-            workers.execute(() -> handle(ctx, keepAlive, head, resourceRequest, representation));
+            Duration timeout = RequestTimeout.of(query.get("timeout"), DEFAULT_TIMEOUT);
+            AtomicBoolean answered = new AtomicBoolean();
+            ScheduledFuture<?> timer = timers.schedule(() -> {
+                if (answered.compareAndSet(false, true)) {
+                    responses.fail(ctx, keepAlive, ApiException.timeout("the server was unable to return a "
+                            + "response in the time allotted, but may still be processing the request"));
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            workers.execute(() -> {
+                try {
+                    handle(ctx, keepAlive, head, resourceRequest, representation, answered);
+                } finally {
+                    timer.cancel(false);
+                }
+            });
         } catch (RejectedExecutionException e) {
             responses.fail(ctx, keepAlive, ApiException.tooManyRequests(1));
         } catch (ApiException e) {
@@ -89,20 +115,29 @@ final class ResourceApi {
         }
     }
 
+    /** Runs the verb; {@code answered} guards against answering twice when the timeout has answered first. */
     private void handle(ChannelHandlerContext ctx, boolean keepAlive, boolean head, ResourceRequest request,
-            Representation representation) {
+            Representation representation, AtomicBoolean answered) {
         try {
             ApiResponse response = endpoint.handle(request);
             if (response instanceof ApiResponse.Body b) {
-                responses.send(ctx, keepAlive, head, b.code(), b.object(), representation);
+                if (answered.compareAndSet(false, true)) {
+                    responses.send(ctx, keepAlive, head, b.code(), b.object(), representation);
+                }
             } else if (response instanceof ApiResponse.Stream s) {
-                responses.stream(ctx, s.session(), representation);
+                if (answered.compareAndSet(false, true)) {
+                    responses.stream(ctx, s.session(), representation);
+                }
             }
         } catch (ApiException e) {
-            responses.fail(ctx, keepAlive, e);
+            if (answered.compareAndSet(false, true)) {
+                responses.fail(ctx, keepAlive, e);
+            }
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
-            responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+            if (answered.compareAndSet(false, true)) {
+                responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+            }
         }
     }
 
