@@ -135,8 +135,17 @@ public final class Json {
         if (has(n, field)) {
             return false;
         }
-        n.put(field, value);
+        putNumber(n, field, value);
         return true;
+    }
+
+    /** Stores an integer as the node type a parser would produce for it (int when it fits), so trees compare equal. */
+    public static void putNumber(ObjectNode n, String field, long value) {
+        if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+            n.put(field, (int) value);
+        } else {
+            n.put(field, value);
+        }
     }
 
     public static boolean putIfAbsent(ObjectNode n, String field, boolean value) {
