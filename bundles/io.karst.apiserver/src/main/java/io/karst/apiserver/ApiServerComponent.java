@@ -37,6 +37,7 @@ import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.apiserver.admission.AdmissionChain;
+import io.karst.apiserver.admission.BuiltinAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.ClientSettings;
@@ -166,7 +167,8 @@ public final class ApiServerComponent {
         ObjectCodec codec = new ObjectCodec();
         ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
         ObjectStore store = new ObjectStore(() -> datastore, codec);
-        ObjectAdmission admission = new AdmissionChain(List.of(new ServiceAddresses(store,
+        ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
+                new ServiceAddresses(store,
                 registry.find("", "v1", "services").orElseThrow(), () -> datastore, serviceCidr(config),
                 config.service_node_port_range())));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
