@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.codec.MediaTypes;
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.defaults.Defaulters;
+import io.karst.apiserver.validation.NameGenerator;
 import io.karst.apiserver.patch.JsonMergePatch;
 import io.karst.apiserver.patch.JsonPatch;
 import io.karst.apiserver.patch.PatchException;
@@ -38,6 +40,7 @@ public final class ObjectWriter {
     /** Resources whose DELETE answers with the object rather than a Status, as upstream's strategies choose. */
     private static final Set<String> RETURNS_DELETED_OBJECT = Set.of("pods", "services", "namespaces");
     private static final int PATCH_RETRIES = 5;
+    private static final NameGenerator NAMES = new NameGenerator();
 
     private final ObjectStore store;
     private final ResourceRegistry registry;
@@ -72,7 +75,7 @@ public final class ObjectWriter {
                         "FieldValueRequired", "Required value: name or generateName is required",
                         "metadata.name")));
             }
-            name = NameSuffix.generate(generateName);
+            name = NAMES.generate(generateName);
             meta.put("name", name);
         }
         if (!ObjectMetadata.text(object, "resourceVersion").isEmpty()) {
@@ -603,23 +606,13 @@ public final class ObjectWriter {
         return type.group().isEmpty() || type.group().endsWith(".k8s.io") || !type.group().contains(".");
     }
 
+    /** Upstream's create strategies: status starts over (a client cannot create an object with a status). */
     private static void resetStatusOnCreate(ResourceType type, ObjectNode object) {
         if (type.subresource("status").isEmpty() || type.kind().equals("Node")
                 || type.kind().equals("PersistentVolume")) {
             return;
         }
         object.remove("status");
-        switch (type.kind()) {
-            case "Pod" -> {
-                ObjectNode status = object.putObject("status");
-                status.put("phase", "Pending");
-                status.put("qosClass", QosClass.of(object));
-            }
-            case "Namespace" -> object.putObject("status").put("phase", "Active");
-            case "Service" -> object.putObject("status").putObject("loadBalancer");
-            case "PersistentVolumeClaim" -> object.putObject("status").put("phase", "Pending");
-            default -> {
-            }
-        }
+        Defaulters.prepareForCreate(type.group(), type.plural(), object);
     }
 }
