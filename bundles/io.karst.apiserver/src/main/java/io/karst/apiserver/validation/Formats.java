@@ -1,5 +1,7 @@
 package io.karst.apiserver.validation;
 
+import io.karst.apiserver.selection.LabelValidation;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,22 +23,18 @@ public final class Formats {
     static final String QUALIFIED_NAME_FMT = "(" + QNAME_CHAR + QNAME_EXT_CHAR + "*)?" + QNAME_CHAR;
     private static final String QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', "
             + "and must start and end with an alphanumeric character";
-    private static final Pattern QUALIFIED_NAME = Pattern.compile("^" + QUALIFIED_NAME_FMT + "$");
 
     private static final String LABEL_VALUE_FMT = "(" + QUALIFIED_NAME_FMT + ")?";
     private static final String LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric "
             + "characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-    private static final Pattern LABEL_VALUE = Pattern.compile("^" + LABEL_VALUE_FMT + "$");
 
     static final String DNS1123_LABEL_FMT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS1123_LABEL_MSG = "a lowercase RFC 1123 label must consist of lower case "
             + "alphanumeric characters or '-', and must start and end with an alphanumeric character";
-    private static final Pattern DNS1123_LABEL = Pattern.compile("^" + DNS1123_LABEL_FMT + "$");
 
     static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
     private static final String DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case "
             + "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-    private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile("^" + DNS1123_SUBDOMAIN_FMT + "$");
 
     private static final String DNS1035_LABEL_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?";
     private static final String DNS1035_LABEL_MSG = "a DNS-1035 label must consist of lower case alphanumeric "
@@ -98,74 +96,24 @@ public final class Formats {
         return "must be between " + lo + " and " + hi + ", inclusive";
     }
 
-    /** A label key, annotation key or finalizer: optional DNS-subdomain prefix and '/', then a short name. */
+    /**
+     * A label key, annotation key or finalizer: optional DNS-subdomain prefix and '/', then a short name. The four
+     * name checks are the selection package's linear scans, so a huge selector or label cannot make them slow.
+     */
     public static List<String> qualifiedName(String value) {
-        List<String> errs = new ArrayList<>();
-        String[] parts = value.split("/", -1);
-        String name;
-        if (parts.length == 1) {
-            name = parts[0];
-        } else if (parts.length == 2) {
-            String prefix = parts[0];
-            name = parts[1];
-            if (prefix.isEmpty()) {
-                errs.add("prefix part " + emptyError());
-            } else {
-                for (String msg : dns1123Subdomain(prefix)) {
-                    errs.add("prefix part " + msg);
-                }
-            }
-        } else {
-            errs.add("a qualified name " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name",
-                    "123-abc") + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
-            return errs;
-        }
-        if (name.isEmpty()) {
-            errs.add("name part " + emptyError());
-        } else if (byteLength(name) > QUALIFIED_NAME_MAX) {
-            errs.add("name part " + maxLenError(QUALIFIED_NAME_MAX));
-        }
-        if (!QUALIFIED_NAME.matcher(name).matches()) {
-            errs.add("name part " + regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, "MyName", "my.name", "123-abc"));
-        }
-        return errs;
+        return LabelValidation.qualifiedNameErrors(value);
     }
 
     public static List<String> labelValue(String value) {
-        List<String> errs = new ArrayList<>();
-        if (byteLength(value) > LABEL_VALUE_MAX) {
-            errs.add(maxLenError(LABEL_VALUE_MAX));
-        }
-        if (!LABEL_VALUE.matcher(value).matches()) {
-            errs.add(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, "MyValue", "my_value", "12345"));
-        }
-        return errs;
+        return LabelValidation.labelValueErrors(value);
     }
 
     public static List<String> dns1123Label(String value) {
-        List<String> errs = new ArrayList<>();
-        if (byteLength(value) > DNS1123_LABEL_MAX) {
-            errs.add(maxLenError(DNS1123_LABEL_MAX));
-        }
-        if (!DNS1123_LABEL.matcher(value).matches()) {
-            if (DNS1123_SUBDOMAIN.matcher(value).matches()) {
-                errs.add("must not contain dots");
-            } else {
-                errs.add(regexError(DNS1123_LABEL_MSG, DNS1123_LABEL_FMT, "my-name", "123-abc"));
-            }
-        }
-        return errs;
+        return LabelValidation.dns1123LabelErrors(value);
     }
 
     public static List<String> dns1123Subdomain(String value) {
-        List<String> errs = new ArrayList<>();
-        if (byteLength(value) > DNS1123_SUBDOMAIN_MAX) {
-            errs.add(maxLenError(DNS1123_SUBDOMAIN_MAX));
-        }
-        if (!DNS1123_SUBDOMAIN.matcher(value).matches()) {
-            errs.add(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, "example.com"));
-        }
-        return errs;
+        return LabelValidation.dns1123SubdomainErrors(value);
     }
 
     public static List<String> dns1035Label(String value) {
