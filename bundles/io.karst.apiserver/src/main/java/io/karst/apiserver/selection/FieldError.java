@@ -1,5 +1,7 @@
 package io.karst.apiserver.selection;
 
+import io.karst.apiserver.validation.ErrorType;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,39 +17,16 @@ import java.util.Set;
  * @param badValue the Go rendering of the rejected value; ignored for the types that omit it
  * @param detail   the explanation, possibly empty
  */
-public record FieldError(Type type, String field, String badValue, String detail) {
-
-    /** Upstream's error types: the cause type reported in a {@code Status} and the words in the message. */
-    public enum Type {
-        INVALID("FieldValueInvalid", "Invalid value", true),
-        NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value", true),
-        FORBIDDEN("FieldValueForbidden", "Forbidden", false),
-        REQUIRED("FieldValueRequired", "Required value", false);
-
-        private final String causeType;
-        private final String words;
-        private final boolean showsValue;
-
-        Type(String causeType, String words, boolean showsValue) {
-            this.causeType = causeType;
-            this.words = words;
-            this.showsValue = showsValue;
-        }
-
-        /** The {@code reason} of a {@code StatusCause}, e.g. {@code FieldValueInvalid}. */
-        public String causeType() {
-            return causeType;
-        }
-    }
+public record FieldError(ErrorType type, String field, String badValue, String detail) {
 
     /** An invalid string value. */
     public static FieldError invalid(String field, String value, String detail) {
-        return new FieldError(Type.INVALID, field, GoFormat.quote(value), detail);
+        return new FieldError(ErrorType.INVALID, field, GoFormat.quote(value), detail);
     }
 
     /** An invalid value already rendered in Go syntax (a slice, a number, a boolean). */
     public static FieldError invalidRendered(String field, String renderedValue, String detail) {
-        return new FieldError(Type.INVALID, field, renderedValue, detail);
+        return new FieldError(ErrorType.INVALID, field, renderedValue, detail);
     }
 
     /** A value outside an enumeration; the supported values are listed quoted, in the given order. */
@@ -62,21 +41,21 @@ public record FieldError(Type type, String field, String badValue, String detail
                 detail.append(GoFormat.quote(supported.get(i)));
             }
         }
-        return new FieldError(Type.NOT_SUPPORTED, field, renderedValue, detail.toString());
+        return new FieldError(ErrorType.NOT_SUPPORTED, field, renderedValue, detail.toString());
     }
 
     public static FieldError forbidden(String field, String detail) {
-        return new FieldError(Type.FORBIDDEN, field, null, detail);
+        return new FieldError(ErrorType.FORBIDDEN, field, null, detail);
     }
 
     public static FieldError required(String field, String detail) {
-        return new FieldError(Type.REQUIRED, field, null, detail);
+        return new FieldError(ErrorType.REQUIRED, field, null, detail);
     }
 
     /** The message without the field name: what upstream puts in a {@code StatusCause}'s message. */
     public String body() {
-        StringBuilder s = new StringBuilder(type.words);
-        if (type.showsValue) {
+        StringBuilder s = new StringBuilder(type.label());
+        if (type.showsValue()) {
             s.append(": ").append(badValue);
         }
         if (!detail.isEmpty()) {

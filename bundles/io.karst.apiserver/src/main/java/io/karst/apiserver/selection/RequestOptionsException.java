@@ -47,7 +47,7 @@ public final class RequestOptionsException extends RuntimeException {
         if (!errors.isEmpty()) {
             message += ": " + FieldError.aggregate(errors);
         }
-        List<Cause> causes = errors.stream().map(e -> new Cause(e.type().causeType(), e.body(), e.field())).toList();
+        List<Cause> causes = errors.stream().map(e -> new Cause(e.type().reason(), e.body(), e.field())).toList();
         return new RequestOptionsException(422, "Invalid", message, new Details(group, kind, name, causes), null);
     }
 

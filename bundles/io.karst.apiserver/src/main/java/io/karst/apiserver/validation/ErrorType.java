@@ -34,7 +34,7 @@ public enum ErrorType {
     }
 
     /** Whether upstream prints the offending value after the label. */
-    boolean showsValue() {
+    public boolean showsValue() {
         return showsValue;
     }
 }
