@@ -7,21 +7,20 @@ import java.util.Locale;
 import io.karst.apiserver.status.ApiException;
 
 /**
- * What the client asked for in its Accept header, among what the server writes: plain JSON or YAML objects,
- * server-side Tables, and the aggregated discovery document. Media ranges are tried in order of quality, then
- * position, as upstream's negotiation does.
+ * What a discovery request asked for in its Accept header: plain JSON or YAML, or the aggregated discovery
+ * document; ranges are tried by quality, then position, as upstream's negotiation does. Resource requests
+ * negotiate through {@code table.AcceptHeader}, which also knows Tables.
  */
 record Representation(Kind kind, String contentType, String groupVersion) {
 
-    enum Kind { JSON, YAML, TABLE, DISCOVERY }
+    enum Kind { JSON, YAML, DISCOVERY }
 
     static final Representation JSON_OBJECT = new Representation(Kind.JSON, "application/json", null);
 
     /**
      * @param discovery whether the request is for {@code /api} or {@code /apis}, where aggregated discovery exists
-     * @param tables whether the resource has a Table form
      */
-    static Representation negotiate(String accept, boolean discovery, boolean tables) {
+    static Representation negotiate(String accept, boolean discovery) {
         if (accept == null || accept.isBlank()) {
             return JSON_OBJECT;
         }
@@ -36,13 +35,13 @@ record Representation(Kind kind, String contentType, String groupVersion) {
         ranges.sort((a, b) -> a.quality != b.quality ? Double.compare(b.quality, a.quality)
                 : Integer.compare(a.position, b.position));
         for (MediaRange r : ranges) {
-            Representation chosen = r.representation(discovery, tables);
+            Representation chosen = r.representation(discovery);
             if (chosen != null) {
                 return chosen;
             }
         }
         throw ApiException.notAcceptable("application/json, application/yaml, "
-                + "application/json;as=Table;v=v1;g=meta.k8s.io");
+                + "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList");
     }
 
     private record MediaRange(String type, String as, String version, String group, double quality, int position) {
@@ -80,7 +79,7 @@ record Representation(Kind kind, String contentType, String groupVersion) {
             return new MediaRange(type, as, v, g, q, position);
         }
 
-        Representation representation(boolean discovery, boolean tables) {
+        Representation representation(boolean discovery) {
             if (quality <= 0) {
                 return null;
             }
@@ -102,11 +101,6 @@ record Representation(Kind kind, String contentType, String groupVersion) {
                 return new Representation(Kind.DISCOVERY,
                         "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList",
                         "apidiscovery.k8s.io/" + version);
-            }
-            if (as.equals("Table") && tables && !discovery && "meta.k8s.io".equals(group)
-                    && ("v1".equals(version) || "v1beta1".equals(version))) {
-                return new Representation(Kind.TABLE,
-                        "application/json;as=Table;v=" + version + ";g=meta.k8s.io", "meta.k8s.io/" + version);
             }
             return null;
         }

@@ -76,14 +76,14 @@ final class ResourceApi {
         try {
             Optional<JsonNode> discoveryDoc = discoveryDocument(path, accept, request);
             if (discoveryDoc.isPresent()) {
-                Representation r = Representation.negotiate(accept, isAggregatable(path), false);
+                Representation r = Representation.negotiate(accept, isAggregatable(path));
                 responses.send(ctx, keepAlive, head, 200, discoveryDoc.get(), r);
                 return;
             }
             RequestPath parsed = RequestPath.parse(path).orElseThrow(ApiException::notFoundPath);
             ResourceType type = registry.find(parsed.group(), parsed.version(), parsed.resource())
                     .orElseThrow(ApiException::notFoundPath);
-            Representation representation = Representation.negotiate(accept, false, false);
+            ResponseConversion conversion = ResponseConversion.negotiate(accept, java.time.Clock.systemUTC());
             byte[] body = new byte[request.content().readableBytes()];
             request.content().readBytes(body);
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
@@ -103,7 +103,7 @@ final class ResourceApi {
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             workers.execute(() -> {
                 try {
-                    handle(ctx, keepAlive, head, resourceRequest, representation, answered);
+                    handle(ctx, keepAlive, head, resourceRequest, conversion, answered);
                 } finally {
                     timer.cancel(false);
                 }
@@ -117,16 +117,20 @@ final class ResourceApi {
 
     /** Runs the verb; {@code answered} guards against answering twice when the timeout has answered first. */
     private void handle(ChannelHandlerContext ctx, boolean keepAlive, boolean head, ResourceRequest request,
-            Representation representation, AtomicBoolean answered) {
+            ResponseConversion conversion, AtomicBoolean answered) {
         try {
             ApiResponse response = endpoint.handle(request);
+            Representation representation = conversion.representation();
             if (response instanceof ApiResponse.Body b) {
+                boolean read = request.method().equals("GET") || request.method().equals("HEAD");
+                JsonNode body = read && b.code() == 200 ? conversion.body(request, b.object()) : b.object();
                 if (answered.compareAndSet(false, true)) {
-                    responses.send(ctx, keepAlive, head, b.code(), b.object(), representation);
+                    responses.send(ctx, keepAlive, head, b.code(), body, representation);
                 }
             } else if (response instanceof ApiResponse.Stream s) {
+                var events = conversion.watchEvents(request);
                 if (answered.compareAndSet(false, true)) {
-                    responses.stream(ctx, s.session(), representation);
+                    responses.stream(ctx, s.session(), representation, events);
                 }
             }
         } catch (ApiException e) {
@@ -169,7 +173,7 @@ final class ResourceApi {
         String p = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
         String[] parts = p.substring(1).split("/");
         if (p.equals("/api") || p.equals("/apis")) {
-            Representation r = Representation.negotiate(accept, true, false);
+            Representation r = Representation.negotiate(accept, true);
             if (r.kind() == Representation.Kind.DISCOVERY) {
                 return Optional.of(discovery.aggregated(p.equals("/api"), r.groupVersion()));
             }

@@ -64,7 +64,8 @@ final class ResponseWriter {
     }
 
     /** Opens a chunked response and lets the session write one JSON line per event. */
-    void stream(ChannelHandlerContext ctx, WatchSession session, Representation representation) {
+    void stream(ChannelHandlerContext ctx, WatchSession session, Representation representation,
+            java.util.function.UnaryOperator<ObjectNode> events) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, representation.kind() == Representation.Kind.YAML
                 ? "application/yaml" : "application/json");
@@ -74,9 +75,9 @@ final class ResponseWriter {
         var open = HttpsServerInitializer.connection(ctx.channel()).attr(HttpsServerInitializer.OPEN_STREAMS).get();
         if (open != null) {
             open.incrementAndGet();
-            session.start(new ChannelStream(ctx.channel(), codec, open::decrementAndGet));
+            session.start(new ChannelStream(ctx.channel(), codec, events, open::decrementAndGet));
         } else {
-            session.start(new ChannelStream(ctx.channel(), codec, () -> { }));
+            session.start(new ChannelStream(ctx.channel(), codec, events, () -> { }));
         }
     }
 
@@ -88,10 +89,13 @@ final class ResponseWriter {
         private final AtomicInteger queued = new AtomicInteger();
         private final Runnable closed;
         private final AtomicBoolean released = new AtomicBoolean();
+        private final java.util.function.UnaryOperator<ObjectNode> events;
 
-        ChannelStream(Channel channel, ObjectCodec codec, Runnable closed) {
+        ChannelStream(Channel channel, ObjectCodec codec, java.util.function.UnaryOperator<ObjectNode> events,
+                Runnable closed) {
             this.channel = channel;
             this.codec = codec;
+            this.events = events;
             this.closed = closed;
             channel.closeFuture().addListener(f -> release());
         }
@@ -112,7 +116,7 @@ final class ResponseWriter {
             }
             ObjectNode event = JsonNodeFactory.instance.objectNode();
             event.put("type", frame.type());
-            event.set("object", frame.object());
+            event.set("object", events.apply(frame.object()));
             byte[] json = codec.encodeJson(event);
             byte[] line = new byte[json.length + 1];
             System.arraycopy(json, 0, line, 0, json.length);

@@ -1,0 +1,100 @@
+package io.karst.apiserver;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.endpoint.ResourceRequest;
+import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.table.AcceptHeader;
+import io.karst.apiserver.table.ConversionException;
+import io.karst.apiserver.table.IncludeObject;
+import io.karst.apiserver.table.MediaTypeChoice;
+import io.karst.apiserver.table.PartialObjectMetadata;
+import io.karst.apiserver.table.TablePrinters;
+import io.karst.apiserver.table.TableWatch;
+import io.karst.apiserver.table.TableWriter;
+
+/**
+ * What a resource request asked for in its Accept header, and turning the answer into it: the object as stored,
+ * a server-side Table (what {@code kubectl get} prints), or PartialObjectMetadata; for watches, each event.
+ */
+final class ResponseConversion {
+    private static final List<String> SERVED = List.of("application/json", "application/yaml");
+
+    private final MediaTypeChoice choice;
+    private final Clock clock;
+
+    private ResponseConversion(MediaTypeChoice choice, Clock clock) {
+        this.choice = choice;
+        this.clock = clock;
+    }
+
+    static ResponseConversion negotiate(String accept, Clock clock) {
+        try {
+            return new ResponseConversion(AcceptHeader.negotiate(accept, SERVED, true), clock);
+        } catch (ConversionException e) {
+            throw toApi(e);
+        }
+    }
+
+    /** JSON or YAML, as the serializer the client chose; a Table is sent as plain {@code application/json}. */
+    Representation representation() {
+        return choice.mediaType().equals("application/yaml")
+                ? new Representation(Representation.Kind.YAML, "application/yaml", null)
+                : Representation.JSON_OBJECT;
+    }
+
+    /** The body to send for a successful read ({@code GET}); other answers are sent as they are. */
+    JsonNode body(ResourceRequest request, JsonNode body) {
+        if (choice.conversion() == MediaTypeChoice.Conversion.NONE || !(body instanceof ObjectNode object)
+                || "Status".equals(object.path("kind").asText())) {
+            return body;
+        }
+        try {
+            return switch (choice.conversion()) {
+                case TABLE -> TableWriter.table(TablePrinters.forResource(request.type().group(), resource(request)),
+                        object, IncludeObject.parse(request.param("includeObject")), true,
+                        choice.conversionGroupVersion(), clock.instant());
+                case PARTIAL_OBJECT_METADATA -> PartialObjectMetadata.of(object, choice.conversionGroupVersion());
+                case PARTIAL_OBJECT_METADATA_LIST -> PartialObjectMetadata.ofList(object,
+                        choice.conversionGroupVersion());
+                default -> body;
+            };
+        } catch (ConversionException e) {
+            throw toApi(e);
+        }
+    }
+
+    /** How each watch event's object is sent; a Table watch sends its column definitions once, first. */
+    UnaryOperator<ObjectNode> watchEvents(ResourceRequest request) {
+        try {
+            return switch (choice.conversion()) {
+                case TABLE -> {
+                    TableWatch table = new TableWatch(TablePrinters.forResource(request.type().group(),
+                            resource(request)), IncludeObject.parse(request.param("includeObject")),
+                            choice.conversionGroupVersion());
+                    yield object -> table.next(object, clock.instant());
+                }
+                case PARTIAL_OBJECT_METADATA, PARTIAL_OBJECT_METADATA_LIST -> object ->
+                        "Status".equals(object.path("kind").asText()) ? object
+                                : PartialObjectMetadata.of(object, choice.conversionGroupVersion());
+                default -> UnaryOperator.identity();
+            };
+        } catch (ConversionException e) {
+            throw toApi(e);
+        }
+    }
+
+    private static String resource(ResourceRequest request) {
+        String sub = request.subresource();
+        return sub == null ? request.type().plural() : request.type().plural() + "/" + sub;
+    }
+
+    private static ApiException toApi(ConversionException e) {
+        return new ApiException(e.code(), e.reason(), e.getMessage(), null);
+    }
+}
