@@ -1,0 +1,311 @@
+package io.karst.apiserver.openapi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.karst.apiserver.schema.SchemaModel;
+import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The OpenAPI documents of one set of served resources, rendered once: the /openapi/v3 index, one v3 document
+ * per group-version and the swagger 2.0 document of /openapi/v2. Build a new instance when the served
+ * resources change (CRDs); an instance never changes.
+ *
+ * <p>Serving, as upstream does: the index and documents are application/json with the quoted {@link
+ * Rendered#etag()} as ETag; a v3 request whose {@code hash} parameter equals the ETag also gets
+ * {@code Cache-Control: public, immutable} and an Expires a year ahead, one with another hash is redirected (301)
+ * to {@link #serverRelativeUrl(String)}. /openapi/v2 in {@link #V2_PROTOBUF} is not available: answer 406.
+ */
+public final class OpenApiDocuments {
+
+  /** The gnostic protobuf form of /openapi/v2, which this server does not produce. */
+  public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final String V3_REF = "#/components/schemas/";
+  private static final String V2_REF = "#/definitions/";
+  private static final List<String> MEDIA = List.of("application/json", "application/yaml",
+      "application/vnd.kubernetes.protobuf");
+  private static final List<String> WATCH_MEDIA = List.of("application/json", "application/yaml",
+      "application/vnd.kubernetes.protobuf", "application/json;stream=watch",
+      "application/vnd.kubernetes.protobuf;stream=watch");
+  private static final List<String> PATCH_MEDIA = List.of("application/apply-patch+yaml",
+      "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json");
+
+  private final SchemaModel model;
+  private final Map<String, Rendered> v3ByGroupVersion = new TreeMap<>();
+  private final Rendered v3Index;
+  private final Rendered v2;
+
+  private OpenApiDocuments(SchemaModel model, Collection<OpenApiResource> resources) {
+    this.model = model;
+    Map<String, List<PathItem>> pathsByGroupVersion = new TreeMap<>();
+    for (OpenApiResource r : resources) {
+      pathsByGroupVersion.computeIfAbsent(r.groupVersionPath(), k -> new ArrayList<>())
+          .addAll(ResourcePaths.of(r, model));
+    }
+    List<PathItem> all = new ArrayList<>();
+    pathsByGroupVersion.forEach((gv, paths) -> {
+      v3ByGroupVersion.put(gv, render(v3Document(gv, paths)));
+      all.addAll(paths);
+    });
+    ObjectNode index = NODES.objectNode();
+    ObjectNode indexPaths = index.putObject("paths");
+    v3ByGroupVersion.forEach((gv, doc) -> indexPaths.putObject(gv).put("serverRelativeURL", serverRelativeUrl(gv)));
+    this.v3Index = render(index);
+    this.v2 = render(v2Document(all));
+  }
+
+  /** Renders the documents of these resources against this model. */
+  public static OpenApiDocuments render(SchemaModel model, Collection<OpenApiResource> resources) {
+    return new OpenApiDocuments(model, resources);
+  }
+
+  /** The /openapi/v3 index: {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=..."}}}. */
+  public Rendered v3Index() {
+    return v3Index;
+  }
+
+  /** The v3 document of "api/v1" or "apis/apps/v1". */
+  public Optional<Rendered> v3(String groupVersionPath) {
+    return Optional.ofNullable(v3ByGroupVersion.get(groupVersionPath));
+  }
+
+  /** /openapi/v3/api/v1?hash=HASH with the current hash, as the index lists it and a stale hash redirects to. */
+  public String serverRelativeUrl(String groupVersionPath) {
+    Rendered doc = v3ByGroupVersion.get(groupVersionPath);
+    return "/openapi/v3/" + groupVersionPath + (doc == null ? "" : "?hash=" + doc.etag());
+  }
+
+  /** The swagger 2.0 document of /openapi/v2. */
+  public Rendered v2() {
+    return v2;
+  }
+
+  private ObjectNode v3Document(String gv, List<PathItem> paths) {
+    ObjectNode doc = NODES.objectNode();
+    doc.put("openapi", "3.0.0");
+    doc.putObject("info").put("title", "Kubernetes").put("version", model.kubernetesVersion());
+    ObjectNode pathsNode = doc.putObject("paths");
+    Set<String> roots = new LinkedHashSet<>();
+    for (PathItem item : paths) {
+      ObjectNode pathNode = pathsNode.putObject(item.path());
+      pathNode.set("parameters", pathParameters(item, true));
+      for (Operation op : item.operations()) {
+        pathNode.set(op.method(), v3Operation(op));
+        roots.add(op.response());
+        if (op.body() != null) {
+          roots.add(op.body());
+        }
+      }
+    }
+    roots.add(ResourcePaths.STATUS);
+    ObjectNode components = doc.putObject("components");
+    ObjectNode schemas = components.putObject("schemas");
+    for (String name : model.reachableFrom(roots)) {
+      schemas.set(name, v3Schema(model.definition(name).orElseThrow().json()));
+    }
+    components.putObject("securitySchemes").putObject("BearerToken")
+        .put("description", "Bearer Token authentication").put("in", "header").put("name", "authorization")
+        .put("type", "apiKey");
+    doc.putArray("security").addObject().putArray("BearerToken");
+    return doc;
+  }
+
+  private ArrayNode pathParameters(PathItem item, boolean v3) {
+    ArrayNode params = NODES.arrayNode();
+    if (item.hasName()) {
+      params.add(parameter("name", "path", "string", "name of the object", true, v3));
+    }
+    if (item.hasNamespace()) {
+      params.add(parameter("namespace", "path", "string", "object name and auth scope, such as for teams and"
+          + " projects", true, v3));
+    }
+    params.add(parameter("pretty", "query", "string", Parameters.QUERY.get("pretty").description(), false, v3));
+    return params;
+  }
+
+  private ObjectNode parameter(String name, String in, String type, String description, boolean required,
+      boolean v3) {
+    ObjectNode p = NODES.objectNode().put("description", description).put("in", in).put("name", name);
+    if (required) {
+      p.put("required", true);
+    }
+    if (v3) {
+      p.putObject("schema").put("type", type).put("uniqueItems", true);
+    } else {
+      p.put("type", type).put("uniqueItems", true);
+    }
+    return p;
+  }
+
+  private ObjectNode v3Operation(Operation op) {
+    ObjectNode node = NODES.objectNode();
+    node.put("description", op.description());
+    node.put("operationId", op.operationId());
+    ArrayNode params = node.putArray("parameters");
+    for (String q : op.queryParameters()) {
+      Parameters.Parameter p = Parameters.QUERY.get(q);
+      params.add(parameter(q, "query", p.type(), p.description(), false, true));
+    }
+    if (op.body() != null) {
+      ObjectNode body = node.putObject("requestBody");
+      ObjectNode content = body.putObject("content");
+      for (String media : op.method().equals("patch") ? PATCH_MEDIA : List.of("*/*")) {
+        content.putObject(media).putObject("schema").put("$ref", V3_REF + op.body());
+      }
+      if (!op.method().equals("delete")) {
+        body.put("required", true);
+      }
+    }
+    ObjectNode responses = node.putObject("responses");
+    for (String code : op.created() ? List.of("200", "201", "202") : List.of("200")) {
+      ObjectNode response = responses.putObject(code);
+      ObjectNode content = response.putObject("content");
+      for (String media : op.isWatch() || op.action().equals("list") ? WATCH_MEDIA : MEDIA) {
+        content.putObject(media).putObject("schema").put("$ref", V3_REF + op.response());
+      }
+      response.put("description", code.equals("200") ? "OK" : code.equals("201") ? "Created" : "Accepted");
+    }
+    responses.putObject("401").put("description", "Unauthorized");
+    node.putArray("tags").add(op.tag());
+    node.put("x-kubernetes-action", op.action());
+    node.putObject("x-kubernetes-group-version-kind").put("group", op.gvk().group()).put("kind", op.gvk().kind())
+        .put("version", op.gvk().version());
+    return node;
+  }
+
+  /** Upstream's v3 wraps a described $ref in allOf, since OpenAPI 3.0 ignores the siblings of a $ref. */
+  private static JsonNode v3Schema(JsonNode schema) {
+    if (schema.isObject()) {
+      ObjectNode copy = NODES.objectNode();
+      // a textual $ref is a reference; JSONSchemaProps also has a property named "$ref"
+      if (schema.path("$ref").isTextual() && schema.size() > 1) {
+        copy.putArray("allOf").addObject().put("$ref", schema.get("$ref").asText());
+        schema.properties().forEach(e -> {
+          if (!e.getKey().equals("$ref")) {
+            copy.set(e.getKey(), v3Schema(e.getValue()));
+          }
+        });
+        return copy;
+      }
+      schema.properties().forEach(e -> copy.set(e.getKey(), v3Schema(e.getValue())));
+      return copy;
+    }
+    if (schema.isArray()) {
+      ArrayNode copy = NODES.arrayNode();
+      schema.forEach(e -> copy.add(v3Schema(e)));
+      return copy;
+    }
+    return schema;
+  }
+
+  private ObjectNode v2Document(List<PathItem> paths) {
+    ObjectNode doc = NODES.objectNode();
+    doc.put("swagger", "2.0");
+    doc.putObject("info").put("title", "Kubernetes").put("version", model.kubernetesVersion());
+    ObjectNode pathsNode = doc.putObject("paths");
+    for (PathItem item : paths) {
+      ObjectNode pathNode = pathsNode.putObject(item.path());
+      for (Operation op : item.operations()) {
+        pathNode.set(op.method(), v2Operation(op));
+      }
+      pathNode.set("parameters", pathParameters(item, false));
+    }
+    ObjectNode definitions = doc.putObject("definitions");
+    for (var type : model.definitions()) {
+      definitions.set(type.name(), v2Schema(type.json()));
+    }
+    doc.putObject("securityDefinitions").putObject("BearerToken")
+        .put("description", "Bearer Token authentication").put("in", "header").put("name", "authorization")
+        .put("type", "apiKey");
+    doc.putArray("security").addObject().putArray("BearerToken");
+    return doc;
+  }
+
+  private ObjectNode v2Operation(Operation op) {
+    ObjectNode node = NODES.objectNode();
+    node.putArray("consumes");
+    if (op.method().equals("patch")) {
+      PATCH_MEDIA.forEach(node.withArray("consumes")::add);
+    } else {
+      node.withArray("consumes").add("*/*");
+    }
+    node.put("description", op.description());
+    node.put("operationId", op.operationId());
+    ArrayNode params = node.putArray("parameters");
+    if (op.body() != null) {
+      ObjectNode body = params.addObject().put("in", "body").put("name", "body");
+      if (!op.method().equals("delete")) {
+        body.put("required", true);
+      }
+      body.putObject("schema").put("$ref", V2_REF + op.body());
+    }
+    for (String q : op.queryParameters()) {
+      Parameters.Parameter p = Parameters.QUERY.get(q);
+      params.add(parameter(q, "query", p.type(), p.description(), false, false));
+    }
+    ArrayNode produces = node.putArray("produces");
+    (op.isWatch() || op.action().equals("list") ? WATCH_MEDIA : MEDIA).forEach(produces::add);
+    ObjectNode responses = node.putObject("responses");
+    for (String code : op.created() ? List.of("200", "201", "202") : List.of("200")) {
+      responses.putObject(code).put("description", code.equals("200") ? "OK" : code.equals("201") ? "Created"
+          : "Accepted").putObject("schema").put("$ref", V2_REF + op.response());
+    }
+    responses.putObject("401").put("description", "Unauthorized");
+    node.putArray("schemes").add("https");
+    node.putArray("tags").add(op.tag());
+    node.put("x-kubernetes-action", op.action());
+    node.putObject("x-kubernetes-group-version-kind").put("group", op.gvk().group()).put("kind", op.gvk().kind())
+        .put("version", op.gvk().version());
+    return node;
+  }
+
+  /** Swagger 2.0 refers to #/definitions/ and has no allOf wrapping of described refs. */
+  private static JsonNode v2Schema(JsonNode schema) {
+    if (schema.isObject()) {
+      ObjectNode copy = NODES.objectNode();
+      schema.properties().forEach(e -> {
+        if (e.getKey().equals("$ref") && e.getValue().isTextual()) {
+          copy.put("$ref", V2_REF + e.getValue().asText().substring(V3_REF.length()));
+        } else {
+          copy.set(e.getKey(), v2Schema(e.getValue()));
+        }
+      });
+      return copy;
+    }
+    if (schema.isArray()) {
+      ArrayNode copy = NODES.arrayNode();
+      schema.forEach(e -> copy.add(v2Schema(e)));
+      return copy;
+    }
+    return schema;
+  }
+
+  private static Rendered render(JsonNode document) {
+    try {
+      byte[] body = JSON.writeValueAsBytes(document);
+      return new Rendered(body, HexFormat.of().withUpperCase().formatHex(
+          MessageDigest.getInstance("SHA-512").digest(body)));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-512 is part of every Java platform", e);
+    }
+  }
+}
