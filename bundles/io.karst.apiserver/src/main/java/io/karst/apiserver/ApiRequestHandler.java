@@ -43,9 +43,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final VersionInfo version;
     private final CertificateAuthority authority;
     private final ResourceApi resources;
+    private final OpenApiEndpoint openApi;
 
     ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
-            CertificateAuthority authority, ResourceApi resources) {
+            CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi) {
+        this.openApi = openApi;
         this.authentication = authentication;
         this.health = health;
         this.version = version;
@@ -65,6 +67,24 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         return;
                     }
                     resources.serve(ctx, request, uri.path(), uri.parameters());
+                    return;
+                }
+                if (OpenApiEndpoint.handles(uri.path())) {
+                    AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
+                    if (who.rejected() || who.anonymous()) {
+                        send(ctx, request, StatusResponses.unauthorized());
+                        return;
+                    }
+                    FullHttpResponse answer;
+                    try {
+                        answer = openApi.answer(uri.path(), uri.parameters(),
+                                request.headers().get(HttpHeaderNames.ACCEPT),
+                                request.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+                    } catch (io.karst.apiserver.status.ApiException e) {
+                        answer = StatusResponses.status(HttpResponseStatus.valueOf(e.code()), e.reason(),
+                                e.getMessage());
+                    }
+                    send(ctx, request, answer);
                     return;
                 }
             } catch (RuntimeException e) {

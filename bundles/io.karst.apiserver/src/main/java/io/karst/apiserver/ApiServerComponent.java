@@ -43,6 +43,7 @@ import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.ClientSettings;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.schema.SchemaModel;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
@@ -105,7 +106,7 @@ public final class ApiServerComponent {
                 buildDate(context));
         ResourceApi resources = resourceApi(config);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
-                authority, resources);
+                authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(), handler,
                 config.max_request_bytes()));
@@ -145,6 +146,7 @@ public final class ApiServerComponent {
     }
 
     private ClusterBootstrap bootstrap;
+    private ResourceRegistry registry;
 
     /** The IPv4 part of a possibly dual-stack --service-cidr. */
     private static String serviceCidr(ApiServerConfig config) {
@@ -165,7 +167,7 @@ public final class ApiServerComponent {
         timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karst-apiserver-timer", true));
         Clock clock = Clock.systemUTC();
         ObjectCodec codec = new ObjectCodec();
-        ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+        registry = new ResourceRegistry(BuiltinResources.all());
         ObjectStore store = new ObjectStore(() -> datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store,

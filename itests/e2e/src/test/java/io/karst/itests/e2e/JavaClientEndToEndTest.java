@@ -30,7 +30,7 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.Watch;
 
-/** The official Java client (client-java for 1.33) lists, creates and watches through the admin kubeconfig. */
+/** The official Java client (client-java 24, for Kubernetes 1.33) lists, creates and watches through the admin kubeconfig. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JavaClientEndToEndTest {
     @TempDir
