@@ -136,8 +136,13 @@ class EtcdctlTest {
         etcdctl("put", "--lease=" + lease, "/leased", "v");
         assertEquals("/leased\nv\n", etcdctl("get", "/leased"));
         assertTrue(etcdctl("lease", "keep-alive", "--once", lease).contains("TTL(60)"));
+        assertTrue(etcdctl("lease", "list").lines().anyMatch(lease::equals));
+        String ttl = etcdctl("lease", "timetolive", "--keys", lease);
+        assertTrue(ttl.matches("lease " + lease + " granted with TTL\\(60s\\), remaining\\((59|60)s\\), "
+                + "attached keys\\(\\[/leased\\]\\)\n"), ttl);
         assertTrue(etcdctl("lease", "revoke", lease).contains("revoked"));
         assertEquals("", etcdctl("get", "/leased"));
+        assertEquals("lease " + lease + " already expired\n", etcdctl("lease", "timetolive", lease));
     }
 
     /**
