@@ -73,7 +73,7 @@ public final class NodeLaunch {
             Map<String, String> vars = new KarafInstance(Path.of(home), layout).prepare(plan);
             KarafInstance.writeAtomically(Path.of(envFile), shellExports(vars));
             return 0;
-        } catch (JoinVerifier.JoinException e) {
+        } catch (JoinVerifier.JoinException | ConfigException e) {
             err.println(command + ": " + e.getMessage());
             return 1;
         } catch (IOException e) {
