@@ -1,5 +1,6 @@
 package io.karst.datastore;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.karst.api.datastore.DatastoreStatus;
@@ -7,6 +8,7 @@ import io.karst.api.datastore.KeyRange;
 import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.Lease;
+import io.karst.api.datastore.LeaseTimeToLive;
 import io.karst.api.datastore.RangeResult;
 import io.karst.api.datastore.Watch;
 import io.karst.api.datastore.WatchListener;
@@ -80,6 +82,16 @@ public abstract class ForwardingKeyValueStore implements KeyValueStore {
     @Override
     public Lease keepAlive(long leaseId) {
         return delegate().keepAlive(leaseId);
+    }
+
+    @Override
+    public LeaseTimeToLive timeToLive(long leaseId, boolean withKeys) {
+        return delegate().timeToLive(leaseId, withKeys);
+    }
+
+    @Override
+    public List<Lease> leases() {
+        return delegate().leases();
     }
 
     @Override

@@ -67,6 +67,23 @@ final class LeaseRegistry {
         return new Lease(id, entry.ttlSeconds);
     }
 
+    /** The lease's granted TTL and its whole seconds left; {@code null} when it does not exist or has expired. */
+    long[] timeToLive(long id) {
+        Entry entry = leases.get(id);
+        long now = System.nanoTime();
+        if (entry == null || entry.expired(now)) {
+            return null;
+        }
+        return new long[] {entry.ttlSeconds, (entry.deadlineNanos - now) / 1_000_000_000L};
+    }
+
+    /** The leases that have not expired. */
+    List<Lease> live() {
+        long now = System.nanoTime();
+        return leases.entrySet().stream().filter(e -> !e.getValue().expired(now))
+                .map(e -> new Lease(e.getKey(), e.getValue().ttlSeconds)).toList();
+    }
+
     List<Long> expired() {
         long now = System.nanoTime();
         return leases.entrySet().stream().filter(e -> e.getValue().expired(now)).map(Map.Entry::getKey).toList();

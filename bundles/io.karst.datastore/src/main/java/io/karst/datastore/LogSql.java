@@ -43,6 +43,11 @@ final class LogSql {
     static final String LIVE_KEYS_OF_LEASE = "SELECT " + KV_COLUMNS + " FROM kv_log kv WHERE kv.lease = ? "
             + "AND kv.deleted = 0 AND NOT EXISTS (SELECT 1 FROM kv_log nx WHERE nx.name = kv.name AND nx.id > kv.id)";
 
+    /** The names {@link #LIVE_KEYS_OF_LEASE} selects, in key order: what LeaseTimeToLive lists. */
+    static final String LIVE_KEY_NAMES_OF_LEASE = "SELECT kv.name FROM kv_log kv WHERE kv.lease = ? "
+            + "AND kv.deleted = 0 AND NOT EXISTS (SELECT 1 FROM kv_log nx WHERE nx.name = kv.name AND nx.id > kv.id) "
+            + "ORDER BY kv.name";
+
     static final String MAX_ID = "SELECT MAX(id) FROM kv_log";
     static final String ROW_COUNT = "SELECT COUNT(*) FROM kv_log";
     static final String READ_META = "SELECT value FROM kv_meta WHERE name = ?";

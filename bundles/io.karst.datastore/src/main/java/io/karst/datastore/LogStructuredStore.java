@@ -29,6 +29,7 @@ import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.Lease;
 import io.karst.api.datastore.LeaseNotFoundException;
+import io.karst.api.datastore.LeaseTimeToLive;
 import io.karst.api.datastore.RangeResult;
 import io.karst.api.datastore.Watch;
 import io.karst.api.datastore.WatchEvent;
@@ -319,6 +320,34 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             throw new LeaseNotFoundException(leaseId);
         }
         return lease;
+    }
+
+    @Override
+    public LeaseTimeToLive timeToLive(long leaseId, boolean withKeys) {
+        requireOpen();
+        long[] ttl = leases.timeToLive(leaseId);
+        if (ttl == null) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        List<String> keys = !withKeys ? List.of() : readers.read(connection -> {
+            List<String> names = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(LogSql.LIVE_KEY_NAMES_OF_LEASE)) {
+                select.setLong(1, leaseId);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                }
+            }
+            return names;
+        });
+        return new LeaseTimeToLive(leaseId, ttl[0], ttl[1], keys);
+    }
+
+    @Override
+    public List<Lease> leases() {
+        requireOpen();
+        return leases.live();
     }
 
     @Override

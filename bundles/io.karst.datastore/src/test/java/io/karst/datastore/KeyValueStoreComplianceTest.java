@@ -37,6 +37,7 @@ import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.Lease;
 import io.karst.api.datastore.LeaseNotFoundException;
+import io.karst.api.datastore.LeaseTimeToLive;
 import io.karst.api.datastore.RangeResult;
 import io.karst.api.datastore.RevisionConflictException;
 import io.karst.api.datastore.Watch;
@@ -517,6 +518,38 @@ public abstract class KeyValueStoreComplianceTest {
         assertThrows(LeaseNotFoundException.class, () -> store.revokeLease(lease.id()));
         assertThrows(LeaseNotFoundException.class, () -> store.create("/l/c", bytes("c"), 424242));
         assertThrows(InvalidRequestException.class, () -> store.grantLease(0));
+    }
+
+    @Test
+    void timeToLiveReportsTheRemainingSecondsAndTheAttachedKeysInKeyOrder() throws Exception {
+        Lease lease = store.grantLease(60);
+        store.create("/ttl/b", bytes("b"), lease.id());
+        store.create("/ttl/a", bytes("a"), lease.id());
+        store.create("/ttl/moved", bytes("m"), lease.id());
+        store.update("/ttl/moved", bytes("m2"), 0, 0);
+        store.create("/ttl/gone", bytes("g"), lease.id());
+        store.delete("/ttl/gone", 0);
+        store.create("/ttl/free", bytes("f"), 0);
+
+        LeaseTimeToLive ttl = store.timeToLive(lease.id(), true);
+        assertEquals(lease.id(), ttl.id());
+        assertEquals(60, ttl.grantedTtlSeconds());
+        assertTrue(ttl.remainingSeconds() >= 58 && ttl.remainingSeconds() <= 60, ttl::toString);
+        assertEquals(List.of("/ttl/a", "/ttl/b"), ttl.keys());
+        assertEquals(List.of(), store.timeToLive(lease.id(), false).keys());
+        assertTrue(store.leases().contains(lease), store.leases()::toString);
+
+        store.revokeLease(lease.id());
+        assertThrows(LeaseNotFoundException.class, () -> store.timeToLive(lease.id(), true));
+        assertFalse(store.leases().contains(lease));
+    }
+
+    @Test
+    void anExpiredLeaseHasNoTimeToLive() throws Exception {
+        Lease lease = store.grantLease(1);
+        Thread.sleep(1100);
+        assertThrows(LeaseNotFoundException.class, () -> store.timeToLive(lease.id(), false));
+        assertTrue(store.leases().stream().noneMatch(l -> l.id() == lease.id()));
     }
 
     // --- values, keys and bad input ---------------------------------------------------------------------

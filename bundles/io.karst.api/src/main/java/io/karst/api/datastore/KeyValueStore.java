@@ -1,5 +1,6 @@
 package io.karst.api.datastore;
 
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -133,6 +134,17 @@ public interface KeyValueStore {
      * @throws LeaseNotFoundException when it does not exist or has expired
      */
     Lease keepAlive(long leaseId);
+
+    /**
+     * How long a lease has left, and optionally which keys are attached to it.
+     *
+     * @param withKeys whether to read the attached keys (a query over the log)
+     * @throws LeaseNotFoundException when it does not exist or has expired
+     */
+    LeaseTimeToLive timeToLive(long leaseId, boolean withKeys);
+
+    /** The live leases, in no particular order. */
+    List<Lease> leases();
 
     /** Revision, compaction and size figures. */
     DatastoreStatus status();

@@ -2,6 +2,14 @@ package io.karst.etcdserver.internal;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -14,7 +22,9 @@ import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.api.datastore.KeyValueStore;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 /**
@@ -22,6 +32,12 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
  * than {@code ServerBuilder.forPort}, which would look the transport up with {@code ServiceLoader}: inside OSGi
  * that lookup sees only grpc's own class loader (TOOLCHAIN P12). Event loops and the call executor are owned
  * here, so {@link #close} ends every thread the endpoint started.
+ *
+ * <p>A Unix socket is served by Netty's {@link NioServerDomainSocketChannel} (JDK 16+ {@code UNIX} channels) on
+ * the same NIO event loops as TCP. grpc-netty itself offers sockets only through native epoll
+ * ({@code io.netty.channel.unix.DomainSocketAddress}), which would add a platform-specific fragment bundle; grpc
+ * binds whatever address and channel type it is given, so the JDK's {@link UnixDomainSocketAddress} works. The
+ * socket file is created mode 0600 (its mode is the only access control) and removed again by {@link #close}.
  */
 public final class EtcdEndpoint implements AutoCloseable {
     /** etcd's default request limit is 1.5 MiB; values reach the store's 1.5 MiB maximum plus the envelope. */
@@ -32,28 +48,44 @@ public final class EtcdEndpoint implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService calls;
     private final Server server;
+    private final SocketAddress address;
+    /** Set once the socket file exists and is this endpoint's to remove. */
+    private volatile boolean listening;
 
-    private EtcdEndpoint(EventLoopGroup boss, EventLoopGroup workers, ExecutorService calls, Server server) {
+    private EtcdEndpoint(EventLoopGroup boss, EventLoopGroup workers, ExecutorService calls, Server server,
+            SocketAddress address) {
         this.boss = boss;
         this.workers = workers;
         this.calls = calls;
         this.server = server;
+        this.address = address;
+    }
+
+    /** Starts serving {@code store} on {@code host:port} (port 0: a free one). */
+    public static EtcdEndpoint start(KeyValueStore store, String host, int port) {
+        return start(store, new InetSocketAddress(host, port));
     }
 
     /**
-     * Starts serving {@code store} on {@code host:port} (port 0: a free one).
+     * Starts serving {@code store} on a TCP address (port 0: a free one) or a Unix socket. A socket file left by
+     * an endpoint that did not stop cleanly is replaced; one another process still serves is not.
      *
      * @throws DatastoreUnavailableException when the address cannot be bound
      */
-    public static EtcdEndpoint start(KeyValueStore store, String host, int port) {
+    public static EtcdEndpoint start(KeyValueStore store, SocketAddress address) {
+        Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+        if (address instanceof UnixDomainSocketAddress socket) {
+            clearStaleSocket(socket);
+            channelType = NioServerDomainSocketChannel.class;
+        }
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("karst-etcd-accept"),
                 NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, threads("karst-etcd-io"),
                 NioIoHandler.newFactory());
         // Calls block on the store (SQL), so they run off the event loops, on a pool that grows with demand.
         ExecutorService calls = Executors.newCachedThreadPool(threads("karst-etcd-call"));
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .channelType(NioServerSocketChannel.class)
+        Server server = NettyServerBuilder.forAddress(address)
+                .channelType(channelType)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(calls)
@@ -66,20 +98,60 @@ public final class EtcdEndpoint implements AutoCloseable {
                 .addService(new LeaseService(store))
                 .addService(new MaintenanceService(store))
                 .build();
-        EtcdEndpoint endpoint = new EtcdEndpoint(boss, workers, calls, server);
+        EtcdEndpoint endpoint = new EtcdEndpoint(boss, workers, calls, server, address);
         try {
             server.start();
+            endpoint.listening = true;
+            if (address instanceof UnixDomainSocketAddress socket) {
+                Files.setPosixFilePermissions(socket.getPath(), PosixFilePermissions.fromString("rw-------"));
+            }
         } catch (IOException | RuntimeException e) {
             endpoint.close();
-            throw new DatastoreUnavailableException("cannot listen for etcd clients on " + host + ":" + port
-                    + ": " + e.getMessage(), e);
+            throw new DatastoreUnavailableException("cannot listen for etcd clients on "
+                    + ListenAddress.forClients(address) + ": " + e.getMessage(), e);
         }
         return endpoint;
     }
 
-    /** The port bound, which is the chosen one when started with port 0. */
+    /** The port bound, which is the chosen one when started with port 0; 0 on a Unix socket. */
     public int port() {
-        return ((InetSocketAddress) server.getListenSockets().get(0)).getPort();
+        return server.getListenSockets().get(0) instanceof InetSocketAddress inet ? inet.getPort() : 0;
+    }
+
+    /** Where clients reach the endpoint, in etcdctl's {@code --endpoints} form. */
+    public String clientUrl() {
+        return ListenAddress.forClients(address instanceof InetSocketAddress inet
+                ? new InetSocketAddress(inet.getAddress(), port()) : address);
+    }
+
+    /**
+     * Removes a socket file that no process listens on any more (the JDK does not unlink one on close, and an
+     * endpoint killed with -9 never gets to). Anything else at the path is left alone and makes the bind fail.
+     */
+    private static void clearStaleSocket(UnixDomainSocketAddress socket) {
+        Path path = socket.getPath();
+        try {
+            Files.createDirectories(path.toAbsolutePath().getParent());
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS) || !isSocket(path)) {
+                return;
+            }
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                probe.connect(socket);
+                throw new DatastoreUnavailableException("cannot listen for etcd clients on unix://" + path
+                        + ": another process is serving that socket");
+            } catch (IOException refused) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new DatastoreUnavailableException("cannot listen for etcd clients on unix://" + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        // S_IFSOCK in st_mode; BasicFileAttributes.isOther() would also be true for devices and FIFOs
+        int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return (mode & 0170000) == 0140000;
     }
 
     /** Stops accepting, cancels open calls and watches, and waits for the threads to end. */
@@ -98,6 +170,13 @@ public final class EtcdEndpoint implements AutoCloseable {
             calls.awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (listening && address instanceof UnixDomainSocketAddress socket) {
+            try {
+                Files.deleteIfExists(socket.getPath());
+            } catch (IOException e) {
+                // the next start replaces a stale socket file anyway
+            }
         }
     }
 

@@ -14,7 +14,9 @@ import io.karst.api.datastore.KeyValueStore;
 /**
  * Serves the etcd v3 API over whichever {@link KeyValueStore} is registered (the highest ranked, or the one a
  * {@code store.target} filter in the configuration selects). It exists only while its configuration does, so
- * the endpoint is off unless an operator enables it. Plaintext without authentication: keep it on loopback.
+ * the endpoint is off unless an operator enables it. Plaintext without authentication, so it listens only on a
+ * loopback address or a Unix socket of mode 0600. Deactivation closes the listener, removes the socket file and
+ * ends every thread the endpoint started.
  */
 @Component(configurationPid = "io.karst.etcdserver", configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -26,8 +28,8 @@ public final class EtcdServerComponent {
 
     @Activate
     public EtcdServerComponent(@Reference(name = "store") KeyValueStore store, EtcdServerConfig config) {
-        this.endpoint = EtcdEndpoint.start(store, config.listen_address(), config.port());
-        LOG.info("etcd v3 endpoint listening on {}:{} (plaintext)", config.listen_address(), endpoint.port());
+        this.endpoint = EtcdEndpoint.start(store, ListenAddress.parse(config.listen()));
+        LOG.info("etcd v3 endpoint listening on {} (plaintext)", endpoint.clientUrl());
     }
 
     @Deactivate

@@ -7,10 +7,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "Serves the etcd v3 API over the registered datastore; exists only when configured")
 public @interface EtcdServerConfig {
 
-    @AttributeDefinition(name = "listen.address",
-            description = "Address to listen on. Plaintext without authentication: keep it on loopback")
-    String listen_address() default "127.0.0.1";
-
-    @AttributeDefinition(description = "TCP port; 0 picks a free one")
-    int port() default 2379;
+    @AttributeDefinition(description = "Where to listen: unix:///absolute/path.sock, or host:port or "
+            + "http://host:port on a loopback address (port 0 picks a free one). Plaintext without "
+            + "authentication, so other addresses are refused")
+    String listen() default "127.0.0.1:2379";
 }

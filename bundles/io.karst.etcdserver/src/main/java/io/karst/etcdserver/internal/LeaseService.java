@@ -1,16 +1,22 @@
 package io.karst.etcdserver.internal;
 
+import com.google.protobuf.ByteString;
+
 import io.grpc.stub.StreamObserver;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.Lease;
 import io.karst.api.datastore.LeaseNotFoundException;
+import io.karst.api.datastore.LeaseTimeToLive;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseGrantRequest;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseGrantResponse;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseGrpc;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseKeepAliveRequest;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseKeepAliveResponse;
+import io.karst.etcdserver.internal.etcdserverpb.LeaseLeasesRequest;
+import io.karst.etcdserver.internal.etcdserverpb.LeaseLeasesResponse;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseRevokeRequest;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseRevokeResponse;
+import io.karst.etcdserver.internal.etcdserverpb.LeaseStatus;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseTimeToLiveRequest;
 import io.karst.etcdserver.internal.etcdserverpb.LeaseTimeToLiveResponse;
 
@@ -75,9 +81,31 @@ final class LeaseService extends LeaseGrpc.LeaseImplBase {
         };
     }
 
-    /** The store keeps a lease's remaining time to itself, so this cannot be answered truthfully. */
+    /**
+     * The remaining and granted TTL, and the attached keys when asked. An unknown or expired lease is not an
+     * error but TTL -1, as etcd answers it (etcdctl prints "lease ... already expired").
+     */
     @Override
     public void leaseTimeToLive(LeaseTimeToLiveRequest request, StreamObserver<LeaseTimeToLiveResponse> observer) {
-        observer.onError(EtcdErrors.unimplemented("LeaseTimeToLive: the datastore does not report remaining TTLs"));
+        GrpcCalls.answer(observer, () -> {
+            LeaseTimeToLiveResponse.Builder response = LeaseTimeToLiveResponse.newBuilder().setID(request.getID());
+            try {
+                LeaseTimeToLive lease = store.timeToLive(request.getID(), request.getKeys());
+                response.setTTL(lease.remainingSeconds()).setGrantedTTL(lease.grantedTtlSeconds());
+                lease.keys().forEach(key -> response.addKeys(ByteString.copyFromUtf8(key)));
+            } catch (LeaseNotFoundException gone) {
+                response.setTTL(-1);
+            }
+            return response.setHeader(ResponseHeaders.at(store.currentRevision())).build();
+        });
+    }
+
+    @Override
+    public void leaseLeases(LeaseLeasesRequest request, StreamObserver<LeaseLeasesResponse> observer) {
+        GrpcCalls.answer(observer, () -> {
+            LeaseLeasesResponse.Builder response = LeaseLeasesResponse.newBuilder();
+            store.leases().forEach(lease -> response.addLeases(LeaseStatus.newBuilder().setID(lease.id())));
+            return response.setHeader(ResponseHeaders.at(store.currentRevision())).build();
+        });
     }
 }

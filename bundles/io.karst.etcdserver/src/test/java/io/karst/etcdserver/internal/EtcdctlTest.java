@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,30 +23,38 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The endpoint driven by the real etcdctl (Debian's etcd-client, v3 API) over the SQLite store: the proof that
- * an unmodified etcd client reads, writes and watches Karst's store.
+ * an unmodified etcd client reads, writes and watches Karst's store. Runs on loopback TCP here and on a Unix
+ * socket in {@link EtcdctlUnixSocketTest}.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EtcdctlTest {
     private static final Path ETCDCTL = Path.of("/usr/bin/etcdctl");
 
-    @TempDir
-    static Path dataDir;
-    static SqliteEtcdServer server;
+    Path dataDir;
+    SqliteEtcdServer server;
+
+    /** Where this class's server listens. */
+    SocketAddress listenAddress(Path dir) {
+        return new InetSocketAddress("127.0.0.1", 0);
+    }
 
     @BeforeAll
-    static void start() {
+    void start(@TempDir Path dir) {
+        dataDir = dir;
         if (!Files.isExecutable(ETCDCTL)) {
             fail("etcdctl not found at " + ETCDCTL + ": install Debian's etcd-client "
                     + "(apt-get install -y --no-install-recommends etcd-client)");
         }
-        server = new SqliteEtcdServer(dataDir);
+        server = new SqliteEtcdServer(dataDir, listenAddress(dataDir));
     }
 
     @AfterAll
-    static void stop() throws InterruptedException {
+    void stop() throws InterruptedException {
         if (server != null) {
             server.close();
         }
@@ -126,15 +136,20 @@ class EtcdctlTest {
         etcdctl("put", "--lease=" + lease, "/leased", "v");
         assertEquals("/leased\nv\n", etcdctl("get", "/leased"));
         assertTrue(etcdctl("lease", "keep-alive", "--once", lease).contains("TTL(60)"));
+        assertTrue(etcdctl("lease", "list").lines().anyMatch(lease::equals));
+        String ttl = etcdctl("lease", "timetolive", "--keys", lease);
+        assertTrue(ttl.matches("lease " + lease + " granted with TTL\\(60s\\), remaining\\((59|60)s\\), "
+                + "attached keys\\(\\[/leased\\]\\)\n"), ttl);
         assertTrue(etcdctl("lease", "revoke", lease).contains("revoked"));
         assertEquals("", etcdctl("get", "/leased"));
+        assertEquals("lease " + lease + " already expired\n", etcdctl("lease", "timetolive", lease));
     }
 
     /**
      * Runs one etcdctl command against the server and returns what it printed on both streams (etcdctl 3.4 writes
      * some results, such as {@code endpoint health}, to standard error); fails on a non-zero exit.
      */
-    private static String etcdctl(String... args) throws IOException, InterruptedException {
+    private String etcdctl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ETCDCTL.toString(), "--endpoints", server.address(),
                 "--command-timeout=10s"));
         command.addAll(List.of(args));

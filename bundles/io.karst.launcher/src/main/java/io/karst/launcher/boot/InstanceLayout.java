@@ -23,6 +23,11 @@ record InstanceLayout(Path dataDir, Path roleDir) {
         return roleDir.resolve("karaf/data");
     }
 
+    /** Held by the running instance's Karaf (karaf.lock.dir points into its data folder) for its whole life. */
+    Path lockFile() {
+        return karafData().resolve("lock");
+    }
+
     Path distributionStamp() {
         return roleDir.resolve("karaf/distribution.sha256");
     }

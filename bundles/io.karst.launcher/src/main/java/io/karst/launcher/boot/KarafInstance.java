@@ -3,10 +3,14 @@ package io.karst.launcher.boot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,11 +20,15 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * A Karaf instance of one role inside the data directory: a copy of the distribution's {@code etc/} refreshed at
  * every start, plus the configurations, boot features, shell credentials and ssh binding this start asks for.
+ * Karaf installs {@code featuresBoot} only on the first start of an empty data folder, so a start with another
+ * distribution or another list of features (a flag such as {@code --etcd-endpoint} added or dropped) starts from
+ * an empty one; configurations of Karst PIDs this start does not ask for are removed.
  */
 final class KarafInstance {
     private final Path karafHome;
@@ -31,14 +39,36 @@ final class KarafInstance {
         this.layout = layout;
     }
 
+    /**
+     * Whether a Karaf process runs this instance now: it holds the OS lock on {@link InstanceLayout#lockFile()},
+     * which the OS drops when the process dies, even by kill -9.
+     */
+    static boolean isRunning(InstanceLayout layout) throws IOException {
+        Path lock = layout.lockFile();
+        if (!Files.exists(lock)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock taken = channel.tryLock();
+            if (taken == null) {
+                return true;
+            }
+            taken.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        }
+    }
+
     /** Writes the instance; returns the environment bin/karaf needs to run it. */
     Map<String, String> prepare(LaunchPlan plan) throws IOException {
         Path etc = layout.karafEtc();
         Files.createDirectories(etc);
         Files.createDirectories(layout.logs());
         copyStockEtc(etc);
-        dropStaleCache();
+        dropStaleCache(plan.bootFeatures());
         Files.createDirectories(layout.karafData());
+        removeUnplannedConfigurations(etc, plan.configurations().keySet());
         for (Map.Entry<String, Map<String, Object>> c : plan.configurations().entrySet()) {
             writeAtomically(etc.resolve(c.getKey() + ".config"), ConfigAdminFile.render(c.getValue()));
         }
@@ -65,9 +95,11 @@ final class KarafInstance {
     /**
      * Karaf keeps installed bundles in its cache and would go on running the old ones after the distribution was
      * replaced (an upgrade, or a rebuilt snapshot); a changed distribution therefore starts from an empty cache.
+     * So does a changed list of boot features: Karaf's boot installer runs once per cache ({@code bootDone}), so it
+     * would neither install a feature added to the list nor remove one taken out of it.
      */
-    private void dropStaleCache() throws IOException {
-        String stamp = distributionDigest();
+    private void dropStaleCache(List<String> bootFeatures) throws IOException {
+        String stamp = distributionDigest(bootFeatures);
         Path stampFile = layout.distributionStamp();
         String previous = Files.exists(stampFile) ? Files.readString(stampFile).trim() : "";
         if (!stamp.equals(previous)) {
@@ -76,9 +108,27 @@ final class KarafInstance {
         }
     }
 
-    private String distributionDigest() throws IOException {
+    /**
+     * Karst's launcher writes {@code io.karst.*.config} (typed, PID = bundle name) at every start; one this start
+     * does not write belongs to a component the operator turned off, such as the etcd endpoint, and must not
+     * bring it back through file install.
+     */
+    private static void removeUnplannedConfigurations(Path etc, Set<String> plannedPids) throws IOException {
+        try (Stream<Path> files = Files.list(etc)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("io.karst.") && name.endsWith(".config")
+                        && !plannedPids.contains(name.substring(0, name.length() - ".config".length()))) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+
+    private String distributionDigest(List<String> bootFeatures) throws IOException {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(String.join(",", bootFeatures).getBytes(StandardCharsets.UTF_8));
             List<Path> parts = new ArrayList<>();
             parts.add(karafHome.resolve("etc/startup.properties"));
             Path system = karafHome.resolve("system/io/karst");

@@ -1,10 +1,14 @@
 package io.karst.launcher.boot;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
+import io.karst.launcher.config.ConfigException;
+import io.karst.launcher.config.EtcdEndpoints;
 import io.karst.launcher.config.ResolvedConfig;
 
 /**
@@ -28,7 +32,10 @@ final class LaunchPlans {
     private LaunchPlans() {
     }
 
-    static LaunchPlan server(ResolvedConfig config, List<String> nodeIps) {
+    /**
+     * @throws ConfigException when a value is valid on its own but not with the data dir (a socket path too long)
+     */
+    static LaunchPlan server(ResolvedConfig config, List<String> nodeIps) throws ConfigException {
         Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
         Map<String, Object> pki = new LinkedHashMap<>();
         pki.put("data.dir", config.string("data-dir"));
@@ -54,6 +61,13 @@ final class LaunchPlans {
         int ssh = config.integer("admin-ssh-port");
         List<String> features = features(SERVER_COMPONENTS, config.list("disable"), ssh);
         features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);
+        Optional<String> etcd = config.optional("etcd-endpoint").filter(e -> !e.isBlank());
+        if (etcd.isPresent()) {
+            // after the datastore, whose KeyValueStore it serves
+            configurations.put("io.karst.etcdserver", Map.of("listen",
+                    EtcdEndpoints.listenAddress(etcd.get(), Path.of(config.string("data-dir")))));
+            features.add(features.indexOf(datastore) + 1, "karst-etcdserver");
+        }
         return new LaunchPlan(configurations, features, ssh);
     }
 

@@ -70,10 +70,16 @@ public final class NodeLaunch {
                         new String(ca, StandardCharsets.UTF_8));
                 plan = LaunchPlans.agent(config);
             }
+            if (KarafInstance.isRunning(layout)) {
+                // preparing would rewrite, even empty, the running instance's etc and data under it
+                err.println(command + ": a Karst " + role.name().toLowerCase() + " is already running on " + dataDir
+                        + " (it holds " + layout.lockFile() + "): stop it first");
+                return 1;
+            }
             Map<String, String> vars = new KarafInstance(Path.of(home), layout).prepare(plan);
             KarafInstance.writeAtomically(Path.of(envFile), shellExports(vars));
             return 0;
-        } catch (JoinVerifier.JoinException e) {
+        } catch (JoinVerifier.JoinException | ConfigException e) {
             err.println(command + ": " + e.getMessage());
             return 1;
         } catch (IOException e) {

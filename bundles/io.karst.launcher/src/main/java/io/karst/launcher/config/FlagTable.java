@@ -78,6 +78,10 @@ public final class FlagTable {
             Flag.of("datastore-certfile", STRING, "FILE", "TLS client certificate for the datastore")
                     .only(Role.SERVER),
             Flag.of("datastore-keyfile", STRING, "FILE", "TLS client key for the datastore").only(Role.SERVER),
+            Flag.of("etcd-endpoint", STRING, "URL", "Also serve the etcd v3 API over the datastore at URL: "
+                    + EtcdEndpoints.DEFAULT_SOCKET + " (in <data-dir>/server/db), unix:///path or "
+                    + "http://127.0.0.1:PORT; plaintext and unauthenticated, so loopback only (empty: off)")
+                    .only(Role.SERVER).rule(EtcdEndpoints.rule()),
             Flag.of("disable", LIST, "NAME", "Do not deploy this packaged component: "
                     + String.join(", ", DISABLEABLE)).only(Role.SERVER).rule(ValueRules.oneOf(DISABLEABLE)),
             Flag.of("disable-agent", BOOL, "", "Do not run a node on this server").only(Role.SERVER)

@@ -68,6 +68,13 @@ class ConfigErrorsTest {
                 "unsupported scheme \"etcd\"; supported: sqlite://, postgres://, postgresql://, mysql://"},
             {"datastore-endpoint", "mysql://user@db:3306/karst", Role.SERVER,
                 "expected mysql://user:password@tcp(host:3306)/database"},
+            {"etcd-endpoint", "0.0.0.0:2379", Role.SERVER, "refusing 0.0.0.0: the etcd endpoint is plaintext"},
+            {"etcd-endpoint", "http://10.0.0.1:2379", Role.SERVER, "refusing 10.0.0.1: the etcd endpoint is"},
+            {"etcd-endpoint", "[::]:2379", Role.SERVER, "refusing ::: the etcd endpoint is plaintext"},
+            {"etcd-endpoint", "etcd.example.com:2379", Role.SERVER, "refusing etcd.example.com: the etcd"},
+            {"etcd-endpoint", "https://127.0.0.1:2379", Role.SERVER, "the etcd endpoint has no TLS; expected"},
+            {"etcd-endpoint", "127.0.0.1", Role.SERVER, "expected unix://etcd.sock (in <data-dir>/server/db)"},
+            {"etcd-endpoint", "unix://", Role.SERVER, "expected unix://etcd.sock"},
             {"disable", "kube-proxy", Role.SERVER, "expected one of coredns, servicelb, traefik, local-storage,"
                 + " metrics-server, helm-controller, manifests"},
             {"node-name", "Node_1", Role.AGENT, "expected a lowercase DNS name like node-1"},

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -141,6 +142,12 @@ final class KarstServer implements AutoCloseable {
 
     String logText() throws IOException {
         return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    /** The TCP ports a running server listens on: HTTPS, the ssh shell and Karaf's loopback shutdown port. */
+    Set<Integer> expectedTcpPorts() throws IOException {
+        int shutdown = Integer.parseInt(Files.readString(dataDir.resolve("server/karaf/data/port")).trim());
+        return Set.of(httpsPort, sshPort, shutdown);
     }
 
     long pid() {

@@ -2,6 +2,7 @@ package io.karst.datastore.sqlite.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.osgi.service.component.annotations.Activate;
@@ -15,6 +16,7 @@ import io.karst.api.datastore.KeyRange;
 import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.Lease;
+import io.karst.api.datastore.LeaseTimeToLive;
 import io.karst.api.datastore.RangeResult;
 import io.karst.api.datastore.Watch;
 import io.karst.api.datastore.WatchListener;
@@ -126,6 +128,16 @@ public final class SqliteKeyValueStore implements KeyValueStore {
     @Override
     public Lease keepAlive(long leaseId) {
         return store.keepAlive(leaseId);
+    }
+
+    @Override
+    public LeaseTimeToLive timeToLive(long leaseId, boolean withKeys) {
+        return store.timeToLive(leaseId, withKeys);
+    }
+
+    @Override
+    public List<Lease> leases() {
+        return store.leases();
     }
 
     @Override

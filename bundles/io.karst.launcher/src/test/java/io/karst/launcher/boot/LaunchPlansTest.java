@@ -1,0 +1,74 @@
+package io.karst.launcher.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.karst.launcher.config.ConfigException;
+import io.karst.launcher.config.ConfigResolver;
+import io.karst.launcher.config.Role;
+
+class LaunchPlansTest {
+    @TempDir
+    Path dir;
+
+    private LaunchPlan server(String... args) throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "{}\n");
+        List<String> all = new ArrayList<>(List.of("--data-dir", dir.resolve("data").toString()));
+        all.addAll(List.of(args));
+        return LaunchPlans.server(ConfigResolver.resolve(Role.SERVER, all,
+                Map.of("KARST_CONFIG_FILE", config.toString())), List.of("10.0.0.1"));
+    }
+
+    @Test
+    void withoutTheFlagThereIsNoEtcdEndpoint() throws Exception {
+        LaunchPlan plan = server();
+        assertFalse(plan.bootFeatures().contains("karst-etcdserver"));
+        assertFalse(plan.configurations().containsKey("io.karst.etcdserver"));
+    }
+
+    @Test
+    void aRelativeSocketLandsInTheDatabaseFolderAndTheFeatureBootsAfterTheDatastore() throws Exception {
+        LaunchPlan plan = server("--etcd-endpoint", "unix://etcd.sock");
+        assertEquals(Map.of("listen", "unix://" + dir.resolve("data/server/db/etcd.sock").toAbsolutePath()),
+                plan.configurations().get("io.karst.etcdserver"));
+        List<String> features = plan.bootFeatures();
+        assertEquals(features.indexOf("karst-datastore-sqlite") + 1, features.indexOf("karst-etcdserver"));
+    }
+
+    @Test
+    void aTcpEndpointIsPassedAsHostAndPort() throws Exception {
+        assertEquals(Map.of("listen", "127.0.0.1:2379"),
+                server("--etcd-endpoint", "http://127.0.0.1:2379").configurations().get("io.karst.etcdserver"));
+        assertEquals(Map.of("listen", "[::1]:12379"),
+                server("--etcd-endpoint", "[::1]:12379").configurations().get("io.karst.etcdserver"));
+    }
+
+    @Test
+    void theEndpointFollowsAnExternalDatastore() throws Exception {
+        List<String> features = server("--datastore-endpoint", "postgres://k:p@db:5432/karst",
+                "--etcd-endpoint", "unix:///run/karst/etcd.sock").bootFeatures();
+        assertEquals(features.indexOf("karst-datastore-postgres") + 1, features.indexOf("karst-etcdserver"));
+    }
+
+    @Test
+    void aRelativeSocketTooLongForAUnixAddressIsRefused() throws Exception {
+        String deep = "d".repeat(100);
+        Path config = Files.writeString(dir.resolve("config.yaml"), "{}\n");
+        ConfigException refused = assertThrows(ConfigException.class, () -> LaunchPlans.server(
+                ConfigResolver.resolve(Role.SERVER, List.of("--data-dir", dir.resolve(deep).toString(),
+                        "--etcd-endpoint", "unix://etcd.sock"), Map.of("KARST_CONFIG_FILE", config.toString())),
+                List.of("10.0.0.1")));
+        assertTrue(refused.getMessage().contains("a Unix socket holds at most 107"), refused.getMessage());
+    }
+}
