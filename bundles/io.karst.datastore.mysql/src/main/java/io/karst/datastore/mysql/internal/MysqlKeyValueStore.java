@@ -24,6 +24,8 @@ import io.karst.datastore.mysql.TlsFiles;
  * does not: the service is registered, reports itself unavailable, and starts working when the database does.
  */
 @Component(configurationPid = MysqlKeyValueStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        // named: DS registers only the interfaces the class itself implements, and this one extends a class
+        service = KeyValueStore.class,
         property = {"service.ranking:Integer=0", KeyValueStore.TYPE_PROPERTY + "=mysql"})
 @Designate(ocd = MysqlStoreConfig.class)
 public final class MysqlKeyValueStore extends ForwardingKeyValueStore {
