@@ -1,0 +1,351 @@
+package io.karst.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The resource API driven by the real kubectl 1.27, 1.29, 1.31 and 1.33 and by curl: discovery, CRUD, selectors,
+ * pagination, optimistic concurrency, watch, wait, cascading deletion, and refused bad input.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ResourceApiEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path KUBECTLS = Path.of(System.getProperty("karst.kubectl.dir",
+            "/usr/lib/google-cloud-sdk/bin"));
+
+    @TempDir
+    static Path tmp;
+
+    private KarstServer server;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        server = new KarstServer(tmp.resolve("data"), List.of()).start();
+        server.awaitReady(Duration.ofSeconds(90));
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    private Commands.Result kubectl(String version, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(KUBECTLS.resolve("kubectl." + version).toString(),
+                "--kubeconfig", server.kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of("HOME", tmp.toString()), Duration.ofSeconds(60), stdin);
+    }
+
+    private Commands.Result ok(String version, String stdin, String... args) throws Exception {
+        Commands.Result r = kubectl(version, stdin, args);
+        assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
+        return r;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
+    void apiResourcesAndVersionsComeFromDiscovery(String version) throws Exception {
+        String resources = ok(version, null, "api-resources").stdout();
+        assertTrue(resources.lines().anyMatch(l -> l.matches("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment")),
+                resources);
+        assertTrue(resources.lines().anyMatch(l -> l.matches("pods\\s+po\\s+v1\\s+true\\s+Pod")), resources);
+        String versions = ok(version, null, "api-versions").stdout();
+        assertTrue(versions.lines().anyMatch("apps/v1"::equals), versions);
+        assertTrue(versions.lines().anyMatch("v1"::equals), versions);
+        String namespaces = ok(version, null, "get", "namespaces", "-o", "name").stdout();
+        for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
+            assertTrue(namespaces.contains("namespace/" + ns), namespaces);
+        }
+        assertEquals("443", ok(version, null, "get", "service", "kubernetes", "-o",
+                "jsonpath={.spec.ports[0].port}").stdout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
+    void createGetLabelAnnotateReplaceDelete(String version) throws Exception {
+        String ns = "crud-" + version.replace('.', '-');
+        ok(version, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n", "create", "-f", "-");
+        String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n";
+        assertTrue(ok(version, cm, "-n", ns, "create", "-f", "-").stdout().contains("configmap/settings created"));
+        assertEquals("fast", ok(version, null, "-n", ns, "get", "configmap", "settings", "-o",
+                "jsonpath={.data.mode}").stdout());
+        JsonNode asJson = JSON.readTree(ok(version, null, "-n", ns, "get", "cm", "settings", "-o", "json").stdout());
+        assertEquals(ns, asJson.path("metadata").path("namespace").asText());
+        assertTrue(ok(version, null, "-n", ns, "get", "cm", "settings", "-o", "yaml").stdout()
+                .contains("resourceVersion:"));
+        ok(version, null, "-n", ns, "label", "cm", "settings", "tier=gold");
+        ok(version, null, "-n", ns, "annotate", "cm", "settings", "owner=ops");
+        String columns = ok(version, null, "-n", ns, "get", "cm", "settings", "-o",
+                "custom-columns=NAME:.metadata.name,TIER:.metadata.labels.tier,OWNER:.metadata.annotations.owner")
+                .stdout();
+        assertTrue(columns.lines().anyMatch(l -> l.matches("settings\\s+gold\\s+ops")), columns);
+        ok(version, cm.replace("fast", "safe"), "-n", ns, "replace", "-f", "-");
+        assertEquals("safe", ok(version, null, "-n", ns, "get", "cm", "settings", "-o",
+                "jsonpath={.data.mode}").stdout());
+        assertTrue(ok(version, null, "-n", ns, "delete", "cm", "settings").stdout()
+                .contains("configmap \"settings\" deleted"));
+        Commands.Result gone = kubectl(version, null, "-n", ns, "get", "cm", "settings");
+        assertNotEquals(0, gone.exit());
+        assertTrue(gone.stderr().contains("configmaps \"settings\" not found"), gone::toString);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.33"})
+    void tablesWideColumnsExplainAndValidation(String version) throws Exception {
+        String ns = "tables-" + version.replace('.', '-');
+        ok(version, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n", "create", "-f", "-");
+        ok(version, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+                + "    image: busybox\n", "-n", ns, "create", "-f", "-");
+        String wide = ok(version, null, "-n", ns, "get", "pod", "p", "-o", "wide").stdout();
+        assertTrue(wide.lines().findFirst().orElse("").matches(
+                "NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s+IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES"), wide);
+        assertTrue(wide.lines().anyMatch(l -> l.matches("p\\s+0/1\\s+Pending\\s+0\\s+\\S+\\s+<none>.*")), wide);
+        String services = ok(version, null, "get", "svc", "kubernetes").stdout();
+        assertTrue(services.lines().anyMatch(l -> l.matches("kubernetes\\s+ClusterIP\\s+10\\.43\\.0\\.1\\s+<none>\\s+"
+                + "443/TCP\\s+\\S+")), services);
+        String explain = ok(version, null, "explain", "deployment.spec.replicas").stdout();
+        assertTrue(explain.contains("Number of desired pods"), explain);
+        Commands.Result invalid = kubectl(version, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n",
+                "-n", ns, "create", "-f", "-");
+        assertNotEquals(0, invalid.exit());
+        assertTrue(invalid.stderr().contains("ConfigMap \"Not_Valid\" is invalid: metadata.name: Invalid value"),
+                invalid::toString);
+    }
+
+    @Test
+    void staleReplaceIsRefusedWithConflict() throws Exception {
+        ok("1.33", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale\ndata:\n  v: \"1\"\n", "create", "-f",
+                "-");
+        String old = ok("1.33", null, "get", "cm", "stale", "-o", "json").stdout();
+        ok("1.33", null, "label", "cm", "stale", "changed=yes");
+        Commands.Result r = kubectl("1.33", old, "replace", "-f", "-");
+        assertNotEquals(0, r.exit());
+        assertTrue(r.stderr().contains("the object has been modified; please apply your changes to the latest "
+                + "version and try again"), r::toString);
+    }
+
+    @Test
+    void chunkedListReturnsEveryObject() throws Exception {
+        ok("1.33", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: chunks\n", "create", "-f", "-");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            many.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c").append(i).append('\n');
+        }
+        ok("1.31", many.toString(), "-n", "chunks", "create", "-f", "-");
+        for (String version : List.of("1.27", "1.33")) {
+            String names = ok(version, null, "-n", "chunks", "get", "cm", "--chunk-size=2", "-o", "name",
+                    "-v=6").stdout();
+            assertEquals(7, names.lines().filter(l -> l.startsWith("configmap/c")).count(), names);
+        }
+    }
+
+    @Test
+    void watchPrintsEventsAsTheyHappen() throws Exception {
+        ok("1.33", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: watched\n", "create", "-f", "-");
+        Path out = tmp.resolve("watch.out");
+        Process watch = new ProcessBuilder(KUBECTLS.resolve("kubectl.1.33").toString(), "--kubeconfig",
+                server.kubeconfig.toString(), "-n", "watched", "get", "cm", "-w", "--output-watch-events").redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            // kubectl lists, then watches from the list's resourceVersion: changes made after it starts are seen
+            Thread.sleep(2000);
+            ok("1.33", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: seen\n", "-n", "watched", "create",
+                    "-f", "-");
+            ok("1.33", null, "-n", "watched", "label", "cm", "seen", "a=b");
+            ok("1.33", null, "-n", "watched", "delete", "cm", "seen");
+            assertTrue(waitFor(() -> read(out).contains("DELETED"), 20), () -> read(out));
+            String events = read(out);
+            int added = events.indexOf("ADDED");
+            int modified = events.indexOf("MODIFIED");
+            int deleted = events.indexOf("DELETED");
+            assertTrue(added >= 0 && added < modified && modified < deleted, events);
+            assertTrue(events.lines().anyMatch(l -> l.matches("ADDED\\s+seen\\s+0\\s+\\S+")), "Table rows: " + events);
+        } finally {
+            watch.destroy();
+            watch.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void waitForCreateJsonpathAndDelete() throws Exception {
+        ok("1.33", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: awaited\ndata:\n  state: ready\n",
+                "create", "-f", "-");
+        ok("1.33", null, "wait", "--for=create", "cm/awaited", "--timeout=20s");
+        ok("1.33", null, "wait", "--for=jsonpath={.data.state}=ready", "cm/awaited", "--timeout=20s");
+        Process deleter = new ProcessBuilder(KUBECTLS.resolve("kubectl.1.33").toString(), "--kubeconfig",
+                server.kubeconfig.toString(), "delete", "cm", "awaited").start();
+        ok("1.29", null, "wait", "--for=delete", "cm/awaited", "--timeout=30s");
+        deleter.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void cascadeChoiceIsRecordedForTheGarbageCollector() throws Exception {
+        String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  replicas: 1\n"
+                + "  selector:\n    matchLabels:\n      app: %s\n  template:\n    metadata:\n      labels:\n"
+                + "        app: %s\n    spec:\n      containers:\n      - name: c\n        image: busybox\n";
+        for (String[] c : new String[][] {{"fg", "foreground", "foregroundDeletion"}, {"or", "orphan", "orphan"}}) {
+            ok("1.33", String.format(deployment, c[0], c[0], c[0]), "create", "-f", "-");
+            ok("1.33", null, "delete", "deployment", c[0], "--cascade=" + c[1], "--wait=false");
+            assertTrue(ok("1.33", null, "get", "deployment", c[0], "-o", "jsonpath={.metadata.finalizers}")
+                    .stdout().contains(c[2]));
+        }
+        ok("1.33", String.format(deployment, "bg", "bg", "bg"), "create", "-f", "-");
+        ok("1.33", null, "delete", "deployment", "bg", "--cascade=background");
+        assertNotEquals(0, kubectl("1.33", null, "get", "deployment", "bg").exit());
+    }
+
+    @Test
+    void badInputGetsAStatusAndChangesNothing() throws Exception {
+        String before = ok("1.33", null, "get", "cm", "-A", "-o", "name").stdout();
+        assertStatus(400, "BadRequest", "POST", "/api/v1/namespaces/default/configmaps", "{\"apiVersion\":\"v1\",");
+        assertStatus(400, "BadRequest", "POST", "/api/v1/namespaces/default/configmaps",
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"x\"}}");
+        assertStatus(404, "NotFound", "GET", "/api/v1/namespaces/default/widgets", null);
+        assertStatus(404, "NotFound", "GET", "/apis/nothing.example.com/v1", null);
+        Path big = tmp.resolve("big.json");
+        Files.writeString(big, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big\"},"
+                + "\"data\":{\"x\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}}");
+        Commands.Result tooBig = curl("-X", "POST", "-H", "Content-Type: application/json", "--data-binary",
+                "@" + big, server.url("/api/v1/namespaces/default/configmaps"));
+        assertTrue(tooBig.stdout().endsWith("413"), tooBig::toString);
+        assertEquals(before, ok("1.33", null, "get", "cm", "-A", "-o", "name").stdout());
+        assertEquals("ok", server.get("/readyz").body());
+    }
+
+    @Test
+    void bothHttpVersionsServeTheAdmin() throws Exception {
+        for (String version : List.of("--http1.1", "--http2")) {
+            Commands.Result r = curl(version, server.url("/api/v1/namespaces"));
+            assertTrue(r.stdout().endsWith("200"), version + " " + r);
+        }
+    }
+
+    @Test
+    void watchOverWebSocketSendsOneMessagePerEvent() throws Exception {
+        Path p12 = tmp.resolve("admin.p12");
+        Commands.Result export = Commands.run(List.of("openssl", "pkcs12", "-export", "-in",
+                server.tls("client-admin.crt").toString(), "-inkey", server.tls("client-admin.key").toString(),
+                "-out", p12.toString(), "-passout", "pass:secret"), Map.of(), Duration.ofSeconds(30));
+        assertEquals(0, export.exit(), export::toString);
+        java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(p12)) {
+            keys.load(in, "secret".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "secret".toCharArray());
+        java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var in = Files.newInputStream(server.serverCa())) {
+            trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        ok("1.33", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: sockets\n", "create", "-f", "-");
+        java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
+                .newWebSocketBuilder().buildAsync(java.net.URI.create("wss://127.0.0.1:" + server.httpsPort
+                        + "/api/v1/namespaces/sockets/configmaps?watch=true"), new java.net.http.WebSocket.Listener() {
+                            private final StringBuilder partial = new StringBuilder();
+
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
+                                    CharSequence data, boolean last) {
+                                partial.append(data);
+                                if (last) {
+                                    messages.add(partial.toString());
+                                    partial.setLength(0);
+                                }
+                                ws.request(1);
+                                return null;
+                            }
+                        }).get(30, TimeUnit.SECONDS);
+        try {
+            ok("1.33", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: over-ws\n", "-n", "sockets", "create",
+                    "-f", "-");
+            String first = messages.poll(20, TimeUnit.SECONDS);
+            assertTrue(first != null, "no WebSocket message");
+            JsonNode event = JSON.readTree(first);
+            assertEquals("ADDED", event.path("type").asText());
+            assertEquals("over-ws", event.path("object").path("metadata").path("name").asText());
+        } finally {
+            socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+
+    private void assertStatus(int code, String reason, String method, String path, String body) throws Exception {
+        List<String> args = new ArrayList<>(List.of("-X", method, "-H", "Content-Type: application/json"));
+        if (body != null) {
+            args.addAll(List.of("--data-binary", body));
+        }
+        args.add(server.url(path));
+        Commands.Result r = curlBody(args);
+        String text = r.stdout();
+        int split = text.lastIndexOf('\n');
+        assertEquals(String.valueOf(code), text.substring(split + 1), r::toString);
+        JsonNode status = JSON.readTree(text.substring(0, split));
+        assertEquals("Status", status.path("kind").asText(), text);
+        assertEquals(reason, status.path("reason").asText(), text);
+        assertEquals(code, status.path("code").asInt(), text);
+    }
+
+    private Commands.Result curl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "--cacert", server.serverCa().toString(), "--cert", server.tls("client-admin.crt").toString(),
+                "--key", server.tls("client-admin.key").toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of(), Duration.ofSeconds(60));
+    }
+
+    private Commands.Result curlBody(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-w", "\n%{http_code}",
+                "--cacert", server.serverCa().toString(), "--cert", server.tls("client-admin.crt").toString(),
+                "--key", server.tls("client-admin.key").toString()));
+        cmd.addAll(args);
+        return Commands.run(cmd, Map.of(), Duration.ofSeconds(60));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static boolean waitFor(java.util.function.BooleanSupplier condition, int seconds)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return condition.getAsBoolean();
+    }
+}
