@@ -38,6 +38,8 @@ import io.karst.api.health.HealthCheck;
 import io.karst.apiserver.admission.AdmissionChain;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.admission.ServiceCidr;
+import io.karst.apiserver.cache.CacheSettings;
+import io.karst.apiserver.cache.WatchCaches;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
@@ -83,6 +85,7 @@ public final class ApiServerComponent {
     private HttpsServer server;
     private ThreadPoolExecutor workers;
     private ScheduledExecutorService timers;
+    private WatchCaches caches;
     private ServiceRegistration<Condition> ready;
 
     public ApiServerComponent() {
@@ -122,6 +125,9 @@ public final class ApiServerComponent {
         if (workers != null) {
             workers.shutdownNow();
         }
+        if (caches != null) {
+            caches.close();
+        }
         if (timers != null) {
             timers.shutdownNow();
         }
@@ -155,7 +161,8 @@ public final class ApiServerComponent {
                 registry.find("", "v1", "services").orElseThrow(), () -> datastore, serviceCidr(config),
                 config.service_node_port_range())));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
-        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers);
+        caches = new WatchCaches(store, () -> datastore, CacheSettings.defaults(), timers);
+        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers, caches);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         return new ResourceApi(registry, endpoint, codec, workers);
     }
