@@ -319,7 +319,8 @@ final class ResourceCache {
         return lastUsed - nanos < 0 && watcherCount() == 0;
     }
 
-    private void touch() {
+    /** Marks the cache as in use, which keeps it from being stopped as idle. */
+    void touch() {
         lastUsed = System.nanoTime();
     }
 }

@@ -169,11 +169,11 @@ public final class WatchCaches implements WatchSource, AutoCloseable {
             }
             if (mine) {
                 load(cache);
-                return cache;
+            } else if (!cache.awaitLoaded()) {
+                continue;
             }
-            if (cache.awaitLoaded()) {
-                return cache;
-            }
+            cache.touch();
+            return cache;
         }
         return null;
     }
