@@ -40,6 +40,8 @@ import io.karst.apiserver.admission.AdmissionChain;
 import io.karst.apiserver.admission.BuiltinAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.admission.ServiceCidr;
+import io.karst.apiserver.cache.CacheSettings;
+import io.karst.apiserver.cache.WatchCaches;
 import io.karst.apiserver.client.ClientSettings;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.codec.ObjectCodec;
@@ -88,6 +90,7 @@ public final class ApiServerComponent {
     private HttpsServer server;
     private ThreadPoolExecutor workers;
     private ScheduledExecutorService timers;
+    private WatchCaches caches;
     private ServiceRegistration<Condition> ready;
     /** The in-process client of the API, for the bundles of this JVM; registered once the server serves. */
     private LocalResourceClient client;
@@ -139,6 +142,9 @@ public final class ApiServerComponent {
         if (workers != null) {
             workers.shutdownNow();
         }
+        if (caches != null) {
+            caches.close();
+        }
         if (timers != null) {
             timers.shutdownNow();
         }
@@ -174,7 +180,8 @@ public final class ApiServerComponent {
                 registry.find("", "v1", "services").orElseThrow(), () -> datastore, serviceCidr(config),
                 config.service_node_port_range())));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
-        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers);
+        caches = new WatchCaches(store, () -> datastore, CacheSettings.defaults(), timers);
+        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers, caches);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
         return new ResourceApi(registry, endpoint, codec, workers, timers);

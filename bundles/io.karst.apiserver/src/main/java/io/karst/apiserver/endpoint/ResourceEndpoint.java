@@ -12,6 +12,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.apiserver.cache.StoreWatchSource;
+import io.karst.apiserver.cache.WatchCaches;
+import io.karst.apiserver.cache.WatchSource;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.selection.ContinueToken;
 import io.karst.apiserver.selection.FieldSelector;
@@ -38,11 +41,23 @@ public final class ResourceEndpoint {
 
     private final ObjectWriter writer;
     private final ScheduledExecutorService timers;
+    /** Serves lists from memory where upstream's watch cache would; null when there is no cache. */
+    private final WatchCaches caches;
+    private final WatchSource watches;
 
+    /** Without a watch cache: every list and watch goes to the datastore. */
     public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ScheduledExecutorService timers) {
+        this(store, writer, timers, null);
+    }
+
+    /** With a watch cache (null for none) serving watches and the lists it can. */
+    public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ScheduledExecutorService timers,
+            WatchCaches caches) {
         this.store = store;
         this.writer = writer;
         this.timers = timers;
+        this.caches = caches;
+        this.watches = caches != null ? caches : new StoreWatchSource(store);
     }
 
     public ApiResponse handle(ResourceRequest request) {
@@ -134,20 +149,28 @@ public final class ResourceEndpoint {
         long limit = q.hasLimit() ? q.limit() : 0;
         long pageRevision;
         String next;
-        // Selectors filter after the read, so a page may need several reads to fill (as upstream's storage does).
-        do {
-            int want = limit > 0 ? (int) Math.min(Integer.MAX_VALUE, Math.max(limit - items.size(), 1)) : 0;
-            ObjectStore.Page page = store.list(type, request.namespace(), revision, want, continueKey);
-            pageRevision = page.revision();
-            revision = pageRevision;
-            for (ObjectNode object : page.items()) {
-                if (filter.test(object)) {
-                    items.add(object);
+        Optional<ObjectStore.Page> cached = caches == null || token.isPresent() ? Optional.empty()
+                : caches.list(type, request.namespace(), q, filter);
+        if (cached.isPresent()) {
+            cached.get().items().forEach(items::add);
+            pageRevision = cached.get().revision();
+            next = cached.get().continueKey();
+        } else {
+            // Selectors filter after the read: a page may need several reads to fill (as upstream's storage does).
+            do {
+                int want = limit > 0 ? (int) Math.min(Integer.MAX_VALUE, Math.max(limit - items.size(), 1)) : 0;
+                ObjectStore.Page page = store.list(type, request.namespace(), revision, want, continueKey);
+                pageRevision = page.revision();
+                revision = pageRevision;
+                for (ObjectNode object : page.items()) {
+                    if (filter.test(object)) {
+                        items.add(object);
+                    }
                 }
-            }
-            next = page.continueKey();
-            continueKey = next;
-        } while (limit > 0 && items.size() < limit && next != null);
+                next = page.continueKey();
+                continueKey = next;
+            } while (limit > 0 && items.size() < limit && next != null);
+        }
         ObjectNode list = JsonNodeFactory.instance.objectNode();
         list.put("kind", type.listKind());
         list.put("apiVersion", type.apiVersion());
@@ -174,7 +197,7 @@ public final class ResourceEndpoint {
                 : MIN_REQUEST_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(MIN_REQUEST_TIMEOUT_SECONDS);
         long from = fromNow ? store.currentRevision()
                 : RequestOptions.parse(() -> ListOptions.parseResourceVersion(q.resourceVersion()));
-        WatchSession session = new WatchSession(store, type, request.namespace(), from, initialEvents,
+        WatchSession session = new WatchSession(watches, type, request.namespace(), from, initialEvents,
                 q.sendInitialEvents().orElse(false) && q.allowWatchBookmarks(), filter, q.allowWatchBookmarks(),
                 timeout, timers);
         return new ApiResponse.Stream(session);

@@ -1,36 +1,34 @@
 package io.karst.apiserver.endpoint;
 
-import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.karst.api.datastore.CompactedException;
-import io.karst.api.datastore.DatastoreException;
-import io.karst.api.datastore.Watch;
-import io.karst.api.datastore.WatchEvent;
-import io.karst.api.datastore.WatchListener;
+import io.karst.apiserver.cache.StoreWatchSource;
+import io.karst.apiserver.cache.WatchSource;
+import io.karst.apiserver.cache.WatchStream;
+import io.karst.apiserver.cache.WatchTarget;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.status.StatusObject;
 import io.karst.apiserver.storage.ObjectStore;
 
 /**
- * One client's watch: optional initial ADDED events for the current state, then the store's changes after a
- * revision, filtered by the client's selectors (an object that starts or stops matching is ADDED or DELETED, as
- * kube-apiserver's watch cache reports it), periodic BOOKMARKs when asked, and an end after the timeout.
+ * One client's watch: optional initial ADDED events for the current state, then the changes after a revision,
+ * filtered by the client's selectors (an object that starts or stops matching is ADDED or DELETED, as
+ * kube-apiserver's watch cache reports it), periodic BOOKMARKs when asked, and an end after the timeout. The
+ * events come from a {@link WatchSource}: the watch cache, or the datastore directly.
  */
-public final class WatchSession implements WatchListener {
+public final class WatchSession implements WatchTarget {
     /** Upstream sends a bookmark about once a minute to clients that ask for them. */
     static final long BOOKMARK_INTERVAL_SECONDS = 60;
 
-    private final ObjectStore store;
+    private final WatchSource source;
     private final ResourceType type;
     private final String namespace;
     private final long fromRevision;
@@ -40,23 +38,30 @@ public final class WatchSession implements WatchListener {
     private final boolean bookmarks;
     private final long timeoutSeconds;
     private final ScheduledExecutorService timers;
-    private final AtomicLong lastRevision = new AtomicLong();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile StreamWriter writer;
-    private volatile Watch watch;
+    private volatile WatchStream stream;
     private volatile ScheduledFuture<?> timeout;
     private volatile ScheduledFuture<?> bookmarkTimer;
 
-    /**
-     * @param fromRevision the resourceVersion the client has seen; events after it are sent. Ignored when
-     *        {@code initialEvents}, which starts from the current state instead
-     * @param initialEventsEndBookmark send the {@code k8s.io/initial-events-end} bookmark after the initial events
-     *        ({@code sendInitialEvents=true})
-     */
+    /** A watch served by the datastore directly. */
     public WatchSession(ObjectStore store, ResourceType type, String namespace, long fromRevision,
             boolean initialEvents, boolean initialEventsEndBookmark, Predicate<ObjectNode> filter,
             boolean bookmarks, long timeoutSeconds, ScheduledExecutorService timers) {
-        this.store = store;
+        this(new StoreWatchSource(store), type, namespace, fromRevision, initialEvents, initialEventsEndBookmark,
+                filter, bookmarks, timeoutSeconds, timers);
+    }
+
+    /**
+     * @param fromRevision the resourceVersion the client has seen; events after it are sent. With
+     *        {@code initialEvents}, the revision the initial state must have reached instead
+     * @param initialEventsEndBookmark send the {@code k8s.io/initial-events-end} bookmark after the initial events
+     *        ({@code sendInitialEvents=true})
+     */
+    public WatchSession(WatchSource source, ResourceType type, String namespace, long fromRevision,
+            boolean initialEvents, boolean initialEventsEndBookmark, Predicate<ObjectNode> filter,
+            boolean bookmarks, long timeoutSeconds, ScheduledExecutorService timers) {
+        this.source = source;
         this.type = type;
         this.namespace = namespace;
         this.fromRevision = fromRevision;
@@ -73,14 +78,10 @@ public final class WatchSession implements WatchListener {
         this.writer = out;
         out.onClose(this::stop);
         try {
-            long after = fromRevision;
-            if (initialEvents) {
-                after = sendInitialState();
-            }
-            lastRevision.set(after);
-            watch = store.watch(type, namespace, after + 1, this);
+            WatchStream s = source.watch(type, namespace, fromRevision, initialEvents, filter, this);
+            stream = s;
             if (ended.get()) {
-                watch.close();
+                s.close();
                 return;
             }
         } catch (ApiException e) {
@@ -96,80 +97,45 @@ public final class WatchSession implements WatchListener {
         }
     }
 
-    private long sendInitialState() {
-        String continueKey = null;
-        long revision = 0;
-        do {
-            ObjectStore.Page page = store.list(type, namespace, revision, 500, continueKey);
-            revision = page.revision();
-            for (ObjectNode object : page.items()) {
-                if (filter.test(object) && !send("ADDED", object)) {
-                    return revision;
-                }
-            }
-            continueKey = page.continueKey();
-        } while (continueKey != null);
-        if (initialEventsEndBookmark) {
-            ObjectNode bookmark = bookmarkObject(revision);
-            ObjectMetadata.of(bookmark).putObject("annotations").put("k8s.io/initial-events-end", "true");
-            send("BOOKMARK", bookmark);
-        }
-        return revision;
-    }
-
+    // Events and bookmarks go out under one lock, and a bookmark's revision is one the source has caught up to,
+    // so a client that re-watches from a bookmark never skips an event.
     @Override
-    public void onEvents(List<WatchEvent> events) {
-        // Events and bookmarks go out under one lock, and the bookmark's revision is that of the last event
-        // sent, so a client that re-watches from a bookmark never skips an event.
-        synchronized (this) {
-            for (WatchEvent event : events) {
-                if (ended.get()) {
-                    return;
-                }
-                if (!deliver(event)) {
-                    stop();
-                    return;
-                }
-                lastRevision.set(event.revision());
-            }
+    public synchronized boolean event(String eventType, ObjectNode object, long revision) {
+        if (ended.get()) {
+            return false;
         }
-    }
-
-    private boolean deliver(WatchEvent event) {
-        ObjectNode previous = event.prevKv() == null ? null : store.decode(event.prevKv());
-        boolean wasIn = previous != null && filter.test(previous);
-        if (event.type() == WatchEvent.Type.DELETE) {
-            if (!wasIn) {
-                return true;
-            }
-            ObjectMetadata.of(previous).put("resourceVersion", Long.toString(event.revision()));
-            return send("DELETED", previous);
-        }
-        ObjectNode current = store.decode(event.kv());
-        boolean isIn = filter.test(current);
-        if (isIn) {
-            return send(wasIn ? "MODIFIED" : "ADDED", current);
-        }
-        if (wasIn) {
-            // It left the selection: the client sees it go, with the state that made it leave.
-            return send("DELETED", current);
+        if (!send(eventType, object)) {
+            stop();
+            return false;
         }
         return true;
     }
 
     @Override
-    public void onClosed(DatastoreException cause) {
-        if (cause instanceof CompactedException c) {
-            fail(ApiException.expired("too old resource version: " + c.requestedRevision() + " ("
-                    + c.compactedRevision() + ")"));
+    public synchronized void initialEventsEnd(long revision) {
+        if (initialEventsEndBookmark && !ended.get()) {
+            ObjectNode bookmark = bookmarkObject(revision);
+            ObjectMetadata.of(bookmark).putObject("annotations").put("k8s.io/initial-events-end", "true");
+            send("BOOKMARK", bookmark);
+        }
+    }
+
+    @Override
+    public void ended(ApiException cause) {
+        if (cause != null) {
+            fail(cause);
         } else {
             stop();
         }
     }
 
     private synchronized void bookmark() {
-        if (!ended.get()) {
-            send("BOOKMARK", bookmarkObject(lastRevision.get()));
+        WatchStream s = stream;
+        if (!ended.get() && s != null) {
+            long revision = s.caughtUpRevision();
+            if (revision > 0) {
+                send("BOOKMARK", bookmarkObject(revision));
+            }
         }
     }
 
@@ -196,9 +162,9 @@ public final class WatchSession implements WatchListener {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        Watch w = watch;
-        if (w != null) {
-            w.close();
+        WatchStream s = stream;
+        if (s != null) {
+            s.close();
         }
         if (timeout != null) {
             timeout.cancel(false);

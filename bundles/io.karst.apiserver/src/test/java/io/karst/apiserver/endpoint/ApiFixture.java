@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.apiserver.cache.CacheSettings;
+import io.karst.apiserver.cache.WatchCaches;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
@@ -33,6 +35,8 @@ public final class ApiFixture implements AutoCloseable {
     final ObjectStore store;
     final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     final ResourceEndpoint endpoint;
+    /** The watch cache, as the server runs with it. */
+    public final WatchCaches caches;
 
     public ApiFixture(Path dir) {
         this(dir, (store, kv) -> ObjectAdmission.NONE);
@@ -43,7 +47,8 @@ public final class ApiFixture implements AutoCloseable {
         kv = SqliteStore.openInDataDir(dir, SqliteSync.NORMAL, StoreSettings.defaults());
         store = new ObjectStore(() -> kv, codec);
         ObjectWriter writer = new ObjectWriter(store, registry, admission.apply(store, kv), Clock.systemUTC());
-        endpoint = new ResourceEndpoint(store, writer, timers);
+        caches = new WatchCaches(store, () -> kv, CacheSettings.defaults(), timers);
+        endpoint = new ResourceEndpoint(store, writer, timers, caches);
         for (String ns : List.of("default", "kube-system")) {
             call("POST", "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":"
                     + "{\"name\":\"" + ns + "\"}}");
@@ -95,6 +100,7 @@ public final class ApiFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        caches.close();
         timers.shutdownNow();
         kv.close();
     }
