@@ -82,7 +82,7 @@ final class ResponseConversion {
                 case PARTIAL_OBJECT_METADATA, PARTIAL_OBJECT_METADATA_LIST -> object ->
                         "Status".equals(object.path("kind").asText()) ? object
                                 : PartialObjectMetadata.of(object, choice.conversionGroupVersion());
-                default -> UnaryOperator.identity();
+                default -> ResponseWriter.IDENTITY;
             };
         } catch (ConversionException e) {
             throw toApi(e);

@@ -29,6 +29,9 @@ import io.netty.handler.codec.http.LastHttpContent;
 
 /** Writes resource API answers to the channel, from any thread: whole bodies, Status failures, watch streams. */
 final class ResponseWriter {
+    /** The event transformation of a plain JSON watch: frames that need no conversion share their encoding. */
+    static final java.util.function.UnaryOperator<ObjectNode> IDENTITY = o -> o;
+
     /** Frames a watch may queue while the client is not reading before the watch is ended. */
     private static final int MAX_QUEUED_FRAMES = 2000;
 
@@ -114,10 +117,7 @@ final class ResponseWriter {
             if (!channel.isWritable() && queued.get() > MAX_QUEUED_FRAMES) {
                 return false;
             }
-            ObjectNode event = JsonNodeFactory.instance.objectNode();
-            event.put("type", frame.type());
-            event.set("object", events.apply(frame.object()));
-            byte[] json = codec.encodeJson(event);
+            byte[] json = events == IDENTITY ? SharedEncodings.encode(frame, codec) : encode(frame);
             byte[] line = new byte[json.length + 1];
             System.arraycopy(json, 0, line, 0, json.length);
             line[json.length] = '\n';
@@ -125,6 +125,13 @@ final class ResponseWriter {
             channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)))
                     .addListener(f -> queued.decrementAndGet());
             return true;
+        }
+
+        private byte[] encode(WatchFrame frame) {
+            ObjectNode event = JsonNodeFactory.instance.objectNode();
+            event.put("type", frame.type());
+            event.set("object", events.apply(frame.object()));
+            return codec.encodeJson(event);
         }
 
         @Override

@@ -1,0 +1,39 @@
+package io.karst.apiserver;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.endpoint.WatchFrame;
+
+/**
+ * Encodes a watch event once for all the watchers it fans out to, as upstream's cachingObject does: the watch
+ * cache hands every watcher the same (never modified) object, so a few slots keyed by identity catch nearly every
+ * repeat while the dispatcher walks the watchers of one event.
+ */
+final class SharedEncodings {
+    private static final int SLOTS = 16;
+    private static final Entry[] RECENT = new Entry[SLOTS];
+
+    private record Entry(ObjectNode object, String type, byte[] json) {
+    }
+
+    private SharedEncodings() {
+    }
+
+    static byte[] encode(WatchFrame frame, ObjectCodec codec) {
+        ObjectNode object = frame.object();
+        int slot = (System.identityHashCode(object) & 0x7fffffff) % SLOTS;
+        Entry seen = RECENT[slot];
+        if (seen != null && seen.object() == object && seen.type().equals(frame.type())) {
+            return seen.json();
+        }
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("type", frame.type());
+        event.set("object", object);
+        byte[] json = codec.encodeJson(event);
+        // a plain array slot: a lost write only costs one more encoding
+        RECENT[slot] = new Entry(object, frame.type(), json);
+        return json;
+    }
+}
