@@ -41,6 +41,14 @@ interface BenchTarget extends AutoCloseable {
     /** The store's current revision. */
     long currentRevision();
 
+    /**
+     * The bytes of the database its data occupies, as the store reports it; etcd's shrinks as its compaction
+     * deletes in the background, while its file keeps its size until a defragmentation. -1 when unknown.
+     */
+    default long dbBytesInUse() {
+        return -1;
+    }
+
     /** Reclaims the space compaction freed, where the store needs an explicit step for it; false if not. */
     default boolean defragment() {
         return false;

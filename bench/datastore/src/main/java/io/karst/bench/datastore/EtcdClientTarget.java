@@ -16,9 +16,11 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.karst.etcdserver.internal.etcdserverpb.Compare;
 import io.karst.etcdserver.internal.etcdserverpb.KVGrpc;
+import io.karst.etcdserver.internal.etcdserverpb.MaintenanceGrpc;
 import io.karst.etcdserver.internal.etcdserverpb.PutRequest;
 import io.karst.etcdserver.internal.etcdserverpb.RangeRequest;
 import io.karst.etcdserver.internal.etcdserverpb.RequestOp;
+import io.karst.etcdserver.internal.etcdserverpb.StatusRequest;
 import io.karst.etcdserver.internal.etcdserverpb.TxnRequest;
 import io.karst.etcdserver.internal.etcdserverpb.TxnResponse;
 import io.karst.etcdserver.internal.etcdserverpb.WatchCreateRequest;
@@ -42,6 +44,7 @@ final class EtcdClientTarget implements BenchTarget {
     private final ManagedChannel channel;
     private final KVGrpc.KVBlockingStub kv;
     private final WatchGrpc.WatchStub watch;
+    private final MaintenanceGrpc.MaintenanceBlockingStub maintenance;
 
     /**
      * @param address host:port of the endpoint, plaintext
@@ -58,6 +61,7 @@ final class EtcdClientTarget implements BenchTarget {
                 .build();
         this.kv = KVGrpc.newBlockingStub(channel);
         this.watch = WatchGrpc.newStub(channel);
+        this.maintenance = MaintenanceGrpc.newBlockingStub(channel);
     }
 
     @Override
@@ -162,6 +166,12 @@ final class EtcdClientTarget implements BenchTarget {
     public long currentRevision() {
         return kv().range(RangeRequest.newBuilder().setKey(bytes("/bench/revision-probe")).build()).getHeader()
                 .getRevision();
+    }
+
+    @Override
+    public long dbBytesInUse() {
+        return maintenance.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
+                .getDbSizeInUse();
     }
 
     /** etcd's bbolt file never shrinks by itself: {@code etcdctl defrag} rewrites it. */

@@ -20,6 +20,7 @@ enum Metric {
     LIST_AFTER_HISTORY(Unit.MILLIS, "list %l keys right after the %u updates"),
     COMPACTION_CATCH_UP(Unit.SECONDS, "auto compaction caught up after"),
     DB_AFTER_COMPACTION(Unit.MEBIBYTES, "DB file after compaction caught up"),
+    DB_IN_USE_AFTER_COMPACTION(Unit.MEBIBYTES, "DB in use (store's Status) after compaction"),
     DIR_AFTER_COMPACTION(Unit.MEBIBYTES, "data dir after compaction caught up"),
     LIST_AFTER_COMPACTION(Unit.MILLIS, "list %l keys after compaction caught up"),
     DB_AFTER_DEFRAG(Unit.MEBIBYTES, "DB file after etcdctl defrag");
