@@ -163,12 +163,11 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         requireKey(key);
         long at = readRevision(revision);
         Optional<KeyValue> kv = readers.read(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(LogSql.LATEST_AT)) {
-                select.setString(1, key);
-                select.setLong(2, at);
-                try (ResultSet rs = select.executeQuery()) {
-                    return rs.next() ? Optional.ofNullable(LogRows.keyValue(rs)) : Optional.<KeyValue>empty();
-                }
+            PreparedStatement select = readers.statement(connection, LogSql.LATEST_AT);
+            select.setString(1, key);
+            select.setLong(2, at);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(LogRows.keyValue(rs)) : Optional.<KeyValue>empty();
             }
         });
         requireNotCompacted(at);

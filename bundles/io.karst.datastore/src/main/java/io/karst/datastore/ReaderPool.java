@@ -1,7 +1,12 @@
 package io.karst.datastore;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 
@@ -23,6 +28,9 @@ final class ReaderPool implements AutoCloseable {
     private final Dialect dialect;
     private final Semaphore permits;
     private final ConcurrentLinkedQueue<Connection> idle = new ConcurrentLinkedQueue<>();
+    /** Statements kept per connection; each inner map is used only by the read holding its connection. */
+    private final Map<Connection, Map<String, PreparedStatement>> statements =
+            Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile boolean closed;
 
     ReaderPool(ConnectionSource source, Dialect dialect, int size) {
@@ -45,6 +53,7 @@ final class ReaderPool implements AutoCloseable {
             }
             T result = read.apply(connection);
             if (closed) {
+                statements.remove(connection);
                 connection.close();
             } else {
                 idle.add(connection);
@@ -55,16 +64,34 @@ final class ReaderPool implements AutoCloseable {
             throw new DatastoreUnavailableException("datastore read failed: " + SqlErrors.describe(e), e);
         } finally {
             if (connection != null) {
+                statements.remove(connection);
                 closeQuietly(connection);
             }
             permits.release();
         }
     }
 
+    /**
+     * {@code sql} prepared on {@code connection} once and kept as long as the connection: for a single-key get
+     * (which every etcd Txn makes too) SQLite spent more time compiling the statement than running it. Only for
+     * the connection a {@link #read} was handed, inside that read; the caller closes its result set, never the
+     * statement.
+     */
+    PreparedStatement statement(Connection connection, String sql) throws SQLException {
+        Map<String, PreparedStatement> prepared = statements.computeIfAbsent(connection, c -> new HashMap<>());
+        PreparedStatement statement = prepared.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            prepared.put(sql, statement);
+        }
+        return statement;
+    }
+
     @Override
     public void close() {
         closed = true;
         for (Connection connection; (connection = idle.poll()) != null;) {
+            statements.remove(connection);
             closeQuietly(connection);
         }
     }
