@@ -26,17 +26,30 @@ public final class WorkloadValidation {
 
     // ------------------------------------------------------------ Deployment
 
-    public static List<FieldError> deployment(ObjectNode d) {
-        List<FieldError> errs = ObjectMetaValidation.validate(CoreValidation.meta(d), true, NameRule.DNS_SUBDOMAIN, META);
-        errs.addAll(deploymentSpec(spec(d)));
+    /** Metadata of a namespaced workload (DNS-subdomain name), then its spec rules. */
+    private static List<FieldError> onCreate(ObjectNode workload,
+            java.util.function.Function<ObjectNode, List<FieldError>> specRules) {
+        List<FieldError> errs = ObjectMetaValidation.validate(CoreValidation.meta(workload), true,
+                NameRule.DNS_SUBDOMAIN, META);
+        errs.addAll(specRules.apply(spec(workload)));
         return errs;
     }
 
-    public static List<FieldError> deploymentUpdate(ObjectNode n, ObjectNode o) {
+    /** The update rules shared by Deployments, ReplicaSets and DaemonSets: metadata, spec, immutable selector. */
+    private static List<FieldError> onUpdateWithFixedSelector(ObjectNode n, ObjectNode o,
+            java.util.function.Function<ObjectNode, List<FieldError>> specRules) {
         List<FieldError> errs = CoreValidation.metaUpdate(n, o);
-        errs.addAll(deploymentSpec(spec(n)));
+        errs.addAll(specRules.apply(spec(n)));
         errs.addAll(selectorImmutable(spec(n), spec(o)));
         return errs;
+    }
+
+    public static List<FieldError> deployment(ObjectNode d) {
+        return onCreate(d, WorkloadValidation::deploymentSpec);
+    }
+
+    public static List<FieldError> deploymentUpdate(ObjectNode n, ObjectNode o) {
+        return onUpdateWithFixedSelector(n, o, WorkloadValidation::deploymentSpec);
     }
 
     /** apps/v1 makes the selector immutable (the strategy adds this check on update). */
@@ -144,16 +157,11 @@ public final class WorkloadValidation {
     // ------------------------------------------------------------ ReplicaSet
 
     public static List<FieldError> replicaSet(ObjectNode rs) {
-        List<FieldError> errs = ObjectMetaValidation.validate(CoreValidation.meta(rs), true, NameRule.DNS_SUBDOMAIN, META);
-        errs.addAll(replicaSetSpec(spec(rs)));
-        return errs;
+        return onCreate(rs, WorkloadValidation::replicaSetSpec);
     }
 
     public static List<FieldError> replicaSetUpdate(ObjectNode n, ObjectNode o) {
-        List<FieldError> errs = CoreValidation.metaUpdate(n, o);
-        errs.addAll(replicaSetSpec(spec(n)));
-        errs.addAll(selectorImmutable(spec(n), spec(o)));
-        return errs;
+        return onUpdateWithFixedSelector(n, o, WorkloadValidation::replicaSetSpec);
     }
 
     private static List<FieldError> replicaSetSpec(ObjectNode spec) {
@@ -168,9 +176,7 @@ public final class WorkloadValidation {
     // ------------------------------------------------------------ StatefulSet
 
     public static List<FieldError> statefulSet(ObjectNode ss) {
-        List<FieldError> errs = ObjectMetaValidation.validate(CoreValidation.meta(ss), true, NameRule.DNS_SUBDOMAIN, META);
-        errs.addAll(statefulSetSpec(spec(ss)));
-        return errs;
+        return onCreate(ss, WorkloadValidation::statefulSetSpec);
     }
 
     public static List<FieldError> statefulSetUpdate(ObjectNode n, ObjectNode o) {
@@ -289,16 +295,11 @@ public final class WorkloadValidation {
     // ------------------------------------------------------------ DaemonSet
 
     public static List<FieldError> daemonSet(ObjectNode ds) {
-        List<FieldError> errs = ObjectMetaValidation.validate(CoreValidation.meta(ds), true, NameRule.DNS_SUBDOMAIN, META);
-        errs.addAll(daemonSetSpec(spec(ds)));
-        return errs;
+        return onCreate(ds, WorkloadValidation::daemonSetSpec);
     }
 
     public static List<FieldError> daemonSetUpdate(ObjectNode n, ObjectNode o) {
-        List<FieldError> errs = CoreValidation.metaUpdate(n, o);
-        errs.addAll(daemonSetSpec(spec(n)));
-        errs.addAll(selectorImmutable(spec(n), spec(o)));
-        return errs;
+        return onUpdateWithFixedSelector(n, o, WorkloadValidation::daemonSetSpec);
     }
 
     private static List<FieldError> daemonSetSpec(ObjectNode spec) {

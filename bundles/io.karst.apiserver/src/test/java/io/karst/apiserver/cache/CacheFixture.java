@@ -112,9 +112,9 @@ final class CacheFixture implements AutoCloseable {
         return Long.parseLong(object.path("metadata").path("resourceVersion").asText());
     }
 
-    /** Waits for a condition the test expects to become true, failing after 10 s. */
+    /** Waits for a condition the test expects to become true, failing after 30 s (CI machines are busy). */
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
