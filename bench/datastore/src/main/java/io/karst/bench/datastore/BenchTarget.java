@@ -49,6 +49,11 @@ interface BenchTarget extends AutoCloseable {
         return -1;
     }
 
+    /** Writes the store refused as unavailable and that were tried again; 0 where nothing retries. */
+    default long refusedWrites() {
+        return 0;
+    }
+
     /** Reclaims the space compaction freed, where the store needs an explicit step for it; false if not. */
     default boolean defragment() {
         return false;

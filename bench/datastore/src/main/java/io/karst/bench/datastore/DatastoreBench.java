@@ -40,18 +40,21 @@ public final class DatastoreBench {
         Map<String, TargetRun> runs = new LinkedHashMap<>();
         try {
             if (options.karst() != null) {
-                BenchTarget karst = add(targets, new EtcdClientTarget(options.karst(), null));
+                BenchTarget karst = add(targets, new RetryingTarget(ResultTable.KARST,
+                        new EtcdClientTarget(options.karst(), null)));
                 runs.put(ResultTable.KARST, new TargetRun(ResultTable.KARST, karst,
                         DiskFootprint.karst(options.karstData()), options));
             }
             if (options.etcd() != null) {
-                BenchTarget etcd = add(targets, new EtcdClientTarget(options.etcd(), options.etcdctl()));
+                BenchTarget etcd = add(targets, new RetryingTarget(ResultTable.ETCD,
+                        new EtcdClientTarget(options.etcd(), options.etcdctl())));
                 runs.put(ResultTable.ETCD, new TargetRun(ResultTable.ETCD, etcd,
                         DiskFootprint.etcd(options.etcdData()), options));
             }
             if (options.inProcessData() != null) {
-                BenchTarget inProcess = add(targets, new InProcessTarget(options.inProcessData(),
-                        compactionPolicy(options.compactionWindow().toSeconds())));
+                BenchTarget inProcess = add(targets, new RetryingTarget(ResultTable.IN_PROCESS,
+                        new InProcessTarget(options.inProcessData(),
+                                compactionPolicy(options.compactionWindow().toSeconds()))));
                 runs.put(ResultTable.IN_PROCESS, new TargetRun(ResultTable.IN_PROCESS, inProcess,
                         DiskFootprint.karst(options.inProcessData()), options));
             }
@@ -63,6 +66,7 @@ public final class DatastoreBench {
             for (TargetRun run : runs.values()) {
                 run.history();
             }
+            runs.values().forEach(TargetRun::refusedWrites);
         } finally {
             targets.forEach(BenchTarget::close);
         }

@@ -23,14 +23,16 @@ enum Metric {
     DB_IN_USE_AFTER_COMPACTION(Unit.MEBIBYTES, "DB in use (store's Status) after compaction"),
     DIR_AFTER_COMPACTION(Unit.MEBIBYTES, "data dir after compaction caught up"),
     LIST_AFTER_COMPACTION(Unit.MILLIS, "list %l keys after compaction caught up"),
-    DB_AFTER_DEFRAG(Unit.MEBIBYTES, "DB file after etcdctl defrag");
+    DB_AFTER_DEFRAG(Unit.MEBIBYTES, "DB file after etcdctl defrag"),
+    WRITES_REFUSED(Unit.COUNT, "writes refused as unavailable (retried)");
 
     /** How a value is shown, and which way is better. */
     enum Unit {
         RATE("/s", "%,.0f", true),
         MILLIS("ms", "%.2f", false),
         SECONDS("s", "%.0f", false),
-        MEBIBYTES("MiB", "%.1f", false);
+        MEBIBYTES("MiB", "%.1f", false),
+        COUNT("count", "%.0f", false);
 
         final String symbol;
         final String format;

@@ -32,7 +32,7 @@ final class ResultTable {
                 continue;
             }
             out.printf(ROW, metric.label(options), format(metric, karst), format(metric, etcd),
-                    Double.isNaN(karst) || Double.isNaN(etcd) ? "-" : String.format("%.2f", karst / etcd),
+                    Double.isNaN(karst) || Double.isNaN(etcd) || etcd == 0 ? "-" : String.format("%.2f", karst / etcd),
                     format(metric, inProcess), target(metric, karst, etcd));
         }
         out.println("Karst/etcd above 1 is better for rates, below 1 is better for latencies, times and sizes.");

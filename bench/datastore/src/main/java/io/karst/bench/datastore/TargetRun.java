@@ -173,6 +173,10 @@ final class TargetRun {
         }
     }
 
+    void refusedWrites() {
+        report(Metric.WRITES_REFUSED, target.refusedWrites());
+    }
+
     private void updateListed(int k) {
         listedRevisions[k] = target.update(key(LISTED, k), values.next(), listedRevisions[k]);
     }
