@@ -1,13 +1,17 @@
-package io.karst.datastore.postgres.internal;
+package io.karst.datastore.pooled;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Configuration of PID {@code io.karst.datastore.postgres}; DS maps {@code ca_file} to {@code ca.file}. */
-@ObjectClassDefinition(name = "Karst PostgreSQL datastore")
-public @interface PostgresStoreConfig {
+/**
+ * Configuration of the external datastores, PIDs {@code io.karst.datastore.postgres} and
+ * {@code io.karst.datastore.mysql}; DS maps {@code ca_file} to {@code ca.file}.
+ */
+@ObjectClassDefinition(name = "Karst external SQL datastore (PostgreSQL, MySQL, MariaDB)")
+public @interface PooledStoreConfig {
 
-    @AttributeDefinition(description = "--datastore-endpoint: postgres://user:password@host:5432/database")
+    @AttributeDefinition(description = "--datastore-endpoint: postgres://user:password@host:5432/database or "
+            + "mysql://user:password@tcp(host:3306)/database")
     String endpoint();
 
     @AttributeDefinition(description = "--datastore-cafile: CA the server's certificate must chain to")

@@ -1,0 +1,55 @@
+package io.karst.datastore.pooled;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.karst.api.datastore.KeyValueStore;
+import io.karst.datastore.ForwardingKeyValueStore;
+import io.karst.datastore.SharedLogSettings;
+import io.karst.datastore.StoreSettings;
+
+/**
+ * The base of an external datastore's Declarative Services component, present only when an endpoint is
+ * configured. A malformed endpoint or unusable TLS files fail activation with one line naming the problem; a
+ * database that is down does not: the service is registered, reports itself unavailable, and starts working when
+ * the database does. The provider's component class carries the annotations, names its PID and type, and calls
+ * {@link #close()} from its {@code @Deactivate} method.
+ */
+public abstract class PooledKeyValueStore extends ForwardingKeyValueStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PooledKeyValueStore.class);
+
+    private final PooledStore store;
+
+    /**
+     * @param pid the configuration PID, for the error logged when the configuration is refused
+     * @param database the provider's database for the configuration's endpoint and TLS files; throws
+     *        {@link IllegalArgumentException} when they are malformed
+     */
+    protected PooledKeyValueStore(String pid, PooledStoreConfig config,
+            Function<PooledStoreConfig, PooledDatabase> database) {
+        PooledDatabase opened;
+        try {
+            opened = database.apply(config);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Datastore {} not started: {}", pid, e.getMessage());
+            throw e;
+        }
+        StoreSettings settings = StoreSettings.defaults().withMaxValueBytes(config.max_value_bytes())
+                .withReadConnections(Math.max(1, config.read_connections()));
+        this.store = PooledStore.open(opened, settings, SharedLogSettings.defaults(),
+                Duration.ofSeconds(Math.max(1, config.retry_seconds())));
+    }
+
+    @Override
+    protected KeyValueStore delegate() {
+        return store.store();
+    }
+
+    /** Stops the writer, poller, watch and lease threads and closes the pool; open watches are ended. */
+    protected final void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,66 @@
+package io.karst.datastore.pooled;
+
+import java.time.Duration;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+import io.karst.api.datastore.KeyValueStore;
+import io.karst.datastore.LogStructuredStore;
+import io.karst.datastore.ReconnectingStore;
+import io.karst.datastore.SharedLogSettings;
+import io.karst.datastore.StoreSettings;
+
+/**
+ * The store on an external database: a HikariCP pool over the driver's data source, the database created when
+ * missing, and a {@link ReconnectingStore} so a database that is down at start is used as soon as it comes up.
+ */
+public final class PooledStore implements AutoCloseable {
+    /** Short, so a read or write during an outage fails in seconds rather than after Hikari's 30 s default. */
+    public static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(3);
+
+    private final HikariDataSource pool;
+    private final ReconnectingStore store;
+
+    private PooledStore(PooledDatabase database, StoreSettings settings, SharedLogSettings shared,
+            Duration retryInterval) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("karst-datastore-" + database.dialect().name());
+        config.setDataSource(database.dataSource(database.endpoint().database()));
+        // Readers, the writer and the log poller each hold one; a few spare for database creation and retries.
+        config.setMaximumPoolSize(settings.readConnections() + 4);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        // -1: creating the pool never fails; a database that is down shows up as each connection attempt's error.
+        config.setInitializationFailTimeout(-1);
+        this.pool = new HikariDataSource(config);
+        this.store = new ReconnectingStore(database.endpoint().toString(), () -> {
+            database.createDatabaseIfMissing();
+            return LogStructuredStore.openShared(database.dialect(), pool::getConnection, settings, shared);
+        }, retryInterval);
+    }
+
+    /**
+     * Opens the store; returns even when the database is down, and the store then reports it unavailable until
+     * the database can be reached.
+     */
+    public static PooledStore open(PooledDatabase database, StoreSettings settings, SharedLogSettings shared,
+            Duration retryInterval) {
+        return new PooledStore(database, settings, shared, retryInterval);
+    }
+
+    public KeyValueStore store() {
+        return store;
+    }
+
+    /** Whether the database was reached and the store opened. */
+    public boolean isOpen() {
+        return store.isOpen();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        pool.close();
+    }
+}
