@@ -6,8 +6,8 @@ import io.karst.datastore.pooled.PooledDatabase;
 import io.karst.datastore.pooled.PooledTestDatabase;
 
 /** The test MariaDB server: fresh databases on it, each dropped when the test class is done. */
-final class MysqlTestDatabase extends PooledTestDatabase {
-    static final MysqlTestDatabase SERVER = new MysqlTestDatabase();
+public final class MysqlTestDatabase extends PooledTestDatabase {
+    public static final MysqlTestDatabase SERVER = new MysqlTestDatabase();
 
     private MysqlTestDatabase() {
         super("mariadb", EndpointUri.mysql(TestDatabases.mysqlEndpoint()));

@@ -6,8 +6,8 @@ import io.karst.datastore.pooled.PooledDatabase;
 import io.karst.datastore.pooled.PooledTestDatabase;
 
 /** The test PostgreSQL server: fresh databases on it, each dropped when the test class is done. */
-final class PostgresTestDatabase extends PooledTestDatabase {
-    static final PostgresTestDatabase SERVER = new PostgresTestDatabase();
+public final class PostgresTestDatabase extends PooledTestDatabase {
+    public static final PostgresTestDatabase SERVER = new PostgresTestDatabase();
 
     private PostgresTestDatabase() {
         super("postgres", EndpointUri.postgres(TestDatabases.postgresEndpoint()));

@@ -1,6 +1,7 @@
 package io.karst.datastore.pooled;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -56,6 +57,14 @@ public final class PooledStore implements AutoCloseable {
     /** Whether the database was reached and the store opened. */
     public boolean isOpen() {
         return store.isOpen();
+    }
+
+    /**
+     * Why the store cannot be used right now, or empty: the database was never reached (and why), or the last
+     * read of its log failed or hangs. Runs no query, so it answers at once even while the database is down.
+     */
+    public Optional<String> problem() {
+        return store.problem();
     }
 
     @Override

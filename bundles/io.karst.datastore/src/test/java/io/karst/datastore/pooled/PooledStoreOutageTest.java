@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterAll;
@@ -17,18 +18,23 @@ import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.Watch;
+import io.karst.api.health.HealthCheck;
 import io.karst.datastore.EndpointUri;
 import io.karst.datastore.EventCollector;
 import io.karst.datastore.TestDatabases;
 
 /**
  * The database down at start and gone mid-run: clear errors meanwhile, and the same store working again once
- * the server is back, without a restart. Stops and starts the test server through scripts/test-databases.
+ * the server is back, without a restart; the {@code etcd} health check saying so meanwhile. Stops and starts the
+ * test server through scripts/test-databases.
  */
 public abstract class PooledStoreOutageTest {
     private static final Duration RECOVERY = Duration.ofSeconds(30);
+    /** The health check reads state and runs no query: far below the connection timeout even while down. */
+    private static final Duration QUICK = Duration.ofMillis(100);
     private final PooledTestDatabase databases;
     private PooledStore server;
+    private PooledStore other;
 
     /** @param databases the provider's test server, which the tests stop and start */
     protected PooledStoreOutageTest(PooledTestDatabase databases) {
@@ -40,6 +46,9 @@ public abstract class PooledStoreOutageTest {
         TestDatabases.start(databases.server());
         if (server != null) {
             server.close();
+        }
+        if (other != null) {
+            other.close();
         }
     }
 
@@ -84,6 +93,48 @@ public abstract class PooledStoreOutageTest {
             assertEquals("/after", events.await(1, RECOVERY).get(0).kv().key(), "the watch lived through it");
             assertEquals(after, store.get("/after").orElseThrow());
             assertTrue(store.get("/before").isPresent());
+        }
+    }
+
+    @Test
+    void theEtcdHealthCheckFailsAtOnceWithTheReasonWhileTheDatabaseIsDownAndPassesWhenItIsBack()
+            throws Exception {
+        EndpointUri live = databases.freshDatabase("health");
+        server = databases.open(live);
+        HealthCheck running = new PooledHealthCheck(server);
+        assertEquals(HealthCheck.Result.ok(), running.check());
+
+        TestDatabases.stop(databases.server());
+        HealthCheck.Result lost = awaitCheck(running, result -> !result.healthy());
+        assertTrue(lost.reason().startsWith("datastore " + live + ": cannot read the"), lost.reason());
+        EndpointUri endpoint = databases.freshDatabase("health-down");
+        other = databases.openEvenIfDown(endpoint);
+        HealthCheck.Result neverReached = awaitCheck(new PooledHealthCheck(other), result -> true);
+        assertFalse(neverReached.healthy());
+        assertTrue(neverReached.reason().contains(endpoint + " is unavailable"), neverReached.reason());
+        assertFalse(neverReached.reason().contains(endpoint.password()), "no password in " + neverReached.reason());
+
+        TestDatabases.start(databases.server());
+        awaitCheck(running, HealthCheck.Result::healthy);
+        awaitCheck(new PooledHealthCheck(other), HealthCheck.Result::healthy);
+    }
+
+    /** Runs the check until its result passes the test, each run within {@link #QUICK}. */
+    private static HealthCheck.Result awaitCheck(HealthCheck check, Predicate<HealthCheck.Result> until)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + RECOVERY.toNanos();
+        while (true) {
+            long started = System.nanoTime();
+            HealthCheck.Result result = check.check();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertTrue(took.compareTo(QUICK) < 0, "the check took " + took + ": it must not wait on the database");
+            if (until.test(result)) {
+                return result;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the check still says " + result + " after " + RECOVERY);
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -62,6 +62,14 @@ public abstract class PooledTestDatabase {
         return endpoint.withDatabase(name);
     }
 
+    /**
+     * The endpoint as configuration carries it, password included. Test endpoints' passwords need no
+     * percent-encoding, so the redacted form with the password put back is the endpoint.
+     */
+    public String uri(EndpointUri endpoint) {
+        return endpoint.toString().replace(":***@", ":" + endpoint.password() + "@");
+    }
+
     /** Opens a store with a short retry interval, whether or not the server is up. */
     public PooledStore openEvenIfDown(EndpointUri endpoint) {
         return PooledStore.open(database(endpoint), StoreSettings.defaults(), SharedLogSettings.defaults(),

@@ -1,5 +1,6 @@
 package io.karst.datastore.mysql.internal;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -14,8 +15,8 @@ import io.karst.datastore.pooled.PooledKeyValueStore;
 import io.karst.datastore.pooled.PooledStoreConfig;
 
 /**
- * The MySQL/MariaDB store as a service, present only when an endpoint is configured. Ranked 0, above SQLite's
- * -100.
+ * The MySQL/MariaDB store as a service, with its {@code etcd} health check, present only when an endpoint is
+ * configured. Ranked 0, above SQLite's -100.
  */
 @Component(configurationPid = MysqlKeyValueStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = KeyValueStore.class,
@@ -25,8 +26,8 @@ public final class MysqlKeyValueStore extends PooledKeyValueStore {
     static final String PID = "io.karst.datastore.mysql";
 
     @Activate
-    public MysqlKeyValueStore(PooledStoreConfig config) {
-        super(PID, config, c -> new MysqlDatabase(EndpointUri.mysql(c.endpoint()),
+    public MysqlKeyValueStore(PooledStoreConfig config, BundleContext context) {
+        super(PID, config, context, c -> new MysqlDatabase(EndpointUri.mysql(c.endpoint()),
                 new TlsFiles(c.ca_file(), c.cert_file(), c.key_file())));
     }
 

@@ -1,5 +1,6 @@
 package io.karst.datastore.postgres.internal;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -13,7 +14,10 @@ import io.karst.datastore.pooled.PooledStoreConfig;
 import io.karst.datastore.postgres.PostgresDatabase;
 import io.karst.datastore.postgres.TlsFiles;
 
-/** The PostgreSQL store as a service, present only when an endpoint is configured. Ranked 0, above SQLite's -100. */
+/**
+ * The PostgreSQL store as a service, with its {@code etcd} health check, present only when an endpoint is
+ * configured. Ranked 0, above SQLite's -100.
+ */
 @Component(configurationPid = PostgresKeyValueStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = KeyValueStore.class,
         property = {"service.ranking:Integer=0", KeyValueStore.TYPE_PROPERTY + "=postgres"})
@@ -22,8 +26,8 @@ public final class PostgresKeyValueStore extends PooledKeyValueStore {
     static final String PID = "io.karst.datastore.postgres";
 
     @Activate
-    public PostgresKeyValueStore(PooledStoreConfig config) {
-        super(PID, config, c -> new PostgresDatabase(EndpointUri.postgres(c.endpoint()),
+    public PostgresKeyValueStore(PooledStoreConfig config, BundleContext context) {
+        super(PID, config, context, c -> new PostgresDatabase(EndpointUri.postgres(c.endpoint()),
                 new TlsFiles(c.ca_file(), c.cert_file(), c.key_file())));
     }
 
