@@ -1,7 +1,5 @@
 package io.karst.datastore.mysql;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -16,8 +14,10 @@ import org.slf4j.LoggerFactory;
 import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.datastore.EndpointUri;
 import io.karst.datastore.SqlErrors;
+import io.karst.datastore.pooled.ClientKeyStore;
 import io.karst.datastore.pooled.PooledDatabase;
 import io.karst.datastore.pooled.PooledStore;
+import io.karst.datastore.pooled.TlsFiles;
 
 /**
  * A MySQL or MariaDB endpoint: MariaDB Connector/J's own data source, and the database created, on a connection
@@ -28,17 +28,37 @@ public final class MysqlDatabase extends PooledDatabase {
 
     private final Map<String, String> options;
 
-    /** @throws IllegalArgumentException when the TLS files are not usable with MariaDB Connector/J */
+    /** @throws IllegalArgumentException when the TLS files cannot be used */
     public MysqlDatabase(EndpointUri endpoint, TlsFiles tls) {
-        super(endpoint, new MysqlDialect());
+        super(endpoint, new MysqlDialect(), tls);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("connectTimeout", Long.toString(PooledStore.CONNECTION_TIMEOUT.toMillis()));
         // Keys and values are bytes as the API hands them over; utf8mb4 keeps every Unicode key intact.
         all.put("connectionCollation", "utf8mb4_bin");
         all.put("tcpKeepAlive", "true");
-        all.putAll(tls.options());
+        all.putAll(tlsOptions());
         all.putAll(endpoint.parameters());
+        try {
+            requireUrlSafe(endpoint, all);
+        } catch (IllegalArgumentException e) {
+            close(); // the client key store made for the driver
+            throw e;
+        }
         this.options = Map.copyOf(all);
+    }
+
+    /** Connector/J reads its options from the URL as they stand: it decodes no percent-escapes. */
+    private static void requireUrlSafe(EndpointUri endpoint, Map<String, String> options) {
+        if (endpoint.database().contains("?")) {
+            throw new IllegalArgumentException("MySQL endpoint " + endpoint + " names a database with '?', which "
+                    + "MariaDB Connector/J cannot take");
+        }
+        options.forEach((name, value) -> {
+            if ((name + value).contains("&") || name.contains("=")) {
+                throw new IllegalArgumentException("MySQL endpoint option " + name + " cannot contain '&' (nor its "
+                        + "name '='): MariaDB Connector/J reads options from its URL as they are");
+            }
+        });
     }
 
     /** Connects without a database selected, which works before the database exists. */
@@ -65,12 +85,12 @@ public final class MysqlDatabase extends PooledDatabase {
     @Override
     public MariaDbDataSource dataSource(String database) {
         String query = options.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+                .map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("&"));
         String host = endpoint().host().contains(":") ? "[" + endpoint().host() + "]" : endpoint().host();
         try {
             MariaDbDataSource source = new MariaDbDataSource("jdbc:mariadb://" + host + ":" + endpoint().port() + "/"
-                    + encode(database) + "?" + query);
+                    + database + "?" + query);
             source.setUser(endpoint().user());
             source.setPassword(endpoint().password());
             return source;
@@ -80,7 +100,28 @@ public final class MysqlDatabase extends PooledDatabase {
         }
     }
 
-    private static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    /**
+     * A CA file turns on full verification of the server's certificate and name, as K3s does. Connector/J reads
+     * a client certificate only from a key store: the one made of the PEM files, or a PKCS#12 key file as given.
+     */
+    private Map<String, String> tlsOptions() {
+        TlsFiles tls = tls();
+        Map<String, String> options = new LinkedHashMap<>();
+        if (tls.hasCaFile()) {
+            options.put("sslMode", "verify-full");
+            options.put("serverSslCert", tls.caFile());
+        }
+        if (clientKey().isPresent()) {
+            ClientKeyStore key = clientKey().get();
+            options.putIfAbsent("sslMode", "verify-full");
+            options.put("keyStore", key.file().toString());
+            options.put("keyStorePassword", key.password());
+            options.put("keyStoreType", "PKCS12");
+        } else if (tls.keyFileIsKeyStore()) {
+            options.putIfAbsent("sslMode", "verify-full");
+            options.put("keyStore", tls.keyFile());
+            options.put("keyStoreType", "PKCS12");
+        }
+        return options;
     }
 }

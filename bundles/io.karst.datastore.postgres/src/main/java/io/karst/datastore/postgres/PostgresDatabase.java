@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.datastore.EndpointUri;
 import io.karst.datastore.SqlErrors;
+import io.karst.datastore.pooled.ClientKeyStore;
 import io.karst.datastore.pooled.PooledDatabase;
 import io.karst.datastore.pooled.PooledStore;
+import io.karst.datastore.pooled.TlsFiles;
 
 /**
  * A PostgreSQL endpoint: the driver's own {@link PGSimpleDataSource}, and the database created on the
@@ -25,11 +27,9 @@ public final class PostgresDatabase extends PooledDatabase {
     private static final String MAINTENANCE_DATABASE = "postgres";
     private static final int CONNECT_TIMEOUT_SECONDS = (int) PooledStore.CONNECTION_TIMEOUT.toSeconds();
 
-    private final TlsFiles tls;
-
+    /** @throws IllegalArgumentException when the TLS files cannot be used */
     public PostgresDatabase(EndpointUri endpoint, TlsFiles tls) {
-        super(endpoint, new PostgresDialect());
-        this.tls = tls;
+        super(endpoint, new PostgresDialect(), tls);
     }
 
     /** CREATE DATABASE runs outside any transaction, on a connection to the maintenance database. */
@@ -86,7 +86,30 @@ public final class PostgresDatabase extends PooledDatabase {
                 throw new IllegalArgumentException("unknown PostgreSQL endpoint parameter '" + name + "'", e);
             }
         });
-        tls.applyTo(source);
+        applyTls(source);
         return source;
+    }
+
+    /**
+     * A CA file turns on full verification of the server's certificate and name, as K3s does. A PEM client
+     * certificate and key go to the driver as the key store made of them: pgjdbc reads a {@code .p12} key file with
+     * its password, certificate chain included.
+     */
+    private void applyTls(PGSimpleDataSource source) {
+        TlsFiles tls = tls();
+        if (tls.hasCaFile()) {
+            source.setSsl(true);
+            source.setSslMode("verify-full");
+            source.setSslRootCert(tls.caFile());
+        }
+        if (clientKey().isPresent()) {
+            ClientKeyStore key = clientKey().get();
+            source.setSsl(true);
+            source.setSslKey(key.file().toString());
+            source.setSslPassword(key.password());
+        } else if (tls.keyFileIsKeyStore()) {
+            source.setSsl(true);
+            source.setSslKey(tls.keyFile());
+        }
     }
 }

@@ -1,9 +1,13 @@
 package io.karst.datastore.postgres;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+
 import io.karst.datastore.EndpointUri;
 import io.karst.datastore.TestDatabases;
 import io.karst.datastore.pooled.PooledDatabase;
 import io.karst.datastore.pooled.PooledTestDatabase;
+import io.karst.datastore.pooled.TlsFiles;
 
 /** The test PostgreSQL server: fresh databases on it, each dropped when the test class is done. */
 public final class PostgresTestDatabase extends PooledTestDatabase {
@@ -14,8 +18,18 @@ public final class PostgresTestDatabase extends PooledTestDatabase {
     }
 
     @Override
-    public PooledDatabase database(EndpointUri endpoint) {
-        return new PostgresDatabase(endpoint, TlsFiles.none());
+    public PooledDatabase database(EndpointUri endpoint, TlsFiles tls) {
+        return new PostgresDatabase(endpoint, tls);
+    }
+
+    @Override
+    public boolean offersTls(Connection connection) throws SQLException {
+        return "on".equals(value(connection, "SHOW ssl"));
+    }
+
+    @Override
+    public boolean isEncrypted(Connection connection) throws SQLException {
+        return "true".equals(value(connection, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
     }
 
     @Override

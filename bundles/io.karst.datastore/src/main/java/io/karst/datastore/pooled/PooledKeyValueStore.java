@@ -1,7 +1,7 @@
 package io.karst.datastore.pooled;
 
 import java.time.Duration;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -31,22 +31,21 @@ public abstract class PooledKeyValueStore extends ForwardingKeyValueStore {
     /**
      * @param pid the configuration PID, for the error logged when the configuration is refused
      * @param context the component's bundle context, which the health check is registered with
-     * @param database the provider's database for the configuration's endpoint and TLS files; throws
-     *        {@link IllegalArgumentException} when they are malformed
+     * @param database the provider's database for the configured endpoint and TLS files; throws
+     *        {@link IllegalArgumentException} when they are malformed or unusable
      */
     protected PooledKeyValueStore(String pid, PooledStoreConfig config, BundleContext context,
-            Function<PooledStoreConfig, PooledDatabase> database) {
-        PooledDatabase opened;
+            BiFunction<String, TlsFiles, PooledDatabase> database) {
+        StoreSettings settings = StoreSettings.defaults().withMaxValueBytes(config.max_value_bytes())
+                .withReadConnections(Math.max(1, config.read_connections()));
         try {
-            opened = database.apply(config);
+            this.store = PooledStore.open(database.apply(config.endpoint(), new TlsFiles(config.ca_file(),
+                    config.cert_file(), config.key_file())), settings, SharedLogSettings.defaults(),
+                    Duration.ofSeconds(Math.max(1, config.retry_seconds())));
         } catch (IllegalArgumentException e) {
             LOG.error("Datastore {} not started: {}", pid, e.getMessage());
             throw e;
         }
-        StoreSettings settings = StoreSettings.defaults().withMaxValueBytes(config.max_value_bytes())
-                .withReadConnections(Math.max(1, config.read_connections()));
-        this.store = PooledStore.open(opened, settings, SharedLogSettings.defaults(),
-                Duration.ofSeconds(Math.max(1, config.retry_seconds())));
         this.health = context.registerService(HealthCheck.class, new PooledHealthCheck(store),
                 PooledHealthCheck.properties());
     }

@@ -17,10 +17,11 @@ public @interface PooledStoreConfig {
     @AttributeDefinition(description = "--datastore-cafile: CA the server's certificate must chain to")
     String ca_file() default "";
 
-    @AttributeDefinition(description = "--datastore-certfile: client certificate")
+    @AttributeDefinition(description = "--datastore-certfile: client certificate (PEM)")
     String cert_file() default "";
 
-    @AttributeDefinition(description = "--datastore-keyfile: client key")
+    @AttributeDefinition(description = "--datastore-keyfile: client key (PEM: PKCS#8, PKCS#1 RSA or SEC1 EC), or a "
+            + "PKCS#12 file (.p12) holding key and certificate")
     String key_file() default "";
 
     @AttributeDefinition(description = "Largest value accepted, in bytes")

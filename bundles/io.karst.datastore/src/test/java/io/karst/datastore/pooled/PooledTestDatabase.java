@@ -1,6 +1,7 @@
 package io.karst.datastore.pooled;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -41,14 +42,37 @@ public abstract class PooledTestDatabase {
         return server;
     }
 
+    /** The provider's database for an endpoint. */
+    public abstract PooledDatabase database(EndpointUri endpoint, TlsFiles tls);
+
     /** The provider's database for an endpoint, without TLS. */
-    public abstract PooledDatabase database(EndpointUri endpoint);
+    public PooledDatabase database(EndpointUri endpoint) {
+        return database(endpoint, TlsFiles.none());
+    }
+
+    /** Whether the server takes TLS connections. */
+    public abstract boolean offersTls(Connection connection) throws SQLException;
+
+    /** Whether the connection is encrypted. */
+    public abstract boolean isEncrypted(Connection connection) throws SQLException;
+
+    /** The one value a query returns, as text (booleans as {@code true} or {@code false}). */
+    protected static String value(Connection connection, String query) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(query)) {
+            return rs.next() ? String.valueOf(rs.getString(1)) : "";
+        }
+    }
 
     /** The database a connection that drops other databases is opened on. */
     protected abstract String maintenanceDatabase();
 
     /** The statement dropping one database even while connections to it are open. */
     protected abstract String dropDatabase(String name);
+
+    /** A connection to the server without TLS, on a database that is always there. */
+    public Connection connectToServer() throws SQLException {
+        return connect(endpoint.withDatabase(maintenanceDatabase()));
+    }
 
     /** A plain connection to the endpoint's database, for writing the log the way another server would. */
     public Connection connect(EndpointUri endpoint) throws SQLException {
@@ -72,13 +96,23 @@ public abstract class PooledTestDatabase {
 
     /** Opens a store with a short retry interval, whether or not the server is up. */
     public PooledStore openEvenIfDown(EndpointUri endpoint) {
-        return PooledStore.open(database(endpoint), StoreSettings.defaults(), SharedLogSettings.defaults(),
+        return openEvenIfDown(endpoint, TlsFiles.none());
+    }
+
+    /** Opens a store with a short retry interval, whether or not the server can be reached. */
+    public PooledStore openEvenIfDown(EndpointUri endpoint, TlsFiles tls) {
+        return PooledStore.open(database(endpoint, tls), StoreSettings.defaults(), SharedLogSettings.defaults(),
                 Duration.ofMillis(500));
     }
 
     /** Opens a store and fails, saying what to run, if the server cannot be reached. */
     public PooledStore open(EndpointUri endpoint) {
-        PooledStore store = openEvenIfDown(endpoint);
+        return open(endpoint, TlsFiles.none());
+    }
+
+    /** Opens a store and fails, saying why, if the server cannot be reached. */
+    public PooledStore open(EndpointUri endpoint, TlsFiles tls) {
+        PooledStore store = openEvenIfDown(endpoint, tls);
         if (!store.isOpen()) {
             String reason;
             try {
@@ -105,7 +139,7 @@ public abstract class PooledTestDatabase {
         if (created.isEmpty()) {
             return;
         }
-        try (Connection connection = connect(endpoint.withDatabase(maintenanceDatabase())); Statement drop = connection.createStatement()) {
+        try (Connection connection = connectToServer(); Statement drop = connection.createStatement()) {
             for (String name : created) {
                 drop.execute(dropDatabase(name));
             }

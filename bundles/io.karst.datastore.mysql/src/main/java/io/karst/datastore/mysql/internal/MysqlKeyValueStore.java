@@ -10,7 +10,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.datastore.EndpointUri;
 import io.karst.datastore.mysql.MysqlDatabase;
-import io.karst.datastore.mysql.TlsFiles;
 import io.karst.datastore.pooled.PooledKeyValueStore;
 import io.karst.datastore.pooled.PooledStoreConfig;
 
@@ -27,8 +26,7 @@ public final class MysqlKeyValueStore extends PooledKeyValueStore {
 
     @Activate
     public MysqlKeyValueStore(PooledStoreConfig config, BundleContext context) {
-        super(PID, config, context, c -> new MysqlDatabase(EndpointUri.mysql(c.endpoint()),
-                new TlsFiles(c.ca_file(), c.cert_file(), c.key_file())));
+        super(PID, config, context, (endpoint, tls) -> new MysqlDatabase(EndpointUri.mysql(endpoint), tls));
     }
 
     @Deactivate

@@ -12,7 +12,6 @@ import io.karst.datastore.EndpointUri;
 import io.karst.datastore.pooled.PooledKeyValueStore;
 import io.karst.datastore.pooled.PooledStoreConfig;
 import io.karst.datastore.postgres.PostgresDatabase;
-import io.karst.datastore.postgres.TlsFiles;
 
 /**
  * The PostgreSQL store as a service, with its {@code etcd} health check, present only when an endpoint is
@@ -27,8 +26,7 @@ public final class PostgresKeyValueStore extends PooledKeyValueStore {
 
     @Activate
     public PostgresKeyValueStore(PooledStoreConfig config, BundleContext context) {
-        super(PID, config, context, c -> new PostgresDatabase(EndpointUri.postgres(c.endpoint()),
-                new TlsFiles(c.ca_file(), c.cert_file(), c.key_file())));
+        super(PID, config, context, (endpoint, tls) -> new PostgresDatabase(EndpointUri.postgres(endpoint), tls));
     }
 
     @Deactivate
