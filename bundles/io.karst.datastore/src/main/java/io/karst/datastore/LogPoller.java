@@ -4,8 +4,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -26,6 +28,11 @@ final class LogPoller implements AutoCloseable {
     /** How soon a gap is looked at again: most gaps are a concurrent commit a few milliseconds away. */
     private static final long GAP_RECHECK_MILLIS = 10;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
+    /**
+     * A poll runs every {@link SharedLogSettings#pollInterval()}; none finishing for this long means a read hangs
+     * on a database that stopped answering without closing its connections.
+     */
+    private static final Duration STALLED_AFTER = Duration.ofSeconds(10);
 
     private final ConnectionSource source;
     private final Dialect dialect;
@@ -42,6 +49,10 @@ final class LogPoller implements AutoCloseable {
     private long pollsFinished;
     private volatile boolean closed;
     private volatile boolean failing;
+    /** Why the last poll failed, while {@link #failing}. */
+    private volatile String failure;
+    /** When the last poll finished without error, in {@link System#nanoTime()}. */
+    private volatile long lastReadNanos = System.nanoTime();
     private Connection connection;
     private long gap;
     private long gapSince;
@@ -127,6 +138,7 @@ final class LogPoller implements AutoCloseable {
                     pollsFinished = poll;
                     signal.notifyAll();
                 }
+                lastReadNanos = System.nanoTime();
                 if (failing) {
                     LOG.info("Datastore log poller reads the {} database again", dialect.name());
                     failing = false;
@@ -136,6 +148,7 @@ final class LogPoller implements AutoCloseable {
                 if (closed) {
                     break;
                 }
+                failure = SqlErrors.describe(e);
                 if (!failing) {
                     LOG.warn("Datastore log poller cannot read the {} database, retrying: {}", dialect.name(),
                             e.getMessage());
@@ -152,6 +165,22 @@ final class LogPoller implements AutoCloseable {
             waitForNudge(pause);
         }
         dropConnection();
+    }
+
+    /**
+     * Why this server cannot follow the log right now, or empty: the last poll failed, or none has finished for
+     * a while. Answers from the poller's state, without a query, so a health check may ask as often as it likes.
+     */
+    Optional<String> problem() {
+        if (failing) {
+            return Optional.of("cannot read the " + dialect.name() + " database: " + failure);
+        }
+        long quiet = System.nanoTime() - lastReadNanos;
+        if (quiet > STALLED_AFTER.toNanos()) {
+            return Optional.of("no read of the " + dialect.name() + " database has finished for "
+                    + TimeUnit.NANOSECONDS.toSeconds(quiet) + " s");
+        }
+        return Optional.empty();
     }
 
     /** One read of the log; returns how long to wait before the next (0: at once). */

@@ -359,6 +359,18 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
                 compaction.lastFinished(), compaction.lastDuration());
     }
 
+    /**
+     * Why the store cannot serve from its database right now, or empty when it can, told from what the log poller
+     * last saw rather than by a query. A store that is not shared has no poller, and says only whether it is
+     * closed.
+     */
+    public Optional<String> problem() {
+        if (closed) {
+            return Optional.of("the datastore is closed");
+        }
+        return poller == null ? Optional.empty() : poller.problem();
+    }
+
     /** Releases the writer, watch and lease threads and every connection. Idempotent. */
     @Override
     public void close() {

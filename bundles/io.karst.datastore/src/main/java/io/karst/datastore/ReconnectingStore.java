@@ -1,6 +1,7 @@
 package io.karst.datastore;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,18 @@ public final class ReconnectingStore extends ForwardingKeyValueStore implements 
         return store != null;
     }
 
+    /**
+     * Why the datastore cannot be used right now, or empty: it is not open yet (and why the last attempt failed),
+     * or its database cannot be read (see {@link LogStructuredStore#problem()}). Runs no query.
+     */
+    public Optional<String> problem() {
+        LogStructuredStore open = store;
+        if (open == null) {
+            return Optional.of(closed ? "the datastore is closed" : unavailable());
+        }
+        return open.problem().map(reason -> "datastore " + description + ": " + reason);
+    }
+
     private void retry() {
         if (store == null && !closed && tryOpen()) {
             LOG.info("Datastore {} is available again", description);
@@ -85,11 +98,14 @@ public final class ReconnectingStore extends ForwardingKeyValueStore implements 
     protected KeyValueStore delegate() {
         LogStructuredStore open = store;
         if (open == null) {
-            throw new DatastoreUnavailableException(closed ? "the datastore is closed"
-                    : "datastore " + description + " is unavailable: " + lastError + " (retrying every "
-                            + seconds(retryInterval) + ")");
+            throw new DatastoreUnavailableException(closed ? "the datastore is closed" : unavailable());
         }
         return open;
+    }
+
+    private String unavailable() {
+        return "datastore " + description + " is unavailable: " + lastError + " (retrying every "
+                + seconds(retryInterval) + ")";
     }
 
     /** Stops retrying and closes the store if it was opened. Idempotent. */

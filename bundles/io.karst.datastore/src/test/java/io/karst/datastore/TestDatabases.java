@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,8 +12,11 @@ import java.util.concurrent.TimeUnit;
  * property ({@code karst.test.postgres.endpoint}, {@code karst.test.mysql.endpoint}) or environment variable
  * ({@code KARST_TEST_POSTGRES_ENDPOINT}, {@code KARST_TEST_MYSQL_ENDPOINT}) is used as it is; otherwise the
  * servers are started through {@code scripts/test-databases}, which is idempotent. A failure says what to run.
+ * The script also starts them with TLS and makes the certificates for it (see the script).
  */
 public final class TestDatabases {
+    /** The user the script's {@code client.crt} names, who logs in with the certificate and no password. */
+    public static final String CERTIFICATE_USER = "karst_cert";
     private static final String SCRIPT = "scripts/test-databases";
 
     private TestDatabases() {
@@ -26,6 +30,23 @@ public final class TestDatabases {
         return endpoint("karst.test.mysql.endpoint", "KARST_TEST_MYSQL_ENDPOINT", "mariadb");
     }
 
+    /**
+     * The directory of the TLS test certificates, {@code ca.crt}, {@code client.crt}, {@code client.key} and
+     * {@code other-ca.crt} (see scripts/test-databases): {@code karst.test.tls.dir} or {@code KARST_TEST_TLS_DIR} if
+     * set, else the script's; empty when the server was given by endpoint and no directory was.
+     *
+     * @param server {@code postgres} or {@code mariadb}
+     */
+    public static Optional<Path> tlsDirectory(String server) {
+        String given = System.getProperty("karst.test.tls.dir", System.getenv("KARST_TEST_TLS_DIR"));
+        if (given != null && !given.isBlank()) {
+            return Optional.of(Path.of(given));
+        }
+        boolean external = server.equals("postgres") ? isGiven("karst.test.postgres.endpoint",
+                "KARST_TEST_POSTGRES_ENDPOINT") : isGiven("karst.test.mysql.endpoint", "KARST_TEST_MYSQL_ENDPOINT");
+        return external ? Optional.empty() : Optional.of(Path.of(exported("KARST_TEST_TLS_DIR", server)));
+    }
+
     /** Starts one server ({@code postgres} or {@code mariadb}) through the script, e.g. after {@link #stop}. */
     public static String start(String server) {
         return run("start", server);
@@ -36,11 +57,20 @@ public final class TestDatabases {
         run("stop", server);
     }
 
-    private static String endpoint(String property, String variable, String server) {
+    private static boolean isGiven(String property, String variable) {
         String given = System.getProperty(property, System.getenv(variable));
-        if (given != null && !given.isBlank()) {
-            return given;
+        return given != null && !given.isBlank();
+    }
+
+    private static String endpoint(String property, String variable, String server) {
+        if (isGiven(property, variable)) {
+            return System.getProperty(property, System.getenv(variable));
         }
+        return exported(variable, server);
+    }
+
+    /** A setting the script exports when it starts the server. */
+    private static String exported(String variable, String server) {
         String exports = start(server);
         String prefix = "export " + variable + "='";
         for (String line : exports.split("\n")) {

@@ -1,2 +1,2 @@
-/** The MySQL/MariaDB dialect of the log-structured datastore, and opening a store on a MySQL endpoint. */
+/** The MySQL/MariaDB dialect of the log-structured datastore, and the data source and database of a MySQL endpoint. */
 package io.karst.datastore.mysql;

@@ -1,46 +1,11 @@
 package io.karst.datastore.mysql;
 
-import org.junit.jupiter.api.AfterAll;
+import io.karst.datastore.pooled.PooledComplianceTest;
 
-import io.karst.api.datastore.KeyValueStore;
-import io.karst.datastore.EndpointUri;
-import io.karst.datastore.ForwardingKeyValueStore;
-import io.karst.datastore.KeyValueStoreComplianceTest;
+/** The whole compliance kit on MySQL (MariaDB in the tests). */
+class MysqlComplianceTest extends PooledComplianceTest {
 
-/**
- * The whole compliance kit on MySQL (MariaDB in the tests), through the shared-log path (database revisions, log polling), each
- * test on a database the store creates.
- */
-class MysqlComplianceTest extends KeyValueStoreComplianceTest {
-    private static final MysqlTestDatabase DATABASES = new MysqlTestDatabase();
-    private final EndpointUri endpoint = DATABASES.freshDatabase("ct");
-
-    @Override
-    protected KeyValueStore openStore() {
-        return new Handle(MysqlTestDatabase.open(endpoint));
-    }
-
-    @Override
-    protected void closeStore(KeyValueStore store) {
-        ((Handle) store).owner.close();
-    }
-
-    @AfterAll
-    static void dropDatabases() throws Exception {
-        DATABASES.dropAll();
-    }
-
-    /** The store under test together with what closes it. */
-    private static final class Handle extends ForwardingKeyValueStore {
-        final MysqlStore owner;
-
-        Handle(MysqlStore owner) {
-            this.owner = owner;
-        }
-
-        @Override
-        protected KeyValueStore delegate() {
-            return owner.store();
-        }
+    MysqlComplianceTest() {
+        super(MysqlTestDatabase.SERVER);
     }
 }

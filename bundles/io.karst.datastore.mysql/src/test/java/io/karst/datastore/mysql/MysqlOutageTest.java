@@ -1,102 +1,11 @@
 package io.karst.datastore.mysql;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import io.karst.datastore.pooled.PooledStoreOutageTest;
 
-import java.time.Duration;
-import java.util.function.Supplier;
+/** MySQL (MariaDB in the tests) down at start and gone mid-run. */
+class MysqlOutageTest extends PooledStoreOutageTest {
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import io.karst.api.datastore.DatastoreUnavailableException;
-import io.karst.api.datastore.KeyValue;
-import io.karst.api.datastore.KeyValueStore;
-import io.karst.api.datastore.Watch;
-import io.karst.datastore.EndpointUri;
-import io.karst.datastore.EventCollector;
-import io.karst.datastore.SharedLogSettings;
-import io.karst.datastore.StoreSettings;
-import io.karst.datastore.TestDatabases;
-
-/**
- * The database down at start and gone mid-run: clear errors meanwhile, and the same store working again once
- * the server is back, without a restart. Stops and starts the test server through scripts/test-databases.
- */
-class MysqlOutageTest {
-    private static final Duration RECOVERY = Duration.ofSeconds(30);
-    private static final MysqlTestDatabase DATABASES = new MysqlTestDatabase();
-    private MysqlStore server;
-
-    @AfterEach
-    void close() {
-        TestDatabases.start("mariadb");
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterAll
-    static void dropDatabases() throws Exception {
-        DATABASES.dropAll();
-    }
-
-    @Test
-    void aDatabaseDownAtStartIsReportedAndUsedOnceItComesUp() throws Exception {
-        EndpointUri endpoint = DATABASES.freshDatabase("down");
-        TestDatabases.stop("mariadb");
-        server = MysqlStore.open(endpoint, TlsFiles.none(), StoreSettings.defaults(), SharedLogSettings.defaults(),
-                Duration.ofMillis(500));
-        KeyValueStore store = server.store();
-        assertFalse(server.isOpen());
-        DatastoreUnavailableException down = assertThrows(DatastoreUnavailableException.class,
-                () -> store.get("/a"));
-        assertTrue(down.getMessage().contains(endpoint.toString()), down.getMessage());
-        assertTrue(down.getMessage().contains("unavailable"), down.getMessage());
-        assertFalse(down.getMessage().contains(endpoint.password()), "no password in " + down.getMessage());
-
-        TestDatabases.start("mariadb");
-        KeyValue created = eventually(() -> store.create("/a", "1".getBytes(UTF_8), 0));
-        assertEquals(created, store.get("/a").orElseThrow());
-    }
-
-    @Test
-    void aDatabaseThatGoesAwayMidRunFailsCallsClearlyAndIsUsedAgainWhenBack() throws Exception {
-        server = MysqlTestDatabase.open(DATABASES.freshDatabase("away"));
-        KeyValueStore store = server.store();
-        store.create("/before", "x".getBytes(UTF_8), 0);
-        EventCollector events = new EventCollector();
-        try (Watch watch = store.watch("/", 0, events)) {
-            TestDatabases.stop("mariadb");
-            DatastoreUnavailableException down = assertThrows(DatastoreUnavailableException.class,
-                    () -> store.create("/during", "x".getBytes(UTF_8), 0));
-            assertTrue(down.getMessage().startsWith("datastore"), down.getMessage());
-            assertThrows(DatastoreUnavailableException.class, () -> store.get("/before"));
-
-            TestDatabases.start("mariadb");
-            KeyValue after = eventually(() -> store.create("/after", "y".getBytes(UTF_8), 0));
-            assertEquals("/after", events.await(1, RECOVERY).get(0).kv().key(), "the watch lived through it");
-            assertEquals(after, store.get("/after").orElseThrow());
-            assertTrue(store.get("/before").isPresent());
-        }
-    }
-
-    /** Retries while the store still reports the database unavailable. */
-    private static <T> T eventually(Supplier<T> call) throws InterruptedException {
-        long deadline = System.nanoTime() + RECOVERY.toNanos();
-        while (true) {
-            try {
-                return call.get();
-            } catch (DatastoreUnavailableException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("still unavailable after " + RECOVERY, e);
-                }
-                Thread.sleep(200);
-            }
-        }
+    MysqlOutageTest() {
+        super(MysqlTestDatabase.SERVER);
     }
 }

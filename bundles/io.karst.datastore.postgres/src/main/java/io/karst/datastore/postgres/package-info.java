@@ -1,2 +1,5 @@
-/** The PostgreSQL dialect of the log-structured datastore, and opening a store on a PostgreSQL endpoint. */
+/**
+ * The PostgreSQL dialect of the log-structured datastore, and the data source and database of a PostgreSQL
+ * endpoint.
+ */
 package io.karst.datastore.postgres;

@@ -2,75 +2,43 @@ package io.karst.datastore.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.postgresql.ds.PGSimpleDataSource;
 
 import io.karst.datastore.EndpointUri;
-import io.karst.datastore.SharedLogSettings;
-import io.karst.datastore.StoreSettings;
 import io.karst.datastore.TestDatabases;
+import io.karst.datastore.pooled.PooledDatabase;
+import io.karst.datastore.pooled.PooledTestDatabase;
+import io.karst.datastore.pooled.TlsFiles;
 
-/** Fresh databases on the test PostgreSQL server, each dropped when the test class is done. */
-final class PostgresTestDatabase {
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-    private final List<String> created = new CopyOnWriteArrayList<>();
-    private final EndpointUri server = EndpointUri.postgres(TestDatabases.postgresEndpoint());
+/** The test PostgreSQL server: fresh databases on it, each dropped when the test class is done. */
+public final class PostgresTestDatabase extends PooledTestDatabase {
+    public static final PostgresTestDatabase SERVER = new PostgresTestDatabase();
 
-    /** An endpoint naming a database that does not exist yet: the store creates it. */
-    EndpointUri freshDatabase(String purpose) {
-        String name = "karst_" + purpose + "_" + RUN + "_" + COUNTER.incrementAndGet();
-        created.add(name);
-        return server.withDatabase(name);
+    private PostgresTestDatabase() {
+        super("postgres", EndpointUri.postgres(TestDatabases.postgresEndpoint()));
     }
 
-    /** Opens a store and fails, saying what to run, if the server cannot be reached. */
-    static PostgresStore open(EndpointUri endpoint) {
-        PostgresStore store = PostgresStore.open(endpoint, TlsFiles.none(), StoreSettings.defaults(),
-                SharedLogSettings.defaults(), Duration.ofMillis(500));
-        if (!store.isOpen()) {
-            String reason;
-            try {
-                store.store().currentRevision();
-                reason = "";
-            } catch (RuntimeException e) {
-                reason = e.getMessage();
-            }
-            store.close();
-            throw new AssertionError("PostgreSQL at " + endpoint + " is not reachable (" + reason
-                    + "); run scripts/test-databases or set KARST_TEST_POSTGRES_ENDPOINT");
-        }
-        return store;
+    @Override
+    public PooledDatabase database(EndpointUri endpoint, TlsFiles tls) {
+        return new PostgresDatabase(endpoint, tls);
     }
 
-    /** A plain connection to the endpoint's database, for writing the log the way another server would. */
-    static Connection connect(EndpointUri endpoint) throws SQLException {
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setServerNames(new String[] {endpoint.host()});
-        source.setPortNumbers(new int[] {endpoint.port()});
-        source.setDatabaseName(endpoint.database());
-        source.setUser(endpoint.user());
-        source.setPassword(endpoint.password());
-        return source.getConnection();
+    @Override
+    public boolean offersTls(Connection connection) throws SQLException {
+        return "on".equals(value(connection, "SHOW ssl"));
     }
 
-    void dropAll() throws SQLException {
-        PGSimpleDataSource admin = new PGSimpleDataSource();
-        admin.setServerNames(new String[] {server.host()});
-        admin.setPortNumbers(new int[] {server.port()});
-        admin.setDatabaseName("postgres");
-        admin.setUser(server.user());
-        admin.setPassword(server.password());
-        try (Connection connection = admin.getConnection(); Statement drop = connection.createStatement()) {
-            for (String name : created) {
-                drop.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
-            }
-        }
-        created.clear();
+    @Override
+    public boolean isEncrypted(Connection connection) throws SQLException {
+        return "true".equals(value(connection, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"));
+    }
+
+    @Override
+    protected String maintenanceDatabase() {
+        return "postgres";
+    }
+
+    @Override
+    protected String dropDatabase(String name) {
+        return "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)";
     }
 }

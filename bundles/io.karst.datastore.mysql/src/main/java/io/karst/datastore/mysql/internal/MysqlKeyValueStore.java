@@ -1,63 +1,37 @@
 package io.karst.datastore.mysql.internal;
 
-import java.time.Duration;
-
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.datastore.EndpointUri;
-import io.karst.datastore.ForwardingKeyValueStore;
-import io.karst.datastore.SharedLogSettings;
-import io.karst.datastore.StoreSettings;
-import io.karst.datastore.mysql.MysqlStore;
-import io.karst.datastore.mysql.TlsFiles;
+import io.karst.datastore.mysql.MysqlDatabase;
+import io.karst.datastore.pooled.PooledKeyValueStore;
+import io.karst.datastore.pooled.PooledStoreConfig;
 
 /**
- * The MySQL store as a service, present only when an endpoint is configured. Ranked 0, above SQLite's
- * -100. A malformed endpoint fails activation with one line naming the expected form; a database that is down
- * does not: the service is registered, reports itself unavailable, and starts working when the database does.
+ * The MySQL/MariaDB store as a service, with its {@code etcd} health check, present only when an endpoint is
+ * configured. Ranked 0, above SQLite's -100.
  */
 @Component(configurationPid = MysqlKeyValueStore.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         // named: DS registers only the interfaces the class itself implements, and this one extends a class
         service = KeyValueStore.class,
         property = {"service.ranking:Integer=0", KeyValueStore.TYPE_PROPERTY + "=mysql"})
-@Designate(ocd = MysqlStoreConfig.class)
-public final class MysqlKeyValueStore extends ForwardingKeyValueStore {
+@Designate(ocd = PooledStoreConfig.class)
+public final class MysqlKeyValueStore extends PooledKeyValueStore {
     static final String PID = "io.karst.datastore.mysql";
-    private static final Logger LOG = LoggerFactory.getLogger(MysqlKeyValueStore.class);
-
-    private final MysqlStore store;
 
     @Activate
-    public MysqlKeyValueStore(MysqlStoreConfig config) {
-        EndpointUri endpoint;
-        try {
-            endpoint = EndpointUri.mysql(config.endpoint());
-        } catch (IllegalArgumentException e) {
-            LOG.error("Datastore {} not started: {}", PID, e.getMessage());
-            throw e;
-        }
-        StoreSettings settings = StoreSettings.defaults().withMaxValueBytes(config.max_value_bytes())
-                .withReadConnections(Math.max(1, config.read_connections()));
-        this.store = MysqlStore.open(endpoint, new TlsFiles(config.ca_file(), config.cert_file(),
-                config.key_file()), settings, SharedLogSettings.defaults(),
-                Duration.ofSeconds(Math.max(1, config.retry_seconds())));
+    public MysqlKeyValueStore(PooledStoreConfig config, BundleContext context) {
+        super(PID, config, context, (endpoint, tls) -> new MysqlDatabase(EndpointUri.mysql(endpoint), tls));
     }
 
-    /** Stops the writer, poller, watch and lease threads and closes the pool; open watches are ended. */
     @Deactivate
     void deactivate() {
-        store.close();
-    }
-
-    @Override
-    protected KeyValueStore delegate() {
-        return store.store();
+        close();
     }
 }
