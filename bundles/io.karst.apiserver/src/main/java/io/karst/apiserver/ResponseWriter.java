@@ -122,8 +122,7 @@ final class ResponseWriter {
             System.arraycopy(json, 0, line, 0, json.length);
             line[json.length] = '\n';
             queued.incrementAndGet();
-            channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)))
-                    .addListener(f -> queued.decrementAndGet());
+            CoalescedFlush.write(channel, new DefaultHttpContent(Unpooled.wrappedBuffer(line)), queued::decrementAndGet);
             return true;
         }
 

@@ -116,8 +116,8 @@ final class WebSocketWatch {
             event.put("type", frame.type());
             event.set("object", frame.object());
             queued.incrementAndGet();
-            channel.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(
-                    codec.encodeJson(event)))).addListener(f -> queued.decrementAndGet());
+            CoalescedFlush.write(channel, new TextWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(
+                    codec.encodeJson(event))), queued::decrementAndGet);
             return true;
         }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -42,8 +43,15 @@ public final class X509ClientAuthenticator implements Authenticator {
     public static final String AUTHENTICATED = "system:authenticated";
     private static final String ANY_EXTENDED_KEY_USAGE = KeyPurposeId.anyExtendedKeyUsage.getId();
 
+    /** Bounds the cache of verified chains; one entry per distinct client certificate, so rarely reached. */
+    private static final int MAX_VERIFIED = 1024;
+
     private final X509Certificate clientCa;
     private final Clock clock;
+    // A chain that verified once verifies again until it expires (checked on every request): caching skips the
+    // signature check and DN parsing that otherwise cost more than serving a GET. Keyed by the certificates'
+    // encodings (X509Certificate equality), so a different certificate never hits another's entry.
+    private final Map<List<X509Certificate>, Optional<UserInfo>> verified = new ConcurrentHashMap<>();
 
     public X509ClientAuthenticator(X509Certificate clientCa, Clock clock) {
         this.clientCa = clientCa;
@@ -65,8 +73,32 @@ public final class X509ClientAuthenticator implements Authenticator {
                     + clock.instant() + " is outside " + leaf.getNotBefore().toInstant() + " to "
                     + leaf.getNotAfter().toInstant());
         }
+        Optional<UserInfo> known = verified.get(presented);
+        if (known != null && allValid(presented, now)) {
+            return known;
+        }
         verifyChain(presented, now);
         requireClientAuthUsage(leaf);
+        Optional<UserInfo> user = userOf(leaf);
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear();
+        }
+        verified.put(List.copyOf(presented), user);
+        return user;
+    }
+
+    private static boolean allValid(List<X509Certificate> chain, Date now) {
+        for (X509Certificate certificate : chain) {
+            try {
+                certificate.checkValidity(now);
+            } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Optional<UserInfo> userOf(X509Certificate leaf) {
         X500Name subject = X500Name.getInstance(leaf.getSubjectX500Principal().getEncoded());
         List<String> names = values(subject, BCStyle.CN);
         // Upstream treats a certificate without a common name as carrying no user, not as an error.

@@ -96,6 +96,32 @@ class X509ClientAuthenticatorTest {
     }
 
     @Test
+    void aCertificateAcceptedOnceIsRejectedWhenItExpiresLater() throws Exception {
+        MutableClock clock = new MutableClock(NOW);
+        ClusterPki pki = ClusterPki.open(settings(dataDir), clock);
+        X509Certificate admin = pki.certificates().leaf("client-admin").certificate();
+        pki.authenticator().authenticate(presenting(admin)).orElseThrow();
+
+        clock.advance(Duration.ofDays(400));
+
+        AuthenticationException e = assertThrows(AuthenticationException.class,
+                () -> pki.authenticator().authenticate(presenting(admin)));
+        assertTrue(e.getMessage().startsWith("x509: certificate has expired or is not yet valid"), e.getMessage());
+    }
+
+    @Test
+    void anAcceptedCertificateDoesNotLetAForeignOneWithTheSameNameIn() throws Exception {
+        ClusterPki pki = ClusterPki.open(settings(dataDir), at(NOW));
+        X509Certificate admin = pki.certificates().leaf("client-admin").certificate();
+        X509Certificate foreignAdmin = ClusterPki.open(settings(otherDataDir), at(NOW)).certificates()
+                .leaf("client-admin").certificate();
+        pki.authenticator().authenticate(presenting(admin)).orElseThrow();
+
+        assertThrows(AuthenticationException.class, () -> pki.authenticator().authenticate(presenting(foreignAdmin)));
+        assertEquals("system:admin", pki.authenticator().authenticate(presenting(admin)).orElseThrow().name());
+    }
+
+    @Test
     void aServerOnlyCertificateSignedByTheClientCaIsRejected() {
         ClusterPki pki = ClusterPki.open(settings(dataDir), at(NOW));
         LeafSpec serverOnly = new LeafSpec("odd", ClusterCa.CLIENT, "someone", List.of(), KeyPurpose.SERVER_AUTH,
