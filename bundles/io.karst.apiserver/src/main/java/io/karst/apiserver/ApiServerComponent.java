@@ -36,22 +36,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
-import io.karst.apiserver.admission.AdmissionChain;
-import io.karst.apiserver.admission.BuiltinAdmission;
-import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.admission.ServiceCidr;
-import io.karst.apiserver.cache.CacheSettings;
-import io.karst.apiserver.cache.WatchCaches;
-import io.karst.apiserver.client.ClientSettings;
 import io.karst.apiserver.client.LocalResourceClient;
-import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.schema.SchemaModel;
-import io.karst.apiserver.endpoint.ObjectAdmission;
-import io.karst.apiserver.endpoint.ObjectWriter;
-import io.karst.apiserver.endpoint.ResourceEndpoint;
-import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
-import io.karst.apiserver.storage.ObjectStore;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.CertificateAuthority;
@@ -90,7 +78,6 @@ public final class ApiServerComponent {
     private HttpsServer server;
     private ThreadPoolExecutor workers;
     private ScheduledExecutorService timers;
-    private WatchCaches caches;
     private ServiceRegistration<Condition> ready;
     /** The in-process client of the API, for the bundles of this JVM; registered once the server serves. */
     private LocalResourceClient client;
@@ -115,7 +102,7 @@ public final class ApiServerComponent {
                 config.max_request_bytes()));
         LOG.info("Karst API server {} serving on https://{}:{}", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort());
-        bootstrap.ensure(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
+        stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Condition.CONDITION_ID, READY_CONDITION);
         ready = context.registerService(Condition.class, Condition.INSTANCE, props);
@@ -142,8 +129,8 @@ public final class ApiServerComponent {
         if (workers != null) {
             workers.shutdownNow();
         }
-        if (caches != null) {
-            caches.close();
+        if (stack != null) {
+            stack.close();
         }
         if (timers != null) {
             timers.shutdownNow();
@@ -151,7 +138,7 @@ public final class ApiServerComponent {
         LOG.info("Karst API server stopped");
     }
 
-    private ClusterBootstrap bootstrap;
+    private ResourceStack stack;
     private ResourceRegistry registry;
 
     /** The IPv4 part of a possibly dual-stack --service-cidr. */
@@ -176,20 +163,11 @@ public final class ApiServerComponent {
         // queued for their full delay (130,000 of them, 9 MB of heap, at 2,000 requests/s).
         timerPool.setRemoveOnCancelPolicy(true);
         timers = timerPool;
-        Clock clock = Clock.systemUTC();
-        ObjectCodec codec = new ObjectCodec();
-        registry = new ResourceRegistry(BuiltinResources.all());
-        ObjectStore store = new ObjectStore(() -> datastore, codec);
-        ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
-                new ServiceAddresses(store,
-                registry.find("", "v1", "services").orElseThrow(), () -> datastore, serviceCidr(config),
-                config.service_node_port_range())));
-        ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
-        caches = new WatchCaches(store, () -> datastore, CacheSettings.defaults(), timers);
-        ResourceEndpoint endpoint = new ResourceEndpoint(store, writer, timers, caches);
-        bootstrap = new ClusterBootstrap(store, registry, clock);
-        client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
-        return new ResourceApi(registry, endpoint, codec, workers, timers);
+        stack = new ResourceStack(() -> datastore, serviceCidr(config), config.service_node_port_range(), timers,
+                Clock.systemUTC());
+        registry = stack.registry();
+        client = stack.client();
+        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
     }
 
     private SslContext sslContext() throws SSLException {

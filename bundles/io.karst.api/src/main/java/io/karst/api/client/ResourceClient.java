@@ -42,6 +42,12 @@ public interface ResourceClient {
         return resource(new ResourceKey(group, version, resource));
     }
 
+    /**
+     * Every resource the API serves at every version, subresources excluded (discovery). Resources can come and
+     * go (custom resources), so callers ask again rather than keep the list.
+     */
+    List<ApiResource> resources();
+
     /** The shared informers of this client's user. */
     InformerFactory informers();
 }

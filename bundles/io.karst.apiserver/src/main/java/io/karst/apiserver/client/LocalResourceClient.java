@@ -13,6 +13,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.karst.api.client.ApiResource;
 import io.karst.api.client.InformerFactory;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.client.ResourceKey;
@@ -82,6 +83,18 @@ public final class LocalResourceClient implements ResourceClient, AutoCloseable 
     @Override
     public ResourceOperations resource(ResourceKey key) {
         return new LocalResourceOperations(this, Objects.requireNonNull(key, "key"), null);
+    }
+
+    @Override
+    public List<ApiResource> resources() {
+        checkOpen();
+        Map<String, String> preferred = new java.util.HashMap<>();
+        shared.registry().groups().forEach(g -> preferred.put(g.group(), g.preferred()));
+        return shared.registry().groups().stream()
+                .flatMap(g -> g.versions().stream().flatMap(v -> shared.registry().resources(g.group(), v).stream()))
+                .map(t -> new ApiResource(t.group(), t.version(), t.kind(), t.plural(), t.namespaced(), t.verbs(),
+                        t.version().equals(preferred.get(t.group()))))
+                .toList();
     }
 
     @Override

@@ -82,6 +82,22 @@ class LocalResourceClientTest {
     }
 
     @Test
+    void resourcesListsEveryServedResourceWithScopeVerbsAndPreferredVersion() {
+        List<io.karst.api.client.ApiResource> all = api.client.resources();
+        io.karst.api.client.ApiResource deployments = all.stream()
+                .filter(r -> r.group().equals("apps") && r.resource().equals("deployments")).findFirst().orElseThrow();
+        assertEquals("Deployment", deployments.kind());
+        assertTrue(deployments.namespaced());
+        assertTrue(deployments.preferred());
+        assertTrue(deployments.supports("deletecollection"));
+        io.karst.api.client.ApiResource namespaces = all.stream()
+                .filter(r -> r.group().isEmpty() && r.resource().equals("namespaces")).findFirst().orElseThrow();
+        assertFalse(namespaces.namespaced());
+        assertFalse(namespaces.supports("deletecollection"));
+        assertTrue(all.stream().noneMatch(r -> r.resource().contains("/")), "no subresources");
+    }
+
+    @Test
     void createWithoutANamespaceTakesTheObjectsOwn() {
         ObjectNode cm = configMap("own", "{}");
         ((ObjectNode) cm.get("metadata")).put("namespace", "kube-system");

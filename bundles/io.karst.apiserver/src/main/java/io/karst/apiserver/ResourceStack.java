@@ -1,0 +1,81 @@
+package io.karst.apiserver;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+import io.karst.api.datastore.KeyValueStore;
+import io.karst.apiserver.admission.AdmissionChain;
+import io.karst.apiserver.admission.BuiltinAdmission;
+import io.karst.apiserver.admission.ServiceAddresses;
+import io.karst.apiserver.cache.CacheSettings;
+import io.karst.apiserver.cache.WatchCaches;
+import io.karst.apiserver.client.ClientSettings;
+import io.karst.apiserver.client.LocalResourceClient;
+import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.endpoint.ObjectAdmission;
+import io.karst.apiserver.endpoint.ObjectWriter;
+import io.karst.apiserver.endpoint.ResourceEndpoint;
+import io.karst.apiserver.resource.BuiltinResources;
+import io.karst.apiserver.resource.ResourceRegistry;
+import io.karst.apiserver.storage.ObjectStore;
+
+/**
+ * The resource API over one datastore, wired as the server runs it: registry, admission, writer, watch caches,
+ * endpoint, the in-process client and the bootstrap objects. The component adds HTTPS in front; tests of other
+ * bundles (controllers) use it as it is, over a real store, so they exercise the same code path.
+ */
+public final class ResourceStack implements AutoCloseable {
+    private final ObjectCodec codec = new ObjectCodec();
+    private final ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+    private final WatchCaches caches;
+    private final ResourceEndpoint endpoint;
+    private final LocalResourceClient client;
+    private final ClusterBootstrap bootstrap;
+
+    /**
+     * @param serviceCidr the IPv4 service range ClusterIPs come from
+     * @param nodePortRange e.g. {@code 30000-32767}
+     */
+    public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
+            ScheduledExecutorService timers, Clock clock) {
+        ObjectStore store = new ObjectStore(datastore, codec);
+        ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
+                new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
+                        serviceCidr, nodePortRange)));
+        ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
+        caches = new WatchCaches(store, datastore, CacheSettings.defaults(), timers);
+        endpoint = new ResourceEndpoint(store, writer, timers, caches);
+        bootstrap = new ClusterBootstrap(store, registry, clock);
+        client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
+    }
+
+    /** Creates the system namespaces and the {@code kubernetes} Service when they are missing. */
+    public void bootstrap(String serviceIp, int httpsPort) {
+        bootstrap.ensure(serviceIp, httpsPort);
+    }
+
+    public ObjectCodec codec() {
+        return codec;
+    }
+
+    public ResourceRegistry registry() {
+        return registry;
+    }
+
+    public ResourceEndpoint endpoint() {
+        return endpoint;
+    }
+
+    public LocalResourceClient client() {
+        return client;
+    }
+
+    /** Ends every watch and informer of the client, then the watch caches. */
+    @Override
+    public void close() {
+        client.close();
+        caches.close();
+    }
+}

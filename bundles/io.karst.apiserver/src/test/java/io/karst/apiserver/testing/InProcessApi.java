@@ -1,0 +1,45 @@
+package io.karst.apiserver.testing;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+import io.karst.api.client.ResourceClient;
+import io.karst.apiserver.ResourceStack;
+import io.karst.datastore.LogStructuredStore;
+import io.karst.datastore.StoreSettings;
+import io.karst.datastore.sqlite.SqliteStore;
+import io.karst.datastore.sqlite.SqliteSync;
+
+/**
+ * The resource API as the server wires it (admission, defaults, watch caches, the in-process client), over a real
+ * SQLite store in a temporary directory, with the system namespaces created: for tests of bundles that act
+ * through {@link ResourceClient}, such as controllers. No HTTPS.
+ */
+public final class InProcessApi implements AutoCloseable {
+    private final LogStructuredStore store;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "in-process-api-timer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final ResourceStack stack;
+
+    public InProcessApi(Path dir) {
+        store = SqliteStore.openInDataDir(dir, SqliteSync.NORMAL, StoreSettings.defaults());
+        stack = new ResourceStack(() -> store, "10.43.0.0/16", "30000-32767", timers, Clock.systemUTC());
+        stack.bootstrap("10.43.0.1", 6443);
+    }
+
+    public ResourceClient client() {
+        return stack.client();
+    }
+
+    @Override
+    public void close() {
+        stack.close();
+        timers.shutdownNow();
+        store.close();
+    }
+}
