@@ -190,7 +190,8 @@ public final class ObjectWriter {
                 old, object);
         keepServerMetadata(type, old, updated);
         admission.admitUpdate(type, subresource, updated, old);
-        if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)) {
+        if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)
+                && !holdsNamespaceFinalizers(type, updated)) {
             // The last finalizer is gone: the object goes now.
             if (dryRun(request)) {
                 return updated;
@@ -436,6 +437,15 @@ public final class ObjectWriter {
             }
             default -> throw ApiException.notFoundPath();
         };
+    }
+
+    /**
+     * A namespace also waits for its {@code spec.finalizers} (the namespace controller's {@code kubernetes}), which
+     * only the finalize subresource removes: an update of a terminating namespace must not delete it.
+     */
+    private static boolean holdsNamespaceFinalizers(ResourceType type, ObjectNode object) {
+        return type.kind().equals("Namespace") && type.group().isEmpty()
+                && !object.path("spec").path("finalizers").isEmpty();
     }
 
     private ObjectNode finishNamespaceIfDone(ResourceRequest request, ObjectNode current, ObjectNode updated) {

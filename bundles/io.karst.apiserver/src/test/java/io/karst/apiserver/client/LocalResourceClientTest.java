@@ -98,6 +98,28 @@ class LocalResourceClientTest {
     }
 
     @Test
+    void aTerminatingNamespaceSurvivesUpdatesUntilItsSpecFinalizersAreRemovedThroughFinalize() {
+        ResourceOperations namespaces = api.client.resource(ClientFixture.NAMESPACES);
+        namespaces.create(ClientFixture.object("{\"apiVersion\":\"v1\",\"kind\":\"Namespace\","
+                + "\"metadata\":{\"name\":\"ending\"}}"));
+        namespaces.delete("ending");
+        ObjectNode terminating = namespaces.get("ending");
+        assertEquals("Terminating", terminating.path("status").path("phase").asText());
+        ((ObjectNode) terminating.get("status")).putArray("conditions").addObject().put("type", "X")
+                .put("status", "False");
+        namespaces.updateStatus(terminating);
+        ObjectNode labelled = namespaces.get("ending");
+        ((ObjectNode) labelled.get("metadata")).putObject("labels").put("a", "b");
+        namespaces.update(labelled);
+        ObjectNode still = namespaces.get("ending");
+        assertEquals("kubernetes", still.path("spec").path("finalizers").path(0).asText());
+
+        ((ObjectNode) still.get("spec")).putArray("finalizers");
+        namespaces.update(still, "finalize", io.karst.api.client.WriteOptions.NONE);
+        assertTrue(namespaces.find("ending").isEmpty());
+    }
+
+    @Test
     void createWithoutANamespaceTakesTheObjectsOwn() {
         ObjectNode cm = configMap("own", "{}");
         ((ObjectNode) cm.get("metadata")).put("namespace", "kube-system");

@@ -25,6 +25,7 @@ final class LaunchPlans {
     private static final Map<String, String> SERVER_COMPONENTS = ordered(
             "pki", "karst-pki",
             "apiserver", "karst-apiserver",
+            "controller-manager", "karst-controllers",
             "admin", "karst-admin");
 
     private static final Map<String, String> AGENT_COMPONENTS = ordered("admin", "karst-admin");

@@ -1,6 +1,7 @@
 package io.karst.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -212,6 +213,22 @@ class ResourceApiEndToEndTest {
         ok("1.33", String.format(deployment, "bg", "bg", "bg"), "create", "-f", "-");
         ok("1.33", null, "delete", "deployment", "bg", "--cascade=background");
         assertNotEquals(0, kubectl("1.33", null, "get", "deployment", "bg").exit());
+    }
+
+    @Test
+    void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
+        ok("1.31", null, "create", "namespace", "short-lived");
+        ok("1.31", null, "create", "configmap", "settings", "-n", "short-lived", "--from-literal=a=b");
+        ok("1.31", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: short-lived\n", "create",
+                "-f", "-");
+        // kubectl waits until the namespace is gone: the namespace controller must empty and finalize it
+        ok("1.33", null, "delete", "namespace", "short-lived", "--timeout=60s");
+        assertNotEquals(0, kubectl("1.33", null, "get", "namespace", "short-lived").exit());
+        assertEquals("", ok("1.33", null, "get", "configmaps,secrets", "-n", "short-lived", "-o", "name")
+                .stdout().trim());
+        String leader = ok("1.33", null, "get", "lease", "-n", "kube-system", "kube-controller-manager", "-o",
+                "jsonpath={.spec.holderIdentity}").stdout();
+        assertFalse(leader.isBlank(), "the controller manager holds its Lease");
     }
 
     @Test
