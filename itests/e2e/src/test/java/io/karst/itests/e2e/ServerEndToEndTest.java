@@ -189,6 +189,24 @@ class ServerEndToEndTest {
 
     @Test
     @Order(3)
+    void controllersCommandShowsTheLeaderAndEachController() throws Exception {
+        // leadership is taken on the runtime's first attempt, right after the API serves
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        Commands.Result r = server.shell("karst:controllers");
+        while (!r.stdout().contains("(leading)") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            r = server.shell("karst:controllers");
+        }
+        Commands.Result shown = r;
+        assertEquals(0, shown.exit(), shown::toString);
+        assertTrue(shown.stdout().contains("(leading)"), shown::toString);
+        String namespaceRow = shown.stdout().lines().filter(l -> l.trim().startsWith("namespace")).findFirst()
+                .orElseThrow(() -> new AssertionError(shown.toString()));
+        assertTrue(namespaceRow.contains("yes"), namespaceRow);
+    }
+
+    @Test
+    @Order(3)
     void certificatesCommandListsTheManagedCertificates() throws Exception {
         Commands.Result shell = server.shell("karst:certificates");
         assertEquals(0, shell.exit(), shell::toString);
