@@ -200,19 +200,25 @@ class ResourceApiEndToEndTest {
     }
 
     @Test
-    void cascadeChoiceIsRecordedForTheGarbageCollector() throws Exception {
+    void eachCascadeChoiceIsCarriedOutByTheGarbageCollector() throws Exception {
         String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: %s\nspec:\n  replicas: 1\n"
                 + "  selector:\n    matchLabels:\n      app: %s\n  template:\n    metadata:\n      labels:\n"
                 + "        app: %s\n    spec:\n      containers:\n      - name: c\n        image: busybox\n";
-        for (String[] c : new String[][] {{"fg", "foreground", "foregroundDeletion"}, {"or", "orphan", "orphan"}}) {
-            ok("1.33", String.format(deployment, c[0], c[0], c[0]), "create", "-f", "-");
-            ok("1.33", null, "delete", "deployment", c[0], "--cascade=" + c[1], "--wait=false");
-            assertTrue(ok("1.33", null, "get", "deployment", c[0], "-o", "jsonpath={.metadata.finalizers}")
-                    .stdout().contains(c[2]));
+        for (String cascade : List.of("foreground", "orphan", "background")) {
+            ok("1.33", String.format(deployment, cascade, cascade, cascade), "create", "-f", "-");
+            String uid = ok("1.33", null, "get", "deployment", cascade, "-o", "jsonpath={.metadata.uid}").stdout();
+            ok("1.33", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + cascade + "-dependent\n"
+                    + "  ownerReferences:\n  - apiVersion: apps/v1\n    kind: Deployment\n    name: " + cascade
+                    + "\n    uid: " + uid + "\n    blockOwnerDeletion: true\n", "create", "-f", "-");
+            // kubectl waits for the deployment to be gone: with foreground, only after its dependent
+            ok("1.33", null, "delete", "deployment", cascade, "--cascade=" + cascade, "--timeout=60s");
+            if (cascade.equals("orphan")) {
+                assertEquals("", ok("1.33", null, "get", "configmap", "orphan-dependent", "-o",
+                        "jsonpath={.metadata.ownerReferences}").stdout(), "the orphan loses its owner reference");
+            } else {
+                ok("1.33", null, "wait", "--for=delete", "configmap/" + cascade + "-dependent", "--timeout=60s");
+            }
         }
-        ok("1.33", String.format(deployment, "bg", "bg", "bg"), "create", "-f", "-");
-        ok("1.33", null, "delete", "deployment", "bg", "--cascade=background");
-        assertNotEquals(0, kubectl("1.33", null, "get", "deployment", "bg").exit());
     }
 
     @Test
