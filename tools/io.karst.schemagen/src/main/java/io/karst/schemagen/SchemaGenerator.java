@@ -58,13 +58,16 @@ public final class SchemaGenerator {
 
   private final JsonNodeFactory json = JsonNodeFactory.instance;
   private final ProtoCatalog proto;
+  private final ProtoMarkers markers;
+  private int marked;
   private final ApiGroupCatalog apis;
   private final DefinitionNamer namer;
   private int properties;
   private int describedProperties;
   private int protoFieldMismatches;
 
-  private SchemaGenerator(ProtoCatalog proto, ApiGroupCatalog apis, DefinitionNamer namer) {
+  private SchemaGenerator(ProtoCatalog proto, ProtoMarkers markers, ApiGroupCatalog apis, DefinitionNamer namer) {
+    this.markers = markers;
     this.proto = proto;
     this.apis = apis;
     this.namer = namer;
@@ -87,10 +90,11 @@ public final class SchemaGenerator {
     }
     models.forEach(SchemaGenerator::indexReferences);
     ProtoCatalog proto = ProtoCatalog.load(V1.class);
+    ProtoMarkers markers = ProtoMarkers.load(V1.class);
     ApiGroupCatalog apis = ApiGroupCatalog.load();
     DefinitionNamer namer = new DefinitionNamer(proto, apis);
     namer.nameAll(models);
-    SchemaGenerator generator = new SchemaGenerator(proto, apis, namer);
+    SchemaGenerator generator = new SchemaGenerator(proto, markers, apis, namer);
     ObjectNode document = generator.generate(models, args[1]);
     Path out = Path.of(args[0]);
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -163,6 +167,30 @@ public final class SchemaGenerator {
     return document;
   }
 
+  /** Upstream's OpenAPI extensions for strategic merge patch and server-side apply, from the Go markers. */
+  private ObjectNode withPatchExtensions(ObjectNode schema, FieldDescriptor protoField) {
+    ProtoMarkers.Markers m = markers.of(protoField.getContainingType().getFullName(), protoField.getName());
+    if (m == null) {
+      return schema;
+    }
+    marked++;
+    ObjectNode extended = schema.deepCopy();
+    if (m.listMapKeys() != null) {
+      ArrayNode keys = extended.putArray("x-kubernetes-list-map-keys");
+      m.listMapKeys().forEach(keys::add);
+    }
+    if (m.listType() != null) {
+      extended.put("x-kubernetes-list-type", m.listType());
+    }
+    if (m.patchMergeKey() != null) {
+      extended.put("x-kubernetes-patch-merge-key", m.patchMergeKey());
+    }
+    if (m.patchStrategy() != null) {
+      extended.put("x-kubernetes-patch-strategy", m.patchStrategy());
+    }
+    return extended;
+  }
+
   private ObjectNode definition(Class<?> model, String name) {
     ObjectNode schema = json.objectNode();
     ApiModel apiModel = model.getAnnotation(ApiModel.class);
@@ -190,6 +218,9 @@ public final class SchemaGenerator {
         described.put("description", property.value());
         described.setAll(propertySchema);
         propertySchema = described;
+      }
+      if (protoField != null) {
+        propertySchema = withPatchExtensions(propertySchema, protoField);
       }
       props.set(jsonName, propertySchema);
       if (property != null && property.required()) {
@@ -365,6 +396,11 @@ public final class SchemaGenerator {
             + " (older) proto messages%n",
         definitions, document.path("kubernetesVersion").asText(), bySource, proto.size(), describedProperties,
         properties, properties - describedProperties, protoFieldMismatches);
+    System.out.printf("schemagen: %d properties carry patch/list extensions (%d fields with markers in the proto"
+        + " sources)%n", marked, markers.size());
+    if (marked == 0) {
+      throw new IllegalStateException("no patch markers found: is client-java-proto's sources jar on the class path?");
+    }
     namer.sources.forEach((c, s) -> {
       // names inferred from the referring types are the weakest: list them on request (-Dschemagen.verbose)
       if (s == DefinitionNamer.Source.META_FALLBACK

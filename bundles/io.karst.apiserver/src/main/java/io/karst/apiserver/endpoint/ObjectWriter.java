@@ -18,6 +18,9 @@ import io.karst.apiserver.defaults.Defaulters;
 import io.karst.apiserver.validation.NameGenerator;
 import io.karst.apiserver.patch.JsonMergePatch;
 import io.karst.apiserver.patch.JsonPatch;
+import io.karst.apiserver.patch.StrategicMergePatch;
+import io.karst.apiserver.schema.SchemaModel;
+import io.karst.apiserver.schema.TypeSchema;
 import io.karst.apiserver.patch.PatchException;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.resource.ResourceType;
@@ -122,17 +125,28 @@ public final class ObjectWriter {
         ResourceType type = request.type();
         String contentType = MediaTypes.essence(request.contentType());
         JsonNode patch = switch (contentType) {
-            case MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH -> request.decodeBody(codec());
+            case MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH, MediaTypes.STRATEGIC_MERGE_PATCH ->
+                request.decodeBody(codec());
             default -> throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an "
                     + "unknown format - accepted media types include: application/json-patch+json, "
-                    + "application/merge-patch+json", null);
+                    + "application/merge-patch+json, application/strategic-merge-patch+json", null);
         };
+        TypeSchema schema = null;
+        if (contentType.equals(MediaTypes.STRATEGIC_MERGE_PATCH)) {
+            schema = SchemaModel.builtIn().forKind(type.group(), type.version(), subresourceKind(type, subresource))
+                    .orElseThrow(() -> new ApiException(415, "UnsupportedMediaType", "the body of the request was "
+                            + "in an unknown format - accepted media types include: application/json-patch+json, "
+                            + "application/merge-patch+json, application/apply-patch+yaml", null));
+        }
         for (int attempt = 1; ; attempt++) {
             ObjectNode current = store.get(type, request.namespace(), request.name());
             JsonNode patched;
             try {
-                patched = contentType.equals(MediaTypes.JSON_PATCH) ? JsonPatch.apply(current, patch)
-                        : JsonMergePatch.apply(current, patch);
+                patched = switch (contentType) {
+                    case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
+                    case MediaTypes.STRATEGIC_MERGE_PATCH -> StrategicMergePatch.apply(current, patch, schema);
+                    default -> JsonMergePatch.apply(current, patch);
+                };
             } catch (PatchException e) {
                 throw new ApiException(422, "Invalid", e.getMessage(), null);
             }
@@ -150,6 +164,12 @@ public final class ObjectWriter {
                 }
             }
         }
+    }
+
+    /** The kind a subresource reads and writes: the object's own kind for status (and for the object itself). */
+    private static String subresourceKind(ResourceType type, String subresource) {
+        return subresource == null ? type.kind()
+                : type.subresource(subresource).map(ResourceType.Subresource::kind).orElse(type.kind());
     }
 
     /**

@@ -54,6 +54,21 @@ public final class FieldSchema {
     return values != null && values.isObject() ? Optional.of(new FieldSchema(model, values)) : Optional.empty();
   }
 
+  /** Upstream's {@code x-kubernetes-patch-strategy}: "merge", "retainKeys", "merge,retainKeys" or "". */
+  public String patchStrategy() {
+    return json.path("x-kubernetes-patch-strategy").asText("");
+  }
+
+  /** Upstream's {@code x-kubernetes-patch-merge-key}: the field that identifies a list's elements, or "". */
+  public String patchMergeKey() {
+    return json.path("x-kubernetes-patch-merge-key").asText("");
+  }
+
+  /** Upstream's {@code x-kubernetes-list-type}: atomic, set, map, or "" when not marked. */
+  public String listType() {
+    return json.path("x-kubernetes-list-type").asText("");
+  }
+
   JsonNode json() {
     return json;
   }

@@ -221,6 +221,32 @@ class ResourceApiEndToEndTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.33"})
+    void applyTwiceAndStrategicPatchMergeContainersByName(String version) throws Exception {
+        String name = "applied-" + version.replace('.', '-');
+        String v1 = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  labels:\n"
+                + "    keep: \"yes\"\n    drop: \"yes\"\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n"
+                + "      app: " + name + "\n  template:\n    metadata:\n      labels:\n        app: " + name + "\n"
+                + "    spec:\n      containers:\n      - name: app\n        image: busybox:1\n        env:\n"
+                + "        - name: A\n          value: \"1\"\n";
+        ok(version, v1, "apply", "-f", "-");
+        // someone else adds a sidecar; the next apply must keep it (merge by name), and drop the removed label
+        ok(version, null, "patch", "deployment", name, "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                + "[{\"name\":\"sidecar\",\"image\":\"busybox:2\"}]}}}}");
+        String v2 = v1.replace("    drop: \"yes\"\n", "").replace("busybox:1", "busybox:3")
+                .replace("value: \"1\"", "value: \"2\"");
+        ok(version, v2, "apply", "-f", "-");
+        String images = ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={range .spec.template.spec.containers[*]}{.name}={.image} {end}").stdout().trim();
+        assertEquals("app=busybox:3 sidecar=busybox:2", images);
+        assertEquals("2", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={.spec.template.spec.containers[0].env[0].value}").stdout());
+        String labels = ok(version, null, "get", "deployment", name, "-o", "jsonpath={.metadata.labels}").stdout();
+        assertTrue(labels.contains("keep") && !labels.contains("drop"), labels);
+        ok(version, null, "delete", "deployment", name);
+    }
+
     @Test
     void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
         ok("1.31", null, "create", "namespace", "short-lived");
