@@ -125,7 +125,7 @@ final class ResourceApi {
                 boolean read = request.method().equals("GET") || request.method().equals("HEAD");
                 JsonNode body = read && b.code() == 200 ? conversion.body(request, b.object()) : b.object();
                 if (answered.compareAndSet(false, true)) {
-                    responses.send(ctx, keepAlive, head, b.code(), body, representation);
+                    responses.send(ctx, keepAlive, head, b.code(), body, representation, b.warnings());
                 }
             } else if (response instanceof ApiResponse.Stream s) {
                 var events = conversion.watchEvents(request);

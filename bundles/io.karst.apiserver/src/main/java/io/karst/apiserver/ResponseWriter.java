@@ -43,12 +43,22 @@ final class ResponseWriter {
 
     void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int code, JsonNode body,
             Representation representation) {
+        send(ctx, keepAlive, head, code, body, representation, java.util.List.of());
+    }
+
+    /** @param warnings each sent as {@code Warning: 299 - "text"}, which kubectl prints as "Warning: text" */
+    void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int code, JsonNode body,
+            Representation representation, java.util.List<String> warnings) {
         byte[] bytes = representation.kind() == Representation.Kind.YAML ? codec.encodeYaml(body)
                 : codec.encodeJson(body);
         FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(code),
                 representation.contentType(), bytes);
         if (head) {
             response.content().clear();
+        }
+        for (String warning : warnings) {
+            response.headers().add("Warning", "299 - \"" + warning.replace("\\", "\\\\").replace("\"", "\\\"")
+                    + "\"");
         }
         write(ctx, keepAlive, response);
     }

@@ -5,7 +5,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** What a verb answers: one object (encoded by the HTTP layer as the client accepts), or a watch stream. */
 public sealed interface ApiResponse {
 
-    record Body(int code, JsonNode object) implements ApiResponse {
+    /** @param warnings texts for {@code Warning: 299 - "..."} headers (fieldValidation=Warn) */
+    record Body(int code, JsonNode object, java.util.List<String> warnings) implements ApiResponse {
+        public Body {
+            warnings = java.util.List.copyOf(warnings);
+        }
+
+        public Body(int code, JsonNode object) {
+            this(code, object, java.util.List.of());
+        }
+
+        Body withWarnings(java.util.List<String> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            java.util.List<String> all = new java.util.ArrayList<>(warnings);
+            all.addAll(more);
+            return new Body(code, object, all);
+        }
     }
 
     /** A watch: the HTTP layer opens a chunked response and hands the session its writer. */

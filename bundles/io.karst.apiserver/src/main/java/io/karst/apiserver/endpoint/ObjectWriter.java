@@ -68,6 +68,16 @@ public final class ObjectWriter {
         ResourceEndpoint.require(type, "create");
         ObjectNode object = request.decodeObject(codec());
         checkKind(type, object);
+        List<String> warnings = FieldValidation.check(request, type, type.kind(), object);
+        return warned(createChecked(request, object), warnings);
+    }
+
+    private static ApiResponse warned(ApiResponse response, List<String> warnings) {
+        return response instanceof ApiResponse.Body body ? body.withWarnings(warnings) : response;
+    }
+
+    private ApiResponse createChecked(ResourceRequest request, ObjectNode object) {
+        ResourceType type = request.type();
         ObjectNode meta = ObjectMetadata.of(object);
         scopeNamespace(type, request.namespace(), object);
         String name = ObjectMetadata.name(object);
@@ -112,16 +122,17 @@ public final class ObjectWriter {
         ResourceEndpoint.require(type, "update");
         ObjectNode object = request.decodeObject(codec());
         checkKind(type, object);
-        return ApiResponse.ok(replace(request, null, object, false));
+        List<String> warnings = FieldValidation.check(request, type, type.kind(), object);
+        return warned(ApiResponse.ok(replace(request, null, object, false)), warnings);
     }
 
     ApiResponse patch(ResourceRequest request) {
         ResourceType type = request.type();
         ResourceEndpoint.require(type, "patch");
-        return ApiResponse.ok(patchObject(request, null));
+        return patchObject(request, null);
     }
 
-    private ObjectNode patchObject(ResourceRequest request, String subresource) {
+    private ApiResponse.Body patchObject(ResourceRequest request, String subresource) {
         ResourceType type = request.type();
         String contentType = MediaTypes.essence(request.contentType());
         JsonNode patch = switch (contentType) {
@@ -138,6 +149,7 @@ public final class ObjectWriter {
                             + "in an unknown format - accepted media types include: application/json-patch+json, "
                             + "application/merge-patch+json, application/apply-patch+yaml", null));
         }
+        List<String> warnings = List.of();
         for (int attempt = 1; ; attempt++) {
             ObjectNode current = store.get(type, request.namespace(), request.name());
             JsonNode patched;
@@ -153,10 +165,13 @@ public final class ObjectWriter {
             if (!(patched instanceof ObjectNode result)) {
                 throw ApiException.badRequest("the patch does not leave an object");
             }
+            if (subresource == null || subresource.equals("status")) {
+                warnings = FieldValidation.check(request, type, type.kind(), result, false);
+            }
             boolean pinned = !ObjectMetadata.text(result, "resourceVersion").isEmpty()
                     && ObjectMetadata.resourceVersion(result) != ObjectMetadata.resourceVersion(current);
             try {
-                return replace(request, subresource, result, !pinned);
+                return new ApiResponse.Body(200, replace(request, subresource, result, !pinned), warnings);
             } catch (ApiException e) {
                 // A patch that did not ask for a resourceVersion is re-applied on the newer object, as upstream.
                 if (e.code() != 409 || pinned || !"Conflict".equals(e.reason()) || attempt >= PATCH_RETRIES) {
@@ -433,7 +448,7 @@ public final class ObjectWriter {
                     checkKind(type, object);
                     yield ApiResponse.ok(replace(request, "status", object, false));
                 }
-                case "PATCH" -> ApiResponse.ok(patchObject(request, "status"));
+                case "PATCH" -> patchObject(request, "status");
                 default -> throw ApiException.methodNotAllowed();
             };
             case "scale" -> new ScaleSubresource(store, this).handle(request);

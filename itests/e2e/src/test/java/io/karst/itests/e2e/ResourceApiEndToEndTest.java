@@ -247,6 +247,23 @@ class ResourceApiEndToEndTest {
         ok(version, null, "delete", "deployment", name);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
+    void unknownFieldsAreRefusedByDefaultAndOnlyWarnedAboutWhenAsked(String version) throws Exception {
+        String name = "unknown-" + version.replace('.', '-');
+        String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  bogus: 1\n"
+                + "  containers:\n  - name: c\n    image: busybox\n";
+        Commands.Result strict = kubectl(version, pod, "create", "-f", "-");
+        assertNotEquals(0, strict.exit(), strict::toString);
+        assertTrue(strict.stderr().contains("unknown field \"spec.bogus\""), strict::toString);
+        assertNotEquals(0, kubectl(version, null, "get", "pod", name).exit(), "nothing stored");
+        Commands.Result warned = kubectl(version, pod, "create", "--validate=warn", "-f", "-");
+        assertEquals(0, warned.exit(), warned::toString);
+        assertTrue(warned.stderr().contains("Warning: unknown field \"spec.bogus\""), warned::toString);
+        assertEquals("", ok(version, null, "get", "pod", name, "-o", "jsonpath={.spec.bogus}").stdout());
+        ok(version, null, "delete", "pod", name, "--wait=false");
+    }
+
     @Test
     void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
         ok("1.31", null, "create", "namespace", "short-lived");
