@@ -60,7 +60,11 @@ final class LaunchPlans {
         configurations.put("io.karst.apiserver", apiserver);
 
         int ssh = config.integer("admin-ssh-port");
-        List<String> features = features(SERVER_COMPONENTS, config.list("disable"), ssh);
+        List<String> disabled = new ArrayList<>(config.list("disable"));
+        if (config.bool("disable-controller-manager")) {
+            disabled.add("controller-manager");
+        }
+        List<String> features = features(SERVER_COMPONENTS, disabled, ssh);
         features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);
         Optional<String> etcd = config.optional("etcd-endpoint").filter(e -> !e.isBlank());
         if (etcd.isPresent()) {

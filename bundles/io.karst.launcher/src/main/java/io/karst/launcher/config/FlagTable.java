@@ -86,6 +86,8 @@ public final class FlagTable {
                     + String.join(", ", DISABLEABLE)).only(Role.SERVER).rule(ValueRules.oneOf(DISABLEABLE)),
             Flag.of("disable-agent", BOOL, "", "Do not run a node on this server").only(Role.SERVER)
                     .defaults("false"),
+            Flag.of("disable-controller-manager", BOOL, "", "Do not run the controllers (namespace, garbage "
+                    + "collector, ...) on this server").only(Role.SERVER).defaults("false"),
             Flag.of("agent-token", STRING, "TOKEN", "Shared secret for agents only (default: the token)")
                     .only(Role.SERVER).display(v -> SECRET),
             Flag.of("secrets-encryption", BOOL, "", "Encrypt Secrets at rest").only(Role.SERVER).defaults("false"),

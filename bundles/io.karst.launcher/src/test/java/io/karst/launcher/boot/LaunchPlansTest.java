@@ -31,6 +31,13 @@ class LaunchPlansTest {
     }
 
     @Test
+    void controllersRunUnlessTheControllerManagerIsDisabled() throws Exception {
+        List<String> features = server().bootFeatures();
+        assertEquals(features.indexOf("karst-apiserver") + 1, features.indexOf("karst-controllers"));
+        assertFalse(server("--disable-controller-manager").bootFeatures().contains("karst-controllers"));
+    }
+
+    @Test
     void withoutTheFlagThereIsNoEtcdEndpoint() throws Exception {
         LaunchPlan plan = server();
         assertFalse(plan.bootFeatures().contains("karst-etcdserver"));
