@@ -236,7 +236,14 @@ class ResourceApiEndToEndTest {
                 + "[{\"name\":\"sidecar\",\"image\":\"busybox:2\"}]}}}}");
         String v2 = v1.replace("    drop: \"yes\"\n", "").replace("busybox:1", "busybox:3")
                 .replace("value: \"1\"", "value: \"2\"");
+        // diff asks the server for a dry-run patch: exit 1 with the change, nothing stored
+        Commands.Result diff = kubectl(version, v2, "diff", "-f", "-");
+        assertEquals(1, diff.exit(), diff::toString);
+        assertTrue(diff.stdout().contains("+        image: busybox:3"), diff::toString);
+        assertEquals("busybox:1", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}").stdout());
         ok(version, v2, "apply", "-f", "-");
+        assertEquals(0, kubectl(version, v2, "diff", "-f", "-").exit(), "nothing left to apply");
         String images = ok(version, null, "get", "deployment", name, "-o",
                 "jsonpath={range .spec.template.spec.containers[*]}{.name}={.image} {end}").stdout().trim();
         assertEquals("app=busybox:3 sidecar=busybox:2", images);
