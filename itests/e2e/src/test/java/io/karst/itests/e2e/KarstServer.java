@@ -158,6 +158,13 @@ final class KarstServer implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** SIGKILL: the server gets no chance to clean up (release leases, close connections). */
+    void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
     /** SIGTERM, then up to 30 s for a clean stop; returns the exit code. */
     int stop() throws InterruptedException {
         if (process == null) {

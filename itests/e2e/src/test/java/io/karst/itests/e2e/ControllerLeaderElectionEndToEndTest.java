@@ -1,0 +1,92 @@
+package io.karst.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two servers on one PostgreSQL database: only one runs the controllers, and when it dies without a word (SIGKILL,
+ * so its Lease is not released) the other takes over once the Lease has expired (15 s).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControllerLeaderElectionEndToEndTest {
+    private static final Path SCRIPTS = Path.of(System.getProperty("karst.scripts.dir", "../../scripts"));
+
+    @TempDir
+    static Path tmp;
+
+    private String endpoint;
+    private KarstServer first;
+    private KarstServer second;
+
+    @BeforeAll
+    void startDatabase() throws Exception {
+        Commands.Result started = Commands.run(List.of("sh", SCRIPTS.resolve("test-databases").toString(), "start",
+                "postgres"), Map.of(), Duration.ofMinutes(5));
+        assertEquals(0, started.exit(), started::toString);
+        String server = started.stdout().lines().filter(l -> l.contains("KARST_TEST_POSTGRES_ENDPOINT=")).findFirst()
+                .orElseThrow(() -> new AssertionError("no endpoint in " + started)).replaceAll(".*='?", "")
+                .replace("'", "");
+        endpoint = server.substring(0, server.lastIndexOf('/') + 1) + "karst_election_" + System.currentTimeMillis();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (KarstServer s : new KarstServer[] {first, second}) {
+            if (s != null) {
+                s.close();
+            }
+        }
+    }
+
+    /** What karst:controllers says of this server: "leading" or "standing by". */
+    private static String role(KarstServer server) throws Exception {
+        Commands.Result shown = server.shell("karst:controllers");
+        if (shown.exit() != 0) {
+            return "unknown";
+        }
+        return shown.stdout().contains("(leading)") ? "leading"
+                : shown.stdout().contains("standing by") ? "standing by" : "unknown";
+    }
+
+    private static void awaitRole(KarstServer server, String role, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!role(server).equals(role)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("server " + server.dataDir.getFileName() + " not " + role + " within "
+                        + limit + ": " + server.shell("karst:controllers"));
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    @Test
+    void oneServerLeadsAndTheOtherTakesOverWhenItIsKilled() throws Exception {
+        first = new KarstServer(tmp.resolve("first"), List.of("--datastore-endpoint", endpoint)).start();
+        first.awaitReady(Duration.ofSeconds(90));
+        awaitRole(first, "leading", Duration.ofSeconds(30));
+        second = new KarstServer(tmp.resolve("second"), List.of("--datastore-endpoint", endpoint)).start();
+        second.awaitReady(Duration.ofSeconds(90));
+        Thread.sleep(3000); // a few election rounds
+        assertEquals("standing by", role(second));
+        assertEquals("leading", role(first));
+
+        first.kill();
+        long killed = System.nanoTime();
+        awaitRole(second, "leading", Duration.ofSeconds(45));
+        Duration takeover = Duration.ofNanos(System.nanoTime() - killed);
+        System.out.println("takeover after the leader was killed: " + takeover.toMillis() + " ms");
+        // not before the Lease (15 s) could have expired as seen by the survivor
+        assertTrue(takeover.compareTo(Duration.ofSeconds(10)) > 0, "took over too early: " + takeover);
+    }
+}
