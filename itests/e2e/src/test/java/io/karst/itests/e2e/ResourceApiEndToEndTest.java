@@ -272,6 +272,25 @@ class ResourceApiEndToEndTest {
     }
 
     @Test
+    void aReplicaSetKeepsItsPodsAndFollowsKubectlScale() throws Exception {
+        ok("1.33", "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: rs-e2e\nspec:\n  replicas: 3\n"
+                + "  selector:\n    matchLabels:\n      app: rs-e2e\n  template:\n    metadata:\n      labels:\n"
+                + "        app: rs-e2e\n    spec:\n      containers:\n      - name: c\n        image: busybox\n",
+                "apply", "-f", "-");
+        ok("1.33", null, "wait", "--for=jsonpath={.status.replicas}=3", "rs/rs-e2e", "--timeout=30s");
+        assertEquals(3, ok("1.33", null, "get", "pods", "-l", "app=rs-e2e", "-o", "name").stdout().lines().count());
+        ok("1.33", null, "scale", "rs/rs-e2e", "--replicas=1");
+        ok("1.33", null, "wait", "--for=jsonpath={.status.replicas}=1", "rs/rs-e2e", "--timeout=30s");
+        // the pods go with their ReplicaSet (garbage collector, background)
+        ok("1.33", null, "delete", "rs", "rs-e2e");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ok("1.33", null, "get", "pods", "-l", "app=rs-e2e", "-o", "name").stdout().isBlank()) {
+            assertTrue(System.nanoTime() < deadline, "the ReplicaSet's pods outlived it");
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
     void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
         ok("1.31", null, "create", "namespace", "short-lived");
         ok("1.31", null, "create", "configmap", "settings", "-n", "short-lived", "--from-literal=a=b");

@@ -1,0 +1,136 @@
+package io.karst.controllers.replicaset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.api.client.PatchTypes;
+import io.karst.api.client.ResourceKey;
+import io.karst.api.client.ResourceOperations;
+import io.karst.apiserver.testing.InProcessApi;
+import io.karst.controller.runtime.RunningController;
+
+/** The controller under the runtime's hosting code, against the real resource API (no nodes: pods stay Pending). */
+class ReplicaSetControllerTest {
+    static final ResourceKey EVENTS = new ResourceKey("", "v1", "events");
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    InProcessApi api;
+    RunningController controller;
+    ResourceOperations replicaSets;
+    ResourceOperations pods;
+
+    @BeforeEach
+    void start() {
+        api = new InProcessApi(dir);
+        replicaSets = api.client().resource(ReplicaSetController.REPLICASETS).inNamespace("default");
+        pods = api.client().resource(ReplicaSetController.PODS).inNamespace("default");
+        controller = new RunningController(new ReplicaSetController(), api.client());
+    }
+
+    @AfterEach
+    void stop() {
+        controller.close();
+        api.close();
+    }
+
+    private ObjectNode createReplicaSet(String name, int replicas) throws Exception {
+        return replicaSets.create((ObjectNode) JSON.readTree(("{'apiVersion':'apps/v1','kind':'ReplicaSet',"
+                + "'metadata':{'name':'" + name + "'},'spec':{'replicas':" + replicas + ",'selector':{'matchLabels':"
+                + "{'app':'" + name + "'}},'template':{'metadata':{'labels':{'app':'" + name + "','tier':'web'}},"
+                + "'spec':{'containers':[{'name':'c','image':'busybox'}]}}}}").replace('\'', '"')));
+    }
+
+    private List<ObjectNode> podsOf(String app) {
+        return pods.list().items().stream()
+                .filter(p -> p.path("metadata").path("labels").path("app").asText().equals(app))
+                .filter(p -> !p.path("metadata").has("deletionTimestamp")).toList();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private int statusOf(String rs, String field) {
+        return replicaSets.get(rs).path("status").path(field).asInt(0);
+    }
+
+    @Test
+    void createsTheReplicasWithAControllerReferenceAndCountsThem() throws Exception {
+        ObjectNode rs = createReplicaSet("web", 3);
+        await("three pods", () -> podsOf("web").size() == 3);
+        ObjectNode pod = podsOf("web").get(0);
+        assertTrue(pod.path("metadata").path("name").asText().startsWith("web-"));
+        assertEquals(rs.path("metadata").path("uid"), pod.path("metadata").path("ownerReferences").path(0)
+                .path("uid"));
+        assertTrue(pod.path("metadata").path("ownerReferences").path(0).path("controller").asBoolean());
+        await("status.replicas", () -> statusOf("web", "replicas") == 3 && statusOf("web", "fullyLabeledReplicas") == 3);
+        assertEquals(1, statusOf("web", "observedGeneration"));
+        Thread.sleep(300);
+        assertEquals(3, podsOf("web").size(), "no more than asked for");
+        assertTrue(api.client().resource(EVENTS).inNamespace("default").list().items().stream()
+                .anyMatch(e -> e.path("reason").asText().equals("SuccessfulCreate")));
+    }
+
+    @Test
+    void scalingDownDeletesTheSurplusAndADeletedPodIsReplaced() throws Exception {
+        createReplicaSet("db", 3);
+        await("three pods", () -> podsOf("db").size() == 3);
+        replicaSets.patch("db", PatchTypes.MERGE_PATCH, JSON.readTree("{\"spec\":{\"replicas\":1}}"));
+        await("one pod left", () -> podsOf("db").size() == 1);
+        String survivor = podsOf("db").get(0).path("metadata").path("name").asText();
+        pods.delete(survivor);
+        await("a replacement", () -> podsOf("db").size() == 1
+                && !podsOf("db").get(0).path("metadata").path("name").asText().equals(survivor));
+        await("observedGeneration 2", () -> statusOf("db", "observedGeneration") == 2);
+    }
+
+    @Test
+    void anOrphanThatMatchesIsAdoptedAndAPodThatStopsMatchingIsReleased() throws Exception {
+        pods.create((ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
+                + "\"stray\",\"labels\":{\"app\":\"api\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}"));
+        createReplicaSet("api", 2);
+        await("two pods, the stray adopted", () -> podsOf("api").size() == 2
+                && pods.get("stray").path("metadata").path("ownerReferences").size() == 1);
+        pods.patch("stray", PatchTypes.MERGE_PATCH, JSON.readTree("{\"metadata\":{\"labels\":{\"app\":\"other\"}}}"));
+        await("the stray released and replaced", () -> podsOf("api").size() == 2
+                && !pods.get("stray").path("metadata").has("ownerReferences"));
+    }
+
+    @Test
+    void readyPodsAreCountedReadyAndAvailable() throws Exception {
+        createReplicaSet("ready", 2);
+        await("two pods", () -> podsOf("ready").size() == 2);
+        for (ObjectNode pod : podsOf("ready")) {
+            ObjectNode withStatus = pod.deepCopy();
+            ObjectNode status = (ObjectNode) withStatus.get("status");
+            status.put("phase", "Running");
+            status.putArray("conditions").addObject().put("type", "Ready").put("status", "True")
+                    .put("lastTransitionTime", Instant.now().minusSeconds(5).toString().replaceAll("\\.\\d+Z", "Z"));
+            pods.updateStatus(withStatus);
+        }
+        await("ready and available", () -> statusOf("ready", "readyReplicas") == 2
+                && statusOf("ready", "availableReplicas") == 2);
+    }
+}
