@@ -291,6 +291,29 @@ class ResourceApiEndToEndTest {
     }
 
     @Test
+    void deploymentsRollOutNewTemplatesKeepHistoryAndUndo() throws Exception {
+        // 1.31: `create deployment` from 1.32 on posts protobuf
+        ok("1.31", null, "create", "deployment", "rollout-e2e", "--image=busybox:1", "--replicas=2");
+        ok("1.33", null, "wait", "--for=jsonpath={.status.replicas}=2", "deployment/rollout-e2e", "--timeout=30s");
+        String rs = ok("1.33", null, "get", "rs", "-l", "app=rollout-e2e", "-o", "name").stdout().trim();
+        assertTrue(rs.matches("replicaset.apps/rollout-e2e-[bcdfghjklmnpqrstvwxz2456789]+"), rs);
+        ok("1.33", null, "set", "image", "deployment/rollout-e2e", "busybox=busybox:2");
+        ok("1.33", null, "wait", "--for=jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}=2",
+                "deployment/rollout-e2e", "--timeout=30s");
+        String history = ok("1.33", null, "rollout", "history", "deployment/rollout-e2e").stdout();
+        assertTrue(history.lines().anyMatch(l -> l.startsWith("1 ")) && history.lines().anyMatch(l -> l.startsWith("2 ")),
+                history);
+        ok("1.33", null, "rollout", "undo", "deployment/rollout-e2e");
+        ok("1.33", null, "wait", "--for=jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}=3",
+                "deployment/rollout-e2e", "--timeout=30s");
+        assertEquals("busybox:1", ok("1.33", null, "get", "deployment", "rollout-e2e", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}").stdout());
+        assertEquals(2, ok("1.33", null, "get", "rs", "-l", "app=rollout-e2e", "-o", "name").stdout().lines().count(),
+                "the undo reuses the first ReplicaSet");
+        ok("1.33", null, "delete", "deployment", "rollout-e2e");
+    }
+
+    @Test
     void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
         ok("1.31", null, "create", "namespace", "short-lived");
         ok("1.31", null, "create", "configmap", "settings", "-n", "short-lived", "--from-literal=a=b");
