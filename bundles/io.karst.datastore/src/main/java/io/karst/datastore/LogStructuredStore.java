@@ -190,7 +190,9 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             try (PreparedStatement select = connection.prepareStatement(LogSql.range(range, limit > 0,
                     exclusive))) {
                 int i = bindRange(select, 1, start, range.end());
-                select.setLong(i++, at);
+                if (range.end() != null) {
+                    select.setString(i++, range.end());
+                }
                 select.setLong(i++, at);
                 if (limit > 0) {
                     // One more than asked tells whether another page follows.
@@ -216,7 +218,9 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         return readers.read(connection -> {
             try (PreparedStatement select = connection.prepareStatement(LogSql.count(range))) {
                 int i = bindRange(select, 1, range.start(), range.end());
-                select.setLong(i++, at);
+                if (range.end() != null) {
+                    select.setString(i++, range.end());
+                }
                 select.setLong(i, at);
                 try (ResultSet rs = select.executeQuery()) {
                     return rs.next() ? rs.getLong(1) : 0L;
