@@ -112,7 +112,9 @@ public final class ProtobufJsonConverter {
             case STRING -> NODES.textNode((String) value);
             case BOOLEAN -> NODES.booleanNode((Boolean) value);
             case INT -> NODES.numberNode((Integer) value);
-            case LONG -> NODES.numberNode((Long) value);
+            // as Jackson reads the JSON form: an int64 that fits an int becomes an IntNode, so trees compare equal
+            case LONG -> (Long) value == ((Long) value).intValue() ? NODES.numberNode(((Long) value).intValue())
+                    : NODES.numberNode((Long) value);
             case FLOAT -> NODES.numberNode((Float) value);
             case DOUBLE -> NODES.numberNode((Double) value);
             case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));

@@ -79,4 +79,29 @@ class ProtobufJsonConverterTest {
         assertRoundTrip(V1.ConfigMapList.getDescriptor(), json("{'metadata':{'resourceVersion':'12'},"
                 + "'items':[{'metadata':{'name':'a'}},{'metadata':{'name':'b'},'data':{'k':'v'}}]}"));
     }
+
+    @Test
+    void microTimeKeepsMicrosecondsOnBothSides() throws Exception {
+        ObjectNode event = json("{'metadata':{'name':'e'},'eventTime':'2026-11-23T03:04:05.123456Z','reason':'Started'}");
+        V1.Event generated = V1.Event.parseFrom(ProtobufJsonConverter.toProtobuf(V1.Event.getDescriptor(), event));
+
+        assertEquals(123456000, generated.getEventTime().getNanos());
+        assertRoundTrip(V1.Event.getDescriptor(), event);
+    }
+
+    @Test
+    void rawExtensionCarriesEmbeddedJsonBytes() throws Exception {
+        ObjectNode revision = json("{'metadata':{'name':'r'},'data':{'spec':{'template':{'x':[1,2]}}},'revision':2}");
+        V1Apps.ControllerRevision generated = V1Apps.ControllerRevision.parseFrom(
+                ProtobufJsonConverter.toProtobuf(V1Apps.ControllerRevision.getDescriptor(), revision));
+
+        assertEquals("{\"spec\":{\"template\":{\"x\":[1,2]}}}", generated.getData().getRaw().toStringUtf8());
+        assertRoundTrip(V1Apps.ControllerRevision.getDescriptor(), revision);
+    }
+
+    @Test
+    void bytesThatAreNotTheMessageAreMalformed() {
+        org.junit.jupiter.api.Assertions.assertThrows(MalformedProtobufException.class,
+                () -> ProtobufJsonConverter.toJson(V1.ConfigMap.getDescriptor(), new byte[] {0x0a, 0x7f, 0x01}));
+    }
 }
