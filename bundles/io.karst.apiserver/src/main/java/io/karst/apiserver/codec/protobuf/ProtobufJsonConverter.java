@@ -177,6 +177,22 @@ public final class ProtobufJsonConverter {
         return builder.build();
     }
 
+    private static boolean fits(FieldDescriptor field, JsonNode json) {
+        return switch (field.getJavaType()) {
+            case MESSAGE -> switch (field.getMessageType().getFullName()) {
+                case TIME, MICRO_TIME, QUANTITY -> json.isTextual();
+                case INT_OR_STRING -> json.isTextual() || json.canConvertToInt();
+                case RAW_EXTENSION -> true;
+                default -> json.isObject();
+            };
+            case STRING, BYTE_STRING, ENUM -> json.isTextual();
+            case BOOLEAN -> json.isBoolean();
+            case INT -> json.canConvertToInt() && json.isIntegralNumber();
+            case LONG -> json.canConvertToLong() && json.isIntegralNumber();
+            case FLOAT, DOUBLE -> json.isNumber();
+        };
+    }
+
     private static FieldDescriptor fieldByJsonName(Descriptor type, String name) {
         for (FieldDescriptor field : type.getFields()) {
             if (field.getJsonName().equals(name) || field.getName().equals(name)) {
@@ -187,6 +203,11 @@ public final class ProtobufJsonConverter {
     }
 
     private static Object jsonToValue(FieldDescriptor field, JsonNode json) {
+        if (!fits(field, json)) {
+            // a silent zero or empty string would store something the client never sent
+            throw new IllegalArgumentException(field.getFullName() + ": a " + json.getNodeType()
+                    + " cannot be a " + field.getJavaType() + " field");
+        }
         return switch (field.getJavaType()) {
             case MESSAGE -> jsonToMessage(field.getMessageType(), json);
             case STRING -> json.asText();

@@ -104,4 +104,11 @@ class ProtobufJsonConverterTest {
         org.junit.jupiter.api.Assertions.assertThrows(MalformedProtobufException.class,
                 () -> ProtobufJsonConverter.toJson(V1.ConfigMap.getDescriptor(), new byte[] {0x0a, 0x7f, 0x01}));
     }
+
+    @Test
+    void jsonValuesOfTheWrongTypeAreRejectedInsteadOfBecomingZero() throws Exception {
+        ObjectNode deployment = json("{'metadata':{'name':'web'},'spec':{'replicas':'three'}}");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ProtobufJsonConverter.toProtobuf(V1Apps.Deployment.getDescriptor(), deployment));
+    }
 }
