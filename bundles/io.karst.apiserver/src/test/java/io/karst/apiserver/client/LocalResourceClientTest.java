@@ -335,15 +335,20 @@ class LocalResourceClientTest {
                 500, ClientSettings.DEFAULTS.initialBackoff(), ClientSettings.DEFAULTS.maxBackoff()));
         configMaps = api.client.resource(CONFIGMAPS).inNamespace("default");
         CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch stuck = new CountDownLatch(1);
         Recorder recorder = new Recorder() {
             @Override
             public void onEvent(ResourceEvent event) {
+                stuck.countDown();
                 awaitQuietly(release);
                 super.onEvent(event);
             }
         };
         configMaps.watch(ListOptions.NONE.withResourceVersion(Long.toString(api.kv.currentRevision())), recorder);
-        for (int i = 0; i < 5; i++) {
+        configMaps.create(configMap("cm-0", "{}"));
+        // the watcher is now stuck in its first event: the next four overflow its queue of two, whatever the load
+        assertTrue(stuck.await(5, TimeUnit.SECONDS), "the first event reached the watcher");
+        for (int i = 1; i < 5; i++) {
             configMaps.create(configMap("cm-" + i, "{}"));
         }
         release.countDown();
