@@ -43,6 +43,19 @@ public final class ObjectCodec {
         return requireObject(decode(body, contentType));
     }
 
+    private static ObjectNode decodeProtobuf(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ApiException.badRequest("the request body is empty");
+        }
+        try {
+            return io.karst.apiserver.codec.protobuf.ProtobufBodies.decode(body);
+        } catch (io.karst.apiserver.codec.protobuf.MalformedProtobufException e) {
+            throw ApiException.badRequest(e.getMessage());
+        } catch (io.karst.apiserver.codec.protobuf.ProtobufBodies.UnsupportedKindException e) {
+            throw ApiException.unsupportedMediaType(MediaTypes.PROTOBUF);
+        }
+    }
+
     /** A decoded body that must be one object. */
     public ObjectNode requireObject(JsonNode node) {
         if (!(node instanceof ObjectNode object)) {
@@ -55,6 +68,9 @@ public final class ObjectCodec {
     /** Decodes any JSON/YAML body (a JSON Patch is an array). */
     public JsonNode decode(byte[] body, String contentType) {
         String type = MediaTypes.essence(contentType);
+        if (type.equals(MediaTypes.PROTOBUF)) {
+            return decodeProtobuf(body);
+        }
         ObjectMapper mapper = switch (type) {
             case "", MediaTypes.JSON, MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH,
                     MediaTypes.STRATEGIC_MERGE_PATCH -> json;

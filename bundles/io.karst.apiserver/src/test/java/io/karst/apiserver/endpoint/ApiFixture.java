@@ -56,6 +56,12 @@ public final class ApiFixture implements AutoCloseable {
     }
 
     public ApiResponse request(String method, String url, String body, String contentType) {
+        return requestBytes(method, url, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
+                contentType);
+    }
+
+    /** A request with a binary body (protobuf). */
+    public ApiResponse requestBytes(String method, String url, byte[] bytes, String contentType) {
         String path = url;
         Map<String, List<String>> query = new HashMap<>();
         int q = url.indexOf('?');
@@ -70,7 +76,6 @@ public final class ApiFixture implements AutoCloseable {
         RequestPath parsed = RequestPath.parse(path).orElseThrow(ApiException::notFoundPath);
         ResourceType type = registry.find(parsed.group(), parsed.version(), parsed.resource())
                 .orElseThrow(ApiException::notFoundPath);
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         return endpoint.handle(new ResourceRequest(parsed, type, method, query, bytes, contentType));
     }
 

@@ -314,6 +314,27 @@ class ResourceApiEndToEndTest {
     }
 
     @Test
+    void kubectl133CreatesThatPostProtobuf() throws Exception {
+        // kubectl ≥1.32 sends these typed creates as application/vnd.kubernetes.protobuf
+        ok("1.33", null, "create", "namespace", "proto-e2e");
+        ok("1.33", null, "create", "configmap", "cm", "-n", "proto-e2e", "--from-literal=k=v");
+        ok("1.33", null, "create", "secret", "generic", "s", "-n", "proto-e2e", "--from-literal=password=p4ss");
+        ok("1.33", null, "create", "deployment", "d", "-n", "proto-e2e", "--image=busybox", "--replicas=2");
+        ok("1.33", null, "create", "service", "clusterip", "svc", "-n", "proto-e2e", "--tcp=80:8080");
+        ok("1.33", null, "create", "job", "j", "-n", "proto-e2e", "--image=busybox");
+        ok("1.33", null, "create", "serviceaccount", "sa", "-n", "proto-e2e");
+        assertEquals("v", ok("1.33", null, "get", "configmap", "cm", "-n", "proto-e2e", "-o", "jsonpath={.data.k}")
+                .stdout());
+        assertEquals("cDRzcw==", ok("1.33", null, "get", "secret", "s", "-n", "proto-e2e", "-o",
+                "jsonpath={.data.password}").stdout());
+        assertEquals("8080", ok("1.33", null, "get", "service", "svc", "-n", "proto-e2e", "-o",
+                "jsonpath={.spec.ports[0].targetPort}").stdout());
+        assertEquals("2", ok("1.33", null, "get", "deployment", "d", "-n", "proto-e2e", "-o",
+                "jsonpath={.spec.replicas}").stdout());
+        ok("1.33", null, "delete", "namespace", "proto-e2e", "--timeout=60s");
+    }
+
+    @Test
     void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
         ok("1.31", null, "create", "namespace", "short-lived");
         ok("1.31", null, "create", "configmap", "settings", "-n", "short-lived", "--from-literal=a=b");
