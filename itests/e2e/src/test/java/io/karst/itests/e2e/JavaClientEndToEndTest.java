@@ -66,7 +66,9 @@ class JavaClientEndToEndTest {
         BlockingQueue<Watch.Response<V1ConfigMap>> events = new ArrayBlockingQueue<>(16);
         Thread watcher = new Thread(() -> {
             try (Watch<V1ConfigMap> watch = Watch.createWatch(client,
-                    core.listNamespacedConfigMap("java").watch(true).timeoutSeconds(30).buildCall(null),
+                    // labelled: the namespace's own kube-root-ca.crt arrives in it too
+                    core.listNamespacedConfigMap("java").labelSelector("made=by-java").watch(true)
+                            .timeoutSeconds(30).buildCall(null),
                     new TypeToken<Watch.Response<V1ConfigMap>>() { }.getType())) {
                 for (Watch.Response<V1ConfigMap> event : watch) {
                     events.add(event);

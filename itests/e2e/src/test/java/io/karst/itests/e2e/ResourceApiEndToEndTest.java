@@ -337,6 +337,12 @@ class ResourceApiEndToEndTest {
     @Test
     void deletingANamespaceDeletesItsContentThenTheNamespace() throws Exception {
         ok("1.31", null, "create", "namespace", "short-lived");
+        // every namespace gets its default ServiceAccount and the CA bundle that verifies the API server
+        ok("1.33", null, "wait", "--for=create", "serviceaccount/default", "-n", "short-lived", "--timeout=30s");
+        ok("1.33", null, "wait", "--for=create", "configmap/kube-root-ca.crt", "-n", "short-lived", "--timeout=30s");
+        assertEquals(java.nio.file.Files.readString(server.dataDir.resolve("server/tls/server-ca.crt")).trim(),
+                ok("1.33", null, "get", "configmap", "kube-root-ca.crt", "-n", "short-lived", "-o",
+                        "jsonpath={.data.ca\\.crt}").stdout().trim());
         ok("1.31", null, "create", "configmap", "settings", "-n", "short-lived", "--from-literal=a=b");
         ok("1.31", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: short-lived\n", "create",
                 "-f", "-");
@@ -405,7 +411,9 @@ class ResourceApiEndToEndTest {
         java.util.concurrent.BlockingQueue<String> messages = new java.util.concurrent.LinkedBlockingQueue<>();
         java.net.http.WebSocket socket = java.net.http.HttpClient.newBuilder().sslContext(tls).build()
                 .newWebSocketBuilder().buildAsync(java.net.URI.create("wss://127.0.0.1:" + server.httpsPort
-                        + "/api/v1/namespaces/sockets/configmaps?watch=true"), new java.net.http.WebSocket.Listener() {
+                        // the namespace's kube-root-ca.crt arrives on its own: watch only the test's ConfigMap
+                        + "/api/v1/namespaces/sockets/configmaps?watch=true&fieldSelector=metadata.name%3Dover-ws"),
+                        new java.net.http.WebSocket.Listener() {
                             private final StringBuilder partial = new StringBuilder();
 
                             @Override
