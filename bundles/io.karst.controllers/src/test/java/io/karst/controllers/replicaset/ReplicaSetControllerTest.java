@@ -119,6 +119,24 @@ class ReplicaSetControllerTest {
     }
 
     @Test
+    void aReplicationControllerIsDrivenTheSameWay() throws Exception {
+        try (RunningController manager = new RunningController(new ReplicationManager(), api.client())) {
+            ResourceOperations rcs = api.client().resource(ReplicationManager.REPLICATIONCONTROLLERS)
+                    .inNamespace("default");
+            rcs.create((ObjectNode) JSON.readTree(("{'apiVersion':'v1','kind':'ReplicationController','metadata':"
+                    + "{'name':'legacy'},'spec':{'replicas':2,'selector':{'app':'legacy'},'template':{'metadata':"
+                    + "{'labels':{'app':'legacy'}},'spec':{'containers':[{'name':'c','image':'busybox'}]}}}}")
+                    .replace('\'', '"')));
+            await("two pods", () -> podsOf("legacy").size() == 2);
+            ObjectNode ref = (ObjectNode) podsOf("legacy").get(0).path("metadata").path("ownerReferences").path(0);
+            assertEquals("ReplicationController", ref.path("kind").asText());
+            assertEquals("v1", ref.path("apiVersion").asText());
+            await("status.replicas", () -> rcs.get("legacy").path("status").path("replicas").asInt() == 2);
+            assertEquals(2, podsOf("legacy").size(), "the ReplicaSet controller leaves them alone");
+        }
+    }
+
+    @Test
     void readyPodsAreCountedReadyAndAvailable() throws Exception {
         createReplicaSet("ready", 2);
         await("two pods", () -> podsOf("ready").size() == 2);
