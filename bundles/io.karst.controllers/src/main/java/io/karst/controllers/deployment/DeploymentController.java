@@ -27,6 +27,7 @@ import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
+import io.karst.controllers.ownership.ControllerRefs;
 import io.karst.controllers.selection.LabelSelectorMatch;
 
 /**
@@ -123,7 +124,7 @@ public final class DeploymentController implements Controller {
         ctx.handle(pods, new ResourceEventHandler() {
             @Override
             public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
-                JsonNode ref = controllerRef(pod);
+                JsonNode ref = ControllerRefs.of(pod);
                 if (ref != null && ref.path("kind").asText().equals("ReplicaSet")) {
                     replicaSets.lister().get(namespaceOf(pod), ref.path("name").asText())
                             .ifPresent(rs -> owners(rs).forEach(ctx.queue()::add));
@@ -134,7 +135,7 @@ public final class DeploymentController implements Controller {
 
     /** The Deployment keys a ReplicaSet belongs to: its controller, or for an orphan each Deployment selecting it. */
     private List<String> owners(ObjectNode rs) {
-        JsonNode ref = controllerRef(rs);
+        JsonNode ref = ControllerRefs.of(rs);
         String namespace = namespaceOf(rs);
         if (ref != null) {
             if (!ref.path("kind").asText().equals("Deployment")) {
@@ -180,7 +181,7 @@ public final class DeploymentController implements Controller {
         LabelSelectorMatch selector = LabelSelectorMatch.of(d.path("spec").path("selector"));
         List<ObjectNode> owned = new ArrayList<>();
         for (ObjectNode rs : replicaSets.lister().list(namespaceOf(d))) {
-            JsonNode ref = controllerRef(rs);
+            JsonNode ref = ControllerRefs.of(rs);
             boolean matches = selector.matches(rs.path("metadata").path("labels"));
             if (ref != null) {
                 if (ref.path("uid").asText().equals(uid)) {
@@ -206,7 +207,7 @@ public final class DeploymentController implements Controller {
             }
         }
         if (owner != null) {
-            refs.add(controllerRefTo(owner));
+            refs.add(ControllerRefs.to("apps/v1", "Deployment", owner));
         } else if (refs.isEmpty()) {
             ((ObjectNode) rs.get("metadata")).remove("ownerReferences");
         }
@@ -294,7 +295,7 @@ public final class DeploymentController implements Controller {
                 }
                 String uid = rs.path("metadata").path("uid").asText();
                 for (ObjectNode pod : pods.lister().list(namespaceOf(d))) {
-                    JsonNode ref = controllerRef(pod);
+                    JsonNode ref = ControllerRefs.of(pod);
                     String phase = pod.path("status").path("phase").asText("");
                     if (ref != null && ref.path("uid").asText().equals(uid) && !phase.equals("Succeeded")
                             && !phase.equals("Failed")) {
@@ -399,7 +400,7 @@ public final class DeploymentController implements Controller {
             });
             annotations.put(REVISION, Long.toString(next));
             annotateReplicas(annotations);
-            meta.putArray("ownerReferences").add(controllerRefTo(d));
+            meta.putArray("ownerReferences").add(ControllerRefs.to("apps/v1", "Deployment", d));
             ObjectNode spec = rs.putObject("spec");
             RolloutMath.Budget budget = budget();
             boolean recreate = d.path("spec").path("strategy").path("type").asText("").equals("Recreate");
@@ -623,26 +624,6 @@ public final class DeploymentController implements Controller {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static JsonNode controllerRef(ObjectNode object) {
-        for (JsonNode ref : object.path("metadata").path("ownerReferences")) {
-            if (ref.path("controller").asBoolean(false)) {
-                return ref;
-            }
-        }
-        return null;
-    }
-
-    private static ObjectNode controllerRefTo(ObjectNode d) {
-        ObjectNode ref = JsonNodeFactory.instance.objectNode();
-        ref.put("apiVersion", "apps/v1");
-        ref.put("kind", "Deployment");
-        ref.put("name", nameOf(d));
-        ref.put("uid", d.path("metadata").path("uid").asText());
-        ref.put("controller", true);
-        ref.put("blockOwnerDeletion", true);
-        return ref;
     }
 
     private static String namespaceOf(ObjectNode object) {

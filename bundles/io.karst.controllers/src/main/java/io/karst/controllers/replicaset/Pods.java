@@ -43,16 +43,6 @@ final class Pods {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
-    /** The ownerReference with {@code controller: true}, or null. */
-    static JsonNode controllerRef(ObjectNode object) {
-        for (JsonNode ref : object.path("metadata").path("ownerReferences")) {
-            if (ref.path("controller").asBoolean(false)) {
-                return ref;
-            }
-        }
-        return null;
-    }
-
     private static int phaseRank(ObjectNode pod) {
         return switch (pod.path("status").path("phase").asText("")) {
             case "Pending" -> 0;

@@ -25,6 +25,7 @@ import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
+import io.karst.controllers.ownership.ControllerRefs;
 import io.karst.controllers.selection.LabelSelectorMatch;
 
 /**
@@ -139,7 +140,7 @@ abstract class ReplicaControl implements Controller {
 
     /** The key of the ReplicaSet that controls {@code pod}, if it exists with that uid. */
     private String ownerKey(ObjectNode pod) {
-        JsonNode ref = Pods.controllerRef(pod);
+        JsonNode ref = ControllerRefs.of(pod);
         if (ref == null || !ref.path("kind").asText().equals(owner.kind())
                 || !ref.path("apiVersion").asText().equals(owner.resource().apiVersion())) {
             return null;
@@ -154,6 +155,10 @@ abstract class ReplicaControl implements Controller {
         JsonNode labels = pod.path("metadata").path("labels");
         return replicaSets.lister().list(pod.path("metadata").path("namespace").asText()).stream()
                 .filter(rs -> selectorOf(rs).matches(labels)).toList();
+    }
+
+    private ObjectNode referenceTo(ObjectNode rs) {
+        return ControllerRefs.to(owner.resource().apiVersion(), owner.kind(), rs);
     }
 
     private LabelSelectorMatch selectorOf(ObjectNode rs) {
@@ -196,7 +201,7 @@ abstract class ReplicaControl implements Controller {
         boolean deleting = rs.path("metadata").has("deletionTimestamp");
         List<ObjectNode> owned = new ArrayList<>();
         for (ObjectNode pod : pods.lister().list(namespace)) {
-            JsonNode ref = Pods.controllerRef(pod);
+            JsonNode ref = ControllerRefs.of(pod);
             boolean matches = selector.matches(pod.path("metadata").path("labels"));
             if (ref != null) {
                 if (!ref.path("uid").asText().equals(uid)) {
@@ -223,7 +228,7 @@ abstract class ReplicaControl implements Controller {
             return Optional.empty();
         }
         ObjectNode pod = cached.deepCopy();
-        ((ObjectNode) pod.get("metadata")).withArray("ownerReferences").add(controllerRef(rs));
+        ((ObjectNode) pod.get("metadata")).withArray("ownerReferences").add(referenceTo(rs));
         try {
             return Optional.of(client.resource(PODS).inNamespace(namespaceOf(pod)).update(pod));
         } catch (ResourceException e) {
@@ -319,20 +324,9 @@ abstract class ReplicaControl implements Controller {
         if (template.path("metadata").has("annotations")) {
             meta.set("annotations", template.path("metadata").path("annotations").deepCopy());
         }
-        meta.putArray("ownerReferences").add(controllerRef(rs));
+        meta.putArray("ownerReferences").add(referenceTo(rs));
         pod.set("spec", template.path("spec").deepCopy());
         return pod;
-    }
-
-    private ObjectNode controllerRef(ObjectNode rs) {
-        ObjectNode ref = JsonNodeFactory.instance.objectNode();
-        ref.put("apiVersion", owner.resource().apiVersion());
-        ref.put("kind", owner.kind());
-        ref.put("name", nameOf(rs));
-        ref.put("uid", rs.path("metadata").path("uid").asText());
-        ref.put("controller", true);
-        ref.put("blockOwnerDeletion", true);
-        return ref;
     }
 
     private void updateStatus(ObjectNode rs, List<ObjectNode> active, String failure) {

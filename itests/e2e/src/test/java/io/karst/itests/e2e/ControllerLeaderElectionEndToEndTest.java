@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControllerLeaderElectionEndToEndTest {
-    private static final Path SCRIPTS = Path.of(System.getProperty("karst.scripts.dir", "../../scripts"));
-
     @TempDir
     static Path tmp;
 
@@ -31,13 +28,7 @@ class ControllerLeaderElectionEndToEndTest {
 
     @BeforeAll
     void startDatabase() throws Exception {
-        Commands.Result started = Commands.run(List.of("sh", SCRIPTS.resolve("test-databases").toString(), "start",
-                "postgres"), Map.of(), Duration.ofMinutes(5));
-        assertEquals(0, started.exit(), started::toString);
-        String server = started.stdout().lines().filter(l -> l.contains("KARST_TEST_POSTGRES_ENDPOINT=")).findFirst()
-                .orElseThrow(() -> new AssertionError("no endpoint in " + started)).replaceAll(".*='?", "")
-                .replace("'", "");
-        endpoint = server.substring(0, server.lastIndexOf('/') + 1) + "karst_election_" + System.currentTimeMillis();
+        endpoint = TestPostgres.newDatabaseEndpoint("karst_election_");
     }
 
     @AfterAll

@@ -22,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ExternalDatastoreEndToEndTest {
     private static final Path KUBECTLS = Path.of(System.getProperty("karst.kubectl.dir",
             "/usr/lib/google-cloud-sdk/bin"));
-    private static final Path SCRIPTS = Path.of(System.getProperty("karst.scripts.dir", "../../scripts"));
-
     @TempDir
     static Path tmp;
 
@@ -32,14 +30,7 @@ class ExternalDatastoreEndToEndTest {
 
     @BeforeAll
     void startDatabase() throws Exception {
-        Commands.Result started = Commands.run(List.of("sh", SCRIPTS.resolve("test-databases").toString(), "start",
-                "postgres"), Map.of(), Duration.ofMinutes(5));
-        assertEquals(0, started.exit(), started::toString);
-        String server = started.stdout().lines().filter(l -> l.contains("KARST_TEST_POSTGRES_ENDPOINT=")).findFirst()
-                .orElseThrow(() -> new AssertionError("no endpoint in " + started)).replaceAll(".*='?", "")
-                .replace("'", "");
-        // a database of its own, which the server creates
-        endpoint = server.substring(0, server.lastIndexOf('/') + 1) + "karst_e2e_" + System.currentTimeMillis();
+        endpoint = TestPostgres.newDatabaseEndpoint("karst_e2e_");
     }
 
     @AfterAll

@@ -1,0 +1,33 @@
+package io.karst.controllers.ownership;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The ownerReference with {@code controller: true}, read and written as upstream's controllers do. */
+public final class ControllerRefs {
+    private ControllerRefs() {
+    }
+
+    /** The controlling ownerReference of {@code object}, or null. */
+    public static JsonNode of(ObjectNode object) {
+        for (JsonNode ref : object.path("metadata").path("ownerReferences")) {
+            if (ref.path("controller").asBoolean(false)) {
+                return ref;
+            }
+        }
+        return null;
+    }
+
+    /** A controlling reference to {@code owner} that blocks its foreground deletion, as controllers set it. */
+    public static ObjectNode to(String apiVersion, String kind, ObjectNode owner) {
+        ObjectNode ref = JsonNodeFactory.instance.objectNode();
+        ref.put("apiVersion", apiVersion);
+        ref.put("kind", kind);
+        ref.put("name", owner.path("metadata").path("name").asText());
+        ref.put("uid", owner.path("metadata").path("uid").asText());
+        ref.put("controller", true);
+        ref.put("blockOwnerDeletion", true);
+        return ref;
+    }
+}
