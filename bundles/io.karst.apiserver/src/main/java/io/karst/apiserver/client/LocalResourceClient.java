@@ -127,6 +127,11 @@ public final class LocalResourceClient implements ResourceClient, AutoCloseable 
         return watch;
     }
 
+    /** How many watches of this client (and the clients made from it) are running: not yet ended. */
+    int openWatches() {
+        return shared.watches().size();
+    }
+
     void checkOpen() {
         if (shared.closed().get()) {
             throw ClientErrors.of(ApiException.serviceUnavailable("the API server is stopping"));

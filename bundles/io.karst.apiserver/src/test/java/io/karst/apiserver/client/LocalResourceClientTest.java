@@ -351,6 +351,8 @@ class LocalResourceClientTest {
         for (int i = 1; i < 5; i++) {
             configMaps.create(configMap("cm-" + i, "{}"));
         }
+        // the events reach the watch asynchronously: hold the watcher until its queue has overflowed
+        ClientFixture.await("the overflowing watch to end", () -> api.client.openWatches() == 0);
         release.countDown();
         assertTrue(recorder.closed.await(5, TimeUnit.SECONDS), "the watch ended");
         assertNull(recorder.cause.get(), "as an ordinary end, after which the watcher watches again");
