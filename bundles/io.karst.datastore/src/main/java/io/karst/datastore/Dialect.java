@@ -10,7 +10,8 @@ import java.util.List;
  *
  * <p>The schema must define {@code kv_log(id, name, created, deleted, create_revision, prev_revision, lease,
  * version, value, old_value)} with {@code id} the primary key, {@code name} compared by UTF-8 bytes, an index on
- * {@code (name, id)}, {@code kv_meta(name PRIMARY KEY, value)} and {@code kv_lease(id PRIMARY KEY, ttl_seconds)}.
+ * {@code (name, id)}, {@code kv_meta(name PRIMARY KEY, value)} and {@code kv_lease(id PRIMARY KEY, ttl_seconds,
+ * expires_at)} (a BIGINT of milliseconds on {@link #clockMillis()}).
  * A database several servers share (see {@link LogStructuredStore#openShared}) must also generate {@code id}
  * (auto-increment) and keep {@code (name, prev_revision)} unique, so two servers cannot both supersede one row.
  */
@@ -68,6 +69,20 @@ public interface Dialect {
      */
     default String deleteSuperseded() {
         return LogSql.DELETE_SUPERSEDED;
+    }
+
+    /**
+     * An SQL expression for the database's clock, in milliseconds since the epoch. Lease deadlines are kept on it,
+     * so that servers sharing the database agree on them whatever their own clocks say.
+     */
+    String clockMillis();
+
+    /**
+     * What ends a {@code SELECT} of a row that another transaction must not delete before this one commits
+     * (a shared lock); empty where one writer is alone on the database.
+     */
+    default String shareLockSuffix() {
+        return "";
     }
 
     /** Bytes the database occupies, or -1 when it cannot tell. */

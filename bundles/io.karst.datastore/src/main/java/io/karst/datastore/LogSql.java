@@ -59,9 +59,6 @@ final class LogSql {
     /** Deletion markers of the step: once compacted, an absent key needs no marker. */
     static final String DELETE_TOMBSTONES = "DELETE FROM kv_log WHERE deleted = 1 AND id > ? AND id <= ?";
 
-    static final String LEASES = "SELECT id, ttl_seconds FROM kv_lease";
-    static final String INSERT_LEASE = "INSERT INTO kv_lease(id, ttl_seconds) VALUES (?, ?)";
-    static final String DELETE_LEASE = "DELETE FROM kv_lease WHERE id = ?";
 
     private LogSql() {
     }

@@ -48,7 +48,7 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     private final Dialect dialect;
     private final StoreSettings settings;
     private final ReaderPool readers;
-    private final LeaseRegistry leases = new LeaseRegistry();
+    private final LeaseSql leases;
     private final Compaction compaction;
     private final LogWrites writes;
     private final WatchHub watches;
@@ -59,13 +59,12 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     private volatile boolean closed;
 
     private LogStructuredStore(Dialect dialect, ConnectionSource connections, StoreSettings settings,
-            SharedLogSettings shared, Connection writerConnection, long revision, long compacted,
-            List<Lease> storedLeases) {
+            SharedLogSettings shared, Connection writerConnection, long revision, long compacted) {
         this.dialect = dialect;
         this.settings = settings;
         this.readers = new ReaderPool(connections, dialect, settings.readConnections());
         this.compaction = new Compaction(compacted);
-        storedLeases.forEach(lease -> leases.add(lease.id(), lease.ttlSeconds()));
+        this.leases = new LeaseSql(dialect);
         this.writes = new LogWrites(leases, compaction, dialect);
         String name = "karst-datastore-" + dialect.name();
         this.watches = new WatchHub(name + "-watch", revision, this::history, settings.watchThreads(),
@@ -137,18 +136,10 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             // Compaction may have removed the newest rows (deletion markers), so the revision never goes back
             // below the compacted one.
             long revision = Math.max(compacted, queryLong(connection, LogSql.MAX_ID));
-            List<Lease> leases = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(LogSql.LEASES);
-                    ResultSet rs = select.executeQuery()) {
-                while (rs.next()) {
-                    leases.add(new Lease(rs.getLong(1), rs.getLong(2)));
-                }
-            }
             connection.commit();
-            LOG.info("Datastore {} opened at revision {} (compacted to {}, {} leases)", dialect.name(), revision,
-                    compacted, leases.size());
-            return new LogStructuredStore(dialect, connections, settings, shared, connection, revision, compacted,
-                    leases);
+            addLeaseDeadlines(connection, dialect);
+            LOG.info("Datastore {} opened at revision {} (compacted to {})", dialect.name(), revision, compacted);
+            return new LogStructuredStore(dialect, connections, settings, shared, connection, revision, compacted);
         } catch (SQLException e) {
             if (connection != null) {
                 ReaderPool.closeQuietly(connection);
@@ -312,23 +303,25 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     @Override
     public void revokeLease(long leaseId) {
         requireOpen();
-        writer.execute(tx -> writes.revoke(tx, leaseId, true));
+        writer.execute(tx -> writes.revoke(tx, leaseId));
     }
 
     @Override
     public Lease keepAlive(long leaseId) {
         requireOpen();
-        Lease lease = leases.keepAlive(leaseId);
-        if (lease == null) {
-            throw new LeaseNotFoundException(leaseId);
-        }
-        return lease;
+        return writer.execute(tx -> writes.keepAlive(tx, leaseId));
     }
 
     @Override
     public LeaseTimeToLive timeToLive(long leaseId, boolean withKeys) {
         requireOpen();
-        long[] ttl = leases.timeToLive(leaseId);
+        long[] ttl = readers.read(connection -> {
+            PreparedStatement select = readers.statement(connection, leases.timeToLive);
+            select.setLong(1, leaseId);
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+            }
+        });
         if (ttl == null) {
             throw new LeaseNotFoundException(leaseId);
         }
@@ -344,13 +337,23 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             }
             return names;
         });
-        return new LeaseTimeToLive(leaseId, ttl[0], ttl[1], keys);
+        // Whole seconds left, rounded down as etcd reports them.
+        return new LeaseTimeToLive(leaseId, ttl[0], ttl[1] / 1000, keys);
     }
 
     @Override
     public List<Lease> leases() {
         requireOpen();
-        return leases.live();
+        return readers.read(connection -> {
+            List<Lease> alive = new ArrayList<>();
+            PreparedStatement select = readers.statement(connection, leases.alive);
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    alive.add(new Lease(rs.getLong(1), rs.getLong(2)));
+                }
+            }
+            return alive;
+        });
     }
 
     @Override
@@ -415,15 +418,63 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         return events;
     }
 
+    /**
+     * Expires the leases past their deadline. Every server sharing the database runs this; each lease is expired
+     * by exactly one of them (see {@link LogWrites#expire}).
+     */
     private void expireLeases() {
-        for (long leaseId : leases.expired()) {
-            try {
-                writer.execute(tx -> writes.revoke(tx, leaseId, false));
-            } catch (DatastoreException e) {
-                // Tried again on the next check: an expired lease stays expired until its keys are gone.
-                LOG.warn("Datastore could not expire lease {}: {}", leaseId, e.getMessage());
-                return;
+        try {
+            List<Long> expired = readers.read(connection -> {
+                List<Long> ids = new ArrayList<>();
+                PreparedStatement select = readers.statement(connection, leases.expired);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            });
+            for (long leaseId : expired) {
+                writer.execute(tx -> writes.expire(tx, leaseId));
             }
+        } catch (DatastoreException e) {
+            // Tried again on the next check: an expired lease stays expired until its keys are gone.
+            LOG.warn("Datastore could not expire leases: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // Whatever it was, the next check must still run: a scheduled task that throws is never run again.
+            LOG.error("Datastore lease expiry failed", e);
+        }
+    }
+
+    /**
+     * Adds the deadline column to a database created before leases kept their deadline in it; its leases get a
+     * full TTL from now, as they did on every start before. Another server may be doing the same at once.
+     */
+    private static void addLeaseDeadlines(Connection connection, Dialect dialect) throws SQLException {
+        if (hasLeaseDeadlines(connection)) {
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(LeaseSql.ADD_DEADLINES);
+            statement.executeUpdate(new LeaseSql(dialect).startDeadlines);
+            connection.commit();
+            LOG.info("Datastore {}: lease deadlines are now kept in the database", dialect.name());
+        } catch (SQLException e) {
+            connection.rollback();
+            if (!hasLeaseDeadlines(connection)) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean hasLeaseDeadlines(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.executeQuery(LeaseSql.HAS_DEADLINES).close();
+            connection.commit();
+            return true;
+        } catch (SQLException missing) {
+            connection.rollback();
+            return false;
         }
     }
 

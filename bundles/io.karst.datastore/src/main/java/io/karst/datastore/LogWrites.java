@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.karst.api.datastore.KeyExistsException;
 import io.karst.api.datastore.KeyNotFoundException;
@@ -20,11 +21,11 @@ import io.karst.datastore.WriteTransaction.LogRow;
  * row before appending anything, so a refused write leaves the batch's transaction untouched.
  */
 final class LogWrites {
-    private final LeaseRegistry leases;
+    private final LeaseSql leases;
     private final Compaction compaction;
     private final Dialect dialect;
 
-    LogWrites(LeaseRegistry leases, Compaction compaction, Dialect dialect) {
+    LogWrites(LeaseSql leases, Compaction compaction, Dialect dialect) {
         this.leases = leases;
         this.compaction = compaction;
         this.dialect = dialect;
@@ -57,27 +58,65 @@ final class LogWrites {
         return current;
     }
 
+    /**
+     * A lease with a random id: unguessable, and unlikely to collide across servers; a collision fails the
+     * insert on the primary key and the batch runs again with a new id.
+     */
     Lease grant(WriteTransaction tx, long ttlSeconds) throws SQLException {
-        long id = leases.newId();
-        PreparedStatement insert = tx.statement(LogSql.INSERT_LEASE);
+        long id = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        PreparedStatement insert = tx.statement(leases.insert);
         insert.setLong(1, id);
         insert.setLong(2, ttlSeconds);
+        insert.setLong(3, ttlSeconds);
         insert.executeUpdate();
-        tx.afterCommit(() -> leases.add(id, ttlSeconds));
         return new Lease(id, ttlSeconds);
     }
 
-    /**
-     * Deletes the lease's keys and the lease. An explicit revocation of an unknown lease is refused; an expiry
-     * that lost the race with a revocation does nothing.
-     */
-    Void revoke(WriteTransaction tx, long leaseId, boolean explicit) throws SQLException {
-        if (!leases.exists(leaseId) || tx.revokedHere(leaseId)) {
-            if (explicit) {
+    /** Restarts the lease's TTL from now, on the database's clock. */
+    Lease keepAlive(WriteTransaction tx, long leaseId) throws SQLException {
+        PreparedStatement update = tx.statement(leases.keepAlive);
+        update.setLong(1, leaseId);
+        if (update.executeUpdate() == 0) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        PreparedStatement select = tx.statement(leases.ttl);
+        select.setLong(1, leaseId);
+        try (ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
                 throw new LeaseNotFoundException(leaseId);
             }
-            return null;
+            return new Lease(leaseId, rs.getLong(1));
         }
+    }
+
+    /** Deletes the lease and its keys; an unknown or expired lease is refused. */
+    Void revoke(WriteTransaction tx, long leaseId) throws SQLException {
+        PreparedStatement delete = tx.statement(leases.delete);
+        delete.setLong(1, leaseId);
+        if (delete.executeUpdate() == 0) {
+            throw new LeaseNotFoundException(leaseId);
+        }
+        deleteKeysOf(tx, leaseId);
+        return null;
+    }
+
+    /**
+     * Expires the lease if it is still past its deadline: of several servers sharing the database, the one whose
+     * delete removes the row deletes the keys, in the same transaction; for the others this does nothing.
+     *
+     * @return whether this call expired it
+     */
+    Boolean expire(WriteTransaction tx, long leaseId) throws SQLException {
+        PreparedStatement claim = tx.statement(leases.claimExpired);
+        claim.setLong(1, leaseId);
+        if (claim.executeUpdate() == 0) {
+            return false;
+        }
+        deleteKeysOf(tx, leaseId);
+        return true;
+    }
+
+    private void deleteKeysOf(WriteTransaction tx, long leaseId) throws SQLException {
         PreparedStatement select = tx.statement(LogSql.LIVE_KEYS_OF_LEASE);
         select.setLong(1, leaseId);
         List<KeyValue> attached = new ArrayList<>();
@@ -89,12 +128,6 @@ final class LogWrites {
         for (KeyValue kv : attached) {
             tx.append(kv.key(), false, true, kv.createRevision(), kv.modRevision(), 0, 0, new byte[0], kv);
         }
-        PreparedStatement delete = tx.statement(LogSql.DELETE_LEASE);
-        delete.setLong(1, leaseId);
-        delete.executeUpdate();
-        tx.revoke(leaseId);
-        tx.afterCommit(() -> leases.remove(leaseId));
-        return null;
     }
 
     /**
@@ -133,9 +166,21 @@ final class LogWrites {
         return current;
     }
 
-    private void requireLease(WriteTransaction tx, long lease) {
-        if (lease != 0 && (!leases.alive(lease) || tx.revokedHere(lease))) {
-            throw new LeaseNotFoundException(lease);
+    /**
+     * A key may be attached only to a lease that is alive. The check reads (and on a shared database locks) the
+     * lease's row in this transaction, so a revocation earlier in the batch is seen, and another server cannot
+     * expire the lease between the check and the commit and so miss this key.
+     */
+    private void requireLease(WriteTransaction tx, long lease) throws SQLException {
+        if (lease == 0) {
+            return;
+        }
+        PreparedStatement select = tx.statement(leases.aliveLocked);
+        select.setLong(1, lease);
+        try (ResultSet rs = select.executeQuery()) {
+            if (!rs.next()) {
+                throw new LeaseNotFoundException(lease);
+            }
         }
     }
 }

@@ -5,11 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.WatchEvent;
@@ -23,7 +21,6 @@ final class WriteTransaction {
     private final Map<String, PreparedStatement> statements;
     private final List<WatchEvent> events = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
-    private final Set<Long> revokedLeases = new HashSet<>();
     private final boolean generatedIds;
     private final List<Long> generated = new ArrayList<>();
     private long revision;
@@ -143,15 +140,6 @@ final class WriteTransaction {
 
     void afterCommit(Runnable action) {
         afterCommit.add(action);
-    }
-
-    /** Marks a lease revoked by this transaction, so later writes of the same batch cannot attach to it. */
-    void revoke(long leaseId) {
-        revokedLeases.add(leaseId);
-    }
-
-    boolean revokedHere(long leaseId) {
-        return revokedLeases.contains(leaseId);
     }
 
     long revision() {

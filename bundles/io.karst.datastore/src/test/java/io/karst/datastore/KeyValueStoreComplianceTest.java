@@ -634,6 +634,29 @@ public abstract class KeyValueStoreComplianceTest {
     }
 
     @Test
+    void aLeaseKeepsItsDeadlineAcrossARestartAndOneThatRanOutMeanwhileIsExpiredOnOpen() throws Exception {
+        Lease running = store.grantLease(3);
+        store.create("/r/running", bytes("x"), running.id());
+        Lease short1 = store.grantLease(1);
+        store.create("/r/short", bytes("x"), short1.id());
+        closeStore(store);
+        opened.remove(store);
+        Thread.sleep(1500);
+
+        store = reopen();
+        // A fresh TTL would say 2 or 3 seconds left; the stored deadline leaves 1.
+        assertTrue(store.timeToLive(running.id(), false).remainingSeconds() <= 1);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (store.get("/r/short").isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(store.get("/r/short").isEmpty(), "the lease that ran out while the store was closed expired");
+        assertThrows(LeaseNotFoundException.class, () -> store.keepAlive(short1.id()));
+        assertEquals(running, store.keepAlive(running.id()));
+        assertTrue(store.timeToLive(running.id(), false).remainingSeconds() >= 2);
+    }
+
+    @Test
     void closingAWatchEndsItQuietly() throws Exception {
         EventCollector events = new EventCollector();
         Watch watch = store.watch("/", 0, events);

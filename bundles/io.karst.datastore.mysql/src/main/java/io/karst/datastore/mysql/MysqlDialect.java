@@ -43,8 +43,23 @@ public final class MysqlDialect implements Dialect {
                 ) ENGINE = InnoDB""".formatted(MAX_KEY_BYTES),
                 "CREATE TABLE IF NOT EXISTS kv_meta (name VARCHAR(64) PRIMARY KEY, value BIGINT NOT NULL) "
                         + "ENGINE = InnoDB",
-                "CREATE TABLE IF NOT EXISTS kv_lease (id BIGINT PRIMARY KEY, ttl_seconds BIGINT NOT NULL) "
-                        + "ENGINE = InnoDB");
+                "CREATE TABLE IF NOT EXISTS kv_lease (id BIGINT PRIMARY KEY, ttl_seconds BIGINT NOT NULL, "
+                        + "expires_at BIGINT NOT NULL) ENGINE = InnoDB");
+    }
+
+    /**
+     * UTC_TIMESTAMP rather than UNIX_TIMESTAMP(NOW()): the latter goes through the session's time zone and
+     * repeats an hour when daylight saving time ends.
+     */
+    @Override
+    public String clockMillis() {
+        return "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)";
+    }
+
+    /** Understood by MariaDB and by MySQL 5.7 and 8. */
+    @Override
+    public String shareLockSuffix() {
+        return " LOCK IN SHARE MODE";
     }
 
     /**

@@ -39,7 +39,19 @@ public final class PostgresDialect implements Dialect {
                 // Partial: most keys carry no lease, and only lease revocation looks keys up by lease.
                 "CREATE INDEX IF NOT EXISTS kv_log_lease ON kv_log (lease) WHERE lease <> 0",
                 "CREATE TABLE IF NOT EXISTS kv_meta (name TEXT PRIMARY KEY, value BIGINT NOT NULL)",
-                "CREATE TABLE IF NOT EXISTS kv_lease (id BIGINT PRIMARY KEY, ttl_seconds BIGINT NOT NULL)");
+                "CREATE TABLE IF NOT EXISTS kv_lease (id BIGINT PRIMARY KEY, ttl_seconds BIGINT NOT NULL, "
+                        + "expires_at BIGINT NOT NULL)");
+    }
+
+    /** clock_timestamp, not now(): now() stands still for the whole transaction. */
+    @Override
+    public String clockMillis() {
+        return "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    }
+
+    @Override
+    public String shareLockSuffix() {
+        return " FOR SHARE";
     }
 
     @Override

@@ -57,7 +57,14 @@ public final class SqliteDialect implements Dialect {
                 // Partial: most keys carry no lease, and only lease revocation looks keys up by lease.
                 "CREATE INDEX IF NOT EXISTS kv_log_lease ON kv_log (lease) WHERE lease <> 0",
                 "CREATE TABLE IF NOT EXISTS kv_meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
-                "CREATE TABLE IF NOT EXISTS kv_lease (id INTEGER PRIMARY KEY, ttl_seconds INTEGER NOT NULL)");
+                "CREATE TABLE IF NOT EXISTS kv_lease (id INTEGER PRIMARY KEY, ttl_seconds INTEGER NOT NULL, "
+                        + "expires_at INTEGER NOT NULL)");
+    }
+
+    /** julianday counts days from noon UTC, 4714 BC; 2440587.5 of them end at the Unix epoch. */
+    @Override
+    public String clockMillis() {
+        return "CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)";
     }
 
     @Override

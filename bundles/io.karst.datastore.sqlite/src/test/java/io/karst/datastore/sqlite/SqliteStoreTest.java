@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,27 @@ class SqliteStoreTest {
             assertEquals("wal", single(statement, "PRAGMA journal_mode"));
             assertEquals("2", single(statement, "PRAGMA auto_vacuum"), "2 is INCREMENTAL");
             assertEquals("1", single(statement, "SELECT COUNT(*) FROM kv_log"));
+        }
+    }
+
+    @Test
+    void aDatabaseFromBeforeLeaseDeadlinesGetsTheColumnAndItsLeasesAFullTtl() throws Exception {
+        long leaseId;
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.FULL, StoreSettings.defaults())) {
+            leaseId = store.grantLease(60).id();
+            store.create("/leased", new byte[] {1}, leaseId);
+        }
+        Path file = dataDir.resolve("server/db/state.db");
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            // The table as the first releases made it.
+            statement.execute("ALTER TABLE kv_lease DROP COLUMN expires_at");
+        }
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.FULL, StoreSettings.defaults())) {
+            assertEquals(60, store.timeToLive(leaseId, false).grantedTtlSeconds());
+            assertTrue(store.timeToLive(leaseId, false).remainingSeconds() >= 58);
+            assertEquals(List.of("/leased"), store.timeToLive(leaseId, true).keys());
         }
     }
 

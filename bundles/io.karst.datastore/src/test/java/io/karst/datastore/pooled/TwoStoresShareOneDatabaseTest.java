@@ -3,6 +3,7 @@ package io.karst.datastore.pooled;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -24,6 +25,8 @@ import io.karst.api.datastore.DatastoreException;
 import io.karst.api.datastore.KeyExistsException;
 import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.KeyValueStore;
+import io.karst.api.datastore.Lease;
+import io.karst.api.datastore.LeaseNotFoundException;
 import io.karst.api.datastore.RevisionConflictException;
 import io.karst.api.datastore.Watch;
 import io.karst.api.datastore.WatchEvent;
@@ -178,6 +181,57 @@ public abstract class TwoStoresShareOneDatabaseTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void aLeaseGrantedOnOneServerIsKeptAliveUsedAndRevokedThroughTheOther() throws Exception {
+        Lease lease = a.grantLease(2);
+        assertTrue(b.leases().contains(lease), b.leases()::toString);
+        assertEquals(2, b.timeToLive(lease.id(), false).grantedTtlSeconds());
+        a.create("/l/a", bytes("a"), lease.id());
+        b.create("/l/b", bytes("b"), lease.id());
+        // Kept alive only through B, well past its TTL: A's expiry must see B's keep-alives.
+        for (int i = 0; i < 8; i++) {
+            Thread.sleep(500);
+            assertEquals(lease, b.keepAlive(lease.id()));
+        }
+        assertTrue(a.get("/l/a").isPresent());
+        assertTrue(a.get("/l/b").isPresent());
+        assertEquals(List.of("/l/a", "/l/b"), a.timeToLive(lease.id(), true).keys());
+
+        b.revokeLease(lease.id());
+        assertTrue(a.get("/l/a").isEmpty());
+        assertTrue(a.get("/l/b").isEmpty());
+        assertThrows(LeaseNotFoundException.class, () -> a.keepAlive(lease.id()));
+        assertThrows(LeaseNotFoundException.class, () -> a.create("/l/c", bytes("c"), lease.id()));
+    }
+
+    @Test
+    void anExpiredLeaseIsExpiredOnceThoughBothServersLookForIt() throws Exception {
+        EventCollector onA = new EventCollector();
+        EventCollector onB = new EventCollector();
+        try (Watch watchA = a.watch("/e/", 0, onA); Watch watchB = b.watch("/e/", 0, onB)) {
+            List<Lease> leases = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Lease lease = (i % 2 == 0 ? a : b).grantLease(1);
+                leases.add(lease);
+                a.create("/e/a" + i, bytes("a"), lease.id());
+                b.create("/e/b" + i, bytes("b"), lease.id());
+            }
+            // Each server attached keys to leases granted by either; every key is deleted exactly once, whichever
+            // server expired its lease, and both see the same log.
+            List<WatchEvent> seenByA = onA.await(20, WAIT);
+            List<WatchEvent> seenByB = onB.await(20, WAIT);
+            assertEquals(seenByA.stream().map(WatchEvent::revision).toList(),
+                    seenByB.stream().map(WatchEvent::revision).toList());
+            assertEquals(10, seenByA.stream().filter(e -> e.type() == WatchEvent.Type.DELETE).count());
+            Thread.sleep(1500); // two more expiry checks on each server
+            assertEquals(20, onA.events().size(), onA.events()::toString);
+            for (Lease lease : leases) {
+                assertThrows(LeaseNotFoundException.class, () -> b.timeToLive(lease.id(), false));
+            }
+        }
+        assertEquals(0, a.count("/e/"));
     }
 
     @Test
