@@ -2,6 +2,9 @@ package io.karst.datastore;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import io.karst.api.datastore.DatastoreStatus;
 import io.karst.api.datastore.KeyRange;
@@ -47,6 +50,30 @@ public abstract class ForwardingKeyValueStore implements KeyValueStore {
     @Override
     public KeyValue delete(String key, long expectedModRevision) {
         return delegate().delete(key, expectedModRevision);
+    }
+
+    @Override
+    public CompletionStage<KeyValue> createAsync(String key, byte[] value, long leaseId) {
+        return forward(() -> delegate().createAsync(key, value, leaseId));
+    }
+
+    @Override
+    public CompletionStage<KeyValue> updateAsync(String key, byte[] value, long expectedModRevision, long leaseId) {
+        return forward(() -> delegate().updateAsync(key, value, expectedModRevision, leaseId));
+    }
+
+    @Override
+    public CompletionStage<KeyValue> deleteAsync(String key, long expectedModRevision) {
+        return forward(() -> delegate().deleteAsync(key, expectedModRevision));
+    }
+
+    /** A delegate that cannot be had fails the stage, as it fails the synchronous call. */
+    private static CompletionStage<KeyValue> forward(Supplier<CompletionStage<KeyValue>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -238,6 +240,38 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         requireKey(key);
         requireRevisionArgument(expectedModRevision);
         return writer.execute(tx -> writes.delete(tx, key, expectedModRevision));
+    }
+
+    @Override
+    public CompletionStage<KeyValue> createAsync(String key, byte[] value, long leaseId) {
+        try {
+            requireWrite(key, value);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return writer.submit(tx -> writes.create(tx, key, value, leaseId));
+    }
+
+    @Override
+    public CompletionStage<KeyValue> updateAsync(String key, byte[] value, long expectedModRevision, long leaseId) {
+        try {
+            requireWrite(key, value);
+            requireRevisionArgument(expectedModRevision);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return writer.submit(tx -> writes.update(tx, key, value, expectedModRevision, leaseId));
+    }
+
+    @Override
+    public CompletionStage<KeyValue> deleteAsync(String key, long expectedModRevision) {
+        try {
+            requireKey(key);
+            requireRevisionArgument(expectedModRevision);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return writer.submit(tx -> writes.delete(tx, key, expectedModRevision));
     }
 
     @Override

@@ -79,14 +79,7 @@ final class LogWriter implements AutoCloseable {
 
     /** Runs {@code op} in the next batch and waits for its commit. */
     <T> T execute(WriteOp<T> op) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        synchronized (queue) {
-            // Checked under the lock close() takes, so no write can slip in behind the stop marker.
-            if (closed) {
-                throw new DatastoreUnavailableException("the datastore is closed");
-            }
-            queue.add(new Pending<>(op, result));
-        }
+        CompletableFuture<T> result = submit(op);
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -98,6 +91,23 @@ final class LogWriter implements AutoCloseable {
             }
             throw new DatastoreUnavailableException("datastore write failed: " + e.getCause(), e.getCause());
         }
+    }
+
+    /**
+     * Runs {@code op} in the next batch; the future completes once it is committed, or fails with a
+     * {@link DatastoreException}. It completes on the writer thread, so what depends on it must be quick and must
+     * not write: every later write waits for it.
+     */
+    <T> CompletableFuture<T> submit(WriteOp<T> op) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        synchronized (queue) {
+            // Checked under the lock close() takes, so no write can slip in behind the stop marker.
+            if (closed) {
+                return CompletableFuture.failedFuture(new DatastoreUnavailableException("the datastore is closed"));
+            }
+            queue.add(new Pending<>(op, result));
+        }
+        return result;
     }
 
     private void run() {

@@ -100,6 +100,37 @@ public abstract class KeyValueStoreComplianceTest {
     // --- create, update, delete -------------------------------------------------------------------------
 
     @Test
+    void asynchronousWritesCompleteWithTheWriteOrFailWithTheSameTypedErrors() throws Exception {
+        KeyValue created = store.createAsync("/async/a", bytes("1"), 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertEquals(created, store.get("/async/a").orElseThrow());
+        assertInstanceOf(KeyExistsException.class, failureOf(store.createAsync("/async/a", bytes("x"), 0)));
+        KeyValue updated = store.updateAsync("/async/a", bytes("2"), created.modRevision(), 0).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("2", text(store.get("/async/a").orElseThrow()));
+        assertInstanceOf(RevisionConflictException.class,
+                failureOf(store.updateAsync("/async/a", bytes("3"), created.modRevision(), 0)));
+        assertInstanceOf(RevisionConflictException.class,
+                failureOf(store.deleteAsync("/async/a", created.modRevision())));
+        assertInstanceOf(InvalidRequestException.class, failureOf(store.createAsync("", bytes("x"), 0)));
+        assertInstanceOf(LeaseNotFoundException.class, failureOf(store.createAsync("/async/b", bytes("x"), 4242)));
+        KeyValue removed = store.deleteAsync("/async/a", updated.modRevision()).toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        assertEquals(updated, removed);
+        assertInstanceOf(KeyNotFoundException.class, failureOf(store.deleteAsync("/async/a", 0)));
+        assertTrue(store.get("/async/a").isEmpty());
+        assertEquals(updated.modRevision() + 1, store.currentRevision(), "the refused writes wrote nothing");
+    }
+
+    private static Throwable failureOf(java.util.concurrent.CompletionStage<?> stage) throws Exception {
+        try {
+            stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        }
+        throw new AssertionError("the write succeeded");
+    }
+
+    @Test
     void createAssignsTheNextRevisionAndVersionOne() {
         long before = store.currentRevision();
         KeyValue kv = store.create("/registry/pods/default/a", bytes("v1"), 0);

@@ -2,6 +2,9 @@ package io.karst.api.datastore;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -82,6 +85,33 @@ public interface KeyValueStore {
      * @throws RevisionConflictException when its mod revision is not {@code expectedModRevision}
      */
     KeyValue delete(String key, long expectedModRevision);
+
+    /**
+     * {@link #create} without holding the caller's thread while the write commits: a server that answers many
+     * clients from a few threads (the etcd endpoint) sends each answer when its commit completes. The stage
+     * fails with the exceptions {@link #create} throws. A store that cannot write asynchronously writes at once.
+     */
+    default CompletionStage<KeyValue> createAsync(String key, byte[] value, long leaseId) {
+        return completed(() -> create(key, value, leaseId));
+    }
+
+    /** {@link #update} as {@link #createAsync} is {@link #create}. */
+    default CompletionStage<KeyValue> updateAsync(String key, byte[] value, long expectedModRevision, long leaseId) {
+        return completed(() -> update(key, value, expectedModRevision, leaseId));
+    }
+
+    /** {@link #delete} as {@link #createAsync} is {@link #create}. */
+    default CompletionStage<KeyValue> deleteAsync(String key, long expectedModRevision) {
+        return completed(() -> delete(key, expectedModRevision));
+    }
+
+    private static <T> CompletionStage<T> completed(Supplier<T> write) {
+        try {
+            return CompletableFuture.completedFuture(write.get());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Watches the keys in {@code range}: first the changes from {@code fromRevision} up to now, replayed from

@@ -89,11 +89,12 @@ public final class EtcdEndpoint implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .executor(calls)
+                .callExecutor(new CallThreads(calls))
                 .maxInboundMessageSize(MAX_REQUEST_BYTES)
                 // clientv3 pings idle connections every 30 s (kube-apiserver: 10 s); etcd permits 5 s
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(store))
+                .addService(new KvService(store, calls))
                 .addService(new WatchService(store))
                 .addService(new LeaseService(store))
                 .addService(new MaintenanceService(store))

@@ -1,5 +1,11 @@
 package io.karst.etcdserver.internal;
 
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.etcdserver.internal.etcdserverpb.CompactionRequest;
@@ -20,9 +26,11 @@ final class KvService extends KVGrpc.KVImplBase {
     private final RangeReader reader;
     private final KeyWriter writer;
     private final TxnExecutor txns;
+    private final Executor calls;
 
-    KvService(KeyValueStore store) {
+    KvService(KeyValueStore store, Executor calls) {
         this.store = store;
+        this.calls = calls;
         this.reader = new RangeReader(store);
         this.writer = new KeyWriter(store);
         this.txns = new TxnExecutor(store, reader, writer);
@@ -43,9 +51,44 @@ final class KvService extends KVGrpc.KVImplBase {
         GrpcCalls.answer(observer, () -> writer.deleteRange(request));
     }
 
+    /**
+     * Runs on the transport's thread (see {@link EtcdEndpoint}): a guarded write of one key is handed to the store
+     * and answered when it commits; everything else, and a write whose guard failed, goes to the call threads,
+     * where the store may be read.
+     */
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
-        GrpcCalls.answer(observer, () -> txns.txn(request));
+        CompletionStage<TxnResponse> direct;
+        try {
+            direct = txns.writeDirectly(request);
+        } catch (RuntimeException e) {
+            observer.onError(EtcdErrors.toStatus(e));
+            return;
+        }
+        if (direct == null) {
+            answerOnCallThread(request, observer);
+            return;
+        }
+        direct.whenComplete((response, error) -> {
+            if (error != null) {
+                observer.onError(EtcdErrors.toStatus(error instanceof CompletionException wrapped
+                        && wrapped.getCause() != null ? wrapped.getCause() : error));
+            } else if (response == null) {
+                answerOnCallThread(request, observer);
+            } else {
+                observer.onNext(response);
+                observer.onCompleted();
+            }
+        });
+    }
+
+    private void answerOnCallThread(TxnRequest request, StreamObserver<TxnResponse> observer) {
+        try {
+            calls.execute(() -> GrpcCalls.answer(observer, () -> txns.txn(request)));
+        } catch (RejectedExecutionException stopping) {
+            observer.onError(Status.UNAVAILABLE.withDescription("etcdserver: the endpoint is stopping")
+                    .asRuntimeException());
+        }
     }
 
     /** Compacts synchronously, so {@code physical} needs no separate wait. */

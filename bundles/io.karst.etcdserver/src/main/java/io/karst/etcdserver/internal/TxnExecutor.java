@@ -3,6 +3,8 @@ package io.karst.etcdserver.internal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import io.karst.api.datastore.KeyExistsException;
 import io.karst.api.datastore.KeyNotFoundException;
@@ -11,6 +13,8 @@ import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.RevisionConflictException;
 import io.karst.etcdserver.internal.etcdserverpb.Compare;
 import io.karst.etcdserver.internal.etcdserverpb.DeleteRangeRequest;
+import io.karst.etcdserver.internal.etcdserverpb.DeleteRangeResponse;
+import io.karst.etcdserver.internal.etcdserverpb.PutRequest;
 import io.karst.etcdserver.internal.etcdserverpb.PutResponse;
 import io.karst.etcdserver.internal.etcdserverpb.RangeResponse;
 import io.karst.etcdserver.internal.etcdserverpb.RequestOp;
@@ -80,6 +84,76 @@ final class TxnExecutor {
             }
         }
         return response.setHeader(ResponseHeaders.at(revision)).build();
+    }
+
+    /**
+     * kube-apiserver's writes, "if the key's mod revision is R, put (or delete) it", are exactly the store's
+     * guarded create (R = 0), update and delete. Made directly, the store checks the guard as it writes, without
+     * the read the general path makes first, and without holding a thread while the write commits.
+     *
+     * @return null when the transaction has another shape; else a stage completing with the answer of the success
+     *         branch, or with null when the guard failed: {@link #txn} then reads the key and answers the failure
+     *         branch
+     */
+    CompletionStage<TxnResponse> writeDirectly(TxnRequest request) {
+        if (request.getCompareCount() != 1 || request.getSuccessCount() != 1) {
+            return null;
+        }
+        Compare compare = request.getCompare(0);
+        if (compare.getTarget() != Compare.CompareTarget.MOD || compare.getResult() != Compare.CompareResult.EQUAL
+                || !compare.getRangeEnd().isEmpty()) {
+            return null;
+        }
+        String key = compare.getKey().toStringUtf8();
+        long guard = compare.getModRevision();
+        RequestOp op = request.getSuccess(0);
+        if (op.getRequestCase() == RequestOp.RequestCase.REQUEST_PUT) {
+            PutRequest put = op.getRequestPut();
+            if (put.getPrevKv() || put.getIgnoreValue() || put.getIgnoreLease() || !put.getKey().equals(compare.getKey())
+                    || key.isEmpty()) {
+                return null;
+            }
+            byte[] value = put.getValue().toByteArray();
+            CompletionStage<KeyValue> written = guard == 0 ? store.createAsync(key, value, put.getLease())
+                    : store.updateAsync(key, value, guard, put.getLease());
+            return guarded(written.thenApply(kv -> {
+                PutResponse response = PutResponse.newBuilder().setHeader(ResponseHeaders.at(kv.modRevision())).build();
+                return TxnResponse.newBuilder().setSucceeded(true).setHeader(response.getHeader())
+                        .addResponses(ResponseOp.newBuilder().setResponsePut(response)).build();
+            }));
+        }
+        if (op.getRequestCase() == RequestOp.RequestCase.REQUEST_DELETE_RANGE && guard != 0) {
+            DeleteRangeRequest delete = op.getRequestDeleteRange();
+            if (!delete.getRangeEnd().isEmpty() || !delete.getKey().equals(compare.getKey()) || key.isEmpty()) {
+                return null;
+            }
+            return guarded(store.deleteAsync(key, guard).thenApply(removed -> {
+                DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(1)
+                        .setHeader(ResponseHeaders.at(store.currentRevision()));
+                if (delete.getPrevKv()) {
+                    response.addPrevKvs(ProtoKeyValues.of(removed));
+                }
+                return TxnResponse.newBuilder().setSucceeded(true).setHeader(response.getHeader())
+                        .addResponses(ResponseOp.newBuilder().setResponseDeleteRange(response)).build();
+            }));
+        }
+        return null;
+    }
+
+    /** A failed guard becomes a null answer; any other failure stays one. */
+    private static CompletionStage<TxnResponse> guarded(CompletionStage<TxnResponse> write) {
+        return write.handle((response, error) -> {
+            if (error == null) {
+                return response;
+            }
+            Throwable cause = error instanceof CompletionException wrapped && wrapped.getCause() != null
+                    ? wrapped.getCause() : error;
+            if (cause instanceof KeyExistsException || cause instanceof KeyNotFoundException
+                    || cause instanceof RevisionConflictException) {
+                return null;
+            }
+            throw cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+        });
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -93,6 +94,21 @@ public final class SqliteKeyValueStore implements KeyValueStore {
     @Override
     public KeyValue delete(String key, long expectedModRevision) {
         return store.delete(key, expectedModRevision);
+    }
+
+    @Override
+    public CompletionStage<KeyValue> createAsync(String key, byte[] value, long leaseId) {
+        return store.createAsync(key, value, leaseId);
+    }
+
+    @Override
+    public CompletionStage<KeyValue> updateAsync(String key, byte[] value, long expectedModRevision, long leaseId) {
+        return store.updateAsync(key, value, expectedModRevision, leaseId);
+    }
+
+    @Override
+    public CompletionStage<KeyValue> deleteAsync(String key, long expectedModRevision) {
+        return store.deleteAsync(key, expectedModRevision);
     }
 
     @Override
