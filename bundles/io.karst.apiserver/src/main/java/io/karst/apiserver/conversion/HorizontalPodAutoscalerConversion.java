@@ -88,7 +88,8 @@ public final class HorizontalPodAutoscalerConversion implements VersionConversio
         }
         JsonNode current = annotationValue(annotations, CURRENT_METRICS);
         JsonNode conditions = annotationValue(annotations, CONDITIONS);
-        if (v1.has("status") || current instanceof ArrayNode || conditions instanceof ArrayNode) {
+        // the status annotations only complete a status (a create drops both, as upstream's strategy does)
+        if (v1.get("status") instanceof ObjectNode) {
             JsonNode status1 = v1.path("status");
             ObjectNode status = v2.putObject("status");
             copy(status1, status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");

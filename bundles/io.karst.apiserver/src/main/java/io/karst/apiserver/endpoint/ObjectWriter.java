@@ -221,8 +221,8 @@ public final class ObjectWriter {
             throw ApiException.conflict(type.plural(), type.group(), name, "Precondition failed: UID in "
                     + "precondition: " + uid + ", UID in object meta: " + ObjectMetadata.uid(old));
         }
-        ObjectNode updated = "status".equals(subresource) ? withStatusOf(old, object) : withoutStatusChange(type,
-                old, object);
+        ObjectNode updated = "status".equals(subresource) ? withStatusOf(type, old, object)
+                : withoutStatusChange(type, old, object);
         keepServerMetadata(type, old, updated);
         admission.admitUpdate(type, subresource, updated, old);
         if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)
@@ -240,6 +240,17 @@ public final class ObjectWriter {
         return store.update(type, request.namespace(), name, updated, expected);
     }
 
+    /**
+     * The old object with the request's status. A version stored as another moves the status in the stored
+     * version, as upstream's strategies do on its internal form: a v1 HPA's status lives partly in annotations.
+     */
+    private ObjectNode withStatusOf(ResourceType type, ObjectNode old, ObjectNode object) {
+        if (type.converted()) {
+            return type.fromStorage(withStatusOf(type.toStorage(old), type.toStorage(object)));
+        }
+        return withStatusOf(old, object);
+    }
+
     private ObjectNode withStatusOf(ObjectNode old, ObjectNode object) {
         ObjectNode updated = old.deepCopy();
         if (object.has("status")) {
@@ -250,7 +261,18 @@ public final class ObjectWriter {
         return updated;
     }
 
+    /** The request's object with the old status (when the status is a subresource), in the stored version. */
     private ObjectNode withoutStatusChange(ResourceType type, ObjectNode old, ObjectNode object) {
+        if (type.converted() && type.subresource("status").isPresent()) {
+            ObjectNode stored = type.toStorage(object);
+            ObjectNode oldStored = type.toStorage(old);
+            if (oldStored.has("status")) {
+                stored.set("status", oldStored.get("status").deepCopy());
+            } else {
+                stored.remove("status");
+            }
+            return type.fromStorage(stored);
+        }
         ObjectNode updated = object.deepCopy();
         if (type.subresource("status").isPresent()) {
             if (old.has("status")) {

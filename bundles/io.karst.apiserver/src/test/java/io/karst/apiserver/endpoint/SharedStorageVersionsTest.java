@@ -105,6 +105,50 @@ class SharedStorageVersionsTest {
     }
 
     @Test
+    void statusIsKeptApartInTheStoredVersion() throws Exception {
+        api.call("POST", V2, HPA_V2);
+        ObjectNode v2 = api.object("GET", V2 + "/web", null);
+        v2.set("status", JSON.readTree("""
+                {"currentReplicas":2,"desiredReplicas":3,
+                 "currentMetrics":[{"type":"Resource","resource":{"name":"memory","current":{"averageValue":"90Mi"}}}],
+                 "conditions":[{"type":"AbleToScale","status":"True","lastTransitionTime":"2026-11-23T04:00:00Z",
+                   "reason":"ReadyForNewScale"}]}
+                """));
+        api.call("PUT", V2 + "/web/status", v2.toString());
+        // a v1 writer that drops the round-trip annotations changes the spec and nothing of the status
+        ObjectNode v1 = api.object("GET", V1 + "/web", null);
+        ObjectNode annotations = (ObjectNode) v1.path("metadata").path("annotations");
+        annotations.remove(List.of(HorizontalPodAutoscalerConversion.CURRENT_METRICS,
+                HorizontalPodAutoscalerConversion.CONDITIONS));
+        ((ObjectNode) v1.path("spec")).put("maxReplicas", 12);
+        v1.remove("status");
+        api.call("PUT", V1 + "/web", v1.toString());
+        JsonNode after = api.object("GET", V2 + "/web", null);
+        assertEquals(12, after.path("spec").path("maxReplicas").asInt());
+        assertEquals(v2.path("status"), after.path("status"));
+        // a v1 status write changes the replicas and keeps the readings its annotations carry
+        ObjectNode v1Status = api.object("GET", V1 + "/web", null);
+        ((ObjectNode) v1Status.path("status")).put("desiredReplicas", 4);
+        ((ObjectNode) v1Status.path("spec")).put("maxReplicas", 99);
+        api.call("PUT", V1 + "/web/status", v1Status.toString());
+        JsonNode status = api.object("GET", V2 + "/web", null);
+        assertEquals(4, status.path("status").path("desiredReplicas").asInt());
+        assertEquals(12, status.path("spec").path("maxReplicas").asInt(), "the status subresource leaves the spec");
+        assertEquals(v2.path("status").path("conditions"), status.path("status").path("conditions"));
+        assertEquals(v2.path("status").path("currentMetrics"), status.path("status").path("currentMetrics"));
+    }
+
+    @Test
+    void aV1CreateStartsWithoutStatusWhateverItsAnnotationsSay() {
+        String withStatusAnnotations = hpaV1("x", 50).replace("\"metadata\":{\"name\":\"x\"}",
+                "\"metadata\":{\"name\":\"x\",\"annotations\":{\"" + HorizontalPodAutoscalerConversion.CONDITIONS
+                        + "\":\"[{\\\"type\\\":\\\"AbleToScale\\\",\\\"status\\\":\\\"True\\\"}]\"}}");
+        ObjectNode created = api.object("POST", V1, withStatusAnnotations);
+        assertFalse(created.path("metadata").has("annotations"), created.toString());
+        assertFalse(api.object("GET", V2 + "/x", null).has("status"));
+    }
+
+    @Test
     void staleV1UpdateIsAConflict() {
         ObjectNode v1 = api.object("POST", V1, hpaV1("x", 50));
         api.request("PATCH", V2 + "/x", "{\"spec\":{\"maxReplicas\":5}}", "application/merge-patch+json");
