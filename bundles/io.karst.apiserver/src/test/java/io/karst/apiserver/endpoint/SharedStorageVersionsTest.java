@@ -149,6 +149,16 @@ class SharedStorageVersionsTest {
     }
 
     @Test
+    void aDryRunAnswersWhatTheWriteWould() {
+        String noTarget = hpaV1("x", 50).replace(",\"targetCPUUtilizationPercentage\":50", "");
+        ObjectNode dry = api.object("POST", V1 + "?dryRun=All", noTarget);
+        assertEquals(80, dry.path("spec").path("targetCPUUtilizationPercentage").asInt(), "upstream's implicit v1 target");
+        assertTrue(api.kv.get("/registry/horizontalpodautoscalers/default/x").isEmpty());
+        ObjectNode real = api.object("POST", V1, noTarget);
+        assertEquals(dry.path("spec"), real.path("spec"));
+    }
+
+    @Test
     void staleV1UpdateIsAConflict() {
         ObjectNode v1 = api.object("POST", V1, hpaV1("x", 50));
         api.request("PATCH", V2 + "/x", "{\"spec\":{\"maxReplicas\":5}}", "application/merge-patch+json");
