@@ -351,6 +351,23 @@ class ResourceApiEndToEndTest {
         assertEquals(2, after.path("spec").path("metrics").size(), after.toString());
         assertTrue(ok(version, null, "-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling", "web", "-o",
                 "jsonpath={.metadata.annotations}").stdout().contains("autoscaling.alpha.kubernetes.io/metrics"));
+        // a v1 watch prints Table rows with every metric, as the v2 one
+        Path out = tmp.resolve("hpa-watch-" + ns + ".out");
+        Process watch = new ProcessBuilder(KUBECTLS.resolve("kubectl." + version).toString(), "--kubeconfig",
+                server.kubeconfig.toString(), "-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling", "-w",
+                "--output-watch-events").redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(2000);
+            ok(version, null, "-n", ns, "patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type=merge",
+                    "-p", "{\"spec\":{\"minReplicas\":2}}");
+            assertTrue(waitFor(() -> read(out).contains("MODIFIED"), 20), () -> read(out));
+            // the CPU target comes last once a v1 write has carried it, as upstream's conversion orders it
+            assertTrue(read(out).lines().anyMatch(l -> l.startsWith("MODIFIED")
+                    && l.contains("memory: <unknown>/100Mi, cpu: <unknown>/50%")), read(out));
+        } finally {
+            watch.destroy();
+            watch.waitFor(10, TimeUnit.SECONDS);
+        }
         ok(version, null, "delete", "namespace", ns, "--timeout=60s");
     }
 
