@@ -296,7 +296,7 @@ public final class ObjectWriter {
             }
         }
         meta.put("resourceVersion", oldMeta.path("resourceVersion").asText());
-        if (tracksGeneration(type) && !java.util.Objects.equals(old.get("spec"), updated.get("spec"))) {
+        if (tracksGeneration(type) && !java.util.Objects.equals(storedSpec(type, old), storedSpec(type, updated))) {
             meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
         }
         if (!type.kind().equals("Namespace") && ObjectMetadata.deleting(old)) {
@@ -434,6 +434,11 @@ public final class ObjectWriter {
             return ApiResponse.ok(gone);
         }
         return ApiResponse.ok(StatusObject.deleted(name, type.group(), type.plural(), ObjectMetadata.uid(old)));
+    }
+
+    /** The spec as stored: a v1 HPA's other metrics live in an annotation, and changing them changes the spec. */
+    private static JsonNode storedSpec(ResourceType type, ObjectNode object) {
+        return (type.converted() ? type.toStorage(object) : object).get("spec");
     }
 
     /**

@@ -159,6 +159,21 @@ class SharedStorageVersionsTest {
     }
 
     @Test
+    void aV1ChangeOfTheMetricsAnnotationIsASpecChange() {
+        api.call("POST", V2, HPA_V2);
+        ObjectNode v1 = api.object("GET", V1 + "/web", null);
+        ((ObjectNode) v1.path("metadata").path("annotations")).put(HorizontalPodAutoscalerConversion.METRICS,
+                "[{\"type\":\"Resource\",\"resource\":{\"name\":\"memory\",\"targetAverageValue\":\"200Mi\"}}]");
+        ObjectNode updated = api.object("PUT", V1 + "/web", v1.toString());
+        assertEquals(2, updated.path("metadata").path("generation").asInt());
+        assertEquals("200Mi", api.object("GET", V2 + "/web", null).path("spec").path("metrics").get(0)
+                .path("resource").path("target").path("averageValue").asText());
+        ((ObjectNode) updated.path("metadata")).putObject("labels").put("a", "b");
+        assertEquals(2, api.object("PUT", V1 + "/web", updated.toString()).path("metadata").path("generation")
+                .asInt(), "a label is no spec change");
+    }
+
+    @Test
     void staleV1UpdateIsAConflict() {
         ObjectNode v1 = api.object("POST", V1, hpaV1("x", 50));
         api.request("PATCH", V2 + "/x", "{\"spec\":{\"maxReplicas\":5}}", "application/merge-patch+json");
