@@ -8,12 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.endpoint.ResourceRequest;
+import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.table.AcceptHeader;
 import io.karst.apiserver.table.ConversionException;
 import io.karst.apiserver.table.IncludeObject;
 import io.karst.apiserver.table.MediaTypeChoice;
 import io.karst.apiserver.table.PartialObjectMetadata;
+import io.karst.apiserver.table.TablePrinter;
 import io.karst.apiserver.table.TablePrinters;
 import io.karst.apiserver.table.TableWatch;
 import io.karst.apiserver.table.TableWriter;
@@ -56,7 +58,7 @@ final class ResponseConversion {
         }
         try {
             return switch (choice.conversion()) {
-                case TABLE -> TableWriter.table(TablePrinters.forResource(request.type().group(), resource(request)),
+                case TABLE -> TableWriter.table(printer(request),
                         object, IncludeObject.parse(request.param("includeObject")), true,
                         choice.conversionGroupVersion(), clock.instant());
                 case PARTIAL_OBJECT_METADATA -> PartialObjectMetadata.of(object, choice.conversionGroupVersion());
@@ -74,8 +76,7 @@ final class ResponseConversion {
         try {
             return switch (choice.conversion()) {
                 case TABLE -> {
-                    TableWatch table = new TableWatch(TablePrinters.forResource(request.type().group(),
-                            resource(request)), IncludeObject.parse(request.param("includeObject")),
+                    TableWatch table = new TableWatch(printer(request), IncludeObject.parse(request.param("includeObject")),
                             choice.conversionGroupVersion());
                     yield object -> table.next(object, clock.instant());
                 }
@@ -87,6 +88,21 @@ final class ResponseConversion {
         } catch (ConversionException e) {
             throw toApi(e);
         }
+    }
+
+    /**
+     * The printer of the request's resource. A version stored as another prints with the stored version's printer
+     * from the object converted to it, so every version has upstream's columns and cells (a v1 HPA lists all the
+     * metrics its annotations carry).
+     */
+    private static TablePrinter printer(ResourceRequest request) {
+        ResourceType type = request.type();
+        if (!type.converted() || "scale".equals(request.subresource())) {
+            return TablePrinters.forResource(type.group(), resource(request));
+        }
+        String storage = type.conversion().storageApiVersion();
+        String storageGroup = storage.contains("/") ? storage.substring(0, storage.indexOf('/')) : "";
+        return TablePrinters.forResource(storageGroup, resource(request)).viewing(type::toStorage);
     }
 
     private static String resource(ResourceRequest request) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karst.api.datastore.KeyRange;
 import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.WatchEvent;
+import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.storage.ObjectStore;
 
 /**
@@ -223,9 +224,10 @@ final class ResourceCache {
     /**
      * One page of the objects under {@code keyPrefix} that pass {@code filter}, in key order, as copies.
      *
+     * @param type the version to answer in: objects are converted from the stored version before the filter
      * @param limit the most objects, 0 for all
      */
-    ObjectStore.Page list(String keyPrefix, Predicate<ObjectNode> filter, long limit) {
+    ObjectStore.Page list(ResourceType type, String keyPrefix, Predicate<ObjectNode> filter, long limit) {
         List<Map.Entry<String, CachedObject>> entries;
         long revision;
         lock.readLock().lock();
@@ -241,9 +243,11 @@ final class ResourceCache {
         List<ObjectNode> items = new ArrayList<>();
         String continueKey = null;
         for (int i = 0; i < entries.size(); i++) {
-            ObjectNode object = entries.get(i).getValue().object();
+            ObjectNode stored = entries.get(i).getValue().object();
+            ObjectNode object = type.fromStorage(stored);
             if (filter.test(object)) {
-                items.add(object.deepCopy());
+                // a converted object is a new one already
+                items.add(object == stored ? object.deepCopy() : object);
                 if (limit > 0 && items.size() >= limit) {
                     // As upstream's cacher: more remain when any object follows, matching or not.
                     if (i < entries.size() - 1) {

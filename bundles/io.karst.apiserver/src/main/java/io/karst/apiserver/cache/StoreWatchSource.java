@@ -31,7 +31,7 @@ public final class StoreWatchSource implements WatchSource {
     @Override
     public WatchStream watch(ResourceType type, String namespace, long fromRevision, boolean initialEvents,
             Predicate<ObjectNode> filter, WatchTarget target) {
-        DirectWatch watch = new DirectWatch(filter, target);
+        DirectWatch watch = new DirectWatch(type, filter, target);
         long after = fromRevision;
         if (initialEvents) {
             after = watch.sendInitialState(type, namespace);
@@ -48,13 +48,15 @@ public final class StoreWatchSource implements WatchSource {
     }
 
     private final class DirectWatch implements WatchListener, WatchStream {
+        private final ResourceType type;
         private final Predicate<ObjectNode> filter;
         private final WatchTarget target;
         private volatile boolean closed;
         private volatile long lastRevision;
         private volatile Watch watch;
 
-        DirectWatch(Predicate<ObjectNode> filter, WatchTarget target) {
+        DirectWatch(ResourceType type, Predicate<ObjectNode> filter, WatchTarget target) {
+            this.type = type;
             this.filter = filter;
             this.target = target;
         }
@@ -93,7 +95,7 @@ public final class StoreWatchSource implements WatchSource {
         }
 
         private boolean deliver(WatchEvent event) {
-            ObjectNode previous = event.prevKv() == null ? null : store.decode(event.prevKv());
+            ObjectNode previous = event.prevKv() == null ? null : store.decode(type, event.prevKv());
             boolean deleted = event.type() == WatchEvent.Type.DELETE;
             ObjectNode object;
             if (deleted) {
@@ -104,10 +106,10 @@ public final class StoreWatchSource implements WatchSource {
                 ((ObjectNode) previous.get("metadata")).put("resourceVersion", Long.toString(event.revision()));
                 object = previous;
             } else {
-                object = store.decode(event.kv());
+                object = store.decode(type, event.kv());
             }
-            String type = SelectionChange.of(object, previous, deleted, filter);
-            return type == null || target.event(type, object, event.revision());
+            String change = SelectionChange.of(object, previous, deleted, filter);
+            return change == null || target.event(change, object, event.revision());
         }
 
         @Override

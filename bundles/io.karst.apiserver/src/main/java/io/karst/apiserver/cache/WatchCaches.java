@@ -19,6 +19,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karst.api.datastore.DatastoreException;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.datastore.RangeResult;
+import io.karst.apiserver.conversion.ConvertedObjects;
+import io.karst.apiserver.conversion.VersionConversion;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.selection.ListOptions;
 import io.karst.apiserver.status.ApiException;
@@ -95,7 +97,7 @@ public final class WatchCaches implements WatchSource, AutoCloseable {
             if (cache == null || !feed.await(cache, atLeast, settings.freshnessTimeout().toNanos())) {
                 return Optional.empty();
             }
-            return Optional.of(cache.list(type.keyPrefix(namespace), filter, limit));
+            return Optional.of(cache.list(type, type.keyPrefix(namespace), filter, limit));
         } catch (ApiException | DatastoreException | IllegalStateException e) {
             LOG.debug("Listing {} from the datastore: the watch cache could not serve it: {}", type, e.toString());
             return Optional.empty();
@@ -105,20 +107,43 @@ public final class WatchCaches implements WatchSource, AutoCloseable {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The cache holds objects as stored; a watch of a version stored as another sees them converted, each
+     * changed object once per version for all its watchers ({@link ConvertedObjects}), and its selectors apply
+     * to the converted object.
+     */
     @Override
     public WatchStream watch(ResourceType type, String namespace, long fromRevision, boolean initialEvents,
             Predicate<ObjectNode> filter, WatchTarget target) {
+        if (type.converted()) {
+            VersionConversion conversion = type.conversion();
+            return watchCache(type, namespace, fromRevision, initialEvents,
+                    stored -> filter.test(ConvertedObjects.fromStorage(conversion, stored)),
+                    new ConvertingTarget(conversion, target), filter, target);
+        }
+        return watchCache(type, namespace, fromRevision, initialEvents, filter, target, filter, target);
+    }
+
+    /**
+     * @param cacheFilter and {@code cacheTarget} see stored objects; {@code filter} and {@code target} the
+     *        version of {@code type}, for a watch the datastore serves directly (it converts as it decodes)
+     */
+    private WatchStream watchCache(ResourceType type, String namespace, long fromRevision, boolean initialEvents,
+            Predicate<ObjectNode> cacheFilter, WatchTarget cacheTarget, Predicate<ObjectNode> filter,
+            WatchTarget target) {
         String keyPrefix = type.keyPrefix(namespace);
         ResourceCache cache;
         try {
             cache = closed ? null : cacheFor(type);
             if (cache != null && initialEvents) {
                 if (feed.await(cache, fromRevision, settings.freshnessTimeout().toNanos())) {
-                    return cache.watchWithState(keyPrefix, filter, target);
+                    return cache.watchWithState(keyPrefix, cacheFilter, cacheTarget);
                 }
                 cache = null;
             } else if (cache != null) {
-                CacheWatcher watcher = cache.watchFrom(fromRevision, keyPrefix, filter, target);
+                CacheWatcher watcher = cache.watchFrom(fromRevision, keyPrefix, cacheFilter, cacheTarget);
                 if (watcher != null) {
                     return watcher;
                 }
@@ -239,6 +264,24 @@ public final class WatchCaches implements WatchSource, AutoCloseable {
         } catch (InterruptedException e) {
             dispatch.shutdownNow();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Hands a watcher the cache's stored objects in its version. */
+    private record ConvertingTarget(VersionConversion conversion, WatchTarget target) implements WatchTarget {
+        @Override
+        public boolean event(String type, ObjectNode object, long revision) {
+            return target.event(type, ConvertedObjects.fromStorage(conversion, object), revision);
+        }
+
+        @Override
+        public void initialEventsEnd(long revision) {
+            target.initialEventsEnd(revision);
+        }
+
+        @Override
+        public void ended(ApiException cause) {
+            target.ended(cause);
         }
     }
 

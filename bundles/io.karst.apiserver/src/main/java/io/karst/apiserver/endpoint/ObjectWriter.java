@@ -110,7 +110,7 @@ public final class ObjectWriter {
         resetStatusOnCreate(type, object);
         admission.admitCreate(type, object);
         if (dryRun(request)) {
-            return ApiResponse.created(object);
+            return ApiResponse.created(asStored(type, object));
         }
         return ApiResponse.created(store.create(type, request.namespace(), name, object));
     }
@@ -221,8 +221,8 @@ public final class ObjectWriter {
             throw ApiException.conflict(type.plural(), type.group(), name, "Precondition failed: UID in "
                     + "precondition: " + uid + ", UID in object meta: " + ObjectMetadata.uid(old));
         }
-        ObjectNode updated = "status".equals(subresource) ? withStatusOf(old, object) : withoutStatusChange(type,
-                old, object);
+        ObjectNode updated = "status".equals(subresource) ? withStatusOf(type, old, object)
+                : withoutStatusChange(type, old, object);
         keepServerMetadata(type, old, updated);
         admission.admitUpdate(type, subresource, updated, old);
         if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)
@@ -235,9 +235,20 @@ public final class ObjectWriter {
             return updated;
         }
         if (dryRun(request) || updated.equals(old)) {
-            return dryRun(request) ? updated : old;
+            return dryRun(request) ? asStored(type, updated) : old;
         }
         return store.update(type, request.namespace(), name, updated, expected);
+    }
+
+    /**
+     * The old object with the request's status. A version stored as another moves the status in the stored
+     * version, as upstream's strategies do on its internal form: a v1 HPA's status lives partly in annotations.
+     */
+    private ObjectNode withStatusOf(ResourceType type, ObjectNode old, ObjectNode object) {
+        if (type.converted()) {
+            return type.fromStorage(withStatusOf(type.toStorage(old), type.toStorage(object)));
+        }
+        return withStatusOf(old, object);
     }
 
     private ObjectNode withStatusOf(ObjectNode old, ObjectNode object) {
@@ -250,7 +261,18 @@ public final class ObjectWriter {
         return updated;
     }
 
+    /** The request's object with the old status (when the status is a subresource), in the stored version. */
     private ObjectNode withoutStatusChange(ResourceType type, ObjectNode old, ObjectNode object) {
+        if (type.converted() && type.subresource("status").isPresent()) {
+            ObjectNode stored = type.toStorage(object);
+            ObjectNode oldStored = type.toStorage(old);
+            if (oldStored.has("status")) {
+                stored.set("status", oldStored.get("status").deepCopy());
+            } else {
+                stored.remove("status");
+            }
+            return type.fromStorage(stored);
+        }
         ObjectNode updated = object.deepCopy();
         if (type.subresource("status").isPresent()) {
             if (old.has("status")) {
@@ -274,7 +296,7 @@ public final class ObjectWriter {
             }
         }
         meta.put("resourceVersion", oldMeta.path("resourceVersion").asText());
-        if (tracksGeneration(type) && !java.util.Objects.equals(old.get("spec"), updated.get("spec"))) {
+        if (tracksGeneration(type) && !java.util.Objects.equals(storedSpec(type, old), storedSpec(type, updated))) {
             meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
         }
         if (!type.kind().equals("Namespace") && ObjectMetadata.deleting(old)) {
@@ -412,6 +434,19 @@ public final class ObjectWriter {
             return ApiResponse.ok(gone);
         }
         return ApiResponse.ok(StatusObject.deleted(name, type.group(), type.plural(), ObjectMetadata.uid(old)));
+    }
+
+    /** The spec as stored: a v1 HPA's other metrics live in an annotation, and changing them changes the spec. */
+    private static JsonNode storedSpec(ResourceType type, ObjectNode object) {
+        return (type.converted() ? type.toStorage(object) : object).get("spec");
+    }
+
+    /**
+     * What a dry run answers: the object as a real write would return it, which for a version stored as another
+     * is the object after its round trip through the stored version (a v1 HPA without a target gets 80% CPU).
+     */
+    private static ObjectNode asStored(ResourceType type, ObjectNode object) {
+        return type.converted() ? type.fromStorage(type.toStorage(object)) : object;
     }
 
     /** Pods bound to a node get their grace period (the kubelet finishes the deletion); others go at once. */

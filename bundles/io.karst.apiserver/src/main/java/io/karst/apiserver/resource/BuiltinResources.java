@@ -3,6 +3,8 @@ package io.karst.apiserver.resource;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.karst.apiserver.conversion.EventConversion;
+import io.karst.apiserver.conversion.HorizontalPodAutoscalerConversion;
 import io.karst.apiserver.resource.ResourceType.Subresource;
 
 /**
@@ -37,9 +39,14 @@ public final class BuiltinResources {
         all.add(ns("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslices", names(), NONE));
         all.add(ns("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudgets",
                 names("pdb"), NONE, status("PodDisruptionBudget")));
-        all.add(ns("events.k8s.io", "v1", "Event", "events", "events.k8s.io", names("ev"), NONE));
+        // upstream keeps both Event APIs in one place, as core/v1 objects
+        all.add(ns("events.k8s.io", "v1", "Event", "events", "events", names("ev"), NONE)
+                .storedAs(EventConversion.INSTANCE));
         all.add(ns("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers",
                 "horizontalpodautoscalers", names("hpa"), ALL, status("HorizontalPodAutoscaler")));
+        all.add(ns("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers",
+                "horizontalpodautoscalers", names("hpa"), ALL, status("HorizontalPodAutoscaler"))
+                .storedAs(HorizontalPodAutoscalerConversion.INSTANCE));
         all.add(cluster("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclasses",
                 names("pc"), NONE));
         all.add(cluster("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclasses", names(), NONE));

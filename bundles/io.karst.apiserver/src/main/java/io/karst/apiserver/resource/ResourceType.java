@@ -3,6 +3,10 @@ package io.karst.apiserver.resource;
 import java.util.List;
 import java.util.Objects;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.conversion.VersionConversion;
+
 /**
  * One resource the API server serves in one group-version: its names as discovery shows them, its scope, verbs
  * and subresources, and where its objects live in the datastore. Several versions of a resource (autoscaling v1
@@ -19,10 +23,12 @@ import java.util.Objects;
  * @param verbs what the resource itself allows
  * @param subresources served subresources (status, scale, ...), each with its own verbs
  * @param storagePrefix datastore key prefix below {@code /registry/}, as kube-apiserver lays out etcd
+ * @param conversion how this version's objects are kept in the version the storage holds; null when they are
+ *        stored as served
  */
 public record ResourceType(String group, String version, String kind, String plural, String singular,
         boolean namespaced, List<String> shortNames, List<String> categories, List<String> verbs,
-        List<Subresource> subresources, String storagePrefix) {
+        List<Subresource> subresources, String storagePrefix, VersionConversion conversion) {
 
     /** The verbs of a resource that allows everything. */
     public static final List<String> ALL_VERBS =
@@ -37,6 +43,35 @@ public record ResourceType(String group, String version, String kind, String plu
         categories = List.copyOf(categories);
         verbs = List.copyOf(verbs);
         subresources = List.copyOf(subresources);
+    }
+
+    /** A resource version stored as it is served. */
+    public ResourceType(String group, String version, String kind, String plural, String singular,
+            boolean namespaced, List<String> shortNames, List<String> categories, List<String> verbs,
+            List<Subresource> subresources, String storagePrefix) {
+        this(group, version, kind, plural, singular, namespaced, shortNames, categories, verbs, subresources,
+                storagePrefix, null);
+    }
+
+    /** This version served from the storage of another, its objects converted by {@code conversion}. */
+    public ResourceType storedAs(VersionConversion conversion) {
+        return new ResourceType(group, version, kind, plural, singular, namespaced, shortNames, categories, verbs,
+                subresources, storagePrefix, conversion);
+    }
+
+    /** Whether objects are stored in another version. */
+    public boolean converted() {
+        return conversion != null;
+    }
+
+    /** An object of this version as it is stored (itself when stored as served; never modified). */
+    public ObjectNode toStorage(ObjectNode served) {
+        return conversion == null ? served : conversion.toStorage(served);
+    }
+
+    /** A stored object in this version (itself when stored as served; never modified). */
+    public ObjectNode fromStorage(ObjectNode stored) {
+        return conversion == null ? stored : conversion.fromStorage(stored);
     }
 
     /** A subresource such as {@code status} ({@code kind} is the kind it reads and writes). */

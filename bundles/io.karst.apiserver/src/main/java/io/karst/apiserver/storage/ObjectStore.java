@@ -27,6 +27,10 @@ import io.karst.apiserver.status.ApiException;
  * Kubernetes objects on the revisioned key-value store, laid out as kube-apiserver lays them out in etcd: one key
  * per object, JSON values without {@code metadata.resourceVersion}, which is the key's mod revision on the way
  * out. Datastore failures become {@link ApiException}s here and nowhere else.
+ *
+ * <p>Objects go in and come out in the version of the {@link ResourceType} asked for; a version stored as another
+ * ({@link ResourceType#conversion()}) is converted here, on the way to and from the datastore, so everything above
+ * works in the version the client speaks.
  */
 public final class ObjectStore {
     private final Supplier<KeyValueStore> store;
@@ -42,7 +46,7 @@ public final class ObjectStore {
     }
 
     public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
-        return call(type, name, () -> kv().get(type.key(namespace, name)).map(this::decode));
+        return call(type, name, () -> kv().get(type.key(namespace, name)).map(kv -> decode(type, kv)));
     }
 
     public ObjectNode get(ResourceType type, String namespace, String name) {
@@ -61,7 +65,7 @@ public final class ObjectStore {
             RangeResult result = kv().range(type.keyPrefix(namespace), revision, limit, continueKey);
             List<ObjectNode> items = new ArrayList<>(result.kvs().size());
             for (KeyValue kv : result.kvs()) {
-                items.add(decode(kv));
+                items.add(decode(type, kv));
             }
             return new Page(items, result.revision(), result.continueKey());
         });
@@ -73,8 +77,8 @@ public final class ObjectStore {
 
     /** Stores a new object; returns it with its resourceVersion. */
     public ObjectNode create(ResourceType type, String namespace, String name, ObjectNode object) {
-        byte[] value = encode(object);
-        return call(type, name, () -> decode(kv().create(type.key(namespace, name), value, 0)));
+        byte[] value = encode(type.toStorage(object));
+        return call(type, name, () -> decode(type, kv().create(type.key(namespace, name), value, 0)));
     }
 
     /**
@@ -84,14 +88,14 @@ public final class ObjectStore {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object,
             long expectedRevision) {
-        byte[] value = encode(object);
+        byte[] value = encode(type.toStorage(object));
         return call(type, name,
-                () -> decode(kv().update(type.key(namespace, name), value, expectedRevision, 0)));
+                () -> decode(type, kv().update(type.key(namespace, name), value, expectedRevision, 0)));
     }
 
     /** Removes an object; returns it as it was. */
     public ObjectNode delete(ResourceType type, String namespace, String name, long expectedRevision) {
-        return call(type, name, () -> decode(kv().delete(type.key(namespace, name), expectedRevision)));
+        return call(type, name, () -> decode(type, kv().delete(type.key(namespace, name), expectedRevision)));
     }
 
     public Watch watch(ResourceType type, String namespace, long fromRevision, WatchListener listener) {
@@ -106,7 +110,12 @@ public final class ObjectStore {
         return call(null, null, () -> kv().compactedRevision());
     }
 
-    /** Decodes a stored value and sets its resourceVersion from the key's mod revision. */
+    /** Decodes a stored value into the version of {@code type}, its resourceVersion the key's mod revision. */
+    public ObjectNode decode(ResourceType type, KeyValue kv) {
+        return type.fromStorage(decode(kv));
+    }
+
+    /** Decodes a stored value as stored, its resourceVersion the key's mod revision. */
     public ObjectNode decode(KeyValue kv) {
         ObjectNode object = codec.parseStored(kv.value());
         metadata(object).put("resourceVersion", Long.toString(kv.modRevision()));

@@ -44,6 +44,29 @@ class DiscoveryDocumentsTest {
     }
 
     @Test
+    void autoscalingServesV2PreferredAndV1FromTheSameStorage() {
+        for (JsonNode g : docs.groupList().path("groups")) {
+            if (g.path("name").asText().equals("autoscaling")) {
+                assertEquals("autoscaling/v2", g.path("versions").get(0).path("groupVersion").asText());
+                assertEquals("autoscaling/v1", g.path("versions").get(1).path("groupVersion").asText());
+            }
+        }
+        JsonNode v1 = docs.resourceList("autoscaling", "v1").orElseThrow();
+        JsonNode hpa = find(v1.path("resources"), "horizontalpodautoscalers");
+        assertEquals("HorizontalPodAutoscaler", hpa.path("kind").asText());
+        assertEquals("hpa", hpa.path("shortNames").get(0).asText());
+        assertEquals("HorizontalPodAutoscaler", find(v1.path("resources"), "horizontalpodautoscalers/status")
+                .path("kind").asText());
+        ObjectNode aggregated = docs.aggregated(false, "apidiscovery.k8s.io/v2");
+        for (JsonNode g : aggregated.path("items")) {
+            if (g.path("metadata").path("name").asText().equals("autoscaling")) {
+                assertEquals("v2", g.path("versions").get(0).path("version").asText());
+                assertEquals("v1", g.path("versions").get(1).path("version").asText());
+            }
+        }
+    }
+
+    @Test
     void resourceListNamesScaleSubresourceKind() {
         JsonNode apps = docs.resourceList("apps", "v1").orElseThrow();
         JsonNode scale = find(apps.path("resources"), "deployments/scale");

@@ -26,6 +26,27 @@ class OpenApiDocumentsTest {
   private final OpenApiDocuments docs = OpenApiDocuments.render(SchemaModel.builtIn(), RESOURCES);
 
   @Test
+  void autoscalingV1HasItsOwnDocumentFromTheSchemaModel() throws Exception {
+    List<String> verbs = ALL_VERBS;
+    OpenApiDocuments both = OpenApiDocuments.render(SchemaModel.builtIn(), List.of(
+        new OpenApiResource("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, verbs,
+            List.of("status")),
+        new OpenApiResource("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, verbs,
+            List.of("status"))));
+    JsonNode index = JSON.readTree(both.v3Index().body());
+    assertTrue(names(index.path("paths")).containsAll(List.of("apis/autoscaling/v1", "apis/autoscaling/v2")));
+    JsonNode doc = JSON.readTree(both.v3("apis/autoscaling/v1").orElseThrow().body());
+    JsonNode spec = doc.path("components").path("schemas").path("io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec");
+    assertTrue(spec.path("properties").has("targetCPUUtilizationPercentage"));
+    JsonNode create = doc.path("paths").path("/apis/autoscaling/v1/namespaces/{namespace}/horizontalpodautoscalers")
+        .path("post");
+    assertEquals("v1", create.path("x-kubernetes-group-version-kind").path("version").asText());
+    JsonNode v2 = JSON.readTree(both.v2().body());
+    assertTrue(v2.path("definitions").has("io.k8s.api.autoscaling.v1.HorizontalPodAutoscaler"));
+    assertTrue(v2.path("paths").has("/apis/autoscaling/v1/namespaces/{namespace}/horizontalpodautoscalers/{name}"));
+  }
+
+  @Test
   void indexListsEachGroupVersionWithItsHash() throws Exception {
     JsonNode index = JSON.readTree(docs.v3Index().body());
     assertEquals(List.of("api/v1", "apis/apps/v1"), names(index.path("paths")));

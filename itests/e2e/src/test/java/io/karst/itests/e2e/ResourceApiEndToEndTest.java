@@ -313,6 +313,117 @@ class ResourceApiEndToEndTest {
         ok("1.33", null, "delete", "deployment", "rollout-e2e");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.33"})
+    void kubectlAutoscaleWorksWhetherItPostsAutoscalingV1OrV2(String version) throws Exception {
+        // kubectl 1.27 posts autoscaling/v1, 1.33 autoscaling/v2; both land in the one (v2) storage
+        String ns = "hpa-" + version.replace('.', '-');
+        ok(version, null, "create", "namespace", ns);
+        ok(version, null, "-n", ns, "create", "deployment", "web", "--image=nginx");
+        ok(version, null, "-n", ns, "autoscale", "deployment", "web", "--cpu-percent=50", "--min=1", "--max=3");
+        String table = ok(version, null, "-n", ns, "get", "hpa").stdout();
+        List<String> header = List.of(table.lines().findFirst().orElseThrow().trim().split("\\s+"));
+        assertEquals(List.of("NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"), header);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("web ") && l.contains("Deployment/web")
+                && l.contains("<unknown>/50%")), table);
+        String v1Table = ok(version, null, "-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling").stdout();
+        assertEquals(table.lines().findFirst(), v1Table.lines().findFirst(), "v1 prints upstream's columns too");
+        assertTrue(v1Table.contains("<unknown>/50%"), v1Table);
+        JsonNode v1 = JSON.readTree(ok(version, null, "-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling",
+                "web", "-o", "json").stdout());
+        assertEquals("autoscaling/v1", v1.path("apiVersion").asText());
+        assertEquals(50, v1.path("spec").path("targetCPUUtilizationPercentage").asInt());
+        assertEquals(1, v1.path("spec").path("minReplicas").asInt());
+        JsonNode v2 = JSON.readTree(ok(version, null, "-n", ns, "get", "horizontalpodautoscalers.v2.autoscaling",
+                "web", "-o", "json").stdout());
+        assertEquals("autoscaling/v2", v2.path("apiVersion").asText());
+        JsonNode target = v2.path("spec").path("metrics").get(0).path("resource").path("target");
+        assertEquals("Utilization", target.path("type").asText());
+        assertEquals(50, target.path("averageUtilization").asInt());
+        // a v2-only metric survives a v1 patch and shows in the v1 object's annotations
+        ok(version, null, "-n", ns, "patch", "horizontalpodautoscalers.v2.autoscaling", "web", "--type=json", "-p",
+                "[{\"op\":\"add\",\"path\":\"/spec/metrics/-\",\"value\":{\"type\":\"Resource\",\"resource\":"
+                        + "{\"name\":\"memory\",\"target\":{\"type\":\"AverageValue\",\"averageValue\":\"100Mi\"}}}}]");
+        ok(version, null, "-n", ns, "patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type=merge", "-p",
+                "{\"spec\":{\"maxReplicas\":5}}");
+        JsonNode after = JSON.readTree(ok(version, null, "-n", ns, "get", "hpa", "web", "-o", "json").stdout());
+        assertEquals(5, after.path("spec").path("maxReplicas").asInt());
+        assertEquals(2, after.path("spec").path("metrics").size(), after.toString());
+        assertTrue(ok(version, null, "-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling", "web", "-o",
+                "jsonpath={.metadata.annotations}").stdout().contains("autoscaling.alpha.kubernetes.io/metrics"));
+        // a v1 watch prints Table rows with every metric, as the v2 one
+        Path out = tmp.resolve("hpa-watch-" + ns + ".out");
+        Process watch = new ProcessBuilder(KUBECTLS.resolve("kubectl." + version).toString(), "--kubeconfig",
+                server.kubeconfig.toString(), "-n", ns, "get", "horizontalpodautoscalers.v1.autoscaling", "-w",
+                "--output-watch-events").redirectOutput(out.toFile()).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(2000);
+            ok(version, null, "-n", ns, "patch", "horizontalpodautoscalers.v1.autoscaling", "web", "--type=merge",
+                    "-p", "{\"spec\":{\"minReplicas\":2}}");
+            assertTrue(waitFor(() -> read(out).contains("MODIFIED"), 20), () -> read(out));
+            // the CPU target comes last once a v1 write has carried it, as upstream's conversion orders it
+            assertTrue(read(out).lines().anyMatch(l -> l.startsWith("MODIFIED")
+                    && l.contains("memory: <unknown>/100Mi, cpu: <unknown>/50%")), read(out));
+        } finally {
+            watch.destroy();
+            watch.waitFor(10, TimeUnit.SECONDS);
+        }
+        ok(version, null, "delete", "namespace", ns, "--timeout=60s");
+    }
+
+    @Test
+    void coreAndEventsApiEventsAreOneStorage() throws Exception {
+        ok("1.33", null, "create", "namespace", "ev-e2e");
+        ok("1.33", """
+                apiVersion: v1
+                kind: Event
+                metadata:
+                  name: web.pulled
+                involvedObject:
+                  kind: Pod
+                  namespace: ev-e2e
+                  name: web
+                reason: Pulled
+                message: Pulled the image
+                source:
+                  component: kubelet
+                type: Normal
+                count: 1
+                firstTimestamp: "2026-11-23T04:00:00Z"
+                lastTimestamp: "2026-11-23T04:00:00Z"
+                """, "-n", "ev-e2e", "create", "-f", "-");
+        ok("1.29", """
+                apiVersion: events.k8s.io/v1
+                kind: Event
+                metadata:
+                  name: api.scaled
+                eventTime: "2026-11-23T04:00:00.000000Z"
+                reportingController: example.com/scaler
+                reportingInstance: scaler-1
+                action: Scale
+                reason: Scaled
+                regarding:
+                  kind: Deployment
+                  namespace: ev-e2e
+                  name: api
+                note: Scaled to 3
+                type: Warning
+                """, "-n", "ev-e2e", "create", "-f", "-");
+        assertEquals("Pulled the image", ok("1.33", null, "-n", "ev-e2e", "get", "events.v1.events.k8s.io",
+                "web.pulled", "-o", "jsonpath={.note}").stdout());
+        JsonNode asCore = JSON.readTree(ok("1.33", null, "get", "--raw",
+                "/api/v1/namespaces/ev-e2e/events/api.scaled").stdout());
+        assertEquals("Scaled to 3", asCore.path("message").asText());
+        assertEquals("api", asCore.path("involvedObject").path("name").asText());
+        String core = ok("1.33", null, "-n", "ev-e2e", "get", "events", "--field-selector",
+                "involvedObject.name=api").stdout();
+        assertTrue(core.contains("Scaled to 3") && !core.contains("Pulled"), core);
+        String events = ok("1.27", null, "-n", "ev-e2e", "get", "events.v1.events.k8s.io", "--field-selector",
+                "regarding.name=web").stdout();
+        assertTrue(events.contains("Pulled the image") && !events.contains("Scaled"), events);
+        ok("1.33", null, "delete", "namespace", "ev-e2e", "--timeout=60s");
+    }
+
     @Test
     void kubectl133CreatesThatPostProtobuf() throws Exception {
         // kubectl ≥1.32 sends these typed creates as application/vnd.kubernetes.protobuf
