@@ -20,6 +20,7 @@ import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.endpointutil.PodEndpoints;
 import io.karst.controllers.endpointutil.ServiceMembership;
+import io.karst.controllers.endpointutil.SliceTracker;
 import io.karst.controllers.endpointutil.TriggerTimeTracker;
 
 /**

@@ -8,11 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,6 +22,8 @@ import io.karst.api.client.ResourceException;
 import io.karst.api.client.ResourceOperations;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.controllers.endpointutil.PodEndpoints;
+import io.karst.controllers.endpointutil.SliceEndpoints;
+import io.karst.controllers.endpointutil.SliceTracker;
 import io.karst.controllers.ownership.ControllerRefs;
 
 /**
@@ -35,8 +35,8 @@ import io.karst.controllers.ownership.ControllerRefs;
  * Service with no endpoints keeps one empty placeholder slice.
  */
 final class SliceReconciler {
-    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-    static final String MANAGED_BY_LABEL = "endpointslice.kubernetes.io/managed-by";
+    static final String SERVICE_NAME_LABEL = SliceEndpoints.SERVICE_NAME_LABEL;
+    static final String MANAGED_BY_LABEL = SliceEndpoints.MANAGED_BY_LABEL;
     static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
     private final ResourceOperations slices;
@@ -121,7 +121,7 @@ final class SliceReconciler {
         Map<String, List<ObjectNode>> existingByPorts = new LinkedHashMap<>();
         for (ObjectNode slice : existing) {
             if (ownedBy(slice, service)) {
-                existingByPorts.computeIfAbsent(portMapKey(slice.path("ports")), k -> new ArrayList<>()).add(slice);
+                existingByPorts.computeIfAbsent(SliceEndpoints.portMapKey(slice.path("ports")), k -> new ArrayList<>()).add(slice);
             } else {
                 changes.delete.add(slice);
             }
@@ -133,7 +133,7 @@ final class SliceReconciler {
                 continue;
             }
             ArrayNode ports = endpointPorts(service, pod);
-            Desired desired = desiredByPorts.computeIfAbsent(portMapKey(ports), k -> new Desired(ports));
+            Desired desired = desiredByPorts.computeIfAbsent(SliceEndpoints.portMapKey(ports), k -> new Desired(ports));
             String nodeName = pod.path("spec").path("nodeName").asText("");
             Optional<ObjectNode> node = nodeName.isEmpty() ? Optional.empty() : nodes.get(null, nodeName);
             if (node.isEmpty() && !publishNotReady) {
@@ -144,7 +144,7 @@ final class SliceReconciler {
             }
             ObjectNode endpoint = podToEndpoint(pod, node.orElse(null), service, addressType);
             if (!endpoint.path("addresses").isEmpty()) {
-                desired.endpoints.put(identity(endpoint), endpoint);
+                desired.endpoints.put(SliceEndpoints.identity(endpoint), endpoint);
             }
         }
         for (Map.Entry<String, Desired> e : desiredByPorts.entrySet()) {
@@ -181,10 +181,10 @@ final class SliceReconciler {
             ArrayNode kept = JsonNodeFactory.instance.arrayNode();
             boolean endpointChanged = false;
             for (JsonNode endpoint : slice.path("endpoints")) {
-                ObjectNode wanted = desired.endpoints.remove(identity(endpoint));
+                ObjectNode wanted = desired.endpoints.remove(SliceEndpoints.identity(endpoint));
                 if (wanted != null) {
                     kept.add(wanted);
-                    endpointChanged |= !equalBeyondIdentity(wanted, endpoint);
+                    endpointChanged |= !SliceEndpoints.equalBeyondIdentity(wanted, endpoint);
                 }
             }
             ObjectNode labels = sliceLabels(service);
@@ -381,50 +381,6 @@ final class SliceReconciler {
             }
         }
         return result;
-    }
-
-    /** Identifies a port set whatever the order and the defaults written or left out. */
-    static String portMapKey(JsonNode ports) {
-        TreeSet<String> keys = new TreeSet<>();
-        for (JsonNode p : ports) {
-            keys.add(p.path("name").asText("") + "|" + p.path("port").asInt() + "|"
-                    + p.path("protocol").asText("TCP") + "|" + p.path("appProtocol").asText(""));
-        }
-        return String.join(",", keys);
-    }
-
-    /** upstream's endpoint hash: sorted addresses, hostname, and the pod's namespace and name. */
-    static String identity(JsonNode endpoint) {
-        TreeSet<String> addresses = new TreeSet<>();
-        endpoint.path("addresses").forEach(a -> addresses.add(a.asText()));
-        JsonNode ref = endpoint.path("targetRef");
-        return addresses + "|" + endpoint.path("hostname").asText("") + "|" + ref.path("namespace").asText("")
-                + "/" + ref.path("name").asText("");
-    }
-
-    /** upstream's EndpointsEqualBeyondHash: node, zone, conditions and target (ignoring its resourceVersion). */
-    private static boolean equalBeyondIdentity(JsonNode a, JsonNode b) {
-        for (String field : List.of("nodeName", "zone")) {
-            if (!Objects.equals(a.path(field).asText(null), b.path(field).asText(null))) {
-                return false;
-            }
-        }
-        for (String condition : List.of("ready", "serving", "terminating")) {
-            JsonNode x = a.path("conditions").path(condition);
-            JsonNode y = b.path("conditions").path(condition);
-            if (x.isMissingNode() != y.isMissingNode() || x.asBoolean() != y.asBoolean()) {
-                return false;
-            }
-        }
-        ObjectNode refA = a.path("targetRef").isObject() ? ((ObjectNode) a.get("targetRef")).deepCopy() : null;
-        ObjectNode refB = b.path("targetRef").isObject() ? ((ObjectNode) b.get("targetRef")).deepCopy() : null;
-        if (refA != null) {
-            refA.remove("resourceVersion");
-        }
-        if (refB != null) {
-            refB.remove("resourceVersion");
-        }
-        return Objects.equals(refA, refB);
     }
 
     private static boolean ownedBy(JsonNode slice, JsonNode service) {

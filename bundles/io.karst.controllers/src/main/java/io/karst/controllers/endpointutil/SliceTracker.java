@@ -1,4 +1,4 @@
-package io.karst.controllers.endpointslice;
+package io.karst.controllers.endpointutil;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,18 +9,18 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What this controller last wrote to each Service's EndpointSlices (upstream's EndpointSliceTracker, keyed on
+ * What a controller last wrote to each Service's EndpointSlices (upstream's EndpointSliceTracker, keyed on
  * resourceVersion because Karst does not bump an EndpointSlice's generation): the informer cache is stale while it
  * shows an older version of a slice written, or misses a slice created; the slice events this controller caused
  * itself need no sync, others do.
  */
-final class SliceTracker {
+public final class SliceTracker {
     private static final long DELETION_EXPECTED = -1;
 
     /** service key -> slice uid -> resourceVersion written, or {@link #DELETION_EXPECTED} */
     private final Map<String, Map<String, Long>> written = new HashMap<>();
 
-    static long version(JsonNode slice) {
+    public static long version(JsonNode slice) {
         try {
             return Long.parseLong(slice.path("metadata").path("resourceVersion").asText("0"));
         } catch (NumberFormatException e) {
@@ -32,26 +32,26 @@ final class SliceTracker {
         return slice.path("metadata").path("uid").asText();
     }
 
-    synchronized void written(String service, JsonNode slice) {
+    public synchronized void written(String service, JsonNode slice) {
         written.computeIfAbsent(service, k -> new HashMap<>()).put(uid(slice), version(slice));
     }
 
-    synchronized void deletionExpected(String service, JsonNode slice) {
+    public synchronized void deletionExpected(String service, JsonNode slice) {
         written.computeIfAbsent(service, k -> new HashMap<>()).put(uid(slice), DELETION_EXPECTED);
     }
 
     /** Whether a slice event is news to this controller (not the echo of its own write). */
-    synchronized boolean shouldSync(String service, JsonNode slice) {
+    public synchronized boolean shouldSync(String service, JsonNode slice) {
         Long v = written.getOrDefault(service, Map.of()).get(uid(slice));
         return v == null || version(slice) > v;
     }
 
-    synchronized boolean has(String service, JsonNode slice) {
+    public synchronized boolean has(String service, JsonNode slice) {
         return written.getOrDefault(service, Map.of()).containsKey(uid(slice));
     }
 
     /** Forgets a deleted slice; true when this controller deleted it. */
-    synchronized boolean deleted(String service, JsonNode slice) {
+    public synchronized boolean deleted(String service, JsonNode slice) {
         Map<String, Long> slices = written.get(service);
         if (slices == null) {
             return false;
@@ -64,7 +64,7 @@ final class SliceTracker {
     }
 
     /** Whether the cached slices lag behind what was written. */
-    synchronized boolean stale(String service, List<? extends JsonNode> cached) {
+    public synchronized boolean stale(String service, List<? extends JsonNode> cached) {
         Map<String, Long> slices = written.getOrDefault(service, Map.of());
         Set<String> seen = new HashSet<>();
         for (JsonNode slice : cached) {
@@ -82,11 +82,11 @@ final class SliceTracker {
         return false;
     }
 
-    synchronized void forget(String service) {
+    public synchronized void forget(String service) {
         written.remove(service);
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         written.clear();
     }
 }
