@@ -35,7 +35,8 @@ import io.karst.controllers.endpointutil.TriggerTimeTracker;
  * by the ports they serve. Terminating, finished and IP-less pods are left out; a pod without a Service port's
  * named target port is left out of that port. More than {@value #MAX_CAPACITY} addresses are truncated and marked.
  * The Endpoints of a Service without selector belong to the user and are left alone; those of a deleted Service
- * are deleted (also, once at start, those left behind while no controller ran).
+ * are deleted, and once at start so are those it made (label {@value #MANAGED_BY_LABEL}) whose Service vanished
+ * while no controller ran.
  */
 @Component(service = Controller.class, property = Controller.NAME + "=endpoints")
 public final class EndpointsController implements Controller {
@@ -46,6 +47,9 @@ public final class EndpointsController implements Controller {
     static final String OVER_CAPACITY = "endpoints.kubernetes.io/over-capacity";
     static final String TRUNCATED = "truncated";
     static final String LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+    /** Marks the Endpoints this controller manages (upstream since 1.33), so only those count as leftovers. */
+    static final String MANAGED_BY_LABEL = "endpoints.kubernetes.io/managed-by";
+    static final String CONTROLLER_NAME = "endpoint-controller";
     /** The queue key that asks for every Endpoints object to be checked for a vanished Service. */
     static final String LEFTOVERS = "/leftover-endpoints";
 
@@ -125,8 +129,9 @@ public final class EndpointsController implements Controller {
     public ReconcileResult reconcile(String key) {
         if (key.equals(LEFTOVERS)) {
             for (ObjectNode ep : endpoints.lister().list()) {
-                // leader-election records kept in Endpoints have no Service and must stay
-                if (!ep.path("metadata").path("annotations").has(LEADER_ANNOTATION)) {
+                // only Endpoints this controller made; never leader-election records or users' Endpoints
+                if (ep.path("metadata").path("labels").path(MANAGED_BY_LABEL).asText("").equals(CONTROLLER_NAME)
+                        && !ep.path("metadata").path("annotations").has(LEADER_ANNOTATION)) {
                     context.queue().add(ObjectKeys.of(ep));
                 }
             }
@@ -163,7 +168,7 @@ public final class EndpointsController implements Controller {
         ArrayNode subsets = Subsets.repack(desiredSubsets(service, selected));
         JsonNode serviceLabels = labelsOf(service);
         if (current.isPresent() && sameSubsets(current.get().path("subsets"), subsets)
-                && withoutHeadless(labelsOf(current.get())).equals(serviceLabels)
+                && withoutOwnLabels(labelsOf(current.get())).equals(withoutOwnLabels(serviceLabels))
                 && capacityAnnotationCorrect(current.get())) {
             return ReconcileResult.DONE;
         }
@@ -174,6 +179,7 @@ public final class EndpointsController implements Controller {
         if (!PodEndpoints.serviceIpSet(service)) {
             labels.put(PodEndpoints.HEADLESS_LABEL, "");
         }
+        labels.put(MANAGED_BY_LABEL, CONTROLLER_NAME);
         if (labels.isEmpty()) {
             meta.remove("labels");
         } else {
@@ -335,12 +341,13 @@ public final class EndpointsController implements Controller {
         return labels.isObject() ? labels : JsonNodeFactory.instance.objectNode();
     }
 
-    private static JsonNode withoutHeadless(JsonNode labels) {
-        if (!labels.has(PodEndpoints.HEADLESS_LABEL)) {
+    /** The labels besides those this controller sets itself (headless marker, managed-by). */
+    private static JsonNode withoutOwnLabels(JsonNode labels) {
+        if (!labels.has(PodEndpoints.HEADLESS_LABEL) && !labels.has(MANAGED_BY_LABEL)) {
             return labels;
         }
         ObjectNode copy = ((ObjectNode) labels).deepCopy();
-        copy.remove(PodEndpoints.HEADLESS_LABEL);
+        copy.remove(List.of(PodEndpoints.HEADLESS_LABEL, MANAGED_BY_LABEL));
         return copy;
     }
 

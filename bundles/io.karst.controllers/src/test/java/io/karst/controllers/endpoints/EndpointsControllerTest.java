@@ -93,6 +93,8 @@ class EndpointsControllerTest {
                 + a.path("metadata").path("uid").asText() + "'}"), address.get("targetRef"));
         assertFalse(address.has("hostname"));
         assertFalse(ep.path("metadata").path("labels").has("service.kubernetes.io/headless"));
+        assertEquals("endpoint-controller", ep.path("metadata").path("labels")
+                .path("endpoints.kubernetes.io/managed-by").asText());
         cluster.running("b", "10.42.0.11", true);
         await("both ready", () -> endpointsShow("web", List.of("10.42.0.10", "10.42.0.11"), List.of()));
         // settled: no update loop
@@ -201,13 +203,16 @@ class EndpointsControllerTest {
     }
 
     @Test
-    void endpointsLeftWithoutAServiceAreDeletedAtStart() throws Exception {
+    void endpointsItMadeForAVanishedServiceAreDeletedAtStart() throws Exception {
         controller.close();
-        cluster.endpoints.create(json("{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'gone'}}"));
+        cluster.endpoints.create(json("{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'gone',"
+                + "'labels':{'endpoints.kubernetes.io/managed-by':'endpoint-controller'}}}"));
+        cluster.endpoints.create(json("{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'users'}}"));
         cluster.endpoints.create(json("{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'lock',"
                 + "'annotations':{'control-plane.alpha.kubernetes.io/leader':'{}'}}}"));
         controller = new RunningController(new EndpointsController(), api.client());
         await("leftover deleted", () -> endpoints("gone").isEmpty());
         assertTrue(endpoints("lock").isPresent(), "leader-election records stay");
+        assertTrue(endpoints("users").isPresent(), "only the controller's own Endpoints count as leftovers");
     }
 }
