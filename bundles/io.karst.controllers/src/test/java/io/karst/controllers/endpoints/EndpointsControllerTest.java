@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.api.client.DeleteOptions;
 import io.karst.api.client.PatchTypes;
 import io.karst.apiserver.testing.InProcessApi;
 import io.karst.controller.runtime.RunningController;
@@ -159,9 +160,9 @@ class EndpointsControllerTest {
         await("three", () -> endpointsShow("web", List.of("10.42.3.1", "10.42.3.2", "10.42.3.3"), List.of()));
         cluster.terminate("b");
         await("terminating pod left", () -> endpointsShow("web", List.of("10.42.3.1", "10.42.3.3"), List.of()));
-        cluster.pods.delete("c", io.karst.api.client.DeleteOptions.NONE.withGracePeriodSeconds(0L));
+        cluster.pods.delete("c", DeleteOptions.NONE.withGracePeriodSeconds(0L));
         await("deleted pod left", () -> endpointsShow("web", List.of("10.42.3.1"), List.of()));
-        cluster.pods.delete("a", io.karst.api.client.DeleteOptions.NONE.withGracePeriodSeconds(0L));
+        cluster.pods.delete("a", DeleteOptions.NONE.withGracePeriodSeconds(0L));
         await("no pods, no subsets", () -> endpoints("web").map(ep -> ep.path("subsets").isEmpty()).orElse(false));
     }
 

@@ -105,8 +105,4 @@ public final class Cluster {
             Thread.sleep(20);
         }
     }
-
-    public static String text(JsonNode node) {
-        return node.toString();
-    }
 }
