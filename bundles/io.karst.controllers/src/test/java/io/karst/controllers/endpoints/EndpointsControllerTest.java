@@ -204,6 +204,32 @@ class EndpointsControllerTest {
     }
 
     @Test
+    void moreThanAThousandAddressesAreTruncatedAndMarked() throws Exception {
+        cluster.service("huge", "huge", "'ports':[{'port':80}]");
+        for (int i = 0; i < 1001; i++) {
+            cluster.pod("p" + i, "huge", "n", "");
+            cluster.running("p" + i, "10.42." + (20 + i / 250) + "." + (i % 250 + 1), true);
+        }
+        await("truncated", () -> endpoints("huge").map(ep -> ep.path("metadata").path("annotations")
+                .path("endpoints.kubernetes.io/over-capacity").asText().equals("truncated")
+                && ips(ep, "addresses").size() == 1000).orElse(false));
+        cluster.pods.delete("p0", DeleteOptions.NONE.withGracePeriodSeconds(0L));
+        await("back under capacity, unmarked", () -> endpoints("huge").map(ep -> !ep.path("metadata")
+                .path("annotations").has("endpoints.kubernetes.io/over-capacity")
+                && ips(ep, "addresses").size() == 1000).orElse(false));
+    }
+
+    @Test
+    void externalNameServicesGetNoEndpoints() throws Exception {
+        cluster.service("ext", "web", "'type':'ExternalName','externalName':'db.example.com'");
+        cluster.service("probe", "web", "'ports':[{'port':80}]");
+        cluster.pod("a", "web", "n", "");
+        cluster.running("a", "10.42.6.1", true);
+        await("the other Service's endpoints", () -> endpointsShow("probe", List.of("10.42.6.1"), List.of()));
+        assertTrue(endpoints("ext").isEmpty());
+    }
+
+    @Test
     void endpointsItMadeForAVanishedServiceAreDeletedAtStart() throws Exception {
         controller.close();
         cluster.endpoints.create(json("{'apiVersion':'v1','kind':'Endpoints','metadata':{'name':'gone',"

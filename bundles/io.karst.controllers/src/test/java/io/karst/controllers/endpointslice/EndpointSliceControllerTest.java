@@ -172,6 +172,10 @@ class EndpointSliceControllerTest {
         assertEquals("", slice.path("metadata").path("labels").path("service.kubernetes.io/headless").asText("x"));
         assertEquals("db-0", slice.path("endpoints").get(0).path("hostname").asText());
         assertTrue(slice.path("ports").isEmpty());
+        // with publishNotReadyAddresses a terminating pod stays ready
+        cluster.terminate("db-0");
+        await("terminating but published", () -> showsConditions("db", Map.of(
+                "db-0", "ready=true,serving=false,terminating=true")));
     }
 
     @Test
