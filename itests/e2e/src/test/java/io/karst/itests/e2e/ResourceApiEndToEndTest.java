@@ -425,6 +425,72 @@ class ResourceApiEndToEndTest {
     }
 
     @Test
+    void servicesGetEndpointsAndEndpointSlicesOfTheirPods() throws Exception {
+        ok("1.33", "apiVersion: v1\nkind: Node\nmetadata:\n  name: ep-e2e-node\n  labels:\n"
+                + "    topology.kubernetes.io/zone: zone-1\n", "apply", "-f", "-");
+        StringBuilder manifest = new StringBuilder("apiVersion: v1\nkind: Service\nmetadata:\n  name: ep-e2e\n"
+                + "spec:\n  selector:\n    app: ep-e2e\n  ports:\n  - name: http\n    port: 80\n"
+                + "    targetPort: web\n");
+        for (String pod : List.of("ep-e2e-a", "ep-e2e-b")) {
+            manifest.append("---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: ").append(pod)
+                    .append("\n  labels:\n    app: ep-e2e\nspec:\n  nodeName: ep-e2e-node\n  containers:\n"
+                            + "  - name: c\n    image: busybox\n    ports:\n    - name: web\n"
+                            + "      containerPort: 8080\n");
+        }
+        ok("1.33", manifest.toString(), "apply", "-f", "-");
+        // what the kubelet would report: a running pod with an IP, ready or not
+        String status = "{\"status\":{\"phase\":\"Running\",\"podIP\":\"%s\",\"podIPs\":[{\"ip\":\"%s\"}],"
+                + "\"conditions\":[{\"type\":\"Ready\",\"status\":\"%s\"}]}}";
+        ok("1.33", null, "patch", "pod", "ep-e2e-a", "--subresource=status", "--type=merge", "-p",
+                String.format(status, "10.42.7.1", "10.42.7.1", "True"));
+        ok("1.33", null, "patch", "pod", "ep-e2e-b", "--subresource=status", "--type=merge", "-p",
+                String.format(status, "10.42.7.2", "10.42.7.2", "False"));
+        ok("1.33", null, "wait", "--for=jsonpath={.subsets[0].notReadyAddresses[0].ip}=10.42.7.2", "endpoints/ep-e2e",
+                "--timeout=30s");
+        JsonNode ep = JSON.readTree(ok("1.33", null, "get", "endpoints", "ep-e2e", "-o", "json").stdout());
+        JsonNode subset = ep.path("subsets").get(0);
+        assertEquals("10.42.7.1", subset.path("addresses").get(0).path("ip").asText());
+        assertEquals("ep-e2e-a", subset.path("addresses").get(0).path("targetRef").path("name").asText());
+        assertEquals(8080, subset.path("ports").get(0).path("port").asInt());
+
+        ok("1.33", null, "patch", "pod", "ep-e2e-b", "--subresource=status", "--type=merge", "-p",
+                String.format(status, "10.42.7.2", "10.42.7.2", "True"));
+        ok("1.33", null, "wait", "--for=jsonpath={.subsets[0].addresses[1].ip}=10.42.7.2", "endpoints/ep-e2e",
+                "--timeout=30s");
+        String table = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            table = ok("1.33", null, "get", "endpoints,endpointslices").stdout();
+            if (table.lines().anyMatch(l -> l.matches("endpointslice\\.discovery\\.k8s\\.io/ep-e2e-\\w+\\s+IPv4\\s+"
+                    + "8080\\s+10\\.42\\.7\\.[12],10\\.42\\.7\\.[12]\\s+\\S+"))) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        String shown = table;
+        assertTrue(shown.lines().anyMatch(l -> l.matches("endpoints/ep-e2e\\s+10\\.42\\.7\\.1:8080,10\\.42\\.7\\.2:8080"
+                + "\\s+\\S+")), shown);
+        assertTrue(shown.lines().anyMatch(l -> l.matches("endpointslice\\.discovery\\.k8s\\.io/ep-e2e-\\w+\\s+IPv4\\s+"
+                + "8080\\s+10\\.42\\.7\\.[12],10\\.42\\.7\\.[12]\\s+\\S+")), shown);
+        JsonNode slice = JSON.readTree(ok("1.33", null, "get", "endpointslices", "-l",
+                "kubernetes.io/service-name=ep-e2e", "-o", "json").stdout()).path("items").get(0);
+        assertEquals("zone-1", slice.path("endpoints").get(0).path("zone").asText());
+        assertEquals("endpointslice-controller.k8s.io",
+                slice.path("metadata").path("labels").path("endpointslice.kubernetes.io/managed-by").asText());
+
+        // both go with the Service (the slices through the garbage collector)
+        ok("1.33", null, "delete", "service", "ep-e2e");
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ok("1.33", null, "get", "endpoints,endpointslices", "-l", "kubernetes.io/service-name=ep-e2e", "-o",
+                "name").stdout().isBlank() || kubectl("1.33", null, "get", "endpoints", "ep-e2e").exit() == 0) {
+            assertTrue(System.nanoTime() < deadline, "endpoints outlived their Service");
+            Thread.sleep(200);
+        }
+        ok("1.33", null, "delete", "pod", "ep-e2e-a", "ep-e2e-b", "--force", "--grace-period=0");
+        ok("1.33", null, "delete", "node", "ep-e2e-node");
+    }
+
+    @Test
     void kubectl133CreatesThatPostProtobuf() throws Exception {
         // kubectl ≥1.32 sends these typed creates as application/vnd.kubernetes.protobuf
         ok("1.33", null, "create", "namespace", "proto-e2e");
