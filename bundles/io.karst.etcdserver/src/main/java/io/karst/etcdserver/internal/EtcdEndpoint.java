@@ -21,8 +21,11 @@ import io.grpc.netty.NettyServerBuilder;
 import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.api.datastore.KeyValueStore;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -47,6 +50,7 @@ public final class EtcdEndpoint implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final ExecutorService calls;
+    private String transport;
     private final Server server;
     private final SocketAddress address;
     /** Set once the socket file exists and is this endpoint's to remove. */
@@ -74,14 +78,17 @@ public final class EtcdEndpoint implements AutoCloseable {
      */
     public static EtcdEndpoint start(KeyValueStore store, SocketAddress address) {
         Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+        IoHandlerFactory io = NioIoHandler.newFactory();
         if (address instanceof UnixDomainSocketAddress socket) {
             clearStaleSocket(socket);
             channelType = NioServerDomainSocketChannel.class;
+        } else if (NativeEpoll.available()) {
+            // Native epoll makes fewer system calls per request than the JDK selector, which counts on a VM.
+            channelType = EpollServerSocketChannel.class;
+            io = EpollIoHandler.newFactory();
         }
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("karst-etcd-accept"),
-                NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, threads("karst-etcd-io"),
-                NioIoHandler.newFactory());
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, threads("karst-etcd-accept"), io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, threads("karst-etcd-io"), io);
         // Calls block on the store (SQL), so they run off the event loops, on a pool that grows with demand.
         ExecutorService calls = Executors.newCachedThreadPool(threads("karst-etcd-call"));
         Server server = NettyServerBuilder.forAddress(address)
@@ -100,6 +107,7 @@ public final class EtcdEndpoint implements AutoCloseable {
                 .addService(new MaintenanceService(store))
                 .build();
         EtcdEndpoint endpoint = new EtcdEndpoint(boss, workers, calls, server, address);
+        endpoint.transport = channelType == EpollServerSocketChannel.class ? "epoll" : "nio";
         try {
             server.start();
             endpoint.listening = true;
@@ -153,6 +161,11 @@ public final class EtcdEndpoint implements AutoCloseable {
         // S_IFSOCK in st_mode; BasicFileAttributes.isOther() would also be true for devices and FIFOs
         int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         return (mode & 0170000) == 0140000;
+    }
+
+    /** Which Netty transport serves the sockets: {@code epoll} (native) or {@code nio}. */
+    public String transport() {
+        return transport;
     }
 
     /** Stops accepting, cancels open calls and watches, and waits for the threads to end. */

@@ -29,7 +29,7 @@ public final class EtcdServerComponent {
     @Activate
     public EtcdServerComponent(@Reference(name = "store") KeyValueStore store, EtcdServerConfig config) {
         this.endpoint = EtcdEndpoint.start(store, ListenAddress.parse(config.listen()));
-        LOG.info("etcd v3 endpoint listening on {} (plaintext)", endpoint.clientUrl());
+        LOG.info("etcd v3 endpoint listening on {} (plaintext, {})", endpoint.clientUrl(), endpoint.transport());
     }
 
     @Deactivate
