@@ -100,8 +100,8 @@ public final class ApiServerComponent {
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(), handler,
                 config.max_request_bytes()));
-        LOG.info("Karst API server {} serving on https://{}:{}", version.fields().get("gitVersion"),
-                address.getHostString(), server.address().getPort());
+        LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
+                address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Condition.CONDITION_ID, READY_CONDITION);

@@ -7,7 +7,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -17,16 +21,19 @@ final class HttpsServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Channel channel;
+    private final String transport;
 
     HttpsServer(InetSocketAddress address, HttpsServerInitializer initializer) throws InterruptedException {
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("karst-apiserver-accept"),
-                NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("karst-apiserver-io"),
-                NioIoHandler.newFactory());
+        // Native epoll where it loads: fewer system calls per request than the JDK selector, which counts on a VM.
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("karst-apiserver-accept"), io);
+        workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("karst-apiserver-io"), io);
+        transport = epoll ? "epoll" : "nio";
         try {
             channel = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childHandler(initializer)
@@ -36,6 +43,11 @@ final class HttpsServer implements AutoCloseable {
             shutdown();
             throw e;
         }
+    }
+
+    /** {@code epoll} (native) or {@code nio}. */
+    String transport() {
+        return transport;
     }
 
     InetSocketAddress address() {
