@@ -85,6 +85,15 @@ public interface Dialect {
         return "";
     }
 
+    /**
+     * Whether the range query's walk from key to next key returns its rows in key order without an
+     * {@code ORDER BY}, whose sort would copy every row (values included) once more. The store checks the order
+     * of what it gets and asks again with the sort if it ever is not.
+     */
+    default boolean walksKeysInOrder() {
+        return false;
+    }
+
     /** Bytes the database occupies, or -1 when it cannot tell. */
     long sizeBytes(Connection connection) throws SQLException;
 

@@ -69,7 +69,15 @@ final class LogSql {
      * cannot hold NUL.
      */
     static String range(KeyRange range, boolean limited, boolean exclusiveStart) {
-        return latestLiveAt(range, exclusiveStart, "SELECT " + KV_COLUMNS) + " ORDER BY kv.name"
+        return range(range, limited, exclusiveStart, true);
+    }
+
+    /**
+     * @param ordered whether the database must sort; without it the rows come in the order the walk found the
+     *        keys, which on SQLite is key order (see {@link Dialect#walksKeysInOrder()}), and no sort copies them
+     */
+    static String range(KeyRange range, boolean limited, boolean exclusiveStart, boolean ordered) {
+        return latestLiveAt(range, exclusiveStart, "SELECT " + KV_COLUMNS) + (ordered ? " ORDER BY kv.name" : "")
                 + (limited ? " LIMIT ?" : "");
     }
 

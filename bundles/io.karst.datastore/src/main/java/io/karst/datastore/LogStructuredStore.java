@@ -59,6 +59,8 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     private final ScheduledExecutorService leaseExpiry;
     private final Object compacting = new Object();
     private volatile boolean closed;
+    /** Whether ranges may skip the database's sort (see {@link Dialect#walksKeysInOrder()}). */
+    private volatile boolean walkOrderTrusted;
 
     private LogStructuredStore(Dialect dialect, ConnectionSource connections, StoreSettings settings,
             SharedLogSettings shared, Connection writerConnection, long revision, long compacted) {
@@ -67,6 +69,7 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         this.readers = new ReaderPool(connections, dialect, settings.readConnections());
         this.compaction = new Compaction(compacted);
         this.leases = new LeaseSql(dialect);
+        this.walkOrderTrusted = dialect.walksKeysInOrder();
         this.writes = new LogWrites(leases, compaction, dialect);
         String name = "karst-datastore-" + dialect.name();
         this.watches = new WatchHub(name + "-watch", revision, this::history, settings.watchThreads(),
@@ -178,27 +181,19 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
         // "k\0" is the first key after "k": asking for keys after "k" keeps the NUL out of the SQL.
         boolean exclusive = from.endsWith("\0");
         String start = exclusive ? from.substring(0, from.length() - 1) : from;
-        List<KeyValue> kvs = readers.read(connection -> {
-            List<KeyValue> page = new ArrayList<>();
-            try (PreparedStatement select = connection.prepareStatement(LogSql.range(range, limit > 0,
-                    exclusive))) {
-                int i = bindRange(select, 1, start, range.end());
-                if (range.end() != null) {
-                    select.setString(i++, range.end());
-                }
-                select.setLong(i++, at);
-                if (limit > 0) {
-                    // One more than asked tells whether another page follows.
-                    select.setInt(i, limit + 1);
-                }
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        page.add(LogRows.keyValue(rs));
-                    }
-                }
+        List<KeyValue> kvs = null;
+        if (walkOrderTrusted) {
+            kvs = rangePage(range, at, limit, start, exclusive, false);
+            if (!inKeyOrder(kvs)) {
+                LOG.warn("Datastore {}: a range came back out of key order; ranges are sorted by the database from "
+                        + "now on", dialect.name());
+                walkOrderTrusted = false;
+                kvs = null;
             }
-            return page;
-        });
+        }
+        if (kvs == null) {
+            kvs = rangePage(range, at, limit, start, exclusive, true);
+        }
         requireNotCompacted(at);
         boolean more = limit > 0 && kvs.size() > limit;
         return new RangeResult(more ? kvs.subList(0, limit) : kvs, at, more);
@@ -510,6 +505,40 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             connection.rollback();
             return false;
         }
+    }
+
+    private List<KeyValue> rangePage(KeyRange range, long at, int limit, String start, boolean exclusive,
+            boolean ordered) {
+        return readers.read(connection -> {
+            List<KeyValue> page = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(LogSql.range(range, limit > 0, exclusive,
+                    ordered))) {
+                int i = bindRange(select, 1, start, range.end());
+                if (range.end() != null) {
+                    select.setString(i++, range.end());
+                }
+                select.setLong(i++, at);
+                if (limit > 0) {
+                    // One more than asked tells whether another page follows.
+                    select.setInt(i, limit + 1);
+                }
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        page.add(LogRows.keyValue(rs));
+                    }
+                }
+            }
+            return page;
+        });
+    }
+
+    private static boolean inKeyOrder(List<KeyValue> kvs) {
+        for (int i = 1; i < kvs.size(); i++) {
+            if (KeyRange.compare(kvs.get(i - 1).key(), kvs.get(i).key()) >= 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The revision a read is served at: the committed one for 0, else checked against history's bounds. */

@@ -61,6 +61,15 @@ public final class SqliteDialect implements Dialect {
                         + "expires_at INTEGER NOT NULL)");
     }
 
+    /**
+     * SQLite runs a recursive CTE as a FIFO queue and scans the materialized result in insertion order, so the
+     * walk from key to next key yields the keys in order.
+     */
+    @Override
+    public boolean walksKeysInOrder() {
+        return true;
+    }
+
     /** julianday counts days from noon UTC, 4714 BC; 2440587.5 of them end at the Unix epoch. */
     @Override
     public String clockMillis() {
