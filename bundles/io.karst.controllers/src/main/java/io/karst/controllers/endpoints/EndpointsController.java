@@ -25,7 +25,7 @@ import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.endpointutil.PodEndpoints;
-import io.karst.controllers.endpointutil.ServiceMembership;
+import io.karst.controllers.endpointutil.ServiceQueueing;
 import io.karst.controllers.endpointutil.TriggerTimeTracker;
 
 /**
@@ -79,38 +79,7 @@ public final class EndpointsController implements Controller {
         services = ctx.informers().informer(SERVICES);
         pods = ctx.informers().informer(PODS);
         endpoints = ctx.informers().informer(ENDPOINTS);
-        ctx.handle(services, new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode service) {
-                ctx.queue().add(ObjectKeys.of(service));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode service) {
-                ctx.queue().add(ObjectKeys.of(service));
-            }
-
-            @Override
-            public void onDelete(ObjectNode service, boolean finalStateUnknown) {
-                ctx.queue().add(ObjectKeys.of(service));
-            }
-        });
-        ctx.handle(pods, new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode pod) {
-                ServiceMembership.servicesOf(services.lister(), pod).forEach(ctx.queue()::add);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode pod) {
-                ServiceMembership.servicesToUpdate(services.lister(), old, pod).forEach(ctx.queue()::add);
-            }
-
-            @Override
-            public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
-                ServiceMembership.servicesOf(services.lister(), pod).forEach(ctx.queue()::add);
-            }
-        });
+        ServiceQueueing.register(ctx, services, pods);
         ctx.handle(endpoints, new ResourceEventHandler() {
             @Override
             public void onDelete(ObjectNode ep, boolean finalStateUnknown) {
