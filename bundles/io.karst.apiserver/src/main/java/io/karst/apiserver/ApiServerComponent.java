@@ -82,6 +82,7 @@ public final class ApiServerComponent {
     /** The in-process client of the API, for the bundles of this JVM; registered once the server serves. */
     private LocalResourceClient client;
     private ServiceRegistration<ResourceClient> clientRegistration;
+    private KubernetesEndpoints kubernetesEndpoints;
 
     public ApiServerComponent() {
         health.add(new HealthRegistry.Entry("ping", Set.of("livez", "readyz"), HealthCheck.Result::ok));
@@ -103,6 +104,10 @@ public final class ApiServerComponent {
         LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
+        if (!config.advertise_address().isBlank()) {
+            kubernetesEndpoints = new KubernetesEndpoints(() -> datastore, client, config.advertise_address().trim(),
+                    server.address().getPort(), timers);
+        }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Condition.CONDITION_ID, READY_CONDITION);
         ready = context.registerService(Condition.class, Condition.INSTANCE, props);
@@ -114,6 +119,9 @@ public final class ApiServerComponent {
     @Deactivate
     void deactivate() {
         shuttingDown = true;
+        if (kubernetesEndpoints != null) {
+            kubernetesEndpoints.close();
+        }
         if (clientRegistration != null) {
             clientRegistration.unregister();
         }

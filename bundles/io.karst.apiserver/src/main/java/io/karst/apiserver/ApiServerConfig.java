@@ -20,6 +20,10 @@ public @interface ApiServerConfig {
             + "(--max-requests-inflight); watches count only while they start")
     int max_requests_inflight() default 400;
 
+    @AttributeDefinition(description = "Address this server advertises in the endpoints of the kubernetes Service "
+            + "(--advertise-address, else the node's address); empty: the endpoints are not written")
+    String advertise_address() default "";
+
     @AttributeDefinition(description = "Service network ClusterIPs are allocated from (--service-cidr, IPv4 part)")
     String service_cidr() default "10.43.0.0/16";
 

@@ -57,6 +57,8 @@ final class LaunchPlans {
         apiserver.put("https.port", config.integer("https-listen-port"));
         apiserver.put("bind.address", config.string("bind-address"));
         apiserver.put("service.cidr", config.string("service-cidr"));
+        apiserver.put("advertise.address", config.optional("advertise-address").filter(a -> !a.isBlank())
+                .orElse(nodeIps.get(0)));
         configurations.put("io.karst.apiserver", apiserver);
 
         int ssh = config.integer("admin-ssh-port");

@@ -71,6 +71,9 @@ public final class FlagTable {
                     .rule(ValueRules.port(1)),
             Flag.of("bind-address", STRING, "IP", "API server bind address").only(Role.SERVER)
                     .defaults("0.0.0.0").rule(ValueRules.ip()),
+            Flag.of("advertise-address", STRING, "IP",
+                    "Address the API server advertises to the cluster (default: the node IP)").only(Role.SERVER)
+                    .rule(ValueRules.ip()),
             Flag.of("datastore-endpoint", STRING, "URI",
                     "sqlite://, postgres:// or mysql:// datastore (empty: embedded sqlite)").only(Role.SERVER)
                     .rule(ValueRules.datastoreEndpoint()).display(DatastoreEndpoints::redact),

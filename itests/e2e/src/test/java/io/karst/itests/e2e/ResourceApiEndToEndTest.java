@@ -64,6 +64,19 @@ class ResourceApiEndToEndTest {
         return r;
     }
 
+    @Test
+    void theKubernetesServiceHasTheServersAddressAsEndpointsAndEndpointSlice() throws Exception {
+        ok("1.33", null, "wait", "--for=jsonpath={.subsets[0].ports[0].port}=" + server.httpsPort,
+                "endpoints/kubernetes", "--timeout=30s");
+        String ip = ok("1.33", null, "get", "endpoints", "kubernetes", "-o",
+                "jsonpath={.subsets[0].addresses[*].ip}").stdout().trim();
+        assertTrue(ip.matches("\\d+\\.\\d+\\.\\d+\\.\\d+"), "one IPv4 address: " + ip);
+        ok("1.33", null, "wait", "--for=jsonpath={.endpoints[0].addresses[0]}=" + ip, "endpointslice/kubernetes",
+                "--timeout=30s");
+        assertEquals("kubernetes", ok("1.33", null, "get", "endpointslice", "kubernetes", "-o",
+                "jsonpath={.metadata.labels.kubernetes\\.io/service-name}").stdout().trim());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
     void apiResourcesAndVersionsComeFromDiscovery(String version) throws Exception {
