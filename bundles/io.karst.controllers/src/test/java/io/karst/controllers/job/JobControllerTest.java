@@ -264,8 +264,6 @@ class JobControllerTest {
     @Test
     void aJobActiveLongerThanItsDeadlineFailsAndItsPodsAreDeleted() throws Exception {
         createJob("slow", "'parallelism':2,'completions':2,'activeDeadlineSeconds':1");
-        await("running", () -> podsOf("slow").stream()
-                .filter(p -> p.path("status").path("phase").asText().equals("Running")).count() == 2);
         await("failed", () -> hasCondition("slow", "Failed"));
         JsonNode status = status("slow");
         assertEquals("DeadlineExceeded", condition(status, "Failed").path("reason").asText());
@@ -331,5 +329,17 @@ class JobControllerTest {
         assertEquals("BackoffLimitExceeded", condition(status("counted"), "Failed").path("reason").asText());
         assertEquals(2, status("counted").path("failed").asInt());
         assertFalse(hasCondition("counted", "Complete"));
+    }
+
+    @Test
+    void podsOfADeletedJobLoseTheTrackingFinalizer() throws Exception {
+        createJob("gone", "'completions':2,'parallelism':2");
+        await("running", () -> podsOf("gone").size() == 2 && podsOf("gone").stream()
+                .allMatch(p -> p.path("status").path("phase").asText().equals("Running")));
+        assertTrue(podsOf("gone").stream().allMatch(p -> p.path("metadata").path("finalizers").get(0).asText()
+                .equals(JobController.TRACKING_FINALIZER)));
+        jobs.delete("gone");
+        await("finalizers released", () -> podsOf("gone").size() == 2 && podsOf("gone").stream()
+                .allMatch(p -> p.path("metadata").path("finalizers").isEmpty()));
     }
 }
