@@ -251,7 +251,7 @@ public final class JobController implements Controller {
                     ? CompletedIndexes.parse(status.path("completedIndexes").asText(""), completions) : new TreeSet<>();
             List<ObjectNode> active = new ArrayList<>();
             List<ObjectNode> terminating = new ArrayList<>();
-            List<ObjectNode> ignored = new ArrayList<>();
+            List<ObjectNode> release = new ArrayList<>(); // finalizers to drop without counting
             PodFailurePolicy.Match failJob = null;
             int newSucceeded = 0;
             int newFailed = 0;
@@ -279,11 +279,15 @@ public final class JobController implements Controller {
                 if (pod.path("status").path("phase").asText("").equals("Succeeded")) {
                     int index = indexOf(pod);
                     if (indexed && (index < 0 || index >= completions)) {
-                        ignored.add(pod); // not a completion of this Job: release it uncounted
+                        release.add(pod); // not a completion of this Job: release it uncounted
                         continue;
                     }
-                    uncountedSucceeded.add(uid);
-                    completedIndexes.add(index);
+                    if (indexed) {
+                        completedIndexes.add(index); // the index is the record: no uid needed (as upstream)
+                        release.add(pod);
+                    } else {
+                        uncountedSucceeded.add(uid);
+                    }
                     newSucceeded++;
                     backoff = backoff.record(true, finishTime(pod));
                     continue;
@@ -292,7 +296,7 @@ public final class JobController implements Controller {
                         && pod.path("status").path("phase").asText("").equals("Failed")
                         ? PodFailurePolicy.match(failurePolicy, pod) : null;
                 if (match != null && match.action().equals(PodFailurePolicy.IGNORE)) {
-                    ignored.add(pod);
+                    release.add(pod);
                     continue;
                 }
                 if (match != null && match.action().equals(PodFailurePolicy.FAIL_JOB) && failJob == null) {
@@ -335,6 +339,22 @@ public final class JobController implements Controller {
                 }
             }
             boolean ending = target != null || successMet != null;
+            if (target != null) {
+                // a failing Job's unfinished pods count as failed at once (upstream), unless a rule ignores them
+                for (ObjectNode pod : union(active, terminating)) {
+                    String uid = uidOf(pod);
+                    if (!hasFinalizer(pod) || finalizerRemoved.contains(uid) || uncountedFailed.contains(uid)) {
+                        continue;
+                    }
+                    PodFailurePolicy.Match match = failurePolicy.isObject()
+                            ? PodFailurePolicy.match(failurePolicy, pod) : null;
+                    if (match != null && match.action().equals(PodFailurePolicy.IGNORE)) {
+                        release.add(pod);
+                    } else {
+                        uncountedFailed.add(uid);
+                    }
+                }
+            }
 
             ObjectNode newStatus = status.isObject() ? ((ObjectNode) status).deepCopy()
                     : JsonNodeFactory.instance.objectNode();
@@ -400,7 +420,7 @@ public final class JobController implements Controller {
                     counted.add(uid);
                 }
             }
-            ignored.forEach(JobController.this::removeFinalizer);
+            release.forEach(JobController.this::removeFinalizer);
             int movedSucceeded = 0;
             int movedFailed = 0;
             for (String uid : counted) {
@@ -839,8 +859,8 @@ public final class JobController implements Controller {
         return out;
     }
 
-    private static List<String> union(Set<String> a, Set<String> b) {
-        List<String> out = new ArrayList<>(a);
+    private static <T> List<T> union(java.util.Collection<T> a, java.util.Collection<T> b) {
+        List<T> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
     }
