@@ -56,6 +56,8 @@ public final class JobController implements Controller {
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
     static final String TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
     static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+    /** The {@code spec.managedBy} value that means this controller (also what an unset field means). */
+    static final String MANAGED_BY = "kubernetes.io/job-controller";
     static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(10);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(6);
     /** Upstream's MaxPodCreateDeletePerSync. */
@@ -191,6 +193,10 @@ public final class JobController implements Controller {
             expectations.forget(key);
             backoffs.remove(key);
             return ReconcileResult.DONE;
+        }
+        String managedBy = found.get().path("spec").path("managedBy").asText(MANAGED_BY);
+        if (!managedBy.equals(MANAGED_BY)) {
+            return ReconcileResult.DONE; // another controller runs this Job (spec.managedBy)
         }
         return new Sync(key, found.get()).run();
     }

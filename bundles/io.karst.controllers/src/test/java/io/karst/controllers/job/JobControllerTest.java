@@ -342,4 +342,14 @@ class JobControllerTest {
         await("finalizers released", () -> podsOf("gone").size() == 2 && podsOf("gone").stream()
                 .allMatch(p -> p.path("metadata").path("finalizers").isEmpty()));
     }
+
+    @Test
+    void aJobManagedByAnotherControllerIsLeftAlone() throws Exception {
+        createJob("elsewhere", "'managedBy':'example.com/other'");
+        createJob("here", "'managedBy':'kubernetes.io/job-controller'");
+        await("the other job runs", () -> podsOf("here").size() == 1);
+        Thread.sleep(300);
+        assertTrue(podsOf("elsewhere").isEmpty());
+        assertTrue(status("elsewhere").path("active").isMissingNode());
+    }
 }
