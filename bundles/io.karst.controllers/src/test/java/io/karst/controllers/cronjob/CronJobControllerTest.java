@@ -284,4 +284,13 @@ class CronJobControllerTest {
         org.junit.jupiter.api.Assertions.assertThrows(java.time.DateTimeException.class, () -> c.zoneOf(spec));
         assertEquals(ZoneOffset.UTC, c.zoneOf(JSON.createObjectNode()), "no timeZone: the controller's zone");
     }
+
+    @Test
+    void theControllerLooksAgainAtTheNextScheduleTimeByItself() throws Exception {
+        Instant created = createCronJob("timer", "'schedule':'* * * * *'");
+        Instant m1 = minuteAfter(created, 1);
+        at("timer", m1.minusSeconds(1));
+        clock.ticking(); // one real second to the schedule time, and no more touches
+        await("the job of the next minute", () -> jobNames().equals(List.of(jobName("timer", m1))));
+    }
 }

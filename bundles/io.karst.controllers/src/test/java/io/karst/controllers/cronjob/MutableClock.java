@@ -4,29 +4,41 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock a test moves by hand, so time-driven controllers can be tested without waiting. */
+/**
+ * A clock a test sets by hand, so time-driven controllers can be tested without waiting. It stands still between
+ * settings, or, once {@link #ticking}, runs on from the last setting at the real pace (to let a controller's own
+ * timers fire).
+ */
 public final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
     private final ZoneId zone;
+    private Instant base;
+    private long baseNanos;
+    private boolean ticking;
 
     public MutableClock(Instant start, ZoneId zone) {
-        this.now = new AtomicReference<>(start);
         this.zone = zone;
+        set(start);
     }
 
-    public void advance(Duration by) {
-        now.updateAndGet(t -> t.plus(by));
+    public synchronized void set(Instant instant) {
+        base = instant;
+        baseNanos = System.nanoTime();
     }
 
-    public void set(Instant instant) {
-        now.set(instant);
+    public synchronized void advance(Duration by) {
+        set(instant().plus(by));
+    }
+
+    /** From now on the clock runs at the real pace from where it stands. */
+    public synchronized void ticking() {
+        set(instant());
+        ticking = true;
     }
 
     @Override
-    public Instant instant() {
-        return now.get();
+    public synchronized Instant instant() {
+        return ticking ? base.plusNanos(System.nanoTime() - baseNanos) : base;
     }
 
     @Override
@@ -36,6 +48,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId other) {
-        return new MutableClock(now.get(), other);
+        throw new UnsupportedOperationException("one zone per test clock");
     }
 }

@@ -120,4 +120,13 @@ class TtlAfterFinishedControllerTest {
         createFinishedJob("instant", "'ttlSecondsAfterFinished':0,", "Complete", clock.instant());
         await("deleted at once", () -> gone("instant"));
     }
+
+    @Test
+    void theControllerLooksAgainWhenTheTtlExpiresByItself() throws Exception {
+        Instant finished = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        createFinishedJob("timed", "'ttlSecondsAfterFinished':60,", "Complete", finished);
+        at("timed", finished.plusSeconds(59));
+        clock.ticking(); // one real second to expiry, and no more touches
+        await("deleted at expiry", () -> gone("timed"));
+    }
 }
