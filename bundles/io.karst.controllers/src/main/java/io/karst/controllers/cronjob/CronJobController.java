@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -54,6 +55,9 @@ public final class CronJobController implements Controller {
     static final int TOO_MANY_MISSED = 100;
     /** Upstream adds this to the wait for the next schedule time so the time has surely come. */
     private static final Duration SLACK = Duration.ofMillis(100);
+    /** Go's time.RFC1123Z, in which upstream reports a missed time. */
+    private static final DateTimeFormatter RFC1123Z =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss Z", java.util.Locale.ROOT);
 
     private final Clock clock;
     private volatile ControllerContext context;
@@ -169,13 +173,30 @@ public final class CronJobController implements Controller {
                 continue;
             }
             context.events().event(cj, EventRecorder.NORMAL, "SawCompletedJob",
-                    "Saw completed job: " + nameOf(job) + ", condition: " + finished);
+                    "Saw completed job: " + nameOf(job) + ", status: " + finished);
         }
+        JsonNode liveActive = null;
         for (ObjectNode job : owned) {
             String finished = finishedType(job);
             if (finished == null && !listed.contains(uidOf(job))) {
-                // created by us before a crash lost the status write, or by someone for us: it runs all the same
-                active.add(referenceTo(job));
+                // our cache of the CronJob may be behind its status: ask the server, as upstream does
+                if (liveActive == null) {
+                    liveActive = client.resource(CRONJOBS).inNamespace(namespaceOf(cj)).find(nameOf(cj))
+                            .map(live -> live.path("status").path("active"))
+                            .orElse(JsonNodeFactory.instance.arrayNode());
+                }
+                boolean known = false;
+                for (JsonNode ref : liveActive) {
+                    known |= ref.path("uid").asText().equals(uidOf(job));
+                }
+                if (known) {
+                    active.add(referenceTo(job));
+                } else {
+                    // made by us before a status write was lost (the next run of its time re-adopts it by name)
+                    // or by someone else for us
+                    context.events().event(cj, EventRecorder.WARNING, "UnexpectedJob",
+                            "Saw a job that the controller did not create or forgot: " + nameOf(job));
+                }
             }
             if ("Complete".equals(finished) && job.path("status").hasNonNull("completionTime")) {
                 Instant done = Instant.parse(job.path("status").path("completionTime").asText());
@@ -207,8 +228,8 @@ public final class CronJobController implements Controller {
             if (finished.size() <= limit) {
                 continue;
             }
-            // oldest start first; Jobs that never started are older than any that did (upstream's byJobStartTime)
-            finished.sort(Comparator.comparing((ObjectNode j) -> j.path("status").hasNonNull("startTime"))
+            // oldest start first, Jobs that never started last, then by name (upstream's byJobStartTime)
+            finished.sort(Comparator.comparing((ObjectNode j) -> !j.path("status").hasNonNull("startTime"))
                     .thenComparing(j -> j.path("status").path("startTime").asText(""))
                     .thenComparing(j -> nameOf(j)));
             for (ObjectNode job : finished.subList(0, finished.size() - limit)) {
@@ -228,15 +249,25 @@ public final class CronJobController implements Controller {
                     "invalid timeZone: \"" + spec.path("timeZone").asText() + "\": " + e.getMessage());
             return ReconcileResult.DONE;
         }
-        CronSchedule schedule;
-        try {
-            schedule = CronSchedule.parse(spec.path("schedule").asText(""));
-        } catch (IllegalArgumentException e) {
-            context.events().event(cj, EventRecorder.WARNING, "UnparseableSchedule",
-                    "unparseable schedule: \"" + spec.path("schedule").asText() + "\" : " + e.getMessage());
+        if (spec.path("suspend").asBoolean(false)) {
             return ReconcileResult.DONE;
         }
-        if (spec.path("suspend").asBoolean(false)) {
+        String text = spec.path("schedule").asText("");
+        CronSchedule schedule;
+        try {
+            if (text.startsWith("TZ=") || text.startsWith("CRON_TZ=")) {
+                // kept from before spec.timeZone existed; upstream still runs it, with a warning
+                context.events().event(cj, EventRecorder.WARNING, "UnsupportedSchedule", "CRON_TZ or TZ used in "
+                        + "schedule \"" + text + "\" is not officially supported, see "
+                        + "https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details");
+                int space = text.indexOf(' ');
+                zone = ZoneId.of(text.substring(text.indexOf('=') + 1, space < 0 ? text.length() : space));
+                text = space < 0 ? "" : text.substring(space + 1);
+            }
+            schedule = CronSchedule.parse(text);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            context.events().event(cj, EventRecorder.WARNING, "UnparseableSchedule",
+                    "unparseable schedule: \"" + spec.path("schedule").asText() + "\" : " + e.getMessage());
             return ReconcileResult.DONE;
         }
         ZonedDateTime scheduled = mostRecentScheduleTime(cj, schedule, zone, now);
@@ -246,13 +277,14 @@ public final class CronJobController implements Controller {
         }
         if (spec.hasNonNull("startingDeadlineSeconds")
                 && scheduled.toInstant().plusSeconds(spec.path("startingDeadlineSeconds").asLong()).isBefore(now)) {
-            context.events().event(cj, EventRecorder.WARNING, "MissSchedule",
-                    "Missed scheduled time to start a job: " + scheduled.format(DateTimeFormatter.RFC_1123_DATE_TIME));
+            context.events().event(cj, EventRecorder.WARNING, "MissSchedule", "Missed scheduled time to start a job: "
+                    + scheduled.withZoneSameInstant(ZoneOffset.UTC).format(RFC1123Z));
             return next;
         }
         String jobName = nameOf(cj) + "-" + scheduled.toEpochSecond() / 60;
         for (JsonNode ref : status.path("active")) {
-            if (ref.path("name").asText().equals(jobName)) {
+            if (ref.path("name").asText().equals(jobName)
+                    || status.path("lastScheduleTime").asText("").equals(timestamp(scheduled.toInstant()))) {
                 // this time's Job runs already (a status write was lost after it was made): record the time
                 status.put("lastScheduleTime", timestamp(scheduled.toInstant()));
                 return next;
@@ -287,7 +319,7 @@ public final class CronJobController implements Controller {
             job = client.resource(JOBS).inNamespace(namespaceOf(cj)).get(jobName);
             JsonNode ref = ControllerRefs.of(job);
             if (ref == null || !ref.path("uid").asText().equals(uidOf(cj))) {
-                return next;
+                return next; // someone else's: they keep the status
             }
         }
         if (finishedType(job) == null) {
@@ -350,7 +382,10 @@ public final class CronJobController implements Controller {
         }
         ObjectNode annotations = template.path("metadata").path("annotations").isObject()
                 ? ((ObjectNode) template.path("metadata").path("annotations")).deepCopy() : meta.objectNode();
-        annotations.put(SCHEDULED_TIMESTAMP, scheduled.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        // in spec.timeZone, else UTC (upstream loads the location "" here, which is UTC, not the local zone)
+        ZoneId zone = cj.path("spec").hasNonNull("timeZone") ? scheduled.getZone() : ZoneOffset.UTC;
+        annotations.put(SCHEDULED_TIMESTAMP,
+                scheduled.withZoneSameInstant(zone).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         meta.set("annotations", annotations);
         meta.putArray("ownerReferences").add(ControllerRefs.to("batch/v1", "CronJob", cj));
         job.set("spec", template.path("spec").deepCopy());
