@@ -44,7 +44,7 @@ import io.karst.controllers.replicaset.Expectations;
  * in every container). Every pod carries the {@value #TRACKING_FINALIZER} finalizer: a finished pod is first
  * recorded in {@code status.uncountedTerminatedPods}, then its finalizer is removed, then it moves to the
  * {@code succeeded}/{@code failed} counters, so no pod is counted twice or lost when it is deleted. Failed pods are
- * replaced after an exponential backoff (10 s doubling, at most 6 min); {@code podFailurePolicy} may fail the Job
+ * replaced after an exponential backoff (10 s doubling, at most 10 min); {@code podFailurePolicy} may fail the Job
  * at once, ignore a failure, or count it. The Job fails when it has more failures than {@code backoffLimit},
  * runs longer than {@code activeDeadlineSeconds} or a FailJob rule matches (FailureTarget, then Failed once its
  * pods are gone); it completes once enough pods succeeded (SuccessCriteriaMet, then Complete). A suspended Job
@@ -59,7 +59,8 @@ public final class JobController implements Controller {
     /** The {@code spec.managedBy} value that means this controller (also what an unset field means). */
     static final String MANAGED_BY = "kubernetes.io/job-controller";
     static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(10);
-    static final Duration MAX_BACKOFF = Duration.ofMinutes(6);
+    /** Upstream's MaxJobPodFailureBackOff (its documentation still says six minutes; the code says ten). */
+    static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
     /** Upstream's MaxPodCreateDeletePerSync. */
     static final int BURST = 500;
     /** Queue keys of pods that still carry the tracking finalizer but whose Job is gone. */
@@ -149,6 +150,11 @@ public final class JobController implements Controller {
                 }
                 String before = jobKey(old);
                 String after = jobKey(pod);
+                if (after != null && pod.path("metadata").has("deletionTimestamp")
+                        && !old.path("metadata").has("deletionTimestamp")) {
+                    // a graceful deletion has begun: the replacement need not wait until the pod is gone
+                    expectations.deletionObserved(after);
+                }
                 if (before != null && !before.equals(after)) {
                     ctx.queue().add(before);
                 }

@@ -19,7 +19,7 @@ class JobPartsTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
-    void backoffDoublesFromTenSecondsUpToSixMinutesAndASuccessResetsIt() {
+    void backoffDoublesFromTenSecondsUpToTenMinutesAndASuccessResetsIt() {
         Backoff b = Backoff.NONE;
         assertEquals(Duration.ZERO, b.remaining(T0, JobController.DEFAULT_BACKOFF, JobController.MAX_BACKOFF));
         b = b.record(false, T0);
@@ -33,9 +33,9 @@ class JobPartsTest {
         for (int i = 0; i < 20; i++) {
             b = b.record(false, T0);
         }
-        assertEquals(Duration.ofMinutes(6), b.remaining(T0, JobController.DEFAULT_BACKOFF, JobController.MAX_BACKOFF));
+        assertEquals(Duration.ofMinutes(10), b.remaining(T0, JobController.DEFAULT_BACKOFF, JobController.MAX_BACKOFF));
         assertEquals(Duration.ZERO,
-                b.remaining(T0.plusSeconds(360), JobController.DEFAULT_BACKOFF, JobController.MAX_BACKOFF));
+                b.remaining(T0.plusSeconds(600), JobController.DEFAULT_BACKOFF, JobController.MAX_BACKOFF));
         b = b.record(true, T0);
         assertEquals(Duration.ZERO, b.remaining(T0, JobController.DEFAULT_BACKOFF, JobController.MAX_BACKOFF));
     }
