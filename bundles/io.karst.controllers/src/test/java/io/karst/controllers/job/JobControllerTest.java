@@ -55,6 +55,8 @@ class JobControllerTest {
     final Map<String, Function<ObjectNode, Integer>> exitCodes = new ConcurrentHashMap<>();
     /** Per Job name: the most pods seen running at once. */
     final Map<String, AtomicInteger> mostRunning = new ConcurrentHashMap<>();
+    /** Whether the stand-in kubelet ends pods that are being deleted (false: they linger in termination). */
+    final AtomicBoolean killDeleted = new AtomicBoolean(true);
     Thread kubelet;
 
     @BeforeEach
@@ -87,7 +89,9 @@ class JobControllerTest {
                 }
                 try {
                     if (pod.path("metadata").has("deletionTimestamp")) {
-                        pods.updateStatus(finished(pod, 137));
+                        if (killDeleted.get()) {
+                            pods.updateStatus(finished(pod, 137));
+                        }
                     } else if (!phase.equals("Running")) {
                         pods.updateStatus(running(pod));
                         running.merge(job, 1, Integer::sum);
@@ -351,5 +355,27 @@ class JobControllerTest {
         Thread.sleep(300);
         assertTrue(podsOf("elsewhere").isEmpty());
         assertTrue(status("elsewhere").path("active").isMissingNode());
+    }
+
+    @Test
+    void withPodReplacementPolicyFailedATerminatingPodIsReplacedOnlyOnceItHasFailed() throws Exception {
+        killDeleted.set(false);
+        createJob("patient", "'podReplacementPolicy':'Failed','backoffLimit':3");
+        createJob("eager", "'backoffLimit':3");
+        await("running", () -> status("patient").path("active").asInt() == 1
+                && status("eager").path("active").asInt() == 1);
+        pods.delete(podsOf("patient").get(0).path("metadata").path("name").asText());
+        String first = podsOf("eager").get(0).path("metadata").path("name").asText();
+        pods.delete(first);
+        // TerminatingOrFailed (the default) counts a pod as failed, and replaces it, as soon as its deletion begins
+        await("eager replacement", () -> podsOf("eager").stream().anyMatch(p -> !p.path("metadata").path("name")
+                .asText().equals(first)) && status("eager").path("failed").asInt() == 1);
+        await("terminating counted", () -> status("patient").path("terminating").asInt() == 1);
+        Thread.sleep(300);
+        assertEquals(1, podsOf("patient").size(), "no replacement while the old pod terminates");
+        killDeleted.set(true);
+        await("replaced once failed", () -> podsOf("patient").stream()
+                .filter(p -> !p.path("metadata").has("deletionTimestamp")).count() == 1
+                && status("patient").path("failed").asInt() == 1);
     }
 }
