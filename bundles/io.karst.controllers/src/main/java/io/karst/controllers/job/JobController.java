@@ -318,7 +318,6 @@ public final class JobController implements Controller {
                 newFailed++;
                 backoff = backoff.record(false, finishTime(pod));
             }
-            backoffs.put(key, backoff);
 
             int succeeded = indexed ? completedIndexes.size()
                     : status.path("succeeded").asInt(0) + uncountedSucceeded.size();
@@ -374,9 +373,9 @@ public final class JobController implements Controller {
             String transition = null; // told once the status saying so is written
             List<ObjectNode> stillActive = active;
             if (ending) {
-                stillActive = deletePods(active, active.size());
+                stillActive = deletePods(active, false); // they count as failed
             } else if (suspended) {
-                stillActive = deletePods(active, active.size());
+                stillActive = deletePods(active, true); // a suspension is no failure
                 if (!isTrue(conditions, "Suspended")) {
                     setCondition(conditions, new Condition("Suspended", "JobSuspended", "Job suspended"), "True");
                     transition = "Suspended";
@@ -418,6 +417,7 @@ public final class JobController implements Controller {
             putUncounted(newStatus, uncountedSucceeded, uncountedFailed);
             newStatus.set("conditions", conditions);
             ObjectNode written = writeStatus(job, newStatus);
+            backoffs.put(key, backoff); // only once the failures it counts are recorded, so none counts twice
             if (transition != null) {
                 context.events().event(job, EventRecorder.NORMAL, transition, "Job " + transition.toLowerCase());
             }
@@ -540,7 +540,7 @@ public final class JobController implements Controller {
                 List<ObjectNode> victims = new ArrayList<>(active);
                 victims.sort(DELETION_ORDER);
                 List<ObjectNode> kept = new ArrayList<>(active);
-                kept.removeAll(deletePodsReturningDeleted(victims.subList(0, active.size() - want)));
+                kept.removeAll(deletePodsReturningDeleted(victims.subList(0, active.size() - want), true));
                 return kept;
             }
             int toCreate = want - active.size();
@@ -577,7 +577,7 @@ public final class JobController implements Controller {
             }
             if (!surplus.isEmpty()) {
                 kept.addAll(surplus);
-                kept.removeAll(deletePodsReturningDeleted(surplus));
+                kept.removeAll(deletePodsReturningDeleted(surplus, true));
                 return kept;
             }
             Set<Integer> busy = new HashSet<>(byIndex.keySet());
@@ -597,19 +597,30 @@ public final class JobController implements Controller {
             return kept;
         }
 
-        private List<ObjectNode> deletePods(List<ObjectNode> active, int count) {
+        /** Deletes all {@code active} pods; returns those still there. */
+        private List<ObjectNode> deletePods(List<ObjectNode> active, boolean uncounted) {
             List<ObjectNode> kept = new ArrayList<>(active);
-            kept.removeAll(deletePodsReturningDeleted(active.subList(0, count)));
+            kept.removeAll(deletePodsReturningDeleted(active, uncounted));
             return kept;
         }
 
-        private List<ObjectNode> deletePodsReturningDeleted(List<ObjectNode> victims) {
+        /**
+         * Deletes {@code victims}; returns those deleted (or already gone).
+         *
+         * @param uncounted drop the tracking finalizer first, so the pods are not counted as failed (upstream does
+         *        this for pods it removes because of suspension or surplus, not for those of a failing Job)
+         */
+        private List<ObjectNode> deletePodsReturningDeleted(List<ObjectNode> victims, boolean uncounted) {
             List<ObjectNode> gone = new ArrayList<>();
             if (victims.isEmpty()) {
                 return gone;
             }
             expectations.expect(key, 0, victims.size());
             for (ObjectNode pod : victims) {
+                if (uncounted && hasFinalizer(pod) && !removeFinalizer(pod)) {
+                    expectations.deletionObserved(key);
+                    continue;
+                }
                 try {
                     client.resource(PODS).inNamespace(namespaceOf(pod)).delete(nameOf(pod),
                             DeleteOptions.NONE.withPreconditionUid(uidOf(pod)));

@@ -294,6 +294,7 @@ class JobControllerTest {
         await("pods deleted", () -> podsOf("later").stream().noneMatch(p -> !p.path("metadata")
                 .has("deletionTimestamp") && !p.path("status").path("phase").asText().equals("Failed"))
                 && hasCondition("later", "Suspended") && status("later").path("active").asInt() == 0);
+        assertEquals(0, status("later").path("failed").asInt(), "pods deleted for a suspension are no failures");
         exitCodes.put("later", pod -> 0);
         jobs.patch("later", PatchTypes.MERGE_PATCH, JSON.readTree("{\"spec\":{\"suspend\":false}}"));
         await("complete", () -> hasCondition("later", "Complete"));
