@@ -36,6 +36,7 @@ import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.ownership.ControllerRefs;
 import io.karst.controllers.replicaset.Expectations;
+import io.karst.controllers.selection.LabelSelectorMatch;
 
 /**
  * kube-controller-manager's Job controller. It runs {@code min(parallelism, completions - succeeded)} pods from the
@@ -138,8 +139,11 @@ public final class JobController implements Controller {
                 if (job != null) {
                     expectations.creationObserved(job);
                     ctx.queue().add(job);
-                } else if (hasFinalizer(pod)) {
-                    ctx.queue().add(ORPHAN + ObjectKeys.of(pod));
+                } else {
+                    if (hasFinalizer(pod)) {
+                        ctx.queue().add(ORPHAN + ObjectKeys.of(pod));
+                    }
+                    selectingJobs(pod).forEach(ctx.queue()::add); // one may adopt it
                 }
             }
 
@@ -160,8 +164,13 @@ public final class JobController implements Controller {
                 }
                 if (after != null) {
                     ctx.queue().add(after);
-                } else if (hasFinalizer(pod)) {
-                    ctx.queue().add(ORPHAN + ObjectKeys.of(pod));
+                } else {
+                    if (hasFinalizer(pod)) {
+                        ctx.queue().add(ORPHAN + ObjectKeys.of(pod));
+                    }
+                    if (ControllerRefs.of(pod) == null) {
+                        selectingJobs(pod).forEach(ctx.queue()::add);
+                    }
                 }
             }
 
@@ -186,6 +195,17 @@ public final class JobController implements Controller {
         }
         return jobs.lister().get(namespaceOf(pod), ref.path("name").asText())
                 .filter(job -> uidOf(job).equals(ref.path("uid").asText())).map(ObjectKeys::of).orElse(null);
+    }
+
+    /** The keys of the Jobs whose selector matches an orphan pod (only manual selectors can). */
+    private List<String> selectingJobs(ObjectNode pod) {
+        if (ControllerRefs.of(pod) != null) {
+            return List.of();
+        }
+        JsonNode labels = pod.path("metadata").path("labels");
+        return jobs.lister().list(namespaceOf(pod)).stream()
+                .filter(job -> LabelSelectorMatch.of(job.path("spec").path("selector")).matches(labels))
+                .map(ObjectKeys::of).toList();
     }
 
     @Override
@@ -250,8 +270,9 @@ public final class JobController implements Controller {
         }
 
         ReconcileResult run() {
-            List<ObjectNode> owned = ownedPods();
-            if (isFinished(job)) {
+            boolean finished = isFinished(job);
+            List<ObjectNode> owned = ownedPods(!finished);
+            if (finished) {
                 // a finished Job lets go of every pod it still holds
                 owned.stream().filter(JobController::hasFinalizer).forEach(JobController.this::removeFinalizer);
                 return ReconcileResult.DONE;
@@ -477,12 +498,85 @@ public final class JobController implements Controller {
             return requeue == null ? ReconcileResult.DONE : ReconcileResult.after(requeue.plusMillis(100));
         }
 
-        private List<ObjectNode> ownedPods() {
+        /**
+         * The pods this Job controls, after adopting orphans its selector matches (they get the controller
+         * reference and the tracking finalizer) and releasing its pods the selector no longer matches, as upstream's
+         * ControllerRefManager does. Only Jobs with {@code manualSelector} can have either: a generated selector
+         * names the Job's uid.
+         */
+        private List<ObjectNode> ownedPods(boolean claim) {
             String uid = uidOf(job);
-            return pods.lister().list(namespaceOf(job)).stream().filter(p -> {
-                JsonNode ref = ControllerRefs.of(p);
-                return ref != null && ref.path("uid").asText().equals(uid);
-            }).toList();
+            LabelSelectorMatch selector = LabelSelectorMatch.of(spec.path("selector"));
+            boolean deleting = job.path("metadata").has("deletionTimestamp");
+            List<ObjectNode> owned = new ArrayList<>();
+            Boolean canAdopt = null;
+            for (ObjectNode pod : pods.lister().list(namespaceOf(job))) {
+                JsonNode ref = ControllerRefs.of(pod);
+                boolean matches = selector.matches(pod.path("metadata").path("labels"));
+                if (ref != null) {
+                    if (!ref.path("uid").asText().equals(uid)) {
+                        continue;
+                    }
+                    if (matches || deleting || !claim) {
+                        owned.add(pod);
+                    } else {
+                        release(pod);
+                    }
+                } else if (claim && matches && !deleting && !pod.path("metadata").has("deletionTimestamp")) {
+                    if (canAdopt == null) {
+                        // a Job being deleted must not take pods: ask the server, not the cache
+                        canAdopt = client.resource(JOBS).inNamespace(namespaceOf(job)).find(nameOf(job))
+                                .filter(live -> uidOf(live).equals(uid))
+                                .filter(live -> !live.path("metadata").has("deletionTimestamp")).isPresent();
+                    }
+                    if (canAdopt) {
+                        adopt(pod).ifPresent(owned::add);
+                    }
+                }
+            }
+            return owned;
+        }
+
+        private Optional<ObjectNode> adopt(ObjectNode cached) {
+            ObjectNode pod = cached.deepCopy();
+            ObjectNode meta = (ObjectNode) pod.get("metadata");
+            meta.withArray("ownerReferences").add(ControllerRefs.to("batch/v1", "Job", job));
+            if (!hasFinalizer(pod)) {
+                meta.withArray("finalizers").add(TRACKING_FINALIZER);
+            }
+            try {
+                return Optional.of(client.resource(PODS).inNamespace(namespaceOf(pod)).update(pod));
+            } catch (ResourceException e) {
+                if (e.isNotFound() || e.isConflict()) {
+                    return Optional.empty(); // changed meanwhile: the next pass decides again
+                }
+                throw e;
+            }
+        }
+
+        /** Drops this Job's controller reference and the tracking finalizer from a pod it no longer selects. */
+        private void release(ObjectNode cached) {
+            ObjectNode pod = cached.deepCopy();
+            ObjectNode meta = (ObjectNode) pod.get("metadata");
+            ArrayNode refs = (ArrayNode) meta.path("ownerReferences");
+            for (int i = refs.size() - 1; i >= 0; i--) {
+                if (refs.get(i).path("uid").asText().equals(uidOf(job))) {
+                    refs.remove(i);
+                }
+            }
+            ArrayNode finalizers = meta.path("finalizers").isArray() ? (ArrayNode) meta.get("finalizers") : null;
+            for (int i = finalizers == null ? -1 : finalizers.size() - 1; i >= 0; i--) {
+                if (finalizers.get(i).asText().equals(TRACKING_FINALIZER)) {
+                    finalizers.remove(i);
+                }
+            }
+            try {
+                client.resource(PODS).inNamespace(namespaceOf(pod)).update(pod);
+            } catch (ResourceException e) {
+                if (!e.isNotFound() && !e.isConflict()) {
+                    throw e;
+                }
+            }
         }
 
         private boolean pastBackoffLimitOnFailure(List<ObjectNode> active) {

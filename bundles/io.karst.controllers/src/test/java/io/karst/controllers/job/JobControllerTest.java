@@ -379,4 +379,29 @@ class JobControllerTest {
                 .filter(p -> !p.path("metadata").has("deletionTimestamp")).count() == 1
                 && status("patient").path("failed").asInt() == 1);
     }
+
+    @Test
+    void aJobWithAManualSelectorAdoptsMatchingOrphansAndReleasesPodsItNoLongerSelects() throws Exception {
+        pods.create((ObjectNode) JSON.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'stray',"
+                + "'labels':{'job-name':'manual','app':'batch'}},'spec':{'restartPolicy':'Never',"
+                + "'containers':[{'name':'c','image':'busybox'}]}}").replace('\'', '"')));
+        ObjectNode job = jobs.create((ObjectNode) JSON.readTree(("{'apiVersion':'batch/v1','kind':'Job','metadata':"
+                + "{'name':'manual'},'spec':{'manualSelector':true,'selector':{'matchLabels':{'app':'batch'}},"
+                + "'completions':1,'parallelism':1,'template':{'metadata':{'labels':{'app':'batch','job-name':"
+                + "'manual'}},'spec':{'restartPolicy':'Never','containers':[{'name':'c','image':'busybox'}]}}}}")
+                .replace('\'', '"')));
+        String uid = job.path("metadata").path("uid").asText();
+        await("adopted", () -> pods.get("stray").path("metadata").path("ownerReferences").path(0).path("uid")
+                .asText().equals(uid));
+        assertEquals(JobController.TRACKING_FINALIZER,
+                pods.get("stray").path("metadata").path("finalizers").path(0).asText());
+        await("counted as the active pod", () -> status("manual").path("active").asInt() == 1);
+        Thread.sleep(300);
+        assertEquals(List.of("stray"), podsOf("manual").stream().map(p -> p.path("metadata").path("name").asText())
+                .toList(), "no pod created beside the adopted one");
+        pods.patch("stray", PatchTypes.MERGE_PATCH, JSON.readTree("{\"metadata\":{\"labels\":{\"app\":\"other\"}}}"));
+        await("released", () -> pods.get("stray").path("metadata").path("ownerReferences").isEmpty()
+                && pods.get("stray").path("metadata").path("finalizers").isEmpty());
+        await("replaced", () -> podsOf("manual").size() == 2);
+    }
 }
