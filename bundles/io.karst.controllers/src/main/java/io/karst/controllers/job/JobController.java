@@ -57,6 +57,8 @@ public final class JobController implements Controller {
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
     static final String TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
     static final String COMPLETION_INDEX = "batch.kubernetes.io/job-completion-index";
+    /** On an Indexed Job's pod with backoffLimitPerIndex: how often its index failed before it. */
+    static final String INDEX_FAILURE_COUNT = "batch.kubernetes.io/job-index-failure-count";
     /** The {@code spec.managedBy} value that means this controller (also what an unset field means). */
     static final String MANAGED_BY = "kubernetes.io/job-controller";
     static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(10);
@@ -256,6 +258,12 @@ public final class JobController implements Controller {
         final boolean hasCompletions;
         final JsonNode failurePolicy;
         final boolean onlyReplaceFailed;
+        /** Indexed with {@code backoffLimitPerIndex}: each index has its own retries and may fail alone. */
+        final boolean perIndex;
+        List<ObjectNode> ownedAll = List.of();
+        TreeSet<Integer> failedIndexes = new TreeSet<>();
+        /** The soonest an index waiting out its backoff may get a pod again; null when none waits. */
+        Duration indexWait;
 
         Sync(String key, ObjectNode job) {
             this.key = key;
@@ -267,6 +275,7 @@ public final class JobController implements Controller {
             this.failurePolicy = spec.path("podFailurePolicy");
             this.onlyReplaceFailed = failurePolicy.isObject()
                     || spec.path("podReplacementPolicy").asText("").equals("Failed");
+            this.perIndex = indexed && spec.hasNonNull("backoffLimitPerIndex");
         }
 
         ReconcileResult run() {
@@ -278,6 +287,10 @@ public final class JobController implements Controller {
                 return ReconcileResult.DONE;
             }
             JsonNode status = job.path("status");
+            ownedAll = owned;
+            if (perIndex) {
+                failedIndexes = CompletedIndexes.parse(status.path("failedIndexes").asText(""), completions);
+            }
             Set<String> uncountedSucceeded = texts(status.path("uncountedTerminatedPods").path("succeeded"));
             Set<String> uncountedFailed = texts(status.path("uncountedTerminatedPods").path("failed"));
             TreeSet<Integer> completedIndexes = indexed
@@ -335,6 +348,12 @@ public final class JobController implements Controller {
                 if (match != null && match.action().equals(PodFailurePolicy.FAIL_JOB) && failJob == null) {
                     failJob = match;
                 }
+                int index = indexOf(pod);
+                if (perIndex && index >= 0 && index < completions && ((match != null
+                        && match.action().equals(PodFailurePolicy.FAIL_INDEX))
+                        || failureCount(pod) + 1 > spec.path("backoffLimitPerIndex").asInt())) {
+                    failedIndexes.add(index);
+                }
                 uncountedFailed.add(uid);
                 newFailed++;
                 backoff = backoff.record(false, finishTime(pod));
@@ -354,12 +373,19 @@ public final class JobController implements Controller {
                 Condition ending = null;
                 if (failJob != null) {
                     ending = new Condition("FailureTarget", "PodFailurePolicy", failJob.message());
+                } else if (perIndex && spec.hasNonNull("maxFailedIndexes")
+                        && failedIndexes.size() > spec.path("maxFailedIndexes").asInt()) {
+                    ending = new Condition("FailureTarget", "MaxFailedIndexesExceeded",
+                            "Job has exceeded the specified maximal number of failed indexes");
                 } else if (failed > spec.path("backoffLimit").asInt(6) || pastBackoffLimitOnFailure(active)) {
                     ending = new Condition("FailureTarget", "BackoffLimitExceeded",
                             "Job has reached the specified backoff limit");
                 } else if (pastActiveDeadline(status, suspended)) {
                     ending = new Condition("FailureTarget", "DeadlineExceeded",
                             "Job was active longer than specified deadline");
+                } else if (perIndex && !failedIndexes.isEmpty()
+                        && union(completedIndexes, failedIndexes).stream().distinct().count() >= completions) {
+                    ending = new Condition("FailureTarget", "FailedIndexes", "Job has failed indexes");
                 } else if (complete(succeeded, completedIndexes, active)) {
                     ending = new Condition("SuccessCriteriaMet", "CompletionsReached",
                             "Reached expected number of succeeded pods");
@@ -411,10 +437,15 @@ public final class JobController implements Controller {
                 }
                 if (expectations.satisfied(key)) {
                     Duration wait = backoff.remaining(now, backoffBase, backoffMax);
+                    if (perIndex) {
+                        wait = Duration.ZERO; // each index waits out its own backoff
+                    }
                     stillActive = manage(active, succeeded, completedIndexes, terminating,
                             wait.isZero() ? null : wait);
                     if (!wait.isZero()) {
                         requeue = wait;
+                    } else if (indexWait != null) {
+                        requeue = indexWait;
                     }
                 }
                 if (spec.hasNonNull("activeDeadlineSeconds") && newStatus.hasNonNull("startTime")) {
@@ -434,6 +465,9 @@ public final class JobController implements Controller {
             newStatus.put("failed", status.path("failed").asInt(0));
             if (indexed) {
                 newStatus.put("completedIndexes", CompletedIndexes.format(completedIndexes));
+            }
+            if (perIndex) {
+                newStatus.put("failedIndexes", CompletedIndexes.format(failedIndexes));
             }
             putUncounted(newStatus, uncountedSucceeded, uncountedFailed);
             newStatus.set("conditions", conditions);
@@ -654,16 +688,20 @@ public final class JobController implements Controller {
         private List<ObjectNode> manageIndexed(List<ObjectNode> active, TreeSet<Integer> completedIndexes,
                 int parallelism, List<ObjectNode> terminating, Duration wait) {
             List<ObjectNode> surplus = new ArrayList<>();
+            List<ObjectNode> ofFailedIndexes = new ArrayList<>();
             Map<Integer, ObjectNode> byIndex = new HashMap<>();
             for (ObjectNode pod : active) {
                 int index = indexOf(pod);
-                if (index < 0 || index >= completions || completedIndexes.contains(index)
+                if (failedIndexes.contains(index)) {
+                    ofFailedIndexes.add(pod);
+                } else if (index < 0 || index >= completions || completedIndexes.contains(index)
                         || byIndex.putIfAbsent(index, pod) != null) {
                     surplus.add(pod); // no index, a completed one, or a second pod for one index
                 }
             }
             List<ObjectNode> kept = new ArrayList<>(active);
             kept.removeAll(surplus);
+            kept.removeAll(deletePodsReturningDeleted(ofFailedIndexes, false)); // they count as failed
             if (kept.size() > parallelism) {
                 kept.sort(Comparator.comparingInt(JobController::indexOf).reversed());
                 surplus.addAll(kept.subList(0, kept.size() - parallelism));
@@ -681,14 +719,47 @@ public final class JobController implements Controller {
             List<Integer> toCreate = new ArrayList<>();
             for (int i = 0; i < completions && kept.size() + toCreate.size() < parallelism
                     && toCreate.size() < BURST; i++) {
-                if (!completedIndexes.contains(i) && !busy.contains(i)) {
-                    toCreate.add(i);
+                if (completedIndexes.contains(i) || busy.contains(i) || failedIndexes.contains(i)) {
+                    continue;
                 }
+                Duration indexBackoff = perIndex ? indexBackoff(i) : Duration.ZERO;
+                if (!indexBackoff.isZero()) {
+                    indexWait = indexWait == null || indexBackoff.compareTo(indexWait) < 0 ? indexBackoff : indexWait;
+                    continue;
+                }
+                toCreate.add(i);
             }
             if (!toCreate.isEmpty() && wait == null) {
                 createPods(toCreate);
             }
             return kept;
+        }
+
+        /** The counted failures of pods of {@code index} (ignored ones are not), from the failed pods' records. */
+        private List<ObjectNode> failedPodsOf(int index) {
+            return ownedAll.stream().filter(p -> indexOf(p) == index)
+                    .filter(p -> p.path("status").path("phase").asText("").equals("Failed"))
+                    .filter(p -> {
+                        PodFailurePolicy.Match m = failurePolicy.isObject()
+                                ? PodFailurePolicy.match(failurePolicy, p) : null;
+                        return m == null || !m.action().equals(PodFailurePolicy.IGNORE);
+                    }).toList();
+        }
+
+        /** How often {@code index} has failed: one more than the count its last failed pod carried. */
+        private int indexFailures(int index) {
+            return failedPodsOf(index).stream().mapToInt(p -> failureCount(p) + 1).max().orElse(0);
+        }
+
+        /** What is left of {@code index}'s own backoff: base doubling per failure, from its last failure. */
+        private Duration indexBackoff(int index) {
+            List<ObjectNode> failedPods = failedPodsOf(index);
+            if (failedPods.isEmpty()) {
+                return Duration.ZERO;
+            }
+            Instant last = failedPods.stream().map(JobController.this::finishTime).max(Comparator.naturalOrder())
+                    .orElseThrow();
+            return new Backoff(indexFailures(index), last).remaining(now, backoffBase, backoffMax);
         }
 
         /** Deletes all {@code active} pods; returns those still there. */
@@ -778,6 +849,9 @@ public final class JobController implements Controller {
             ObjectNode podSpec = template.path("spec").deepCopy();
             if (index >= 0) {
                 annotations.put(COMPLETION_INDEX, Integer.toString(index));
+                if (perIndex) {
+                    annotations.put(INDEX_FAILURE_COUNT, Integer.toString(indexFailures(index)));
+                }
                 labels.put(COMPLETION_INDEX, Integer.toString(index));
                 if (!podSpec.hasNonNull("hostname")) {
                     podSpec.put("hostname", jobName + "-" + index);
@@ -922,6 +996,15 @@ public final class JobController implements Controller {
             }
         }
         return false;
+    }
+
+    /** The {@value #INDEX_FAILURE_COUNT} a pod carries; 0 when none. */
+    static int failureCount(ObjectNode pod) {
+        try {
+            return Integer.parseInt(pod.path("metadata").path("annotations").path(INDEX_FAILURE_COUNT).asText("0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     static int indexOf(ObjectNode pod) {

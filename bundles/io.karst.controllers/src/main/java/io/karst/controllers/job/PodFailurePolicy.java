@@ -16,6 +16,8 @@ final class PodFailurePolicy {
     static final String FAIL_JOB = "FailJob";
     static final String IGNORE = "Ignore";
     static final String COUNT = "Count";
+    /** With backoffLimitPerIndex: the pod's index fails, the others go on. */
+    static final String FAIL_INDEX = "FailIndex";
 
     private PodFailurePolicy() {
     }

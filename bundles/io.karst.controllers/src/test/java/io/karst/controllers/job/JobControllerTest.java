@@ -404,4 +404,35 @@ class JobControllerTest {
                 && pods.get("stray").path("metadata").path("finalizers").isEmpty());
         await("replaced", () -> podsOf("manual").size() == 2);
     }
+
+    private static String indexOfPod(ObjectNode pod) {
+        return pod.path("metadata").path("annotations").path(JobController.COMPLETION_INDEX).asText();
+    }
+
+    @Test
+    void withABackoffLimitPerIndexAnIndexFailsAloneAndTheJobFailsWithFailedIndexes() throws Exception {
+        exitCodes.put("per", pod -> indexOfPod(pod).equals("1") ? 1 : 0);
+        createJob("per", "'completions':3,'parallelism':3,'completionMode':'Indexed','backoffLimitPerIndex':1");
+        await("failed", () -> hasCondition("per", "Failed"));
+        JsonNode status = status("per");
+        assertEquals("FailedIndexes", condition(status, "Failed").path("reason").asText());
+        assertEquals("Job has failed indexes", condition(status, "Failed").path("message").asText());
+        assertEquals("1", status.path("failedIndexes").asText());
+        assertEquals("0,2", status.path("completedIndexes").asText());
+        assertEquals(2, status.path("failed").asInt());
+        List<String> counts = podsOf("per").stream().filter(p -> indexOfPod(p).equals("1"))
+                .map(p -> p.path("metadata").path("annotations").path(JobController.INDEX_FAILURE_COUNT).asText())
+                .sorted().toList();
+        assertEquals(List.of("0", "1"), counts, "index 1 ran twice: its first try and one retry");
+    }
+
+    @Test
+    void moreFailedIndexesThanMaxFailedIndexesFailTheJob() throws Exception {
+        exitCodes.put("maxed", pod -> indexOfPod(pod).equals("0") ? 1 : null);
+        createJob("maxed", "'completions':3,'parallelism':3,'completionMode':'Indexed','backoffLimitPerIndex':0,"
+                + "'maxFailedIndexes':0");
+        await("failed", () -> hasCondition("maxed", "Failed"));
+        assertEquals("MaxFailedIndexesExceeded", condition(status("maxed"), "Failed").path("reason").asText());
+        assertEquals("0", status("maxed").path("failedIndexes").asText());
+    }
 }
