@@ -49,7 +49,10 @@ import io.karst.controllers.selection.LabelSelectorMatch;
  * at once, ignore a failure, or count it. The Job fails when it has more failures than {@code backoffLimit},
  * runs longer than {@code activeDeadlineSeconds} or a FailJob rule matches (FailureTarget, then Failed once its
  * pods are gone); it completes once enough pods succeeded (SuccessCriteriaMet, then Complete). A suspended Job
- * has its pods deleted and a Suspended condition.
+ * has its pods deleted (not counted as failures) and a Suspended condition. Indexed Jobs with
+ * {@code backoffLimitPerIndex} retry and fail each index alone ({@code status.failedIndexes},
+ * {@code maxFailedIndexes}). Jobs with a manual selector adopt matching orphan pods; Jobs whose
+ * {@code spec.managedBy} names another controller are left to it.
  */
 @Component(service = Controller.class, property = Controller.NAME + "=job")
 public final class JobController implements Controller {
