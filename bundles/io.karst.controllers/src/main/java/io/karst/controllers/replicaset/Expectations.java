@@ -10,33 +10,33 @@ import java.util.Map;
  * would make it create (or delete) the same pods twice. Expectations lapse after {@link #TTL}, as upstream's do,
  * so a lost event cannot stall a ReplicaSet for ever.
  */
-final class Expectations {
-    static final Duration TTL = Duration.ofMinutes(5);
+public final class Expectations {
+    public static final Duration TTL = Duration.ofMinutes(5);
 
     private record Pending(int creations, int deletions, long sinceNanos) {
     }
 
     private final Map<String, Pending> pending = new HashMap<>();
 
-    synchronized boolean satisfied(String key) {
+    public synchronized boolean satisfied(String key) {
         Pending p = pending.get(key);
         return p == null || (p.creations() <= 0 && p.deletions() <= 0)
                 || System.nanoTime() - p.sinceNanos() > TTL.toNanos();
     }
 
-    synchronized void expect(String key, int creations, int deletions) {
+    public synchronized void expect(String key, int creations, int deletions) {
         pending.put(key, new Pending(creations, deletions, System.nanoTime()));
     }
 
-    synchronized void creationObserved(String key) {
+    public synchronized void creationObserved(String key) {
         pending.computeIfPresent(key, (k, p) -> new Pending(p.creations() - 1, p.deletions(), p.sinceNanos()));
     }
 
-    synchronized void deletionObserved(String key) {
+    public synchronized void deletionObserved(String key) {
         pending.computeIfPresent(key, (k, p) -> new Pending(p.creations(), p.deletions() - 1, p.sinceNanos()));
     }
 
-    synchronized void forget(String key) {
+    public synchronized void forget(String key) {
         pending.remove(key);
     }
 }
