@@ -80,6 +80,12 @@ public final class JobController implements Controller {
     private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
     /** Uids of pods whose finalizer this controller removed and the pod cache may not show yet. */
     private final Set<String> finalizerRemoved = ConcurrentHashMap.newKeySet();
+    /**
+     * The resourceVersion of the last status this controller wrote, per Job. A sync from a cached Job older than
+     * that would count from a stale status (pods whose finalizers it has since removed would be missing from
+     * it) and create pods too many; it waits for the cache instead, whose update queues the Job again.
+     */
+    private final Map<String, Long> statusWritten = new ConcurrentHashMap<>();
     private volatile ControllerContext context;
     private volatile ResourceClient client;
     private volatile Informer jobs;
@@ -128,6 +134,7 @@ public final class JobController implements Controller {
                 String key = ObjectKeys.of(job);
                 expectations.forget(key);
                 backoffs.remove(key);
+                statusWritten.remove(key);
                 // its pods may still hold the tracking finalizer
                 for (ObjectNode pod : pods.lister().list(namespaceOf(job))) {
                     JsonNode ref = ControllerRefs.of(pod);
@@ -223,6 +230,11 @@ public final class JobController implements Controller {
         if (found.isEmpty()) {
             expectations.forget(key);
             backoffs.remove(key);
+            statusWritten.remove(key);
+            return ReconcileResult.DONE;
+        }
+        Long written = statusWritten.get(key);
+        if (written != null && resourceVersion(found.get()) < written) {
             return ReconcileResult.DONE;
         }
         String managedBy = found.get().path("spec").path("managedBy").asText(MANAGED_BY);
@@ -946,7 +958,18 @@ public final class JobController implements Controller {
         }
         ObjectNode updated = job.deepCopy();
         updated.set("status", status);
-        return client.resource(JOBS).inNamespace(namespaceOf(job)).updateStatus(updated);
+        ObjectNode stored = client.resource(JOBS).inNamespace(namespaceOf(job)).updateStatus(updated);
+        statusWritten.put(ObjectKeys.of(stored), resourceVersion(stored));
+        return stored;
+    }
+
+    /** Karst's resourceVersions are datastore revisions, which only grow: comparable within this server. */
+    private static long resourceVersion(ObjectNode object) {
+        try {
+            return Long.parseLong(object.path("metadata").path("resourceVersion").asText("0"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Removes the tracking finalizer; true when it is gone (or the pod is). */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +20,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.DeleteOptions;
 import io.karst.api.client.DeletionPropagation;
+import io.karst.api.client.ListOptions;
 import io.karst.api.client.ResourceKey;
 import io.karst.api.client.ResourceOperations;
+import io.karst.api.client.ResourceWatch;
 import io.karst.apiserver.testing.InProcessApi;
 import io.karst.controller.runtime.RunningController;
 
@@ -117,12 +121,25 @@ class GarbageCollectorTest {
         ObjectNode owner = configMap("owner", null, false);
         ObjectNode child = configMap("child", owner, true);
         configMap("grandchild", child, true);
-        delete("owner", DeletionPropagation.FOREGROUND);
-        // the owner stays, marked, while its blocking dependents exist
-        assertTrue(configMaps.get("owner").path("metadata").has("deletionTimestamp"));
-        await("the whole chain to go", () -> !exists("owner"));
+        // What happened, in order, as a watch sees it: the collector may finish before this test reads anything.
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (ResourceWatch watch = configMaps.watch(ListOptions.NONE, event -> seen.add(event.type() + " "
+                + event.object().path("metadata").path("name").asText()
+                + (event.object().path("metadata").has("deletionTimestamp") ? " marked" : "")))) {
+            delete("owner", DeletionPropagation.FOREGROUND);
+            await("the whole chain to go", () -> !exists("owner"));
+            await("the watch to see the owner go", () -> first(seen, "DELETED owner") >= 0);
+        }
         assertFalse(exists("child"));
         assertFalse(exists("grandchild"));
+        // the owner stayed, marked, until its blocking dependents were gone
+        int ownerMarked = first(seen, "MODIFIED owner marked");
+        int ownerGone = first(seen, "DELETED owner");
+        int childGone = first(seen, "DELETED child");
+        int grandchildGone = first(seen, "DELETED grandchild");
+        assertTrue(ownerMarked >= 0 && ownerMarked < ownerGone, seen::toString);
+        assertTrue(childGone >= 0 && childGone < ownerGone, seen::toString);
+        assertTrue(grandchildGone >= 0 && grandchildGone < childGone, seen::toString);
     }
 
     @Test
@@ -158,5 +175,14 @@ class GarbageCollectorTest {
         Thread.sleep(300);
         assertTrue(exists("owned-by-namespace"), "a live cluster-scoped owner keeps it");
         assertEquals(0, collector.status().queueDepth());
+    }
+
+    private static int first(List<String> events, String prefix) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
