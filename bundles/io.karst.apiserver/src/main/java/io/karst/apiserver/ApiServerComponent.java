@@ -1,6 +1,8 @@
 package io.karst.apiserver;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -38,6 +40,7 @@ import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
+import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 import io.karst.apiserver.schema.SchemaModel;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -152,6 +155,9 @@ public final class ApiServerComponent {
     }
 
     private ResourceApi resourceApi(ApiServerConfig config) {
+        // Read first, before anything is started, served or written: a bad or missing file stops the server here.
+        EncryptionConfiguration encryption = config.encryption_provider_config().isBlank() ? null
+                : EncryptionConfiguration.read(Path.of(config.encryption_provider_config()), new SecureRandom());
         int threads = Math.max(8, Math.min(64, config.max_requests_inflight()));
         workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, config.max_requests_inflight())),
@@ -167,6 +173,12 @@ public final class ApiServerComponent {
                 Clock.systemUTC());
         registry = stack.registry();
         client = stack.client();
+        if (encryption != null) {
+            stack.encryption(encryption);
+            LOG.info("Encryption at rest of {}, writing with {} ({})", encryption.resources().keySet(),
+                    encryption.resources().values().iterator().next().writer().prefix(),
+                    config.encryption_provider_config());
+        }
         return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
     }
 

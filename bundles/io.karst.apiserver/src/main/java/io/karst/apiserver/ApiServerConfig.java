@@ -25,4 +25,8 @@ public @interface ApiServerConfig {
 
     @AttributeDefinition(description = "Node ports of NodePort and LoadBalancer Services")
     String service_node_port_range() default "30000-32767";
+
+    @AttributeDefinition(description = "EncryptionConfiguration file of the resources encrypted at rest "
+            + "(--secrets-encryption: <data-dir>/server/cred/encryption-config.json); empty: none")
+    String encryption_provider_config() default "";
 }

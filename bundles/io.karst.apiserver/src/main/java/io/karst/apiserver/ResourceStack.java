@@ -20,6 +20,8 @@ import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.storage.ObjectStore;
+import io.karst.apiserver.storage.ValueTransformers;
+import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 
 /**
  * The resource API over one datastore, wired as the server runs it: registry, admission, writer, watch caches,
@@ -29,6 +31,7 @@ import io.karst.apiserver.storage.ObjectStore;
 public final class ResourceStack implements AutoCloseable {
     private final ObjectCodec codec = new ObjectCodec();
     private final ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+    private final ObjectStore store;
     private final WatchCaches caches;
     private final ResourceEndpoint endpoint;
     private final LocalResourceClient client;
@@ -40,7 +43,7 @@ public final class ResourceStack implements AutoCloseable {
      */
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock) {
-        ObjectStore store = new ObjectStore(datastore, codec);
+        store = new ObjectStore(datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange)));
@@ -49,6 +52,20 @@ public final class ResourceStack implements AutoCloseable {
         endpoint = new ResourceEndpoint(store, writer, timers, caches);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
+    }
+
+    /**
+     * Encrypts at rest what the configuration names (kube-apiserver's {@code --encryption-provider-config}), from
+     * now on: writes use each resource's first provider, reads whichever provider the stored prefix names.
+     *
+     * @throws IllegalArgumentException for a resource this server does not serve
+     */
+    public void encryption(EncryptionConfiguration configuration) {
+        store.transformers(ValueTransformers.of(configuration, registry));
+    }
+
+    public ObjectStore store() {
+        return store;
     }
 
     /** Creates the system namespaces and the {@code kubernetes} Service when they are missing. */
