@@ -22,6 +22,7 @@ import io.karst.api.datastore.WatchListener;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.storage.encryption.PrefixTransformers;
 import io.karst.apiserver.storage.encryption.TransformException;
 
 /**
@@ -108,6 +109,21 @@ public final class ObjectStore {
     /** Removes an object; returns it as it was. */
     public ObjectNode delete(ResourceType type, String namespace, String name, long expectedRevision) {
         return call(type, name, () -> decode(type, kv().delete(type.key(namespace, name), expectedRevision)));
+    }
+
+    /**
+     * Whether an object is stored other than its resource's write provider would store it now (plaintext, or an
+     * older key): upstream's stale data, which an update rewrites even when the object did not change, and which
+     * is how re-encryption works. False for resources without encryption, at no cost.
+     */
+    public boolean staleAtRest(ResourceType type, String namespace, String name) {
+        String key = type.key(namespace, name);
+        PrefixTransformers transformers = this.transformers.ofKey(key);
+        if (transformers == null) {
+            return false;
+        }
+        return call(type, name, () -> kv().get(key).map(kv -> !transformers.writtenByWriter(kv.value()))
+                .orElse(false));
     }
 
     public Watch watch(ResourceType type, String namespace, long fromRevision, WatchListener listener) {

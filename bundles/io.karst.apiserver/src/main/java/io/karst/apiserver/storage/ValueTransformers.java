@@ -57,6 +57,16 @@ public final class ValueTransformers {
         return byKeyPrefix;
     }
 
+    /** The transformers of a key; null when its values are stored plain. */
+    public PrefixTransformers ofKey(String key) {
+        for (Map.Entry<String, PrefixTransformers> e : byKeyPrefix.entrySet()) {
+            if (key.startsWith(e.getKey())) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     StorageTransformer forKey(String key) {
         if (!byKeyPrefix.isEmpty()) {
             for (Map.Entry<String, PrefixTransformers> e : byKeyPrefix.entrySet()) {

@@ -60,6 +60,11 @@ public final class EncryptionConfiguration {
         }
     }
 
+    /** Parses the text of a configuration with the system's secure random source. */
+    public static EncryptionConfiguration parseText(String text) {
+        return parse(text, new SecureRandom());
+    }
+
     static EncryptionConfiguration parse(String text, SecureRandom random) {
         JsonNode root;
         try {

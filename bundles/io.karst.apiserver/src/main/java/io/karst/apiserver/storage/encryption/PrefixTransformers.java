@@ -75,6 +75,15 @@ public final class PrefixTransformers implements StorageTransformer {
     }
 
     /**
+     * Whether a stored value was written by the current write provider; when not (plaintext, an older key), it is
+     * stale, as upstream calls it, and an update rewrites it even when the object did not change.
+     */
+    public boolean writtenByWriter(byte[] stored) {
+        Provider writer = writer();
+        return writer.identity() ? prefixOf(stored) == null : startsWith(stored, writer.prefix());
+    }
+
+    /**
      * What a stored value says encrypted it, {@code <type> key "<name>"}; null for a value without the
      * {@code k8s:enc:} mark.
      */

@@ -1,0 +1,111 @@
+package io.karst.apiserver.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.storage.ValueTransformers;
+import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
+
+/** Secrets encrypted at rest through the resource endpoint, checked against the raw values in the SQLite store. */
+class SecretEncryptionTest {
+    private static final String SECRETS = "/api/v1/namespaces/default/secrets";
+    private static final String PLAINTEXT = "correct-horse-battery-staple";
+    private static final String B64 = "Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5LXN0YXBsZQ==";
+
+    @TempDir
+    Path dir;
+    private ApiFixture api;
+
+    @BeforeEach
+    void open() {
+        api = new ApiFixture(dir);
+    }
+
+    @AfterEach
+    void close() {
+        api.close();
+    }
+
+    private void encrypt() {
+        String file = EncryptionConfiguration.aescbcSecrets(List.of(
+                EncryptionConfiguration.NamedKey.random("aescbckey", new SecureRandom())));
+        api.store.transformers(ValueTransformers.of(EncryptionConfiguration.parseText(file), api.registry));
+    }
+
+    private static String secret(String name) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"" + name
+                + "\"},\"data\":{\"password\":\"" + B64 + "\"}}";
+    }
+
+    private String raw(String key) {
+        return new String(api.kv.get(key).orElseThrow().value(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aSecretIsStoredEncryptedAndReadBackWhileOtherResourcesStayPlain() {
+        encrypt();
+        api.call("POST", SECRETS, secret("db"));
+        api.call("POST", "/api/v1/namespaces/default/configmaps", ApiFixture.configMap("c", "{\"k\":\"visible\"}"));
+
+        String stored = raw("/registry/secrets/default/db");
+        assertTrue(stored.startsWith("k8s:enc:aescbc:v1:aescbckey:"), stored);
+        assertFalse(stored.contains(PLAINTEXT), "plaintext in the datastore");
+        assertFalse(stored.contains("Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5LXN0YXBsZQ"), "base64 of the value in the datastore");
+        assertFalse(stored.contains("\"db\""), "even the metadata is encrypted");
+        assertTrue(raw("/registry/configmaps/default/c").contains("visible"));
+
+        JsonNode read = api.object("GET", SECRETS + "/db", null);
+        assertEquals("Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5LXN0YXBsZQ==", read.at("/data/password").asText());
+        // the watch cache (resourceVersion=0) and the datastore (a page with a limit) decrypt alike
+        assertEquals(1, api.object("GET", SECRETS + "?resourceVersion=0", null).get("items").size());
+        assertEquals("db", api.object("GET", SECRETS + "?limit=1", null).at("/items/0/metadata/name").asText());
+        api.call("PUT", SECRETS + "/db", read.toString().replace("Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5LXN0YXBsZQ==",
+                "bmV3"));
+        assertTrue(raw("/registry/secrets/default/db").startsWith("k8s:enc:aescbc:v1:aescbckey:"));
+        assertEquals("bmV3", api.object("GET", SECRETS + "?resourceVersion=0", null)
+                .at("/items/0/data/password").asText(), "the cache saw the update decrypted");
+    }
+
+    @Test
+    void aSecretWrittenBeforeEncryptionStaysReadableAndIsEncryptedByItsNextWrite() {
+        api.call("POST", SECRETS, secret("old"));
+        assertTrue(raw("/registry/secrets/default/old").contains(B64));
+        encrypt();
+        JsonNode read = api.object("GET", SECRETS + "/old", null);
+        assertEquals("old", read.at("/metadata/name").asText());
+        api.call("PUT", SECRETS + "/old", read.toString());
+        assertTrue(raw("/registry/secrets/default/old").startsWith("k8s:enc:aescbc:v1:aescbckey:"));
+        assertEquals("Y29ycmVjdC1ob3JzZS1iYXR0ZXJ5LXN0YXBsZQ==",
+                api.object("GET", SECRETS + "/old", null).at("/data/password").asText());
+    }
+
+    @Test
+    void aSecretOfAnUnknownKeyIsA500NamingTheKeyAndTheRestIsServed() {
+        encrypt();
+        api.call("POST", SECRETS, secret("fine"));
+        api.kv.create("/registry/secrets/default/lost",
+                "k8s:enc:aescbc:v1:retired:0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII), 0);
+
+        ApiException e = api.failure("GET", SECRETS + "/lost", null);
+        assertEquals(500, e.code());
+        assertTrue(e.getMessage().contains("key \"retired\""), e.getMessage());
+        assertEquals(500, api.failure("GET", SECRETS, null).code());
+        assertEquals(500, api.failure("GET", SECRETS + "?resourceVersion=0", null).code());
+        assertEquals("fine", api.object("GET", SECRETS + "/fine", null).at("/metadata/name").asText());
+        assertEquals(2, api.object("GET", "/api/v1/namespaces", null).get("items").size());
+    }
+}
