@@ -20,8 +20,6 @@ import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.storage.ObjectStore;
-import io.karst.apiserver.storage.ValueTransformers;
-import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 
 /**
  * The resource API over one datastore, wired as the server runs it: registry, admission, writer, watch caches,
@@ -54,16 +52,7 @@ public final class ResourceStack implements AutoCloseable {
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
     }
 
-    /**
-     * Encrypts at rest what the configuration names (kube-apiserver's {@code --encryption-provider-config}), from
-     * now on: writes use each resource's first provider, reads whichever provider the stored prefix names.
-     *
-     * @throws IllegalArgumentException for a resource this server does not serve
-     */
-    public void encryption(EncryptionConfiguration configuration) {
-        store.transformers(ValueTransformers.of(configuration, registry));
-    }
-
+    /** The objects on the datastore, for what works below the endpoint (encryption at rest). */
     public ObjectStore store() {
         return store;
     }

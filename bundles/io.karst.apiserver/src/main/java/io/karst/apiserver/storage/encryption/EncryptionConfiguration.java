@@ -114,8 +114,8 @@ public final class EncryptionConfiguration {
         List<PrefixTransformers.Provider> keys = new ArrayList<>();
         for (JsonNode key : provider.get(type).path("keys")) {
             String name = key.path("name").asText();
-            if (name.isEmpty() || name.contains(":")) {
-                throw new IllegalArgumentException(type + " key without a name, or with ':' in it");
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(type + " key without a name");
             }
             byte[] secret;
             try {
