@@ -2,11 +2,17 @@ package io.karst.apiserver.endpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.storage.ValueTransformers;
 import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
+import io.karst.apiserver.storage.encryption.SecretsEncryption;
 
 /** Secrets encrypted at rest through the resource endpoint, checked against the raw values in the SQLite store. */
 class SecretEncryptionTest {
@@ -107,5 +114,69 @@ class SecretEncryptionTest {
         assertEquals(500, api.failure("GET", SECRETS + "?resourceVersion=0", null).code());
         assertEquals("fine", api.object("GET", SECRETS + "/fine", null).at("/metadata/name").asText());
         assertEquals(2, api.object("GET", "/api/v1/namespaces", null).get("items").size());
+    }
+
+    private SecretsEncryption managed() {
+        return new SecretsEncryption(dir.resolve("cred/encryption-config.json"), api.store, () -> api.kv,
+                api.registry, new SecureRandom(), Clock.fixed(Instant.parse("2026-11-23T06:00:00Z"), ZoneOffset.UTC));
+    }
+
+    @Test
+    void theGeneratedFileIsK3sShapeWithMode0600AndNewSecretsUseIt() throws Exception {
+        SecretsEncryption encryption = managed();
+        encryption.generateIfMissing();
+        Path file = dir.resolve("cred/encryption-config.json");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"aescbckey\"") && text.contains("\"identity\""), text);
+        encryption.load();
+        api.call("POST", SECRETS, secret("new"));
+        assertTrue(raw("/registry/secrets/default/new").startsWith("k8s:enc:aescbc:v1:aescbckey:"));
+        SecretsEncryption.Status status = encryption.status();
+        assertTrue(status.enabled());
+        assertEquals(List.of("aescbckey"), status.keys().stream().map(k -> k.keyName()).toList());
+        encryption.generateIfMissing();
+        assertEquals(text, Files.readString(file), "an existing file is kept");
+    }
+
+    @Test
+    void reencryptEncryptsSecretsWrittenBeforeAndRotateKeysMovesEverySecretToANewKey() throws Exception {
+        api.call("POST", SECRETS, secret("before"));
+        SecretsEncryption encryption = managed();
+        encryption.generateIfMissing();
+        encryption.load();
+        api.call("POST", SECRETS, secret("after"));
+        SecretsEncryption.Status before = encryption.status();
+        assertEquals(2, before.secrets());
+        assertEquals(1, before.plaintext());
+        assertEquals(1, encryption.reencrypt());
+        assertTrue(raw("/registry/secrets/default/before").startsWith("k8s:enc:aescbc:v1:aescbckey:"));
+        assertEquals(2, encryption.status().activeKey());
+
+        SecretsEncryption.Rotation rotation = encryption.rotateKeys();
+        assertEquals("aescbckey-20261123T060000Z", rotation.newKey());
+        assertEquals(List.of("aescbckey"), rotation.removedKeys());
+        assertEquals(2, rotation.reencrypted());
+        for (String name : List.of("before", "after")) {
+            assertTrue(raw("/registry/secrets/default/" + name).startsWith(
+                    "k8s:enc:aescbc:v1:aescbckey-20261123T060000Z:"));
+            assertEquals(B64, api.object("GET", SECRETS + "/" + name, null).at("/data/password").asText());
+        }
+        SecretsEncryption.Status after = encryption.status();
+        assertEquals(List.of("aescbckey-20261123T060000Z"), after.keys().stream().map(k -> k.keyName()).toList());
+        assertEquals("reencrypt_finished", after.stage());
+        assertFalse(Files.readString(dir.resolve("cred/encryption-config.json")).contains("\"aescbckey\""));
+    }
+
+    @Test
+    void aMissingFileIsNotRegeneratedOverEncryptedSecrets() throws Exception {
+        SecretsEncryption encryption = managed();
+        encryption.generateIfMissing();
+        encryption.load();
+        api.call("POST", SECRETS, secret("s"));
+        Files.delete(dir.resolve("cred/encryption-config.json"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, encryption::generateIfMissing);
+        assertTrue(e.getMessage().contains("aescbc v1 key \"aescbckey\""), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("cred/encryption-config.json")), "nothing written");
     }
 }

@@ -22,6 +22,19 @@ final class RunningServer {
         return dataDir.resolve("server/karaf/data/lock");
     }
 
+    /** Whether a server holds the data directory's instance lock. */
+    static boolean isRunning(Path dataDir) throws CommandFailure {
+        try {
+            requireStopped(dataDir);
+            return false;
+        } catch (CommandFailure e) {
+            if (e.getMessage().startsWith("a Karst server is running")) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
     /** Fails when a server holds the data directory's instance lock. */
     static void requireStopped(Path dataDir) throws CommandFailure {
         Path lock = lockFile(dataDir);

@@ -38,6 +38,15 @@ class LaunchPlansTest {
     }
 
     @Test
+    void secretsEncryptionPointsTheApiServerAtK3sKeyFile() throws Exception {
+        Map<String, Object> apiserver = server("--secrets-encryption").configurations().get("io.karst.apiserver");
+        assertEquals(true, apiserver.get("secrets.encryption"));
+        assertEquals(dir.resolve("data/server/cred/encryption-config.json").toAbsolutePath().toString(),
+                apiserver.get("encryption.provider.config"));
+        assertFalse(server().configurations().get("io.karst.apiserver").containsKey("encryption.provider.config"));
+    }
+
+    @Test
     void withoutTheFlagThereIsNoEtcdEndpoint() throws Exception {
         LaunchPlan plan = server();
         assertFalse(plan.bootFeatures().contains("karst-etcdserver"));
