@@ -47,6 +47,22 @@ class LaunchPlansTest {
     }
 
     @Test
+    void aBadEncryptionConfigurationStopsTheLaunchWithItsReason() throws Exception {
+        Path file = dir.resolve("data/server/cred/encryption-config.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"kind\":\"EncryptionConfiguration\",\"apiVersion\":\"apiserver.config.k8s.io/v1\","
+                + "\"resources\":[{\"resources\":[\"secrets\"],\"providers\":[{\"aescbc\":{\"keys\":"
+                + "[{\"name\":\"k\",\"secret\":\"c2hvcnQ=\"}]}}]}]}");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ConfigException e = assertThrows(ConfigException.class, () -> server("--secrets-encryption"));
+        assertTrue(e.getMessage().contains("aescbc key \"k\": an AES key is 16, 24 or 32 bytes, not 5"),
+                e.getMessage());
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(assertThrows(ConfigException.class, () -> server("--secrets-encryption")).getMessage()
+                .contains("chmod 600"));
+    }
+
+    @Test
     void withoutTheFlagThereIsNoEtcdEndpoint() throws Exception {
         LaunchPlan plan = server();
         assertFalse(plan.bootFeatures().contains("karst-etcdserver"));
