@@ -179,4 +179,32 @@ class SecretEncryptionTest {
         assertTrue(e.getMessage().contains("aescbc v1 key \"aescbckey\""), e.getMessage());
         assertFalse(Files.exists(dir.resolve("cred/encryption-config.json")), "nothing written");
     }
+
+    @Test
+    void anUndecodableChangeStopsOnlyTheSecretsCacheWhichStartsAgainOnceTheValueIsGone() throws Exception {
+        encrypt();
+        api.call("POST", SECRETS, secret("fine"));
+        api.call("POST", "/api/v1/namespaces/default/configmaps", ApiFixture.configMap("c", "{}"));
+        // both caches loaded
+        assertEquals(1, api.object("GET", SECRETS + "?resourceVersion=0", null).get("items").size());
+        assertEquals(1, api.object("GET", "/api/v1/namespaces/default/configmaps?resourceVersion=0", null)
+                .get("items").size());
+        // a value of a key this server lacks arrives through the datastore watch
+        api.kv.create("/registry/secrets/default/lost",
+                "k8s:enc:aescbc:v1:retired:0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII), 0);
+        api.call("POST", "/api/v1/namespaces/default/configmaps", ApiFixture.configMap("d", "{}"));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (api.object("GET", "/api/v1/namespaces/default/configmaps?resourceVersion=0", null).get("items")
+                .size() != 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(2, api.object("GET", "/api/v1/namespaces/default/configmaps?resourceVersion=0", null)
+                .get("items").size(), "the configmaps cache goes on");
+        ApiException e = api.failure("GET", SECRETS + "?resourceVersion=0", null);
+        assertEquals(500, e.code());
+        assertTrue(e.getMessage().contains("key \"retired\""), e.getMessage());
+        api.kv.delete("/registry/secrets/default/lost", 0);
+        assertEquals(1, api.object("GET", SECRETS + "?resourceVersion=0", null).get("items").size());
+        assertEquals("fine", api.object("GET", SECRETS + "/fine", null).at("/metadata/name").asText());
+    }
 }
