@@ -24,33 +24,28 @@ final class RunningServer {
 
     /** Whether a server holds the data directory's instance lock. */
     static boolean isRunning(Path dataDir) throws CommandFailure {
-        try {
-            requireStopped(dataDir);
-            return false;
-        } catch (CommandFailure e) {
-            if (e.getMessage().startsWith("a Karst server is running")) {
+        Path lock = lockFile(dataDir);
+        if (!Files.exists(lock)) {
+            return false; // never started, or the instance was removed: nothing can be running on it
+        }
+        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+            FileLock taken = channel.tryLock();
+            if (taken == null) {
                 return true;
             }
-            throw e;
+            taken.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            throw new CommandFailure("cannot tell whether a server runs on " + dataDir + ": " + lock + ": " + e);
         }
     }
 
     /** Fails when a server holds the data directory's instance lock. */
     static void requireStopped(Path dataDir) throws CommandFailure {
-        Path lock = lockFile(dataDir);
-        if (!Files.exists(lock)) {
-            return; // never started, or the instance was removed: nothing can be running on it
-        }
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
-            FileLock taken = channel.tryLock();
-            if (taken == null) {
-                throw running(dataDir, lock);
-            }
-            taken.release();
-        } catch (OverlappingFileLockException e) {
-            throw running(dataDir, lock);
-        } catch (IOException e) {
-            throw new CommandFailure("cannot tell whether a server runs on " + dataDir + ": " + lock + ": " + e);
+        if (isRunning(dataDir)) {
+            throw running(dataDir, lockFile(dataDir));
         }
     }
 
