@@ -8,6 +8,7 @@ import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 import io.karst.apiserver.storage.encryption.PrefixTransformers;
 import io.karst.apiserver.storage.encryption.StorageTransformer;
+import io.karst.apiserver.storage.encryption.TransformException;
 
 /**
  * The {@link StorageTransformer} of each datastore key prefix: what an encryption configuration names per resource,
@@ -75,6 +76,29 @@ public final class ValueTransformers {
                 }
             }
         }
-        return StorageTransformer.IDENTITY;
+        return PLAIN;
     }
+
+    /**
+     * Keys without encryption: values as stored, but an encrypted one (the server started without the
+     * configuration that wrote it) is refused naming its key rather than handed to the JSON parser, as upstream's
+     * identity provider refuses encrypted data.
+     */
+    private static final StorageTransformer PLAIN = new StorageTransformer() {
+        @Override
+        public byte[] toStorage(byte[] plain, String key) {
+            return plain;
+        }
+
+        @Override
+        public byte[] fromStorage(byte[] stored, String key) {
+            String mark = PrefixTransformers.prefixOf(stored);
+            if (mark != null) {
+                throw new TransformException("unable to transform key \"" + key + "\": it is encrypted with " + mark
+                        + " and this server has no encryption configuration for it (karst server "
+                        + "--secrets-encryption)");
+            }
+            return stored;
+        }
+    };
 }

@@ -207,4 +207,15 @@ class SecretEncryptionTest {
         assertEquals(1, api.object("GET", SECRETS + "?resourceVersion=0", null).get("items").size());
         assertEquals("fine", api.object("GET", SECRETS + "/fine", null).at("/metadata/name").asText());
     }
+
+    @Test
+    void withoutEncryptionAnEncryptedValueIsA500NamingItsKeyNotAParseError() {
+        encrypt();
+        api.call("POST", SECRETS, secret("s"));
+        api.store.transformers(ValueTransformers.NONE);
+        ApiException e = api.failure("GET", SECRETS + "/s", null);
+        assertEquals(500, e.code());
+        assertTrue(e.getMessage().contains("aescbc v1 key \"aescbckey\"") && e.getMessage().contains("--secrets-encryption"),
+                e.getMessage());
+    }
 }

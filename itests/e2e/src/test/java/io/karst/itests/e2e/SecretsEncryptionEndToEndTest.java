@@ -205,6 +205,18 @@ class SecretsEncryptionEndToEndTest {
 
     @Test
     @Order(6)
+    void withoutTheFlagTheLauncherWarnsAndEncryptedSecretsAreA500NamingTheirKey() throws Exception {
+        assertEquals(0, server.stop());
+        start(List.of("--disable-controller-manager"));
+        assertTrue(server.logText().contains("exists but --secrets-encryption is not set"), server.logText());
+        Commands.Result unreadable = kubectl("get", "secret", "after");
+        assertEquals(1, unreadable.exit(), unreadable::toString);
+        assertTrue(unreadable.stderr().contains("aescbc v1 key"), unreadable::toString);
+        assertEquals(0, kubectl("get", "namespaces").exit());
+    }
+
+    @Test
+    @Order(7)
     void aSecretOfAnUnknownKeyIsA500NamingItAndTheServerKeepsServing() throws Exception {
         assertEquals(0, server.stop());
         Commands.Result inserted = Commands.run(List.of("sqlite3", database().toString(),
@@ -225,7 +237,7 @@ class SecretsEncryptionEndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aBadKeyFileStopsTheServerAtStartWithNothingWritten() throws Exception {
         assertEquals(0, server.stop());
         Files.writeString(keyFile(), Files.readString(keyFile()).replaceAll("\"secret\" : \"[^\"]+\"",
