@@ -70,6 +70,8 @@ public final class SecretsEncryptCommand implements Subcommand {
         }
         ProcessBuilder pb = new ProcessBuilder(Path.of(home, "bin", "client").toString(), "-b", "-r", "3", "-d", "2");
         pb.environment().put("KARAF_ETC", etc.toString());
+        // the client's JVM is this one's (else bin/client warns "JAVA_HOME not set")
+        pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
         try {
             Process p = pb.start();
             try (OutputStream in = p.getOutputStream()) {
