@@ -99,7 +99,14 @@ public final class ApiServerComponent {
         var headers = context.getBundle().getHeaders();
         VersionInfo version = new VersionInfo(headers.get("Karst-Kubernetes-Version"), headers.get("Karst-Version"),
                 buildDate(context));
-        ResourceApi resources = resourceApi(config);
+        ResourceApi resources;
+        try {
+            resources = resourceApi(config);
+        } catch (RuntimeException e) {
+            // a bad encryption configuration: DS does not deactivate a component whose activation failed
+            deactivate();
+            throw e;
+        }
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
