@@ -1,6 +1,9 @@
 package io.karst.apiserver;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -38,6 +41,8 @@ import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
+import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
+import io.karst.apiserver.storage.encryption.SecretsEncryption;
 import io.karst.apiserver.schema.SchemaModel;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -95,7 +100,14 @@ public final class ApiServerComponent {
         var headers = context.getBundle().getHeaders();
         VersionInfo version = new VersionInfo(headers.get("Karst-Kubernetes-Version"), headers.get("Karst-Version"),
                 buildDate(context));
-        ResourceApi resources = resourceApi(config);
+        ResourceApi resources;
+        try {
+            resources = resourceApi(config);
+        } catch (RuntimeException e) {
+            // a bad encryption configuration: DS does not deactivate a component whose activation failed
+            deactivate();
+            throw e;
+        }
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
@@ -114,6 +126,10 @@ public final class ApiServerComponent {
         Dictionary<String, Object> clientProps = new Hashtable<>();
         clientProps.put(ResourceClient.PROVIDER, ResourceClient.LOCAL);
         clientRegistration = context.registerService(ResourceClient.class, client, clientProps);
+        if (secretsEncryption != null) {
+            // for karst:secrets-encrypt in this bundle's shell commands; a private class, seen by no other bundle
+            encryptionRegistration = context.registerService(SecretsEncryption.class, secretsEncryption, null);
+        }
     }
 
     @Deactivate
@@ -121,6 +137,9 @@ public final class ApiServerComponent {
         shuttingDown = true;
         if (kubernetesEndpoints != null) {
             kubernetesEndpoints.close();
+        }
+        if (encryptionRegistration != null) {
+            encryptionRegistration.unregister();
         }
         if (clientRegistration != null) {
             clientRegistration.unregister();
@@ -147,6 +166,8 @@ public final class ApiServerComponent {
     }
 
     private ResourceStack stack;
+    private SecretsEncryption secretsEncryption;
+    private ServiceRegistration<SecretsEncryption> encryptionRegistration;
     private ResourceRegistry registry;
 
     /** The IPv4 part of a possibly dual-stack --service-cidr. */
@@ -160,6 +181,14 @@ public final class ApiServerComponent {
     }
 
     private ResourceApi resourceApi(ApiServerConfig config) {
+        // Read first, before anything is started, served or written: a bad or missing file stops the server here.
+        EncryptionConfiguration encryption = null;
+        if (!config.encryption_provider_config().isBlank()) {
+            Path file = Path.of(config.encryption_provider_config());
+            if (!config.secrets_encryption() || Files.exists(file)) {
+                encryption = EncryptionConfiguration.read(file, new SecureRandom());
+            }
+        }
         int threads = Math.max(8, Math.min(64, config.max_requests_inflight()));
         workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(Math.max(1, config.max_requests_inflight())),
@@ -175,6 +204,17 @@ public final class ApiServerComponent {
                 Clock.systemUTC());
         registry = stack.registry();
         client = stack.client();
+        if (!config.encryption_provider_config().isBlank()) {
+            secretsEncryption = new SecretsEncryption(Path.of(config.encryption_provider_config()), stack.store(),
+                    () -> datastore, registry, new SecureRandom(), Clock.systemUTC());
+            if (encryption == null) {
+                secretsEncryption.generateIfMissing();
+            }
+            encryption = secretsEncryption.load();
+            LOG.info("Encryption at rest of {}, writing with {} ({})", encryption.resources().keySet(),
+                    encryption.resources().values().iterator().next().writer().prefix(),
+                    config.encryption_provider_config());
+        }
         return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
     }
 

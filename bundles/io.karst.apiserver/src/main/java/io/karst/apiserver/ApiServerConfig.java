@@ -29,4 +29,12 @@ public @interface ApiServerConfig {
 
     @AttributeDefinition(description = "Node ports of NodePort and LoadBalancer Services")
     String service_node_port_range() default "30000-32767";
+
+    @AttributeDefinition(description = "EncryptionConfiguration file of the resources encrypted at rest "
+            + "(--secrets-encryption: <data-dir>/server/cred/encryption-config.json); empty: none")
+    String encryption_provider_config() default "";
+
+    @AttributeDefinition(description = "Generate the encryption configuration with a new AES-CBC key for Secrets "
+            + "when it does not exist (--secrets-encryption)")
+    boolean secrets_encryption() default false;
 }

@@ -29,6 +29,7 @@ import io.karst.apiserver.storage.ObjectStore;
 public final class ResourceStack implements AutoCloseable {
     private final ObjectCodec codec = new ObjectCodec();
     private final ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+    private final ObjectStore store;
     private final WatchCaches caches;
     private final ResourceEndpoint endpoint;
     private final LocalResourceClient client;
@@ -40,7 +41,7 @@ public final class ResourceStack implements AutoCloseable {
      */
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock) {
-        ObjectStore store = new ObjectStore(datastore, codec);
+        store = new ObjectStore(datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange)));
@@ -49,6 +50,11 @@ public final class ResourceStack implements AutoCloseable {
         endpoint = new ResourceEndpoint(store, writer, timers, caches);
         bootstrap = new ClusterBootstrap(store, registry, clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
+    }
+
+    /** The objects on the datastore, for what works below the endpoint (encryption at rest). */
+    public ObjectStore store() {
+        return store;
     }
 
     /** Creates the system namespaces and the {@code kubernetes} Service when they are missing. */

@@ -15,6 +15,7 @@ import io.karst.launcher.cli.CertificateCommand;
 import io.karst.launcher.cli.CheckConfigCommand;
 import io.karst.launcher.cli.DatastoreCommand;
 import io.karst.launcher.cli.KubectlCommand;
+import io.karst.launcher.cli.SecretsEncryptCommand;
 import io.karst.launcher.cli.TokenCommand;
 import io.karst.launcher.config.Role;
 
@@ -29,6 +30,7 @@ public final class Main {
               token         Manage join tokens (create, list, delete, rotate)
               certificate   Check or rotate the server's certificates (check, rotate)
               datastore     Back up and restore the embedded datastore (snapshot save, ls, restore)
+              secrets-encrypt  Secrets encryption at rest on the running server (status, reencrypt, rotate-keys)
               kubectl       Run kubectl with the server's admin kubeconfig
               check-config  Check this machine for what a Karst node needs
               --version     Print the Karst and Kubernetes versions
@@ -56,6 +58,7 @@ public final class Main {
             case "token" -> new TokenCommand().run(rest, env, out, err);
             case "certificate" -> new CertificateCommand().run(rest, env, out, err);
             case "datastore" -> new DatastoreCommand().run(rest, env, out, err);
+            case "secrets-encrypt" -> new SecretsEncryptCommand().run(rest, env, out, err);
             case "kubectl" -> new KubectlCommand().run(rest, env, out, err);
             case "check-config" -> new CheckConfigCommand().run(rest, env, out, err);
             default -> {

@@ -126,13 +126,30 @@ final class StoreFeed {
             for (WatchEvent event : events) {
                 route(event, routed);
             }
-            routed.forEach(ResourceCache::apply);
+            routed.forEach(this::applyOrStop);
         }
         delivered = events.get(events.size() - 1).revision();
         synchronized (progress) {
             if (waiting > 0) {
                 progress.notifyAll();
             }
+        }
+    }
+
+    /**
+     * A change the cache cannot decode (a value encrypted with a key the server does not have) stops that cache:
+     * its requests go to the datastore, which answers them or fails them with the same error, and the next use
+     * starts it again; the other caches and the feed go on.
+     */
+    private void applyOrStop(ResourceCache cache, List<WatchEvent> events) {
+        try {
+            cache.apply(events);
+        } catch (ApiException e) {
+            LOG.warn("The watch cache of {} stopped: {}", cache.prefix(), e.getMessage());
+            synchronized (this) {
+                caches.remove(cache.prefix(), cache);
+            }
+            cache.fail();
         }
     }
 

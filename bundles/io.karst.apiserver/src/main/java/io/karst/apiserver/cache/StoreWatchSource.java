@@ -86,7 +86,16 @@ public final class StoreWatchSource implements WatchSource {
                 if (closed) {
                     return;
                 }
-                if (!deliver(event)) {
+                boolean more;
+                try {
+                    more = deliver(event);
+                } catch (ApiException e) {
+                    // an undecodable value (unknown encryption key): end this watch with the 500 as its reason
+                    close();
+                    target.ended(e);
+                    return;
+                }
+                if (!more) {
                     close();
                     return;
                 }

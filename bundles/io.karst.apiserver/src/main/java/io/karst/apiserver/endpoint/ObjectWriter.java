@@ -234,7 +234,7 @@ public final class ObjectWriter {
             admission.deleted(type, store.delete(type, request.namespace(), name, expected));
             return updated;
         }
-        if (dryRun(request) || updated.equals(old)) {
+        if (dryRun(request) || (updated.equals(old) && !store.staleAtRest(type, request.namespace(), name))) {
             return dryRun(request) ? asStored(type, updated) : old;
         }
         return store.update(type, request.namespace(), name, updated, expected);

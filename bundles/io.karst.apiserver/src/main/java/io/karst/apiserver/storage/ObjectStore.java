@@ -22,6 +22,8 @@ import io.karst.api.datastore.WatchListener;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.storage.encryption.PrefixTransformers;
+import io.karst.apiserver.storage.encryption.TransformException;
 
 /**
  * Kubernetes objects on the revisioned key-value store, laid out as kube-apiserver lays them out in etcd: one key
@@ -35,10 +37,20 @@ import io.karst.apiserver.status.ApiException;
 public final class ObjectStore {
     private final Supplier<KeyValueStore> store;
     private final ObjectCodec codec;
+    private volatile ValueTransformers transformers = ValueTransformers.NONE;
 
     public ObjectStore(Supplier<KeyValueStore> store, ObjectCodec codec) {
         this.store = store;
         this.codec = codec;
+    }
+
+    /** Encryption at rest from now on: writes use it, and reads of every key it covers. */
+    public void transformers(ValueTransformers transformers) {
+        this.transformers = transformers;
+    }
+
+    public ValueTransformers transformers() {
+        return transformers;
     }
 
     public ObjectCodec codec() {
@@ -77,8 +89,9 @@ public final class ObjectStore {
 
     /** Stores a new object; returns it with its resourceVersion. */
     public ObjectNode create(ResourceType type, String namespace, String name, ObjectNode object) {
-        byte[] value = encode(type.toStorage(object));
-        return call(type, name, () -> decode(type, kv().create(type.key(namespace, name), value, 0)));
+        String key = type.key(namespace, name);
+        byte[] value = encode(key, type.toStorage(object));
+        return call(type, name, () -> decode(type, kv().create(key, value, 0)));
     }
 
     /**
@@ -88,14 +101,29 @@ public final class ObjectStore {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode object,
             long expectedRevision) {
-        byte[] value = encode(type.toStorage(object));
-        return call(type, name,
-                () -> decode(type, kv().update(type.key(namespace, name), value, expectedRevision, 0)));
+        String key = type.key(namespace, name);
+        byte[] value = encode(key, type.toStorage(object));
+        return call(type, name, () -> decode(type, kv().update(key, value, expectedRevision, 0)));
     }
 
     /** Removes an object; returns it as it was. */
     public ObjectNode delete(ResourceType type, String namespace, String name, long expectedRevision) {
         return call(type, name, () -> decode(type, kv().delete(type.key(namespace, name), expectedRevision)));
+    }
+
+    /**
+     * Whether an object is stored other than its resource's write provider would store it now (plaintext, or an
+     * older key): upstream's stale data, which an update rewrites even when the object did not change, and which
+     * is how re-encryption works. False for resources without encryption, at no cost.
+     */
+    public boolean staleAtRest(ResourceType type, String namespace, String name) {
+        String key = type.key(namespace, name);
+        PrefixTransformers transformers = this.transformers.ofKey(key);
+        if (transformers == null) {
+            return false;
+        }
+        return call(type, name, () -> kv().get(key).map(kv -> !transformers.writtenByWriter(kv.value()))
+                .orElse(false));
     }
 
     public Watch watch(ResourceType type, String namespace, long fromRevision, WatchListener listener) {
@@ -115,17 +143,28 @@ public final class ObjectStore {
         return type.fromStorage(decode(kv));
     }
 
-    /** Decodes a stored value as stored, its resourceVersion the key's mod revision. */
+    /**
+     * Decodes a stored value as stored, its resourceVersion the key's mod revision.
+     *
+     * @throws ApiException 500 naming the key and the encryption key when the value cannot be decrypted
+     */
     public ObjectNode decode(KeyValue kv) {
-        ObjectNode object = codec.parseStored(kv.value());
+        byte[] plain;
+        try {
+            plain = transformers.forKey(kv.key()).fromStorage(kv.value(), kv.key());
+        } catch (TransformException e) {
+            throw ApiException.internal(e.getMessage());
+        }
+        ObjectNode object = codec.parseStored(plain);
         metadata(object).put("resourceVersion", Long.toString(kv.modRevision()));
         return object;
     }
 
-    private byte[] encode(ObjectNode object) {
+    /** The value to store under {@code key}: JSON without the resourceVersion, encrypted when configured. */
+    public byte[] encode(String key, ObjectNode object) {
         ObjectNode copy = object.deepCopy();
         metadata(copy).remove("resourceVersion");
-        return codec.encodeJson(copy);
+        return transformers.forKey(key).toStorage(codec.encodeJson(copy), key);
     }
 
     private static ObjectNode metadata(ObjectNode object) {

@@ -3,6 +3,7 @@ package io.karst.launcher.boot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,11 @@ public final class NodeLaunch {
                 List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())
                         : config.list("node-ip");
                 plan = LaunchPlans.server(config, nodeIps);
+                Path keys = dataDir.resolve("server/cred/encryption-config.json");
+                if (!config.bool("secrets-encryption") && Files.exists(keys)) {
+                    err.println(command + ": warning: " + keys + " exists but --secrets-encryption is not set: "
+                            + "Secrets encrypted with it cannot be read (500) and new ones are stored in plaintext");
+                }
                 layout = InstanceLayout.of(dataDir, "server");
             } else {
                 layout = InstanceLayout.of(dataDir, "agent");

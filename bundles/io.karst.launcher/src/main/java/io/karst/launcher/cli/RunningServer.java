@@ -22,22 +22,30 @@ final class RunningServer {
         return dataDir.resolve("server/karaf/data/lock");
     }
 
-    /** Fails when a server holds the data directory's instance lock. */
-    static void requireStopped(Path dataDir) throws CommandFailure {
+    /** Whether a server holds the data directory's instance lock. */
+    static boolean isRunning(Path dataDir) throws CommandFailure {
         Path lock = lockFile(dataDir);
         if (!Files.exists(lock)) {
-            return; // never started, or the instance was removed: nothing can be running on it
+            return false; // never started, or the instance was removed: nothing can be running on it
         }
         try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
             FileLock taken = channel.tryLock();
             if (taken == null) {
-                throw running(dataDir, lock);
+                return true;
             }
             taken.release();
+            return false;
         } catch (OverlappingFileLockException e) {
-            throw running(dataDir, lock);
+            return true;
         } catch (IOException e) {
             throw new CommandFailure("cannot tell whether a server runs on " + dataDir + ": " + lock + ": " + e);
+        }
+    }
+
+    /** Fails when a server holds the data directory's instance lock. */
+    static void requireStopped(Path dataDir) throws CommandFailure {
+        if (isRunning(dataDir)) {
+            throw running(dataDir, lockFile(dataDir));
         }
     }
 

@@ -93,7 +93,7 @@ public final class FlagTable {
                     + "collector, ...) on this server").only(Role.SERVER).defaults("false"),
             Flag.of("agent-token", STRING, "TOKEN", "Shared secret for agents only (default: the token)")
                     .only(Role.SERVER).display(v -> SECRET),
-            Flag.of("secrets-encryption", BOOL, "", "Encrypt Secrets at rest").only(Role.SERVER).defaults("false"),
+            Flag.of("secrets-encryption", BOOL, "", "Encrypt Secrets at rest (AES-CBC; key in <data-dir>/server/cred/encryption-config.json)").only(Role.SERVER).defaults("false"),
             Flag.of("audit-log-path", STRING, "FILE", "Write the API server's audit log to FILE")
                     .only(Role.SERVER),
 

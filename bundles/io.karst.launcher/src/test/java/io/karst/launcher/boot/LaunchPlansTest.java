@@ -38,6 +38,31 @@ class LaunchPlansTest {
     }
 
     @Test
+    void secretsEncryptionPointsTheApiServerAtK3sKeyFile() throws Exception {
+        Map<String, Object> apiserver = server("--secrets-encryption").configurations().get("io.karst.apiserver");
+        assertEquals(true, apiserver.get("secrets.encryption"));
+        assertEquals(dir.resolve("data/server/cred/encryption-config.json").toAbsolutePath().toString(),
+                apiserver.get("encryption.provider.config"));
+        assertFalse(server().configurations().get("io.karst.apiserver").containsKey("encryption.provider.config"));
+    }
+
+    @Test
+    void aBadEncryptionConfigurationStopsTheLaunchWithItsReason() throws Exception {
+        Path file = dir.resolve("data/server/cred/encryption-config.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"kind\":\"EncryptionConfiguration\",\"apiVersion\":\"apiserver.config.k8s.io/v1\","
+                + "\"resources\":[{\"resources\":[\"secrets\"],\"providers\":[{\"aescbc\":{\"keys\":"
+                + "[{\"name\":\"k\",\"secret\":\"c2hvcnQ=\"}]}}]}]}");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ConfigException e = assertThrows(ConfigException.class, () -> server("--secrets-encryption"));
+        assertTrue(e.getMessage().contains("aescbc key \"k\": an AES key is 16, 24 or 32 bytes, not 5"),
+                e.getMessage());
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(assertThrows(ConfigException.class, () -> server("--secrets-encryption")).getMessage()
+                .contains("chmod 600"));
+    }
+
+    @Test
     void withoutTheFlagThereIsNoEtcdEndpoint() throws Exception {
         LaunchPlan plan = server();
         assertFalse(plan.bootFeatures().contains("karst-etcdserver"));
