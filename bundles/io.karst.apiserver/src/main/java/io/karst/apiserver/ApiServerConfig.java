@@ -24,6 +24,11 @@ public @interface ApiServerConfig {
             + "(--advertise-address, else the node's address); empty: the endpoints are not written")
     String advertise_address() default "";
 
+    @AttributeDefinition(description = "How the kubernetes Service's endpoints are kept: lease (upstream's "
+            + "default: every running server listed) or none (not written; --kube-apiserver-arg "
+            + "endpoint-reconciler-type=none)")
+    String endpoint_reconciler_type() default "lease";
+
     @AttributeDefinition(description = "Service network ClusterIPs are allocated from (--service-cidr, IPv4 part)")
     String service_cidr() default "10.43.0.0/16";
 

@@ -23,6 +23,12 @@ public final class FlagTable {
     /** K3s's packaged components that {@code --disable} can leave out, plus Karst's manifests deployer. */
     static final List<String> DISABLEABLE = List.of("coredns", "servicelb", "traefik", "local-storage",
             "metrics-server", "helm-controller", "manifests");
+    /**
+     * The kube-apiserver arguments Karst's API server understands. K3s passes any; a value Karst would ignore is
+     * refused rather than silently dropped.
+     */
+    static final List<String> API_SERVER_ARGS = List.of("endpoint-reconciler-type=lease",
+            "endpoint-reconciler-type=none");
 
     private static final String SECRET = "<redacted>";
 
@@ -89,6 +95,9 @@ public final class FlagTable {
                     + String.join(", ", DISABLEABLE)).only(Role.SERVER).rule(ValueRules.oneOf(DISABLEABLE)),
             Flag.of("disable-agent", BOOL, "", "Do not run a node on this server").only(Role.SERVER)
                     .defaults("false"),
+            Flag.of("kube-apiserver-arg", LIST, "KEY=VALUE", "An argument for the API server, as K3s passes it to "
+                    + "kube-apiserver; supported: " + String.join(", ", API_SERVER_ARGS)).only(Role.SERVER)
+                    .rule(ValueRules.oneOf(API_SERVER_ARGS)),
             Flag.of("disable-controller-manager", BOOL, "", "Do not run the controllers (namespace, garbage "
                     + "collector, ...) on this server").only(Role.SERVER).defaults("false"),
             Flag.of("agent-token", STRING, "TOKEN", "Shared secret for agents only (default: the token)")

@@ -38,6 +38,18 @@ class LaunchPlansTest {
     }
 
     @Test
+    void theApiServerAdvertisesTheNodeAddressUnlessToldAnotherAndKeepsTheKubernetesEndpointsUnlessTurnedOff()
+            throws Exception {
+        Map<String, Object> apiserver = server().configurations().get("io.karst.apiserver");
+        assertEquals("10.0.0.1", apiserver.get("advertise.address"));
+        assertEquals("lease", apiserver.get("endpoint.reconciler.type"));
+        apiserver = server("--advertise-address", "192.0.2.7", "--kube-apiserver-arg",
+                "endpoint-reconciler-type=none").configurations().get("io.karst.apiserver");
+        assertEquals("192.0.2.7", apiserver.get("advertise.address"));
+        assertEquals("none", apiserver.get("endpoint.reconciler.type"));
+    }
+
+    @Test
     void secretsEncryptionPointsTheApiServerAtK3sKeyFile() throws Exception {
         Map<String, Object> apiserver = server("--secrets-encryption").configurations().get("io.karst.apiserver");
         assertEquals(true, apiserver.get("secrets.encryption"));

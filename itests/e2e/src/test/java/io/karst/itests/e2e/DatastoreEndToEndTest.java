@@ -28,6 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatastoreEndToEndTest {
+    private static final List<String> QUIET = List.of("--disable-controller-manager", "--kube-apiserver-arg",
+            "endpoint-reconciler-type=none");
+
     @TempDir
     static Path tmp;
 
@@ -39,8 +42,9 @@ class DatastoreEndToEndTest {
 
     @BeforeAll
     void startServer() throws Exception {
-        // no controllers: their Lease renewals (a write every 2 s) would move the revisions this test counts
-        server = new KarstServer(tmp.resolve("data"), List.of("--disable-controller-manager")).start();
+        // no controllers (their Lease renewals, a write every 2 s) and no kubernetes endpoints (written at start
+        // and stop): they would move the revisions this test counts
+        server = new KarstServer(tmp.resolve("data"), QUIET).start();
         server.awaitReady(Duration.ofSeconds(90));
         database = server.dataDir.resolve("server/db/state.db");
     }
@@ -114,7 +118,7 @@ class DatastoreEndToEndTest {
     }
 
     private void restart() throws Exception {
-        server = new KarstServer(server.dataDir, List.of("--disable-controller-manager")).start();
+        server = new KarstServer(server.dataDir, QUIET).start();
         server.awaitReady(Duration.ofSeconds(90));
     }
 
