@@ -196,7 +196,6 @@ public final class StatefulSetController implements Controller {
             }
             ObjectNode currentTemplate = Revisions.templateOf(current);
             ObjectNode updateTemplate = Revisions.templateOf(update.revision());
-            int currentReplicas = set.path("status").path("currentReplicas").asInt(0);
 
             boolean blocked = false;
             // strays (names that are not ours) and failed pods go; failed ones come back below
@@ -215,8 +214,9 @@ public final class StatefulSetController implements Controller {
                     }
                 }
                 if (pod == null) {
-                    boolean useCurrent = onDelete ? ordinal < currentReplicas
-                            : ordinal < partition && !currentRevision.equals(updateRevision);
+                    // as upstream: below the partition a RollingUpdate set recreates the current revision;
+                    // OnDelete recreates every deleted pod from the update revision
+                    boolean useCurrent = !onDelete && ordinal < partition && !currentRevision.equals(updateRevision);
                     ObjectNode created = createPod(ordinal, useCurrent ? currentTemplate : updateTemplate,
                             useCurrent ? currentRevision : updateRevision);
                     if (created != null) {

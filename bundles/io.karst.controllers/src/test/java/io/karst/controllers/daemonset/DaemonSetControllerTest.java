@@ -182,6 +182,18 @@ class DaemonSetControllerTest {
     }
 
     @Test
+    void requiredNodeAffinitySelectsNodes() throws Exception {
+        createNode("small", "'size':'2'", "");
+        createNode("big", "'size':'8'", "");
+        createNode("unlabelled", "", "");
+        createDaemonSet("big", "'affinity':{'nodeAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':"
+                + "{'nodeSelectorTerms':[{'matchExpressions':[{'key':'size','operator':'Gt','values':['4']}]},"
+                + "{'matchFields':[{'key':'metadata.name','operator':'In','values':['unlabelled']}]}]}}},", "");
+        await("pods", () -> podsByNode().keySet().equals(java.util.Set.of("big", "unlabelled")));
+        await("status", () -> status("big").path("desiredNumberScheduled").asInt() == 2);
+    }
+
+    @Test
     void rollingUpdateReplacesPodsWithinMaxUnavailableAndMaxSurge() throws Exception {
         for (int i = 1; i <= 4; i++) {
             createNode("n" + i, "", "");

@@ -257,6 +257,32 @@ class StatefulSetControllerTest {
         assertEquals(2, revisions.list().items().size());
     }
 
+    @Test
+    void onDeleteGivesOnlyDeletedPodsTheNewTemplate() throws Exception {
+        createSet("od", 2, "'updateStrategy':{'type':'OnDelete'},");
+        await("ready", () -> ready("od", 2));
+        patchSpec("od", "{'template':{'spec':{'containers':[{'name':'c','image':'nginx:2'}]}}}");
+        await("observed", () -> sets.get("od").path("status").path("observedGeneration").asLong() == 2);
+        Thread.sleep(500);
+        assertEquals("nginx:1", image("od-0"));
+        assertEquals("nginx:1", image("od-1"));
+        assertEquals(0, sets.get("od").path("status").path("updatedReplicas").asInt());
+        pods.delete("od-1");
+        await("od-1 replaced", () -> pods.find("od-1").map(p -> p.path("spec").path("containers").get(0)
+                .path("image").asText().equals("nginx:2")).orElse(false));
+        await("status", () -> sets.get("od").path("status").path("updatedReplicas").asInt() == 1
+                && ready("od", 2));
+        assertEquals("nginx:1", image("od-0"));
+    }
+
+    @Test
+    void podsCountAsAvailableOnlyAfterMinReadySeconds() throws Exception {
+        createSet("slow", 1, "'minReadySeconds':2,");
+        await("ready", () -> ready("slow", 1));
+        assertEquals(0, sets.get("slow").path("status").path("availableReplicas").asInt());
+        await("available", () -> sets.get("slow").path("status").path("availableReplicas").asInt() == 1);
+    }
+
     private String image(String pod) {
         return pods.get(pod).path("spec").path("containers").get(0).path("image").asText();
     }
