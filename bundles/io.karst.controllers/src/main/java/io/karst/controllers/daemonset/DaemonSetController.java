@@ -46,6 +46,9 @@ public final class DaemonSetController implements Controller {
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
     static final ResourceKey NODES = new ResourceKey("", "v1", "nodes");
 
+    /** Pods created but not yet seen in the cache, per DaemonSet key and node: the cache lags behind our writes. */
+    private final Map<String, Map<String, Instant>> pendingCreates = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Duration PENDING_TIMEOUT = Duration.ofSeconds(30);
     private final Clock clock;
     private volatile ControllerContext context;
     private volatile ResourceClient client;
@@ -187,16 +190,19 @@ public final class DaemonSetController implements Controller {
                 desired++;
                 wanted.add(nodeName);
                 if (live.isEmpty()) {
-                    if (here.stream().noneMatch(DaemonSetController::terminating)) {
+                    if (here.stream().noneMatch(DaemonSetController::terminating)
+                            && !creationPending(nodeName, !here.isEmpty())) {
                         createPod(nodeName, template, hash);
                     }
                     continue;
                 }
                 current++;
-                // more than one: keep the newest updated one if any, else the oldest
+                // duplicates go: the oldest updated pod stays, and while surging also the oldest old one
                 ObjectNode keep = live.stream().filter(p -> hashOf(p).equals(hash)).findFirst().orElse(live.get(0));
+                ObjectNode keepOld = surging() && hashOf(keep).equals(hash)
+                        ? live.stream().filter(p -> !hashOf(p).equals(hash)).findFirst().orElse(null) : null;
                 for (ObjectNode pod : live) {
-                    if (pod != keep && !(hashOf(keep).equals(hash) && surging())) {
+                    if (pod != keep && pod != keepOld) {
                         deletePod(pod);
                     }
                 }
@@ -228,6 +234,27 @@ public final class DaemonSetController implements Controller {
             Revisions.truncate(client, Revisions.ownedBy(ds, revisions.lister().list(namespace)), live,
                     ds.path("spec").path("revisionHistoryLimit").asInt(10));
             return recheck == null ? ReconcileResult.DONE : ReconcileResult.after(recheck);
+        }
+
+        private String key() {
+            return namespace + "/" + dsName;
+        }
+
+        /** Whether a pod created for this node is not yet in the cache (and was created recently). */
+        private boolean creationPending(String nodeName, boolean seen) {
+            Map<String, Instant> pending = pendingCreates.get(key());
+            if (pending == null) {
+                return false;
+            }
+            Instant at = pending.get(nodeName);
+            if (at == null) {
+                return false;
+            }
+            if (seen || clock.instant().isAfter(at.plus(PENDING_TIMEOUT))) {
+                pending.remove(nodeName);
+                return false;
+            }
+            return true;
         }
 
         private boolean surging() {
@@ -266,6 +293,9 @@ public final class DaemonSetController implements Controller {
                         .filter(p -> !terminating(p) && !isFailed(p)).toList();
                 ObjectNode newPod = live.stream().filter(p -> hashOf(p).equals(hash)).findFirst().orElse(null);
                 ObjectNode oldPod = live.stream().filter(p -> !hashOf(p).equals(hash)).findFirst().orElse(null);
+                if (newPod != null) {
+                    creationPending(node, true); // seen: clears the mark
+                }
                 if (newPod == null && oldPod == null) {
                     unavailable++;
                     continue;
@@ -293,7 +323,9 @@ public final class DaemonSetController implements Controller {
             }
             if (maxSurge > 0) {
                 for (int i = 0; i < needSurge.size() && surging < maxSurge; i++, surging++) {
-                    createPod(needSurge.get(i), template, hash);
+                    if (!creationPending(needSurge.get(i), false)) {
+                        createPod(needSurge.get(i), template, hash);
+                    }
                 }
                 return;
             }
@@ -328,6 +360,8 @@ public final class DaemonSetController implements Controller {
             NodeEligibility.pinToNode(spec, nodeName);
             try {
                 ObjectNode created = client.resource(PODS).inNamespace(namespace).create(pod);
+                pendingCreates.computeIfAbsent(key(), k -> new java.util.concurrent.ConcurrentHashMap<>())
+                        .put(nodeName, clock.instant());
                 context.events().event(ds, EventRecorder.NORMAL, "SuccessfulCreate",
                         "Created pod: " + created.path("metadata").path("name").asText());
             } catch (ResourceException e) {

@@ -204,8 +204,17 @@ class DaemonSetControllerTest {
         await("ready", () -> status("one").path("numberReady").asInt() == 4
                 && status("surge").path("numberReady").asInt() == 4);
         for (String ds : List.of("one", "surge")) {
-            daemonSets.patch(ds, PatchTypes.STRATEGIC_MERGE_PATCH, JSON.readTree(
-                    "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"agent:2\"}]}}}}"));
+            for (int attempt = 0;; attempt++) {
+                try {
+                    daemonSets.patch(ds, PatchTypes.STRATEGIC_MERGE_PATCH, JSON.readTree("{\"spec\":{\"template\":"
+                            + "{\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"agent:2\"}]}}}}"));
+                    break;
+                } catch (ResourceException e) {
+                    if (!e.isConflict() || attempt == 5) {
+                        throw e; // the in-process patch does not retry a conflict with the status write
+                    }
+                }
+            }
         }
         int[] maxUnavailableSeen = new int[1];
         int[] maxPodsSeen = new int[1];
