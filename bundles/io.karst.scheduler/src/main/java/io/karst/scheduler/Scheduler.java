@@ -172,7 +172,7 @@ public final class Scheduler implements Controller {
         ObjectNode pod = cached.get();
         PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
         List<NodeInfo> all = snapshot();
-        Decision decision = decide(info, all, filters, scorers);
+        Decision decision = decide(info, all, inUpstreamOrder(filters), scorers);
         if (decision.node() == null) {
             unschedulable(pod, decision.message());
             return ReconcileResult.after(UNSCHEDULABLE_RETRY);
@@ -204,6 +204,20 @@ public final class Scheduler implements Controller {
             out.add(nodeInfo(node, byNode.getOrDefault(name, List.of())));
         }
         return out;
+    }
+
+    /** Upstream's filter order in the default profile; plugins from other bundles run after these. */
+    static final List<String> FILTER_ORDER = List.of("NodeUnschedulable", "NodeName", "TaintToleration",
+            "NodeAffinity", "NodePorts", "NodeResourcesFit");
+
+    /** The filters sorted as upstream runs them, since the first to reject a node gives its reason. */
+    static List<FilterPlugin> inUpstreamOrder(List<FilterPlugin> filters) {
+        List<FilterPlugin> sorted = new ArrayList<>(filters);
+        sorted.sort(java.util.Comparator.comparingInt(f -> {
+            int at = FILTER_ORDER.indexOf(f.name());
+            return at < 0 ? FILTER_ORDER.size() : at;
+        }));
+        return sorted;
     }
 
     /** A NodeInfo from a Node and the pods on it. */
