@@ -42,12 +42,13 @@ import io.karst.api.scheduler.ScorePlugin;
 /**
  * kube-scheduler's default profile as a {@link Controller}, so it runs on the server that holds the controller
  * runtime's Lease (Karst's control plane is one process; a second Lease would only let scheduling and the
- * controllers lead on different servers). Each pod for {@code default-scheduler} without a node is a key: the
+ * controllers lead on different servers). For each pod for {@code default-scheduler} without a node, the
  * nodes every {@link FilterPlugin} accepts are scored by every {@link ScorePlugin} (weighted sum, ties at random)
  * and the pod is bound through {@code pods/binding}. A pod that fits nowhere gets {@code PodScheduled=False}
  * reason {@code Unschedulable} with upstream's "0/N nodes are available: …" message and a FailedScheduling event,
- * and is tried again when a node or a bound pod changes, and every five minutes (upstream's longest stay in the
- * unschedulable queue). Pods bound here are counted on their node at once, before the informer shows the binding.
+ * and is tried again when it changes, when a node changes or a bound pod goes, and every five minutes (upstream's
+ * longest stay in the unschedulable queue). Pods are taken by {@code spec.priority}, then in order of arrival, in
+ * passes over one queue key (so one worker). Pods bound here are counted on their node at once, before the informer shows the binding.
  */
 @Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
 public final class Scheduler implements Controller {
@@ -56,6 +57,8 @@ public final class Scheduler implements Controller {
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
     static final ResourceKey NODES = new ResourceKey("", "v1", "nodes");
     static final Duration UNSCHEDULABLE_RETRY = Duration.ofMinutes(5);
+    /** The one key of the scheduling queue: a pass places all pending pods in priority order. */
+    static final String QUEUE = "scheduling-queue";
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -66,6 +69,13 @@ public final class Scheduler implements Controller {
 
     /** Pods bound here (key → node) that the pod informer does not show bound yet. */
     private final Map<String, ObjectNode> assumed = new ConcurrentHashMap<>();
+    /** Pods that fit nowhere (key → when found so), left out of passes until something changes or 5 min pass. */
+    private final Map<String, Instant> unschedulable = new ConcurrentHashMap<>();
+    /** The order pending pods arrived in, for FIFO among equal priorities. */
+    private final Map<String, Long> arrival = new ConcurrentHashMap<>();
+    /** Counts the events that may make unschedulable pods fit. */
+    private final java.util.concurrent.atomic.AtomicLong moves = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
     private volatile ResourceClient client;
     private volatile Informer pods;
     private volatile Informer nodes;
@@ -90,6 +100,8 @@ public final class Scheduler implements Controller {
         client = ctx.client();
         events = ctx.events();
         assumed.clear();
+        unschedulable.clear();
+        arrival.clear();
         pods = ctx.informers().informer(PODS);
         nodes = ctx.informers().informer(NODES);
         ctx.handle(pods, new ResourceEventHandler() {
@@ -105,16 +117,19 @@ public final class Scheduler implements Controller {
 
             @Override
             public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
-                assumed.remove(ObjectKeys.of(pod));
+                String key = ObjectKeys.of(pod);
+                assumed.remove(key);
+                unschedulable.remove(key);
+                arrival.remove(key);
                 if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
-                    requeuePending(ctx); // resources and ports were freed
+                    retryUnschedulable(ctx); // resources and ports were freed
                 }
             }
         });
         ctx.handle(nodes, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode node) {
-                requeuePending(ctx);
+                retryUnschedulable(ctx);
             }
 
             @Override
@@ -122,7 +137,7 @@ public final class Scheduler implements Controller {
                 if (!old.path("spec").equals(node.path("spec"))
                         || !old.path("metadata").path("labels").equals(node.path("metadata").path("labels"))
                         || !old.path("status").path("allocatable").equals(node.path("status").path("allocatable"))) {
-                    requeuePending(ctx);
+                    retryUnschedulable(ctx);
                 }
             }
         });
@@ -131,23 +146,32 @@ public final class Scheduler implements Controller {
     private void changed(ControllerContext ctx, ObjectNode old, ObjectNode pod) {
         String key = ObjectKeys.of(pod);
         if (pending(pod)) {
-            ctx.queue().add(key);
+            arrival.computeIfAbsent(key, k -> sequence.incrementAndGet());
+            // a pod's own change may make it fit (upstream moves it out of the unschedulable pods too)
+            if (old == null || !old.path("spec").equals(pod.path("spec"))
+                    || !old.path("metadata").path("labels").equals(pod.path("metadata").path("labels"))) {
+                unschedulable.remove(key);
+            }
+            ctx.queue().add(QUEUE);
             return;
         }
+        arrival.remove(key);
+        unschedulable.remove(key);
         if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
             assumed.remove(key);
         }
-        // a bound pod that finished or lost its node frees room for others
+        // a bound pod that finished frees room for others
         if (old != null && !old.path("spec").path("nodeName").asText("").isEmpty()
                 && !terminal(old) && terminal(pod)) {
-            requeuePending(ctx);
+            retryUnschedulable(ctx);
         }
     }
 
-    private void requeuePending(ControllerContext ctx) {
-        for (ObjectNode pod : pods.lister().list(Scheduler::pending)) {
-            ctx.queue().add(ObjectKeys.of(pod));
-        }
+    /** Something that could make unschedulable pods fit happened: try them all again. */
+    private void retryUnschedulable(ControllerContext ctx) {
+        moves.incrementAndGet();
+        unschedulable.clear();
+        ctx.queue().add(QUEUE);
     }
 
     /** Whether this scheduler is to place the pod: for it, without a node, not finished or being deleted. */
@@ -163,26 +187,45 @@ public final class Scheduler implements Controller {
         return phase.equals("Succeeded") || phase.equals("Failed");
     }
 
+    /**
+     * One pass over the scheduling queue: every pending pod not known to be unschedulable, highest
+     * {@code spec.priority} first, then in order of arrival (upstream's PrioritySort), each placed against the
+     * nodes as the pods before it left them.
+     */
     @Override
     public ReconcileResult reconcile(String key) {
-        Optional<ObjectNode> cached = pods.lister().get(ObjectKeys.namespace(key), ObjectKeys.name(key));
-        if (cached.isEmpty() || !pending(cached.get()) || assumed.containsKey(key)) {
-            return ReconcileResult.DONE;
+        long epoch = moves.get(); // before the list: a move during the pass must not be missed
+        Instant now = Instant.now();
+        unschedulable.values().removeIf(since -> !since.plus(UNSCHEDULABLE_RETRY).isAfter(now));
+        List<ObjectNode> queue = new ArrayList<>(pods.lister().list(p -> pending(p)
+                && !assumed.containsKey(ObjectKeys.of(p)) && !unschedulable.containsKey(ObjectKeys.of(p))));
+        queue.sort(java.util.Comparator.<ObjectNode>comparingInt(p -> -p.path("spec").path("priority").asInt(0))
+                .thenComparingLong(p -> arrival.getOrDefault(ObjectKeys.of(p), Long.MAX_VALUE)));
+        // one view of the nodes for the whole pass, so a node changing midway cannot favour later pods
+        List<ObjectNode> nodeObjects = nodes.lister().list();
+        for (ObjectNode pod : queue) {
+            scheduleOne(ObjectKeys.of(pod), pod, epoch, nodeObjects);
         }
-        ObjectNode pod = cached.get();
+        return unschedulable.isEmpty() ? ReconcileResult.DONE : ReconcileResult.after(UNSCHEDULABLE_RETRY);
+    }
+
+    private void scheduleOne(String key, ObjectNode pod, long epoch, List<ObjectNode> nodeObjects) {
         PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
-        List<NodeInfo> all = snapshot();
-        Decision decision = decide(info, all, inUpstreamOrder(filters), scorers);
+        Decision decision = decide(info, snapshot(nodeObjects), inUpstreamOrder(filters), scorers);
         if (decision.node() == null) {
+            // upstream's move request cycle: when something changed during the attempt, the pod is tried again
+            // in the next pass instead of waiting among the unschedulable ones
+            if (moves.get() == epoch) {
+                unschedulable.put(key, Instant.now());
+            }
             unschedulable(pod, decision.message());
-            return ReconcileResult.after(UNSCHEDULABLE_RETRY);
+            return;
         }
         bind(key, pod, decision.node());
-        return ReconcileResult.DONE;
     }
 
     /** The nodes with the pods counted on them: bound ones from the informer, plus those bound here since. */
-    private List<NodeInfo> snapshot() {
+    private List<NodeInfo> snapshot(List<ObjectNode> nodeObjects) {
         Map<String, List<PodInfo>> byNode = new HashMap<>();
         Map<String, String> seen = new HashMap<>();
         for (ObjectNode pod : pods.lister().list()) {
@@ -199,7 +242,7 @@ public final class Scheduler implements Controller {
             }
         });
         List<NodeInfo> out = new ArrayList<>();
-        for (ObjectNode node : nodes.lister().list()) {
+        for (ObjectNode node : nodeObjects) {
             String name = node.path("metadata").path("name").asText();
             out.add(nodeInfo(node, byNode.getOrDefault(name, List.of())));
         }
@@ -344,5 +387,7 @@ public final class Scheduler implements Controller {
     @Override
     public void stop() {
         assumed.clear();
+        unschedulable.clear();
+        arrival.clear();
     }
 }

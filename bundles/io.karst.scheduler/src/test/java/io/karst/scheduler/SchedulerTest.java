@@ -168,6 +168,29 @@ class SchedulerTest {
     }
 
     @Test
+    void theHigherPriorityPodGetsTheOnlyRoomAndEqualPrioritiesGoInArrivalOrder() throws Exception {
+        api.client().resource(new ResourceKey("scheduling.k8s.io", "v1", "priorityclasses")).create(json(
+                "{'apiVersion':'scheduling.k8s.io/v1','kind':'PriorityClass','metadata':{'name':'high'},'value':1000}"));
+        pod("early", "20", "");
+        pod("low", "20", "");
+        pod("high", "20", "'priorityClassName':'high',");
+        assertEquals(1000, pods.get("high").path("spec").path("priority").asInt(), "set by admission");
+        await("all three unschedulable", () -> scheduledCondition("early") != null
+                && scheduledCondition("low") != null && scheduledCondition("high") != null);
+        node("room-for-one", "{}", "[]", "24", "8Gi");
+        await("high bound", () -> !nodeOf("high").isEmpty());
+        assertEquals("room-for-one", nodeOf("high"));
+        Thread.sleep(300);
+        assertEquals("", nodeOf("early"));
+        assertEquals("", nodeOf("low"));
+        ObjectNode high = pods.get("high");
+        high.withObject("/status").put("phase", "Succeeded"); // its room is freed (a deletion would wait for a kubelet)
+        pods.updateStatus(high);
+        await("early bound", () -> !nodeOf("early").isEmpty()); // it came before low
+        assertEquals("", nodeOf("low"));
+    }
+
+    @Test
     void podsForAnotherSchedulerAreLeftAlone() throws Exception {
         pod("other", "100m", "'schedulerName':'my-scheduler',");
         pod("mine", "100m", "");
