@@ -26,6 +26,7 @@ final class LaunchPlans {
             "pki", "karst-pki",
             "apiserver", "karst-apiserver",
             "controller-manager", "karst-controllers",
+            "scheduler", "karst-scheduler",
             "admin", "karst-admin");
 
     private static final Map<String, String> AGENT_COMPONENTS = ordered("admin", "karst-admin");
@@ -75,6 +76,9 @@ final class LaunchPlans {
         List<String> disabled = new ArrayList<>(config.list("disable"));
         if (config.bool("disable-controller-manager")) {
             disabled.add("controller-manager");
+        }
+        if (config.bool("disable-scheduler")) {
+            disabled.add("scheduler");
         }
         List<String> features = features(SERVER_COMPONENTS, disabled, ssh);
         features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);

@@ -100,6 +100,8 @@ public final class FlagTable {
                     .rule(ValueRules.oneOf(API_SERVER_ARGS)),
             Flag.of("disable-controller-manager", BOOL, "", "Do not run the controllers (namespace, garbage "
                     + "collector, ...) on this server").only(Role.SERVER).defaults("false"),
+            Flag.of("disable-scheduler", BOOL, "", "Do not run the scheduler on this server").only(Role.SERVER)
+                    .defaults("false"),
             Flag.of("agent-token", STRING, "TOKEN", "Shared secret for agents only (default: the token)")
                     .only(Role.SERVER).display(v -> SECRET),
             Flag.of("secrets-encryption", BOOL, "", "Encrypt Secrets at rest (AES-CBC; key in <data-dir>/server/cred/encryption-config.json)").only(Role.SERVER).defaults("false"),

@@ -50,6 +50,16 @@ class LaunchPlansTest {
     }
 
     @Test
+    void theSchedulerRunsUnlessDisabledAndWithoutTheControllerManagerToo() throws Exception {
+        List<String> features = server().bootFeatures();
+        assertEquals(features.indexOf("karst-controllers") + 1, features.indexOf("karst-scheduler"));
+        assertFalse(server("--disable-scheduler").bootFeatures().contains("karst-scheduler"));
+        assertTrue(server("--disable-scheduler").bootFeatures().contains("karst-controllers"));
+        // K3s runs the scheduler without the controller manager: the feature brings the runtime that hosts it
+        assertTrue(server("--disable-controller-manager").bootFeatures().contains("karst-scheduler"));
+    }
+
+    @Test
     void secretsEncryptionPointsTheApiServerAtK3sKeyFile() throws Exception {
         Map<String, Object> apiserver = server("--secrets-encryption").configurations().get("io.karst.apiserver");
         assertEquals(true, apiserver.get("secrets.encryption"));

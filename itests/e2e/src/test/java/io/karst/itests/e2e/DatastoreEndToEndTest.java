@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DatastoreEndToEndTest {
-    private static final List<String> QUIET = List.of("--disable-controller-manager", "--kube-apiserver-arg",
-            "endpoint-reconciler-type=none");
+    private static final List<String> QUIET = List.of("--disable-controller-manager", "--disable-scheduler",
+            "--kube-apiserver-arg", "endpoint-reconciler-type=none");
 
     @TempDir
     static Path tmp;
@@ -42,8 +42,8 @@ class DatastoreEndToEndTest {
 
     @BeforeAll
     void startServer() throws Exception {
-        // no controllers (their Lease renewals, a write every 2 s) and no kubernetes endpoints (written at start
-        // and stop): they would move the revisions this test counts
+        // no controllers or scheduler (their Lease renewals, a write every 2 s) and no kubernetes endpoints
+        // (written at start and stop): they would move the revisions this test counts
         server = new KarstServer(tmp.resolve("data"), QUIET).start();
         server.awaitReady(Duration.ofSeconds(90));
         database = server.dataDir.resolve("server/db/state.db");

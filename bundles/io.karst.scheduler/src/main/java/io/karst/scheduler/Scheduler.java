@@ -1,0 +1,393 @@
+package io.karst.scheduler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.api.client.Informer;
+import io.karst.api.client.PatchTypes;
+import io.karst.api.client.ResourceClient;
+import io.karst.api.client.ResourceEventHandler;
+import io.karst.api.client.ResourceException;
+import io.karst.api.client.ResourceKey;
+import io.karst.api.client.WriteOptions;
+import io.karst.api.controller.Controller;
+import io.karst.api.controller.ControllerContext;
+import io.karst.api.controller.EventRecorder;
+import io.karst.api.controller.ObjectKeys;
+import io.karst.api.controller.ReconcileResult;
+import io.karst.api.scheduler.FilterPlugin;
+import io.karst.api.scheduler.NodeInfo;
+import io.karst.api.scheduler.PodInfo;
+import io.karst.api.scheduler.ScorePlugin;
+
+/**
+ * kube-scheduler's default profile as a {@link Controller}, so it runs on the server that holds the controller
+ * runtime's Lease (Karst's control plane is one process; a second Lease would only let scheduling and the
+ * controllers lead on different servers). For each pod for {@code default-scheduler} without a node, the
+ * nodes every {@link FilterPlugin} accepts are scored by every {@link ScorePlugin} (weighted sum, ties at random)
+ * and the pod is bound through {@code pods/binding}. A pod that fits nowhere gets {@code PodScheduled=False}
+ * reason {@code Unschedulable} with upstream's "0/N nodes are available: …" message and a FailedScheduling event,
+ * and is tried again when it changes, when a node changes or a bound pod goes, and every five minutes (upstream's
+ * longest stay in the unschedulable queue). Pods are taken by {@code spec.priority}, then in order of arrival, in
+ * passes over one queue key (so one worker). Pods bound here are counted on their node at once, before the informer shows the binding.
+ */
+@Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
+public final class Scheduler implements Controller {
+    public static final String NAME = "scheduler";
+    public static final String DEFAULT_SCHEDULER = "default-scheduler";
+    static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
+    static final ResourceKey NODES = new ResourceKey("", "v1", "nodes");
+    static final Duration UNSCHEDULABLE_RETRY = Duration.ofMinutes(5);
+    /** The one key of the scheduling queue: a pass places all pending pods in priority order. */
+    static final String QUEUE = "scheduling-queue";
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<FilterPlugin> filters;
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ScorePlugin> scorers;
+
+    /** Pods bound here (key → node) that the pod informer does not show bound yet. */
+    private final Map<String, ObjectNode> assumed = new ConcurrentHashMap<>();
+    /** Pods that fit nowhere (key → when found so), left out of passes until something changes or 5 min pass. */
+    private final Map<String, Instant> unschedulable = new ConcurrentHashMap<>();
+    /** The order pending pods arrived in, for FIFO among equal priorities. */
+    private final Map<String, Long> arrival = new ConcurrentHashMap<>();
+    /** Counts the events that may make unschedulable pods fit. */
+    private final java.util.concurrent.atomic.AtomicLong moves = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    private volatile ResourceClient client;
+    private volatile Informer pods;
+    private volatile Informer nodes;
+    private volatile EventRecorder events;
+
+    public Scheduler() {
+    }
+
+    /** For tests: a scheduler with a fixed set of plugins. */
+    public Scheduler(List<FilterPlugin> filters, List<ScorePlugin> scorers) {
+        this.filters = List.copyOf(filters);
+        this.scorers = List.copyOf(scorers);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public void start(ControllerContext ctx) {
+        client = ctx.client();
+        events = ctx.events();
+        assumed.clear();
+        unschedulable.clear();
+        arrival.clear();
+        pods = ctx.informers().informer(PODS);
+        nodes = ctx.informers().informer(NODES);
+        ctx.handle(pods, new ResourceEventHandler() {
+            @Override
+            public void onAdd(ObjectNode pod) {
+                changed(ctx, null, pod);
+            }
+
+            @Override
+            public void onUpdate(ObjectNode old, ObjectNode pod) {
+                changed(ctx, old, pod);
+            }
+
+            @Override
+            public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
+                String key = ObjectKeys.of(pod);
+                assumed.remove(key);
+                unschedulable.remove(key);
+                arrival.remove(key);
+                if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
+                    retryUnschedulable(ctx); // resources and ports were freed
+                }
+            }
+        });
+        ctx.handle(nodes, new ResourceEventHandler() {
+            @Override
+            public void onAdd(ObjectNode node) {
+                retryUnschedulable(ctx);
+            }
+
+            @Override
+            public void onUpdate(ObjectNode old, ObjectNode node) {
+                if (!old.path("spec").equals(node.path("spec"))
+                        || !old.path("metadata").path("labels").equals(node.path("metadata").path("labels"))
+                        || !old.path("status").path("allocatable").equals(node.path("status").path("allocatable"))) {
+                    retryUnschedulable(ctx);
+                }
+            }
+        });
+    }
+
+    private void changed(ControllerContext ctx, ObjectNode old, ObjectNode pod) {
+        String key = ObjectKeys.of(pod);
+        if (pending(pod)) {
+            arrival.computeIfAbsent(key, k -> sequence.incrementAndGet());
+            // a pod's own change may make it fit (upstream moves it out of the unschedulable pods too)
+            if (old == null || !old.path("spec").equals(pod.path("spec"))
+                    || !old.path("metadata").path("labels").equals(pod.path("metadata").path("labels"))) {
+                unschedulable.remove(key);
+            }
+            ctx.queue().add(QUEUE);
+            return;
+        }
+        arrival.remove(key);
+        unschedulable.remove(key);
+        if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
+            assumed.remove(key);
+        }
+        // a bound pod that finished frees room for others
+        if (old != null && !old.path("spec").path("nodeName").asText("").isEmpty()
+                && !terminal(old) && terminal(pod)) {
+            retryUnschedulable(ctx);
+        }
+    }
+
+    /** Something that could make unschedulable pods fit happened: try them all again. */
+    private void retryUnschedulable(ControllerContext ctx) {
+        moves.incrementAndGet();
+        unschedulable.clear();
+        ctx.queue().add(QUEUE);
+    }
+
+    /** Whether this scheduler is to place the pod: for it, without a node, not finished or being deleted. */
+    static boolean pending(JsonNode pod) {
+        String scheduler = pod.path("spec").path("schedulerName").asText("");
+        return (scheduler.isEmpty() || scheduler.equals(DEFAULT_SCHEDULER))
+                && pod.path("spec").path("nodeName").asText("").isEmpty()
+                && !pod.path("metadata").has("deletionTimestamp") && !terminal(pod);
+    }
+
+    static boolean terminal(JsonNode pod) {
+        String phase = pod.path("status").path("phase").asText("");
+        return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /**
+     * One pass over the scheduling queue: every pending pod not known to be unschedulable, highest
+     * {@code spec.priority} first, then in order of arrival (upstream's PrioritySort), each placed against the
+     * nodes as the pods before it left them.
+     */
+    @Override
+    public ReconcileResult reconcile(String key) {
+        long epoch = moves.get(); // before the list: a move during the pass must not be missed
+        Instant now = Instant.now();
+        unschedulable.values().removeIf(since -> !since.plus(UNSCHEDULABLE_RETRY).isAfter(now));
+        List<ObjectNode> queue = new ArrayList<>(pods.lister().list(p -> pending(p)
+                && !assumed.containsKey(ObjectKeys.of(p)) && !unschedulable.containsKey(ObjectKeys.of(p))));
+        queue.sort(java.util.Comparator.<ObjectNode>comparingInt(p -> -p.path("spec").path("priority").asInt(0))
+                .thenComparingLong(p -> arrival.getOrDefault(ObjectKeys.of(p), Long.MAX_VALUE)));
+        // one view of the nodes for the whole pass, so a node changing midway cannot favour later pods
+        List<ObjectNode> nodeObjects = nodes.lister().list();
+        for (ObjectNode pod : queue) {
+            scheduleOne(ObjectKeys.of(pod), pod, epoch, nodeObjects);
+        }
+        return unschedulable.isEmpty() ? ReconcileResult.DONE : ReconcileResult.after(UNSCHEDULABLE_RETRY);
+    }
+
+    private void scheduleOne(String key, ObjectNode pod, long epoch, List<ObjectNode> nodeObjects) {
+        PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
+        Decision decision = decide(info, snapshot(nodeObjects), inUpstreamOrder(filters), scorers);
+        if (decision.node() == null) {
+            // upstream's move request cycle: when something changed during the attempt, the pod is tried again
+            // in the next pass instead of waiting among the unschedulable ones
+            if (moves.get() == epoch) {
+                unschedulable.put(key, Instant.now());
+            }
+            unschedulable(pod, decision.message());
+            return;
+        }
+        bind(key, pod, decision.node());
+    }
+
+    /** The nodes with the pods counted on them: bound ones from the informer, plus those bound here since. */
+    private List<NodeInfo> snapshot(List<ObjectNode> nodeObjects) {
+        Map<String, List<PodInfo>> byNode = new HashMap<>();
+        Map<String, String> seen = new HashMap<>();
+        for (ObjectNode pod : pods.lister().list()) {
+            String node = pod.path("spec").path("nodeName").asText("");
+            if (!node.isEmpty() && !terminal(pod)) {
+                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(new PodInfo(pod, Resources.podRequests(pod)));
+                seen.put(ObjectKeys.of(pod), node);
+            }
+        }
+        assumed.forEach((key, pod) -> {
+            if (!seen.containsKey(key)) {
+                byNode.computeIfAbsent(pod.path("spec").path("nodeName").asText(), n -> new ArrayList<>())
+                        .add(new PodInfo(pod, Resources.podRequests(pod)));
+            }
+        });
+        List<NodeInfo> out = new ArrayList<>();
+        for (ObjectNode node : nodeObjects) {
+            String name = node.path("metadata").path("name").asText();
+            out.add(nodeInfo(node, byNode.getOrDefault(name, List.of())));
+        }
+        return out;
+    }
+
+    /** Upstream's filter order in the default profile; plugins from other bundles run after these. */
+    static final List<String> FILTER_ORDER = List.of("NodeUnschedulable", "NodeName", "TaintToleration",
+            "NodeAffinity", "NodePorts", "NodeResourcesFit");
+
+    /** The filters sorted as upstream runs them, since the first to reject a node gives its reason. */
+    static List<FilterPlugin> inUpstreamOrder(List<FilterPlugin> filters) {
+        List<FilterPlugin> sorted = new ArrayList<>(filters);
+        sorted.sort(java.util.Comparator.comparingInt(f -> {
+            int at = FILTER_ORDER.indexOf(f.name());
+            return at < 0 ? FILTER_ORDER.size() : at;
+        }));
+        return sorted;
+    }
+
+    /** A NodeInfo from a Node and the pods on it. */
+    public static NodeInfo nodeInfo(ObjectNode node, List<PodInfo> podsOnNode) {
+        Map<String, Long> requested = new HashMap<>();
+        for (PodInfo p : podsOnNode) {
+            p.requests().forEach((k, v) -> requested.merge(k, v, Long::sum));
+        }
+        return new NodeInfo(node, podsOnNode, Resources.of(node.path("status").path("allocatable")), requested);
+    }
+
+    /**
+     * The scheduling cycle on a snapshot: filter, score, pick.
+     *
+     * @return the chosen node's name, or null and the reason message for the pod's condition and event
+     */
+    public static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<FilterPlugin> filters,
+            List<ScorePlugin> scorers) {
+        if (nodes.isEmpty()) {
+            return new Decision(null, "no nodes available to schedule pods");
+        }
+        List<NodeInfo> feasible = new ArrayList<>();
+        Map<String, Integer> reasons = new TreeMap<>();
+        for (NodeInfo node : nodes) {
+            List<String> why = new ArrayList<>();
+            for (FilterPlugin f : filters) {
+                why.addAll(f.filter(pod, node));
+                if (!why.isEmpty()) {
+                    break; // upstream stops at the first plugin that rejects a node
+                }
+            }
+            if (why.isEmpty()) {
+                feasible.add(node);
+            } else {
+                why.stream().distinct().forEach(r -> reasons.merge(r, 1, Integer::sum));
+            }
+        }
+        if (feasible.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            reasons.forEach((reason, count) -> parts.add(count + " " + reason));
+            parts.sort(null); // upstream sorts the "<count> <reason>" strings
+            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + String.join(", ", parts) + ".");
+        }
+        if (feasible.size() == 1) {
+            return new Decision(feasible.get(0).name(), null);
+        }
+        Map<String, Long> total = new HashMap<>();
+        for (ScorePlugin s : scorers) {
+            Map<String, Long> scores = new HashMap<>();
+            for (NodeInfo node : feasible) {
+                scores.put(node.name(), s.score(pod, node));
+            }
+            s.normalize(pod, scores);
+            scores.forEach((node, score) -> total.merge(node, score * s.weight(), Long::sum));
+        }
+        // the best score; among equals, each equally likely (upstream's reservoir sampling)
+        String best = null;
+        long bestScore = Long.MIN_VALUE;
+        int ties = 0;
+        for (NodeInfo node : feasible) {
+            long score = total.getOrDefault(node.name(), 0L);
+            if (score > bestScore) {
+                best = node.name();
+                bestScore = score;
+                ties = 1;
+            } else if (score == bestScore && ThreadLocalRandom.current().nextInt(++ties) == 0) {
+                best = node.name();
+            }
+        }
+        return new Decision(best, null);
+    }
+
+    /** The outcome of a scheduling cycle: a node, or why none. */
+    public record Decision(String node, String message) {
+    }
+
+    private void bind(String key, ObjectNode pod, String node) {
+        String namespace = ObjectKeys.namespace(key);
+        String name = ObjectKeys.name(key);
+        ObjectNode binding = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Binding");
+        binding.putObject("metadata").put("name", name).put("namespace", namespace)
+                .put("uid", pod.path("metadata").path("uid").asText());
+        binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", node);
+        ObjectNode placed = pod.deepCopy();
+        placed.withObject("/spec").put("nodeName", node);
+        assumed.put(key, placed);
+        try {
+            client.resource(PODS).inNamespace(namespace).create(binding, "binding", WriteOptions.NONE);
+        } catch (ResourceException e) {
+            assumed.remove(key);
+            if (e.isNotFound() || e.isConflict()) {
+                return; // deleted meanwhile, or bound by someone else: the informer brings the news
+            }
+            throw e;
+        }
+        events.event(pod, EventRecorder.NORMAL, "Scheduled",
+                "Successfully assigned " + namespace + "/" + name + " to " + node);
+    }
+
+    private void unschedulable(ObjectNode pod, String message) {
+        events.event(pod, EventRecorder.WARNING, "FailedScheduling", message);
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            if (c.path("type").asText().equals("PodScheduled") && c.path("status").asText().equals("False")
+                    && c.path("reason").asText().equals("Unschedulable")
+                    && c.path("message").asText().equals(message)) {
+                return; // already says so
+            }
+        }
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        patch.putObject("status").putArray("conditions").addObject().put("type", "PodScheduled")
+                .put("status", "False").put("reason", "Unschedulable").put("message", message)
+                .putNull("lastProbeTime")
+                .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        try {
+            client.resource(PODS).inNamespace(pod.path("metadata").path("namespace").asText())
+                    .patchStatus(pod.path("metadata").path("name").asText(), PatchTypes.STRATEGIC_MERGE_PATCH, patch);
+        } catch (ResourceException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void stop() {
+        assumed.clear();
+        unschedulable.clear();
+        arrival.clear();
+    }
+}

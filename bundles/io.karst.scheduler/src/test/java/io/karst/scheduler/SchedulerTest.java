@@ -1,0 +1,202 @@
+package io.karst.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.api.client.ResourceKey;
+import io.karst.api.client.ResourceOperations;
+import io.karst.apiserver.testing.InProcessApi;
+import io.karst.controller.runtime.RunningController;
+import io.karst.scheduler.plugins.NodeAffinity;
+import io.karst.scheduler.plugins.NodeName;
+import io.karst.scheduler.plugins.NodePorts;
+import io.karst.scheduler.plugins.NodeResourcesFit;
+import io.karst.scheduler.plugins.NodeUnschedulable;
+import io.karst.scheduler.plugins.TaintToleration;
+
+/** The scheduler against the real resource API over SQLite, with Nodes of different sizes, labels and taints. */
+class SchedulerTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+    InProcessApi api;
+    RunningController scheduler;
+    ResourceOperations pods;
+    ResourceOperations nodes;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new InProcessApi(dir);
+        pods = api.client().resource(Scheduler.PODS).inNamespace("default");
+        nodes = api.client().resource(Scheduler.NODES);
+        node("small", "{'disk':'ssd'}", "[]", "1", "2Gi");
+        node("big", "{}", "[]", "4", "8Gi");
+        node("gpu", "{}", "[{'key':'dedicated','value':'gpu','effect':'NoSchedule'}]", "8", "8Gi");
+        NodeResourcesFit fit = new NodeResourcesFit();
+        TaintToleration taints = new TaintToleration();
+        NodeAffinity affinity = new NodeAffinity();
+        // a deliberately shuffled plugin list: the scheduler runs filters in upstream's order anyway
+        scheduler = new RunningController(new Scheduler(List.of(fit, new NodePorts(), affinity, taints,
+                new NodeName(), new NodeUnschedulable()), List.of(fit, taints, affinity)), api.client());
+    }
+
+    @AfterEach
+    void stop() {
+        scheduler.close();
+        api.close();
+    }
+
+    static ObjectNode json(String s) throws Exception {
+        return (ObjectNode) JSON.readTree(s.replace('\'', '"'));
+    }
+
+    private void node(String name, String labels, String taints, String cpu, String memory) throws Exception {
+        ObjectNode node = nodes.create(json("{'apiVersion':'v1','kind':'Node','metadata':{'name':'" + name
+                + "','labels':" + labels + "},'spec':{'taints':" + taints + "}}"));
+        node.putObject("status").set("allocatable", json("{'cpu':'" + cpu + "','memory':'" + memory
+                + "','pods':'110'}"));
+        nodes.updateStatus(node);
+    }
+
+    private void pod(String name, String cpu, String extraSpec) throws Exception {
+        pods.create(json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'" + name + "'},'spec':{" + extraSpec
+                + "'containers':[{'name':'c','image':'busybox','resources':{'requests':{'cpu':'" + cpu + "'}}}]}}"));
+    }
+
+    private String nodeOf(String pod) {
+        return pods.get(pod).path("spec").path("nodeName").asText("");
+    }
+
+    private JsonNode scheduledCondition(String pod) {
+        for (JsonNode c : pods.get(pod).path("status").path("conditions")) {
+            if (c.path("type").asText().equals("PodScheduled")) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private List<JsonNode> events(String pod, String reason) {
+        return api.client().resource(new ResourceKey("", "v1", "events")).inNamespace("default").list().items()
+                .stream().filter(e -> e.path("involvedObject").path("name").asText().equals(pod)
+                        && e.path("reason").asText().equals(reason))
+                .map(e -> (JsonNode) e).toList();
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aPodGoesToTheOnlyNodeWithRoomAndTheBindingSetsItsNodeAndAnEvent() throws Exception {
+        pod("two-cores", "2", "");
+        await("binding", () -> !nodeOf("two-cores").isEmpty());
+        assertEquals("big", nodeOf("two-cores"));
+        await("Scheduled event", () -> !events("two-cores", "Scheduled").isEmpty());
+        JsonNode event = events("two-cores", "Scheduled").get(0);
+        assertEquals("Normal", event.path("type").asText());
+        assertEquals("Successfully assigned default/two-cores to big", event.path("message").asText());
+    }
+
+    @Test
+    void nodeSelectorAndTolerationsSteerPods() throws Exception {
+        pod("on-ssd", "100m", "'nodeSelector':{'disk':'ssd'},");
+        pod("on-gpu", "6", "'tolerations':[{'key':'dedicated','operator':'Exists','effect':'NoSchedule'}],");
+        await("both bound", () -> !nodeOf("on-ssd").isEmpty() && !nodeOf("on-gpu").isEmpty());
+        assertEquals("small", nodeOf("on-ssd"));
+        assertEquals("gpu", nodeOf("on-gpu")); // the only node with 6 free cores, reachable by the toleration
+    }
+
+    @Test
+    void podsAlreadyBoundUseUpANodesRoom() throws Exception {
+        pod("first", "3", "");
+        await("first bound", () -> !nodeOf("first").isEmpty());
+        assertEquals("big", nodeOf("first"));
+        pod("second", "3", "");
+        await("second unschedulable", () -> scheduledCondition("second") != null);
+        assertEquals("", nodeOf("second"));
+        assertEquals("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
+                + "2 Insufficient cpu.", scheduledCondition("second").path("message").asText());
+        // the first pod finishing frees its cores
+        ObjectNode first = pods.get("first");
+        first.withObject("/status").put("phase", "Succeeded");
+        pods.updateStatus(first);
+        await("second bound", () -> !nodeOf("second").isEmpty());
+        assertEquals("big", nodeOf("second"));
+    }
+
+    @Test
+    void anUnschedulablePodSaysWhyAndIsPlacedOnceANodeAppears() throws Exception {
+        pod("huge", "16", "");
+        await("PodScheduled condition", () -> scheduledCondition("huge") != null);
+        JsonNode condition = scheduledCondition("huge");
+        assertEquals("False", condition.path("status").asText());
+        assertEquals("Unschedulable", condition.path("reason").asText());
+        String message = "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
+                + "2 Insufficient cpu.";
+        assertEquals(message, condition.path("message").asText());
+        await("FailedScheduling event", () -> !events("huge", "FailedScheduling").isEmpty());
+        JsonNode event = events("huge", "FailedScheduling").get(0);
+        assertEquals("Warning", event.path("type").asText());
+        assertEquals(message, event.path("message").asText());
+        assertEquals("", nodeOf("huge"));
+
+        node("large", "{}", "[]", "32", "64Gi");
+        await("bound to the new node", () -> !nodeOf("huge").isEmpty());
+        assertEquals("large", nodeOf("huge"));
+    }
+
+    @Test
+    void theHigherPriorityPodGetsTheOnlyRoomAndEqualPrioritiesGoInArrivalOrder() throws Exception {
+        api.client().resource(new ResourceKey("scheduling.k8s.io", "v1", "priorityclasses")).create(json(
+                "{'apiVersion':'scheduling.k8s.io/v1','kind':'PriorityClass','metadata':{'name':'high'},'value':1000}"));
+        pod("early", "20", "");
+        pod("low", "20", "");
+        pod("high", "20", "'priorityClassName':'high',");
+        assertEquals(1000, pods.get("high").path("spec").path("priority").asInt(), "set by admission");
+        await("all three unschedulable", () -> scheduledCondition("early") != null
+                && scheduledCondition("low") != null && scheduledCondition("high") != null);
+        node("room-for-one", "{}", "[]", "24", "8Gi");
+        await("high bound", () -> !nodeOf("high").isEmpty());
+        assertEquals("room-for-one", nodeOf("high"));
+        Thread.sleep(300);
+        assertEquals("", nodeOf("early"));
+        assertEquals("", nodeOf("low"));
+        ObjectNode high = pods.get("high");
+        high.withObject("/status").put("phase", "Succeeded"); // its room is freed (a deletion would wait for a kubelet)
+        pods.updateStatus(high);
+        await("early bound", () -> !nodeOf("early").isEmpty()); // it came before low
+        assertEquals("", nodeOf("low"));
+    }
+
+    @Test
+    void podsForAnotherSchedulerAreLeftAlone() throws Exception {
+        pod("other", "100m", "'schedulerName':'my-scheduler',");
+        pod("mine", "100m", "");
+        await("mine bound", () -> !nodeOf("mine").isEmpty());
+        Thread.sleep(300);
+        assertEquals("", nodeOf("other"));
+        assertTrue(scheduledCondition("other") == null);
+    }
+}
