@@ -35,6 +35,7 @@ import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
+import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 
 /**
@@ -411,7 +412,7 @@ public final class CronJobController implements Controller {
     }
 
     private void writeStatus(ObjectNode cj, ObjectNode status) {
-        if (status.equals(cj.path("status"))) {
+        if (JsonTrees.same(status, cj.path("status"))) {
             return;
         }
         ObjectNode updated = cj.deepCopy();

@@ -29,6 +29,7 @@ import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.history.Revisions;
+import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 
 /**
@@ -421,7 +422,7 @@ public final class DaemonSetController implements Controller {
             if (update.collisionCount() > 0) {
                 status.put("collisionCount", update.collisionCount());
             }
-            if (status.equals(ds.path("status"))) {
+            if (JsonTrees.same(status, ds.path("status"))) {
                 return;
             }
             ObjectNode next = ds.deepCopy();

@@ -34,6 +34,7 @@ import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
+import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 import io.karst.controllers.replicaset.Expectations;
 import io.karst.controllers.selection.LabelSelectorMatch;
@@ -953,7 +954,7 @@ public final class JobController implements Controller {
 
     /** Writes {@code status} on the Job unless it is what the Job has; returns the Job as stored. */
     private ObjectNode writeStatus(ObjectNode job, ObjectNode status) {
-        if (status.equals(job.path("status"))) {
+        if (JsonTrees.same(status, job.path("status"))) {
             return job;
         }
         ObjectNode updated = job.deepCopy();

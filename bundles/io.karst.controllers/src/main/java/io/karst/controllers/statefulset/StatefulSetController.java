@@ -28,6 +28,7 @@ import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.history.Revisions;
+import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 
 /**
@@ -504,7 +505,7 @@ public final class StatefulSetController implements Controller {
             if (set.path("status").path("conditions").isArray()) {
                 status.set("conditions", set.path("status").path("conditions"));
             }
-            if (status.equals(set.path("status"))) {
+            if (JsonTrees.same(status, set.path("status"))) {
                 return;
             }
             ObjectNode next = set.deepCopy();

@@ -196,6 +196,10 @@ class StatefulSetControllerTest {
         assertEquals(List.of("par-0", "par-1", "par-2"), podNames());
         allowed = null;
         await("ready", () -> ready("par", 3));
+        // settled: the controller writes nothing more (a status that compared unequal with itself looped)
+        String settled = sets.get("par").path("metadata").path("resourceVersion").asText();
+        Thread.sleep(1000);
+        assertEquals(settled, sets.get("par").path("metadata").path("resourceVersion").asText());
         patchSpec("par", "{'replicas':0}");
         await("all gone", () -> podNames().isEmpty());
     }
