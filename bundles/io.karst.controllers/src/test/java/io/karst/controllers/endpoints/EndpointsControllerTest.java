@@ -115,16 +115,11 @@ class EndpointsControllerTest {
         cluster.running("p9090", "10.42.1.2", true);
         cluster.running("unnamed", "10.42.1.3", true);
         // repacked as upstream does: each port with the exact set of addresses serving it
-        await("three subsets", () -> endpoints("api").map(ep -> ep.path("subsets").size() == 3).orElse(false));
-        ObjectNode ep = endpoints("api").orElseThrow();
-        List<String> seen = new ArrayList<>();
-        for (JsonNode subset : ep.path("subsets")) {
-            List<String> ports = new ArrayList<>();
-            subset.path("ports").forEach(p -> ports.add(p.path("name").asText() + ":" + p.path("port").asInt()));
-            seen.add(ips(json("{'subsets':[" + subset + "]}"), "addresses") + "=" + ports);
-        }
-        assertEquals(List.of("[10.42.1.1, 10.42.1.2, 10.42.1.3]=[metrics:9100]", "[10.42.1.1]=[web:8080]",
-                "[10.42.1.2]=[web:9090]"), seen.stream().sorted().toList(),
+        List<String> expected = List.of("[10.42.1.1, 10.42.1.2, 10.42.1.3]=[metrics:9100]", "[10.42.1.1]=[web:8080]",
+                "[10.42.1.2]=[web:9090]");
+        // the pods arrive one by one, so earlier (smaller) forms of the subsets come first
+        await("the three subsets of all three pods", () -> subsetsOf("api").equals(expected));
+        assertEquals(expected, subsetsOf("api"),
                 "the pod without a port named http serves only the numeric target port");
     }
 
@@ -241,5 +236,20 @@ class EndpointsControllerTest {
         await("leftover deleted", () -> endpoints("gone").isEmpty());
         assertTrue(endpoints("lock").isPresent(), "leader-election records stay");
         assertTrue(endpoints("users").isPresent(), "only the controller's own Endpoints count as leftovers");
+    }
+
+    /** "[addresses]=[name:port, ...]" per subset, sorted. */
+    private List<String> subsetsOf(String service) {
+        Optional<ObjectNode> ep = endpoints(service);
+        if (ep.isEmpty()) {
+            return List.of();
+        }
+        List<String> seen = new ArrayList<>();
+        for (JsonNode subset : ep.get().path("subsets")) {
+            List<String> ports = new ArrayList<>();
+            subset.path("ports").forEach(p -> ports.add(p.path("name").asText() + ":" + p.path("port").asInt()));
+            seen.add(ips(json("{'subsets':[" + subset + "]}"), "addresses") + "=" + ports);
+        }
+        return seen.stream().sorted().toList();
     }
 }

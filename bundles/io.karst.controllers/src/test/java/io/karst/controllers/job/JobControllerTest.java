@@ -385,6 +385,11 @@ class JobControllerTest {
         pods.create((ObjectNode) JSON.readTree(("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'stray',"
                 + "'labels':{'job-name':'manual','app':'batch'}},'spec':{'restartPolicy':'Never',"
                 + "'containers':[{'name':'c','image':'busybox'}]}}").replace('\'', '"')));
+        // The controller's pod cache (this client's shared informer) must hold the stray pod before the Job
+        // arrives, or it rightly creates a pod of its own first, as upstream's would.
+        await("the stray pod in the controller's cache",
+                () -> api.client().informers().informer(JobController.PODS).lister().get("default", "stray")
+                        .isPresent());
         ObjectNode job = jobs.create((ObjectNode) JSON.readTree(("{'apiVersion':'batch/v1','kind':'Job','metadata':"
                 + "{'name':'manual'},'spec':{'manualSelector':true,'selector':{'matchLabels':{'app':'batch'}},"
                 + "'completions':1,'parallelism':1,'template':{'metadata':{'labels':{'app':'batch','job-name':"
