@@ -35,6 +35,7 @@ import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
+import io.karst.controllers.objects.EveryChange;
 import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 
@@ -103,29 +104,7 @@ public final class CronJobController implements Controller {
                 ctx.queue().add(ObjectKeys.of(cj));
             }
         });
-        ctx.handle(jobs, new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode job) {
-                enqueueOwner(job);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode job) {
-                enqueueOwner(job);
-            }
-
-            @Override
-            public void onDelete(ObjectNode job, boolean finalStateUnknown) {
-                enqueueOwner(job);
-            }
-        });
-    }
-
-    private void enqueueOwner(ObjectNode job) {
-        JsonNode ref = ControllerRefs.of(job);
-        if (ref != null && ref.path("kind").asText().equals("CronJob")) {
-            context.queue().add(namespaceOf(job) + "/" + ref.path("name").asText());
-        }
+        ctx.handle(jobs, EveryChange.of(job -> ControllerRefs.ownerKey(job, "CronJob").ifPresent(ctx.queue()::add)));
     }
 
     @Override

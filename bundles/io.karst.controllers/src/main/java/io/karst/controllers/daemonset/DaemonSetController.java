@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.Informer;
 import io.karst.api.client.ResourceClient;
-import io.karst.api.client.ResourceEventHandler;
 import io.karst.api.client.ResourceException;
 import io.karst.api.client.ResourceKey;
 import io.karst.api.controller.Controller;
@@ -29,6 +28,7 @@ import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.history.Revisions;
+import io.karst.controllers.objects.EveryChange;
 import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 
@@ -84,35 +84,10 @@ public final class DaemonSetController implements Controller {
         pods = ctx.informers().informer(PODS);
         nodes = ctx.informers().informer(NODES);
         revisions = ctx.informers().informer(Revisions.CONTROLLER_REVISIONS);
-        ctx.handle(daemonSets, handler(ds -> ctx.queue().add(ObjectKeys.of(ds))));
-        ctx.handle(pods, handler(this::enqueueOwner));
-        ctx.handle(nodes, handler(node -> daemonSets.lister().list().forEach(ds -> ctx.queue().add(ObjectKeys.of(ds)))));
-    }
-
-    private static ResourceEventHandler handler(java.util.function.Consumer<ObjectNode> action) {
-        return new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode o) {
-                action.accept(o);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode o) {
-                action.accept(o);
-            }
-
-            @Override
-            public void onDelete(ObjectNode o, boolean finalStateUnknown) {
-                action.accept(o);
-            }
-        };
-    }
-
-    private void enqueueOwner(ObjectNode pod) {
-        JsonNode ref = ControllerRefs.of(pod);
-        if (ref != null && ref.path("kind").asText().equals("DaemonSet")) {
-            context.queue().add(pod.path("metadata").path("namespace").asText() + "/" + ref.path("name").asText());
-        }
+        ctx.handle(daemonSets, EveryChange.of(ds -> ctx.queue().add(ObjectKeys.of(ds))));
+        ctx.handle(pods, EveryChange.of(pod -> ControllerRefs.ownerKey(pod, "DaemonSet").ifPresent(ctx.queue()::add)));
+        ctx.handle(nodes, EveryChange.of(node -> daemonSets.lister().list()
+                .forEach(ds -> ctx.queue().add(ObjectKeys.of(ds)))));
     }
 
     @Override

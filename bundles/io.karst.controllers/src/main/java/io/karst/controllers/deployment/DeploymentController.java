@@ -27,6 +27,7 @@ import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
+import io.karst.controllers.objects.EveryChange;
 import io.karst.controllers.ownership.ControllerRefs;
 import io.karst.controllers.selection.LabelSelectorMatch;
 
@@ -85,23 +86,7 @@ public final class DeploymentController implements Controller {
         deployments = ctx.informers().informer(DEPLOYMENTS);
         replicaSets = ctx.informers().informer(REPLICASETS);
         pods = ctx.informers().informer(PODS);
-        ResourceEventHandler enqueueDeployment = new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode d) {
-                ctx.queue().add(ObjectKeys.of(d));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode d) {
-                ctx.queue().add(ObjectKeys.of(d));
-            }
-
-            @Override
-            public void onDelete(ObjectNode d, boolean finalStateUnknown) {
-                ctx.queue().add(ObjectKeys.of(d));
-            }
-        };
-        ctx.handle(deployments, enqueueDeployment);
+        ctx.handle(deployments, EveryChange.of(d -> ctx.queue().add(ObjectKeys.of(d))));
         ResourceEventHandler enqueueOwner = new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode owned) {

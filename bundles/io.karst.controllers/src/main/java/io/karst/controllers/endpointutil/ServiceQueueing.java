@@ -6,6 +6,7 @@ import io.karst.api.client.Informer;
 import io.karst.api.client.ResourceEventHandler;
 import io.karst.api.controller.ControllerContext;
 import io.karst.api.controller.ObjectKeys;
+import io.karst.controllers.objects.EveryChange;
 
 /**
  * What the controllers that keep an object per Service (Endpoints, EndpointSlices) queue, as upstream's do: a
@@ -17,22 +18,7 @@ public final class ServiceQueueing {
     }
 
     public static void register(ControllerContext ctx, Informer services, Informer pods) {
-        ctx.handle(services, new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode service) {
-                ctx.queue().add(ObjectKeys.of(service));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode service) {
-                ctx.queue().add(ObjectKeys.of(service));
-            }
-
-            @Override
-            public void onDelete(ObjectNode service, boolean finalStateUnknown) {
-                ctx.queue().add(ObjectKeys.of(service));
-            }
-        });
+        ctx.handle(services, EveryChange.of(service -> ctx.queue().add(ObjectKeys.of(service))));
         ctx.handle(pods, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode pod) {

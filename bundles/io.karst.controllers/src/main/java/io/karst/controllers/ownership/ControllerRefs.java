@@ -1,5 +1,7 @@
 package io.karst.controllers.ownership;
 
+import java.util.Optional;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,6 +19,18 @@ public final class ControllerRefs {
             }
         }
         return null;
+    }
+
+    /**
+     * The work-queue key ({@code namespace/name}) of {@code object}'s controller when it is of {@code kind}: what a
+     * controller queues when one of the objects it owns changes.
+     */
+    public static Optional<String> ownerKey(ObjectNode object, String kind) {
+        JsonNode ref = of(object);
+        if (ref == null || !ref.path("kind").asText().equals(kind)) {
+            return Optional.empty();
+        }
+        return Optional.of(object.path("metadata").path("namespace").asText() + "/" + ref.path("name").asText());
     }
 
     /** A controlling reference to {@code owner} that blocks its foreground deletion, as controllers set it. */

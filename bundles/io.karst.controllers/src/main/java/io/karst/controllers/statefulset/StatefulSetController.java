@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.Informer;
 import io.karst.api.client.ResourceClient;
-import io.karst.api.client.ResourceEventHandler;
 import io.karst.api.client.ResourceException;
 import io.karst.api.client.ResourceKey;
 import io.karst.api.controller.Controller;
@@ -28,6 +27,7 @@ import io.karst.api.controller.EventRecorder;
 import io.karst.api.controller.ObjectKeys;
 import io.karst.api.controller.ReconcileResult;
 import io.karst.controllers.history.Revisions;
+import io.karst.controllers.objects.EveryChange;
 import io.karst.controllers.objects.JsonTrees;
 import io.karst.controllers.ownership.ControllerRefs;
 
@@ -81,45 +81,8 @@ public final class StatefulSetController implements Controller {
         sets = ctx.informers().informer(STATEFULSETS);
         pods = ctx.informers().informer(PODS);
         revisions = ctx.informers().informer(Revisions.CONTROLLER_REVISIONS);
-        ctx.handle(sets, new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode s) {
-                ctx.queue().add(ObjectKeys.of(s));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode s) {
-                ctx.queue().add(ObjectKeys.of(s));
-            }
-
-            @Override
-            public void onDelete(ObjectNode s, boolean finalStateUnknown) {
-                ctx.queue().add(ObjectKeys.of(s));
-            }
-        });
-        ctx.handle(pods, new ResourceEventHandler() {
-            @Override
-            public void onAdd(ObjectNode pod) {
-                enqueueOwner(pod);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode old, ObjectNode pod) {
-                enqueueOwner(pod);
-            }
-
-            @Override
-            public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
-                enqueueOwner(pod);
-            }
-        });
-    }
-
-    private void enqueueOwner(ObjectNode pod) {
-        JsonNode ref = ControllerRefs.of(pod);
-        if (ref != null && ref.path("kind").asText().equals("StatefulSet")) {
-            context.queue().add(pod.path("metadata").path("namespace").asText() + "/" + ref.path("name").asText());
-        }
+        ctx.handle(sets, EveryChange.of(set -> ctx.queue().add(ObjectKeys.of(set))));
+        ctx.handle(pods, EveryChange.of(pod -> ControllerRefs.ownerKey(pod, "StatefulSet").ifPresent(ctx.queue()::add)));
     }
 
     @Override
