@@ -1,0 +1,5 @@
+package io.karst.api.node;
+
+public enum ContainerState {
+    CREATED, RUNNING, EXITED, UNKNOWN
+}

@@ -1,0 +1,5 @@
+package io.karst.api.node;
+
+public enum SandboxState {
+    READY, NOT_READY
+}

@@ -1,0 +1,14 @@
+/**
+ * A node's container runtime as the kubelet uses it, shaped after the Kubernetes CRI v1 (runtime and image
+ * services): pod sandboxes, containers, images and the pod network's address range. {@code io.karst.cri.containerd}
+ * provides it over containerd; the kubelet and the shell commands consume it through the service registry.
+ *
+ * <p>Identifiers are the runtime's. Timestamps are {@link java.time.Instant}s, {@code null} when the runtime has
+ * none yet. Failures are {@link io.karst.api.node.ContainerRuntimeException}s carrying the runtime's message.
+ */
+@Export
+@Version("1.0.0")
+package io.karst.api.node;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
