@@ -1,0 +1,90 @@
+package io.karst.kubelet;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.karst.api.client.ResourceClient;
+import io.karst.api.node.ContainerRuntime;
+import io.karst.api.node.ImageService;
+
+/**
+ * Runs this node's {@link Kubelet} while the API client and the container runtime are there; configured by the
+ * launcher (PID {@code io.karst.kubelet}). On a server the client is the API server's in-process one.
+ */
+@Component(service = {}, configurationPid = KubeletComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = KubeletComponent.Config.class)
+public final class KubeletComponent {
+    static final String PID = "io.karst.kubelet";
+
+    @ObjectClassDefinition(name = "Karst kubelet")
+    public @interface Config {
+        @AttributeDefinition(description = "The Node's name")
+        String node_name();
+
+        @AttributeDefinition(description = "The node's addresses, the first one primary")
+        String[] node_ips();
+
+        @AttributeDefinition(description = "The node's data dir")
+        String data_dir();
+
+        @AttributeDefinition(description = "Labels to register the Node with (key=value)", required = false)
+        String[] node_labels() default {};
+
+        @AttributeDefinition(description = "Taints to register the Node with (key=value:Effect)", required = false)
+        String[] node_taints() default {};
+
+        @AttributeDefinition(description = "The cluster DNS Service's addresses, for pods' resolv.conf",
+                required = false)
+        String[] cluster_dns() default {};
+
+        @AttributeDefinition(description = "The cluster's DNS domain", required = false)
+        String cluster_domain() default "cluster.local";
+
+        @AttributeDefinition(description = "Whether this node is a server (control-plane role labels)",
+                required = false)
+        boolean control_plane() default false;
+
+        @AttributeDefinition(description = "Pods this node takes at most", required = false)
+        int max_pods() default 110;
+    }
+
+    private final Kubelet kubelet;
+
+    @Activate
+    public KubeletComponent(Config config, BundleContext context,
+            @Reference(target = "(" + ResourceClient.PROVIDER + "=" + ResourceClient.LOCAL + ")") ResourceClient client,
+            @Reference ContainerRuntime runtime, @Reference ImageService images) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        for (String label : config.node_labels()) {
+            int eq = label.indexOf('=');
+            labels.put(eq < 0 ? label : label.substring(0, eq), eq < 0 ? "" : label.substring(eq + 1));
+        }
+        String kubernetes = context.getBundle().getHeaders().get("Karst-Kubernetes-Version");
+        String release = context.getBundle().getHeaders().get("Karst-Version");
+        String version = (kubernetes == null ? "v0.0.0" : kubernetes) + "+karst"
+                + (release == null ? "" : release.replace("-SNAPSHOT", "").replace(".SNAPSHOT", ""));
+        KubeletConfig kubeletConfig = new KubeletConfig(config.node_name(), List.of(config.node_ips()),
+                Path.of(config.data_dir()).toAbsolutePath(), labels, Arrays.asList(config.node_taints()),
+                Arrays.asList(config.cluster_dns()), config.cluster_domain(), config.control_plane(),
+                config.max_pods(), version);
+        this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        kubelet.close();
+    }
+}

@@ -1,0 +1,26 @@
+package io.karst.kubelet.pod;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What the kubelet remembers of one pod between syncs (nothing that it cannot learn again after a restart). */
+final class PodState {
+    /** container name → restart back-off */
+    final Map<String, Backoff> backoff = new ConcurrentHashMap<>();
+    /** container name → why it is waiting (image, config or runtime errors) */
+    final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    volatile Instant volumesRefreshed = Instant.EPOCH;
+    /** volume name → host path, once the volumes were set up */
+    volatile Map<String, java.nio.file.Path> volumePaths;
+    volatile String lastWrittenStatus = "";
+    /** whether the pod's containers were all stopped for its deletion */
+    volatile boolean killed;
+
+    record Waiting(String reason, String message) {
+    }
+
+    Backoff backoff(String container) {
+        return backoff.computeIfAbsent(container, c -> new Backoff());
+    }
+}
