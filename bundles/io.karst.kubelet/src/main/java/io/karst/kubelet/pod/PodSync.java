@@ -241,8 +241,9 @@ final class PodSync {
             ContainerStatus exited = runtime.containerStatus(latest.id()).orElse(null);
             int code = exited == null ? 0 : exited.exitCode();
             String policy = sidecar ? "Always" : pod.path("spec").path("restartPolicy").asText("Always");
-            boolean restart = policy.equals("Always") || (policy.equals("OnFailure") && code != 0)
-                    || (init && code != 0 && !policy.equals("Never"));
+            // an init container runs to success once; a failed one is retried unless the pod never restarts
+            boolean restart = init && !sidecar ? code != 0 && !policy.equals("Never")
+                    : policy.equals("Always") || (policy.equals("OnFailure") && code != 0);
             if (!restart) {
                 return Optional.empty();
             }
@@ -578,15 +579,21 @@ final class PodSync {
         c.path("args").forEach(a -> args.add(Environment.expand(a.asText(), defined)));
         JsonNode security = c.path("securityContext");
         JsonNode podSecurity = pod.path("spec").path("securityContext");
-        Long runAsUser = security.has("runAsUser") ? security.path("runAsUser").asLong()
-                : podSecurity.has("runAsUser") ? podSecurity.path("runAsUser").asLong() : null;
-        Long runAsGroup = security.has("runAsGroup") ? security.path("runAsGroup").asLong()
-                : podSecurity.has("runAsGroup") ? podSecurity.path("runAsGroup").asLong() : null;
+        Long runAsUser = optionalLong(security, podSecurity, "runAsUser");
+        Long runAsGroup = optionalLong(security, podSecurity, "runAsGroup");
         return new ContainerConfig(name, attempt, c.path("image").asText(), command, args,
                 c.path("workingDir").asText(""), env, mounts, labels, annotations, name + "/" + attempt + ".log",
                 c.path("stdin").asBoolean(false), c.path("stdinOnce").asBoolean(false), c.path("tty").asBoolean(false),
                 runAsUser, runAsGroup, security.path("privileged").asBoolean(false),
                 security.path("readOnlyRootFilesystem").asBoolean(false), resources(c));
+    }
+
+    /** The container's setting, else the pod's, else none. */
+    private static Long optionalLong(JsonNode container, JsonNode pod, String field) {
+        if (container.hasNonNull(field)) {
+            return container.path(field).asLong();
+        }
+        return pod.hasNonNull(field) ? Long.valueOf(pod.path(field).asLong()) : null;
     }
 
     private static JsonNode podWithIp(JsonNode pod, String podIp) {

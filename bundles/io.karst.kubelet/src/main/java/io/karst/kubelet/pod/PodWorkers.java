@@ -162,6 +162,7 @@ public final class PodWorkers implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("Pod {} sync failed: {}", uid, e.toString());
+            LOG.debug("Pod {} sync failure", uid, e);
             again = Optional.of(Duration.ofSeconds(2));
         }
         boolean more = Boolean.TRUE.equals(running.remove(uid));
