@@ -128,6 +128,10 @@ final class ContainerdNode implements AutoCloseable {
         }
     }
 
+    Settings settings() {
+        return settings;
+    }
+
     CriContainerRuntime runtime() {
         return runtime;
     }

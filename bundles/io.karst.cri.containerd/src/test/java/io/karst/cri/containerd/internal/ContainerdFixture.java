@@ -33,7 +33,7 @@ final class ContainerdFixture implements AutoCloseable {
 
     final Path dataDir;
     final String netns;
-    final ContainerdNode node;
+    ContainerdNode node;
     /** How long containerd took from start until it answered Version. */
     long startMillis;
     private final Set<Path> cniResultsBefore;
@@ -99,6 +99,18 @@ final class ContainerdFixture implements AutoCloseable {
         System.out.println("containerd answered Version " + fixture.startMillis + " ms after start ("
                 + node.transport() + ")");
         return fixture;
+    }
+
+    /**
+     * Stops this containerd as deactivation does (SIGTERM) and starts a new one on the same data directory, as a
+     * restarted agent would.
+     */
+    void restart() throws Exception {
+        ContainerdNode.Settings settings = node.settings();
+        node.close();
+        node = ContainerdNode.start(settings);
+        node.awaitReady(Duration.ofSeconds(30));
+        node.watchImageDirs();
     }
 
     CriContainerRuntime runtime() {

@@ -197,6 +197,22 @@ class ContainerdRuntimeTest {
 
     @Test
     @Order(9)
+    void containersKeepRunningAcrossAnAgentRestart() throws Exception {
+        PodSandboxStatus before = fixture.runtime().podSandboxStatus(sandboxId).orElseThrow();
+        long start = System.nanoTime();
+        fixture.restart();
+        System.out.println("containerd stopped and started again, answering, in "
+                + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertEquals(ContainerState.RUNNING, fixture.runtime().containerStatus(containerId).orElseThrow().state());
+        PodSandboxStatus after = fixture.runtime().podSandboxStatus(sandboxId).orElseThrow();
+        assertEquals(SandboxState.READY, after.state());
+        assertEquals(before.ips(), after.ips());
+        assertEquals(0, fixture.runtime().execSync(containerId, List.of("true"), Duration.ofSeconds(10)).exitCode());
+        assertTrue(fixture.runtime().status().networkReady());
+    }
+
+    @Test
+    @Order(10)
     void stopKillsAfterTheTimeoutThenEverythingIsRemoved() {
         long start = System.nanoTime();
         fixture.runtime().stopContainer(containerId, Duration.ofSeconds(2));
@@ -222,7 +238,7 @@ class ContainerdRuntimeTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void pullWithoutARegistryFailsWithTheRuntimesMessage() {
         ImagePullException e = assertThrows(ImagePullException.class,
                 () -> fixture.images().pullImage("registry.invalid/karst/none:1"));
@@ -230,7 +246,7 @@ class ContainerdRuntimeTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void anArchiveDroppedIntoAnImageDirIsImported() throws Exception {
         fixture.images().removeImage(BUSYBOX);
         assertTrue(fixture.images().imageStatus(BUSYBOX).isEmpty());
@@ -243,7 +259,7 @@ class ContainerdRuntimeTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aKilledContainerdIsRestarted() throws Exception {
         ProcessHandle containerd = ProcessHandle.of(supervisorPid()).orElseThrow();
         containerd.destroyForcibly();
