@@ -28,9 +28,11 @@ import io.netty.channel.unix.DomainSocketAddress;
 
 /**
  * A plaintext gRPC channel to a CRI socket. It is built with {@link NettyChannelBuilder} on the socket address
- * directly, so no name resolver is looked up; the pick-first balancer grpc finds through {@code ServiceLoader} on
- * its own class loader, which inside OSGi is this bundle's without grpc's service files (TOOLCHAIN P12), so it is
- * registered by hand. The socket is reached with Netty's native epoll ({@link EpollDomainSocketChannel}) where it
+ * directly, so no name resolver is used. grpc finds its balancers and resolvers through {@code ServiceLoader} on its
+ * own class loader, which inside OSGi is this bundle's, where -conditionalpackage copied grpc's classes but not its
+ * service files (TOOLCHAIN P12): the bundle carries its own {@code META-INF/services} for pick-first (which every
+ * channel needs) and DNS (without any resolver grpc logs a "broken build" warning), and pick-first is also
+ * registered by hand should those files ever be dropped. The socket is reached with Netty's native epoll ({@link EpollDomainSocketChannel}) where it
  * loads, else with the JDK's Unix channels; the event loop is owned here and ended by {@link #close}.
  */
 final class CriChannel implements AutoCloseable {
