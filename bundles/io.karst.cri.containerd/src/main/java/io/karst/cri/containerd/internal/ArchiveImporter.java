@@ -81,11 +81,23 @@ final class ArchiveImporter {
                 }
             }
         } catch (IOException e) {
+            // ctr may have stopped reading because it refused the archive: its own words say more than EPIPE
+            String said = "";
+            try {
+                if (process.waitFor(10, TimeUnit.SECONDS)) {
+                    said = output.join().strip();
+                }
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             process.destroy();
+            if (decompressor != null) {
+                decompressor.destroy();
+            }
             String hint = decompressor == null && name.endsWith(".tar.zst")
                     ? " (.tar.zst needs the zstd program: " + zstd + ")" : "";
-            throw new ContainerRuntimeException("cannot import " + archive + ": " + e.getMessage() + hint + "; "
-                    + output.getNow("").strip(), e);
+            throw new ContainerRuntimeException("cannot import " + archive + ": "
+                    + (said.isEmpty() ? e.getMessage() + hint : said), e);
         }
         try {
             if (decompressor != null && decompressor.waitFor() != 0) {

@@ -64,10 +64,15 @@ final class ContainerdConfigWriter {
                   bin_dir = %s
                   conf_dir = %s
                   conf_template = %s
+
+                # registry mirrors and credentials: one <host>/hosts.toml per registry, read at every pull
+                %s.registry]
+                  config_path = %s
                 """.formatted(
                 quote(layout.root()), quote(layout.state()), quote(layout.socket()), quote(layout.optDir()),
                 cri, quote(pauseImage), cri, cri, cri, quote(layout.runcRoot()),
-                cri, quote(cniBinDir), quote(layout.cniConfDir()), quote(layout.cniTemplate()));
+                cri, quote(cniBinDir), quote(layout.cniConfDir()), quote(layout.cniTemplate()),
+                cri, quote(layout.registryConfigDir()));
     }
 
     /**

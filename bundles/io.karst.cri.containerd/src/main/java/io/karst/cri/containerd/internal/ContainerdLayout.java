@@ -44,6 +44,11 @@ record ContainerdLayout(Path dataDir, Path runDir) {
         return agentDir().resolve("etc/containerd/cni.conflist.template");
     }
 
+    /** containerd's registry hosts directory: {@code <registry host>/hosts.toml} for mirrors and credentials. */
+    Path registryConfigDir() {
+        return agentDir().resolve("etc/containerd/certs.d");
+    }
+
     Path cniConfDir() {
         return agentDir().resolve("etc/cni/net.d");
     }

@@ -31,6 +31,7 @@ class ContainerdConfigWriterTest {
                 "Root = \"" + layout.runcRoot() + "\"", "snapshotter = \"overlayfs\"",
                 "runtime_type = \"io.containerd.runc.v2\"", "bin_dir = \"/usr/lib/cni\"",
                 "stream_server_address = \"127.0.0.1\"", "disable_apparmor = true",
+                "config_path = \"/var/lib/karst/node \\\"1\\\"/agent/etc/containerd/certs.d\"",
                 "conf_template = \"/var/lib/karst/node \\\"1\\\"/agent/etc/containerd/cni.conflist.template\"")) {
             assertTrue(toml.contains(line), line + " in\n" + toml);
         }

@@ -120,6 +120,23 @@ class ContainerdRuntimeTest {
     }
 
     @Test
+    @Order(3)
+    void aBrokenArchiveFailsWithCtrsMessage() throws Exception {
+        Path broken = watched.resolveSibling(watched.getFileName() + "-broken.tar");
+        Files.writeString(broken, "not a tar archive\n".repeat(100));
+        try {
+            ContainerRuntimeException e = assertThrows(ContainerRuntimeException.class,
+                    () -> fixture.images().importArchive(broken));
+            assertTrue(e.getMessage().startsWith("cannot import " + broken + ": "), e.getMessage());
+            System.out.println("broken archive: " + e.getMessage());
+            assertThrows(ContainerRuntimeException.class,
+                    () -> fixture.images().importArchive(images.resolve("nothing-here.tar")));
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+    }
+
+    @Test
     @Order(4)
     void podCidrRendersTheNetworkConfig() throws Exception {
         fixture.runtime().updatePodCidr("10.42.0.0/24");
