@@ -80,12 +80,6 @@ final class ContainerdSupervisor implements AutoCloseable {
         return Optional.of(lastExit.isEmpty() ? "containerd is not running" : lastExit);
     }
 
-    long pid() {
-        synchronized (lock) {
-            return process == null ? -1 : process.pid();
-        }
-    }
-
     private Process launch() throws IOException {
         List<String> command = new ArrayList<>(launcher);
         command.addAll(List.of(binary, "--config", layout.configFile().toString()));
