@@ -1,0 +1,93 @@
+package io.karst.cri.containerd.internal;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.StatusRuntimeException;
+import io.karst.api.node.Image;
+import io.karst.api.node.ImagePullException;
+import io.karst.api.node.ImageService;
+import io.karst.cri.containerd.internal.runtime.v1.ImageServiceGrpc;
+import io.karst.cri.containerd.internal.runtime.v1.ImageServiceGrpc.ImageServiceBlockingStub;
+import io.karst.cri.containerd.internal.runtime.v1.ImageSpec;
+import io.karst.cri.containerd.internal.runtime.v1.ImageStatusRequest;
+import io.karst.cri.containerd.internal.runtime.v1.ImageStatusResponse;
+import io.karst.cri.containerd.internal.runtime.v1.ListImagesRequest;
+import io.karst.cri.containerd.internal.runtime.v1.PullImageRequest;
+import io.karst.cri.containerd.internal.runtime.v1.RemoveImageRequest;
+
+/**
+ * {@link ImageService} over CRI v1's ImageService, plus archive import through {@link ArchiveImporter}. An image is
+ * pinned when one of its names was imported from an archive or is the sandbox image.
+ */
+final class CriImageService implements ImageService {
+    /** A pull has no deadline of its own in the kubelet; this only bounds a hung registry. */
+    private static final long PULL_DEADLINE_MINUTES = 30;
+
+    private final ImageServiceBlockingStub stub;
+    private final CriCalls calls;
+    private final ImportedImages imported;
+    private final String pauseImage;
+    private final ArchiveImporter importer;
+
+    CriImageService(CriChannel channel, CriCalls calls, ImportedImages imported, String pauseImage,
+            ArchiveImporter importer) {
+        this.stub = ImageServiceGrpc.newBlockingStub(channel.channel());
+        this.calls = calls;
+        this.imported = imported;
+        this.pauseImage = pauseImage;
+        this.importer = importer;
+    }
+
+    private ImageServiceBlockingStub stub() {
+        return stub.withDeadlineAfter(CriCalls.deadlineMillis(CriCalls.DEFAULT_DEADLINE), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public List<Image> listImages() {
+        return calls.call("list images", () -> stub().listImages(ListImagesRequest.getDefaultInstance()))
+                .getImagesList().stream().map(this::image).toList();
+    }
+
+    @Override
+    public Optional<Image> imageStatus(String reference) {
+        ImageStatusResponse response = calls.call("image status", () -> stub().imageStatus(
+                ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build()));
+        return response.hasImage() ? Optional.of(image(response.getImage())) : Optional.empty();
+    }
+
+    @Override
+    public String pullImage(String reference) {
+        try {
+            return stub.withDeadlineAfter(PULL_DEADLINE_MINUTES, TimeUnit.MINUTES)
+                    .pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference))
+                            .build())
+                    .getImageRef();
+        } catch (StatusRuntimeException e) {
+            throw new ImagePullException(calls.message("pull image " + reference, e), e);
+        }
+    }
+
+    @Override
+    public void removeImage(String reference) {
+        calls.call("remove image", () -> stub().removeImage(
+                RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build()));
+        imported.remove(reference);
+    }
+
+    @Override
+    public List<String> importArchive(Path archive) {
+        List<String> names = importer.importArchive(archive);
+        imported.addAll(names);
+        return names;
+    }
+
+    private Image image(io.karst.cri.containerd.internal.runtime.v1.Image image) {
+        boolean pinned = image.getRepoTagsList().stream()
+                .anyMatch(tag -> tag.equals(pauseImage) || imported.contains(tag));
+        return new Image(image.getId(), image.getRepoTagsList(), image.getRepoDigestsList(), image.getSize(),
+                pinned);
+    }
+}
