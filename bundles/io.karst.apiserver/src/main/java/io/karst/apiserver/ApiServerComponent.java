@@ -120,7 +120,7 @@ public final class ApiServerComponent {
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
                 new IssuerDiscovery(serviceAccountTokens), externalAddress(config));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
-        server = new HttpsServer(address, new HttpsServerInitializer(sslContext(), handler,
+        server = new HttpsServer(address, new HttpsServerInitializer(sslContext(authority), handler,
                 config.max_request_bytes()));
         LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort(), server.transport());
@@ -254,7 +254,8 @@ public final class ApiServerComponent {
         return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
     }
 
-    private SslContext sslContext() throws SSLException {
+    /** Serves with the PKI's API certificate; client certificates are asked for but optional (tokens also work). */
+    static SslContext sslContext(CertificateAuthority authority) throws SSLException {
         var serving = authority.apiServing();
         return SslContextBuilder.forServer(serving.key(), serving.chain())
                 .sslProvider(SslProvider.JDK)
