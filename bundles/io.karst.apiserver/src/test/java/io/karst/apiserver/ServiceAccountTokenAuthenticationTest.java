@@ -273,6 +273,23 @@ class ServiceAccountTokenAuthenticationTest {
         assertEquals(401, call(anonymous, "GET", "/openid/v1/jwks", null, null).statusCode());
     }
 
+    @Test
+    void theInProcessClientRequestsTokensAsTheKubeletWill() throws Exception {
+        createServiceAccountPodAndNode();
+        com.fasterxml.jackson.databind.node.ObjectNode request = JSON.createObjectNode();
+        request.put("apiVersion", "authentication.k8s.io/v1");
+        request.put("kind", "TokenRequest");
+        request.putObject("metadata").put("name", "runner");
+        request.putObject("spec").putObject("boundObjectRef").put("apiVersion", "v1").put("kind", "Pod")
+                .put("name", "web");
+
+        JsonNode answer = stack.client().resource("", "v1", "serviceaccounts").inNamespace("default")
+                .create(request, "token", io.karst.api.client.WriteOptions.NONE);
+
+        String token = answer.path("status").path("token").asText();
+        assertEquals(200, call(anonymous, "GET", "/api", null, token).statusCode());
+    }
+
     private String token(String body) throws Exception {
         HttpResponse<String> created = call(admin, "POST", "/api/v1/namespaces/default/serviceaccounts/runner/token",
                 body, null);
