@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.Credentials;
+import io.karst.apiserver.serviceaccount.IssuerDiscovery;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -44,10 +45,17 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final CertificateAuthority authority;
     private final ResourceApi resources;
     private final OpenApiEndpoint openApi;
+    /** Service-account issuer discovery; null when the server issues no service-account tokens. */
+    private final IssuerDiscovery issuerDiscovery;
+    /** {@code host:port} the discovery document's jwks_uri names; null: the request's Host. */
+    private final String externalAddress;
 
     ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
-            CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi) {
+            CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
+            IssuerDiscovery issuerDiscovery, String externalAddress) {
         this.openApi = openApi;
+        this.issuerDiscovery = issuerDiscovery;
+        this.externalAddress = externalAddress;
         this.authentication = authentication;
         this.health = health;
         this.version = version;
@@ -124,7 +132,28 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (who.anonymous()) {
             return StatusResponses.unauthorized();
         }
+        if (issuerDiscovery != null && IssuerDiscovery.handles(path)) {
+            return issuerDiscovery(request, path);
+        }
         return StatusResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
+    }
+
+    /** Upstream serves these to authenticated users (system:service-account-issuer-discovery) with an hour's caching. */
+    private FullHttpResponse issuerDiscovery(FullHttpRequest request, String path) {
+        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
+            return StatusResponses.methodNotAllowed(request.method().name());
+        }
+        FullHttpResponse response;
+        if (path.equals(IssuerDiscovery.KEYS_PATH)) {
+            response = StatusResponses.bytes(HttpResponseStatus.OK, IssuerDiscovery.KEY_SET_TYPE,
+                    issuerDiscovery.keySet().toString().getBytes(StandardCharsets.UTF_8));
+        } else {
+            String address = externalAddress != null ? externalAddress
+                    : request.headers().get(HttpHeaderNames.HOST, "localhost");
+            response = StatusResponses.json(HttpResponseStatus.OK, issuerDiscovery.configuration(address));
+        }
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=3600");
+        return response;
     }
 
     /** What system:public-info-viewer (and K3s for /cacerts and /ping) lets anyone read. */

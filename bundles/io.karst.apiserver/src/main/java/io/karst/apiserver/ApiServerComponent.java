@@ -41,6 +41,9 @@ import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
+import io.karst.apiserver.serviceaccount.IssuerDiscovery;
+import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
+import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
 import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 import io.karst.apiserver.storage.encryption.SecretsEncryption;
 import io.karst.apiserver.schema.SchemaModel;
@@ -64,6 +67,8 @@ import io.netty.handler.ssl.SslProvider;
 @Designate(ocd = ApiServerConfig.class)
 public final class ApiServerComponent {
     static final String PID = "io.karst.apiserver";
+    /** Which kind of credentials an authenticator checks (the property the PKI's x509 authenticator carries). */
+    static final String AUTHENTICATOR_KIND = "karst.authenticator";
     /** Condition id other bundles wait on before they use the API. */
     public static final String READY_CONDITION = "karst.apiserver.ready";
 
@@ -87,6 +92,9 @@ public final class ApiServerComponent {
     /** The in-process client of the API, for the bundles of this JVM; registered once the server serves. */
     private LocalResourceClient client;
     private ServiceRegistration<ResourceClient> clientRegistration;
+    /** The service-account token authenticator, joined to the chain through the whiteboard like the x509 one. */
+    private ServiceRegistration<Authenticator> authenticatorRegistration;
+    private ServiceAccountTokens serviceAccountTokens;
     private KubernetesEndpoints kubernetesEndpoints;
 
     public ApiServerComponent() {
@@ -109,9 +117,10 @@ public final class ApiServerComponent {
             throw e;
         }
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
-                authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry));
+                authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
+                new IssuerDiscovery(serviceAccountTokens), externalAddress(config));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
-        server = new HttpsServer(address, new HttpsServerInitializer(sslContext(), handler,
+        server = new HttpsServer(address, new HttpsServerInitializer(sslContext(authority), handler,
                 config.max_request_bytes()));
         LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort(), server.transport());
@@ -126,6 +135,11 @@ public final class ApiServerComponent {
         Dictionary<String, Object> clientProps = new Hashtable<>();
         clientProps.put(ResourceClient.PROVIDER, ResourceClient.LOCAL);
         clientRegistration = context.registerService(ResourceClient.class, client, clientProps);
+        Dictionary<String, Object> authenticatorProps = new Hashtable<>();
+        authenticatorProps.put(Constants.SERVICE_RANKING, ServiceAccountAuthenticator.RANKING);
+        authenticatorProps.put(AUTHENTICATOR_KIND, "serviceaccount");
+        authenticatorRegistration = context.registerService(Authenticator.class,
+                stack.serviceAccountAuthenticator().orElseThrow(), authenticatorProps);
         if (secretsEncryption != null) {
             // for karst:secrets-encrypt in this bundle's shell commands; a private class, seen by no other bundle
             encryptionRegistration = context.registerService(SecretsEncryption.class, secretsEncryption, null);
@@ -140,6 +154,9 @@ public final class ApiServerComponent {
         }
         if (encryptionRegistration != null) {
             encryptionRegistration.unregister();
+        }
+        if (authenticatorRegistration != null) {
+            authenticatorRegistration.unregister();
         }
         if (clientRegistration != null) {
             clientRegistration.unregister();
@@ -169,6 +186,23 @@ public final class ApiServerComponent {
     private SecretsEncryption secretsEncryption;
     private ServiceRegistration<SecretsEncryption> encryptionRegistration;
     private ResourceRegistry registry;
+
+    /** --api-audiences, by default the issuer as kube-apiserver does when only --service-account-issuer is set. */
+    static List<String> apiAudiences(ApiServerConfig config) {
+        List<String> audiences = config.api_audiences() == null ? List.of()
+                : java.util.Arrays.stream(config.api_audiences()).map(String::strip).filter(a -> !a.isEmpty()).toList();
+        return audiences.isEmpty() ? List.of(config.service_account_issuer()) : audiences;
+    }
+
+    /** Where the issuer discovery's jwks_uri points: the advertised address, else whatever Host clients used. */
+    private static String externalAddress(ApiServerConfig config) {
+        String advertised = config.advertise_address().trim();
+        if (advertised.isEmpty()) {
+            return null;
+        }
+        String host = advertised.contains(":") ? "[" + advertised + "]" : advertised;
+        return host + ":" + config.https_port();
+    }
 
     /** The IPv4 part of a possibly dual-stack --service-cidr. */
     private static String serviceCidr(ApiServerConfig config) {
@@ -200,8 +234,10 @@ public final class ApiServerComponent {
         // queued for their full delay (130,000 of them, 9 MB of heap, at 2,000 requests/s).
         timerPool.setRemoveOnCancelPolicy(true);
         timers = timerPool;
+        serviceAccountTokens = new ServiceAccountTokens(config.service_account_issuer(), apiAudiences(config),
+                authority.serviceAccountKey(), Clock.systemUTC());
         stack = new ResourceStack(() -> datastore, serviceCidr(config), config.service_node_port_range(), timers,
-                Clock.systemUTC());
+                Clock.systemUTC(), serviceAccountTokens);
         registry = stack.registry();
         client = stack.client();
         if (!config.encryption_provider_config().isBlank()) {
@@ -218,7 +254,8 @@ public final class ApiServerComponent {
         return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
     }
 
-    private SslContext sslContext() throws SSLException {
+    /** Serves with the PKI's API certificate; client certificates are asked for but optional (tokens also work). */
+    static SslContext sslContext(CertificateAuthority authority) throws SSLException {
         var serving = authority.apiServing();
         return SslContextBuilder.forServer(serving.key(), serving.chain())
                 .sslProvider(SslProvider.JDK)

@@ -42,4 +42,12 @@ public @interface ApiServerConfig {
     @AttributeDefinition(description = "Generate the encryption configuration with a new AES-CBC key for Secrets "
             + "when it does not exist (--secrets-encryption)")
     boolean secrets_encryption() default false;
+
+    @AttributeDefinition(description = "Issuer of service-account tokens, their iss claim and the OIDC discovery "
+            + "document's issuer (--service-account-issuer; K3s: https://kubernetes.default.svc.<cluster-domain>)")
+    String service_account_issuer() default "https://kubernetes.default.svc.cluster.local";
+
+    @AttributeDefinition(description = "Audiences a token must be meant for to authenticate, and the default "
+            + "audiences of a TokenRequest (--api-audiences); empty: the service-account issuer")
+    String[] api_audiences() default {};
 }

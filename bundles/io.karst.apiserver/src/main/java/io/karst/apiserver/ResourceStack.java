@@ -2,10 +2,13 @@ package io.karst.apiserver;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 
 import io.karst.api.datastore.KeyValueStore;
+import io.karst.api.security.Authenticator;
 import io.karst.apiserver.admission.AdmissionChain;
 import io.karst.apiserver.admission.BuiltinAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
@@ -19,6 +22,9 @@ import io.karst.apiserver.endpoint.ObjectWriter;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
+import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
+import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
+import io.karst.apiserver.serviceaccount.TokenRequests;
 import io.karst.apiserver.storage.ObjectStore;
 
 /**
@@ -34,6 +40,7 @@ public final class ResourceStack implements AutoCloseable {
     private final ResourceEndpoint endpoint;
     private final LocalResourceClient client;
     private final ClusterBootstrap bootstrap;
+    private final Optional<Authenticator> serviceAccountAuthenticator;
 
     /**
      * @param serviceCidr the IPv4 service range ClusterIPs come from
@@ -41,13 +48,27 @@ public final class ResourceStack implements AutoCloseable {
      */
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock) {
+        this(datastore, serviceCidr, nodePortRange, timers, clock, null);
+    }
+
+    /**
+     * With service-account tokens: the {@code serviceaccounts/token} subresource issues them and
+     * {@link #serviceAccountAuthenticator()} accepts them.
+     *
+     * @param tokens the issuer and its key; null for a stack without them (the subresource then answers 404)
+     */
+    public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
+            ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens) {
         store = new ObjectStore(datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange)));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
         caches = new WatchCaches(store, datastore, CacheSettings.defaults(), timers);
-        endpoint = new ResourceEndpoint(store, writer, timers, caches);
+        endpoint = new ResourceEndpoint(store, writer, timers, caches, tokens == null ? Map.of()
+                : Map.of(TokenRequests.key(), new TokenRequests(store, registry, codec, tokens)));
+        serviceAccountAuthenticator = tokens == null ? Optional.empty()
+                : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));
         bootstrap = new ClusterBootstrap(store, registry, clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
     }
@@ -60,6 +81,11 @@ public final class ResourceStack implements AutoCloseable {
     /** Creates the system namespaces and the {@code kubernetes} Service when they are missing. */
     public void bootstrap(String serviceIp, int httpsPort) {
         bootstrap.ensure(serviceIp, httpsPort);
+    }
+
+    /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
+    public Optional<Authenticator> serviceAccountAuthenticator() {
+        return serviceAccountAuthenticator;
     }
 
     public ObjectCodec codec() {

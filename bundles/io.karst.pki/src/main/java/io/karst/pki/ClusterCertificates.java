@@ -50,13 +50,15 @@ public final class ClusterCertificates implements CertificateAuthority {
     private final byte[] serverCaFile;
     private final Map<String, LeafSpec> specs;
     private final Optional<KubeconfigWriter> kubeconfig;
+    private final KeyPair serviceAccountKey;
     // Replaced whole by rotate, so readers always see one consistent set.
     private volatile Map<String, IssuedCertificate> leaves;
 
     private ClusterCertificates(PkiLayout layout, CertificateIssuer issuer,
             Map<ClusterCa, IssuedCertificate> authorities, byte[] serverCaFile, Map<String, LeafSpec> specs,
-            Map<String, IssuedCertificate> leaves, Optional<KubeconfigWriter> kubeconfig) {
+            Map<String, IssuedCertificate> leaves, Optional<KubeconfigWriter> kubeconfig, KeyPair serviceAccountKey) {
         this.layout = layout;
+        this.serviceAccountKey = serviceAccountKey;
         this.issuer = issuer;
         this.authorities = authorities;
         this.serverCaFile = serverCaFile;
@@ -84,7 +86,7 @@ public final class ClusterCertificates implements CertificateAuthority {
         for (ClusterCa ca : ClusterCa.values()) {
             authorities.put(ca, loadOrCreateAuthority(layout, issuer, ca));
         }
-        ensureServiceAccountKey(layout, random);
+        KeyPair serviceAccountKey = ensureServiceAccountKey(layout, random);
 
         Map<String, LeafSpec> specs = new LinkedHashMap<>();
         Map<String, IssuedCertificate> leaves = new LinkedHashMap<>();
@@ -96,7 +98,7 @@ public final class ClusterCertificates implements CertificateAuthority {
         byte[] serverCaFile = AtomicFiles.read(layout.certificate(ClusterCa.SERVER.service()));
         ClusterCertificates certificates = new ClusterCertificates(layout, issuer,
                 Collections.unmodifiableMap(authorities), serverCaFile, Collections.unmodifiableMap(specs),
-                Collections.unmodifiableMap(leaves), kubeconfig);
+                Collections.unmodifiableMap(leaves), kubeconfig, serviceAccountKey);
         // Rewritten on every start, as K3s does, so the port and embedded certificates are always current.
         certificates.writeKubeconfig();
         return certificates;
@@ -108,6 +110,11 @@ public final class ClusterCertificates implements CertificateAuthority {
         return new ServingCredentials(serving.key(),
                 List.of(serving.certificate(), authority(ClusterCa.SERVER).certificate()),
                 List.of(authority(ClusterCa.CLIENT).certificate()));
+    }
+
+    @Override
+    public KeyPair serviceAccountKey() {
+        return serviceAccountKey;
     }
 
     @Override
@@ -265,27 +272,27 @@ public final class ClusterCertificates implements CertificateAuthority {
      * The service-account signing pair: {@code service.key} (RSA, PKCS#8) is created once and kept for ever,
      * because every issued service-account token is signed with it; {@code service.pub} is derived from it.
      */
-    private static void ensureServiceAccountKey(PkiLayout layout, SecureRandom random) {
+    private static KeyPair ensureServiceAccountKey(PkiLayout layout, SecureRandom random) {
         Path keyFile = layout.serviceAccountKey();
         Path publicFile = layout.serviceAccountPublicKey();
-        PublicKey publicKey;
+        KeyPair pair;
         if (Files.exists(keyFile)) {
             PrivateKey key = PemFiles.readPrivateKey(keyFile);
             if (!(key instanceof RSAPrivateCrtKey rsa)) {
                 throw new IllegalStateException(keyFile + ": is not an RSA private key");
             }
-            publicKey = rsaPublicKey(keyFile, rsa.getModulus(), rsa.getPublicExponent());
-            if (Files.exists(publicFile) && PemFiles.readPublicKey(publicFile).equals(publicKey)) {
-                return;
+            pair = new KeyPair(rsaPublicKey(keyFile, rsa.getModulus(), rsa.getPublicExponent()), key);
+            if (Files.exists(publicFile) && PemFiles.readPublicKey(publicFile).equals(pair.getPublic())) {
+                return pair;
             }
         } else {
-            KeyPair pair = KeyPairs.rsa2048(random);
+            pair = KeyPairs.rsa2048(random);
             AtomicFiles.write(keyFile, PemFiles.encodePkcs8(pair.getPrivate()).getBytes(StandardCharsets.US_ASCII),
                     AtomicFiles.OWNER_ONLY);
-            publicKey = pair.getPublic();
         }
-        AtomicFiles.write(publicFile, PemFiles.encode(publicKey).getBytes(StandardCharsets.US_ASCII),
+        AtomicFiles.write(publicFile, PemFiles.encode(pair.getPublic()).getBytes(StandardCharsets.US_ASCII),
                 AtomicFiles.WORLD_READABLE);
+        return pair;
     }
 
     private static PublicKey rsaPublicKey(Path keyFile, BigInteger modulus, BigInteger exponent) {

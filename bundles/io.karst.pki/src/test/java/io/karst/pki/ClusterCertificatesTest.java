@@ -139,6 +139,19 @@ class ClusterCertificatesTest {
     }
 
     @Test
+    void theServiceAccountKeyIsTheOneOnDiskAndSurvivesReopening() {
+        java.security.KeyPair first = ClusterPki.open(settings(dataDir), at(NOW)).certificateAuthority()
+                .serviceAccountKey();
+        java.security.KeyPair again = ClusterPki.open(settings(dataDir), at(NOW)).certificateAuthority()
+                .serviceAccountKey();
+
+        assertEquals(PemFiles.readPublicKey(tls().resolve("service.pub")), first.getPublic());
+        assertTrue(KeyPairs.matches(first.getPrivate(), first.getPublic()));
+        assertEquals(first.getPublic(), again.getPublic());
+        assertEquals(first.getPrivate(), again.getPrivate());
+    }
+
+    @Test
     void reopeningRenewsALeafExpiringWithinTheRenewalWindow() {
         // Issued 265 days ago, so it has 100 days left: inside the 120-day window.
         ClusterPki.open(settings(dataDir), at(NOW.minus(Duration.ofDays(265))));

@@ -1,5 +1,6 @@
 package io.karst.api.security;
 
+import java.security.KeyPair;
 import java.util.List;
 import java.util.Set;
 
@@ -17,6 +18,15 @@ public interface CertificateAuthority {
 
     /** The server CA certificate(s) in PEM, exactly what {@code /cacerts} serves and join tokens hash. */
     String serverCaBundle();
+
+    /**
+     * The service-account signing pair ({@code server/tls/service.key} and its public half): the API server signs
+     * service-account tokens with the private key and verifies presented tokens with the public one. The pair is
+     * created once and never rotated, since every issued token depends on it.
+     *
+     * @since 1.1
+     */
+    KeyPair serviceAccountKey();
 
     /** Every certificate this authority manages, CAs first, with its validity window. */
     List<CertificateStatus> certificates();

@@ -202,6 +202,7 @@ public final class DiscoveryDocuments {
                 case "Scale" -> new SubresourceKind("autoscaling", "v1", "Scale");
                 case "Eviction" -> new SubresourceKind("policy", "v1", "Eviction");
                 case "Binding" -> new SubresourceKind("", "v1", "Binding");
+                case "TokenRequest" -> new SubresourceKind("authentication.k8s.io", "v1", "TokenRequest");
                 default -> new SubresourceKind(t.group(), t.version(), s.kind());
             };
         }

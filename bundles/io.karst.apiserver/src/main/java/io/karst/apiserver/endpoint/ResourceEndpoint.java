@@ -44,6 +44,8 @@ public final class ResourceEndpoint {
     /** Serves lists from memory where upstream's watch cache would; null when there is no cache. */
     private final WatchCaches caches;
     private final WatchSource watches;
+    /** Subresources served outside the writer, by {@link SubresourceHandler#key}. */
+    private final Map<String, SubresourceHandler> handlers;
 
     /** Without a watch cache: every list and watch goes to the datastore. */
     public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ScheduledExecutorService timers) {
@@ -53,6 +55,13 @@ public final class ResourceEndpoint {
     /** With a watch cache (null for none) serving watches and the lists it can. */
     public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ScheduledExecutorService timers,
             WatchCaches caches) {
+        this(store, writer, timers, caches, Map.of());
+    }
+
+    /** With a watch cache (null for none) and the subresources that have their own handler. */
+    public ResourceEndpoint(ObjectStore store, ObjectWriter writer, ScheduledExecutorService timers,
+            WatchCaches caches, Map<String, SubresourceHandler> handlers) {
+        this.handlers = Map.copyOf(handlers);
         this.store = store;
         this.writer = writer;
         this.timers = timers;
@@ -76,6 +85,11 @@ public final class ResourceEndpoint {
             }
         }
         if (path.subresource() != null) {
+            SubresourceHandler handler = handlers.get(SubresourceHandler.key(type.plural(), type.group(),
+                    path.subresource()));
+            if (handler != null && type.subresource(path.subresource()).isPresent()) {
+                return handler.handle(request);
+            }
             return writer.subresource(request);
         }
         String method = request.method();

@@ -79,7 +79,8 @@ public final class BuiltinResources {
         all.add(ns("", "v1", "ResourceQuota", "resourcequotas", "resourcequotas", names("quota"), NONE,
                 status("ResourceQuota")));
         all.add(ns("", "v1", "Secret", "secrets", "secrets", names(), NONE));
-        all.add(ns("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccounts", names("sa"), NONE));
+        all.add(ns("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccounts", names("sa"), NONE,
+                new Subresource("token", "TokenRequest", CREATE)));
         all.add(new ResourceType("", "v1", "Service", "services", "service", true, names("svc"), ALL,
                 List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
                 List.of(status("Service")), "services/specs"));
