@@ -2,11 +2,13 @@ package io.karst.kubelet;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -19,6 +21,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
+import io.karst.api.node.PodLogs;
+import io.karst.kubelet.logs.ContainerLogs;
 
 /**
  * Runs this node's {@link Kubelet} while the API client and the container runtime are there; configured by the
@@ -62,6 +66,7 @@ public final class KubeletComponent {
     }
 
     private final Kubelet kubelet;
+    private final ServiceRegistration<PodLogs> logs;
 
     @Activate
     public KubeletComponent(Config config, BundleContext context,
@@ -81,10 +86,13 @@ public final class KubeletComponent {
                 Arrays.asList(config.cluster_dns()), config.cluster_domain(), config.control_plane(),
                 config.max_pods(), version);
         this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
+        this.logs = context.registerService(PodLogs.class, new ContainerLogs(kubeletConfig, runtime),
+                new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
     }
 
     @Deactivate
     void deactivate() {
+        logs.unregister();
         kubelet.close();
     }
 }
