@@ -39,6 +39,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
+import io.karst.api.node.PodLogs;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
@@ -47,6 +48,7 @@ import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
 import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 import io.karst.apiserver.storage.encryption.SecretsEncryption;
 import io.karst.apiserver.schema.SchemaModel;
+import io.karst.apiserver.endpoint.PodLogServices;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
@@ -76,6 +78,7 @@ public final class ApiServerComponent {
 
     private final AuthenticationChain authentication = new AuthenticationChain();
     private final HealthRegistry health = new HealthRegistry();
+    private final PodLogServices podLogs = new PodLogServices();
     private volatile boolean shuttingDown;
 
     @Reference
@@ -237,7 +240,7 @@ public final class ApiServerComponent {
         serviceAccountTokens = new ServiceAccountTokens(config.service_account_issuer(), apiAudiences(config),
                 authority.serviceAccountKey(), Clock.systemUTC());
         stack = new ResourceStack(() -> datastore, serviceCidr(config), config.service_node_port_range(), timers,
-                Clock.systemUTC(), serviceAccountTokens);
+                Clock.systemUTC(), serviceAccountTokens, podLogs);
         registry = stack.registry();
         client = stack.client();
         if (!config.encryption_provider_config().isBlank()) {
@@ -295,6 +298,16 @@ public final class ApiServerComponent {
 
     void removeHealthCheck(HealthCheck check) {
         health.remove(check);
+    }
+
+    /** The kubelets' container logs, by node, for {@code pods/log}. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addPodLogs(PodLogs logs, Map<String, Object> props) {
+        podLogs.add(logs, props);
+    }
+
+    void removePodLogs(PodLogs logs) {
+        podLogs.remove(logs);
     }
 
     private static Set<String> endpoints(Object value) {

@@ -132,6 +132,10 @@ final class ResourceApi {
                 if (answered.compareAndSet(false, true)) {
                     responses.stream(ctx, s.session(), representation, events);
                 }
+            } else if (response instanceof ApiResponse.Log log) {
+                if (answered.compareAndSet(false, true)) {
+                    LogResponse.start(ctx, keepAlive, log, codec);
+                }
             }
         } catch (ApiException e) {
             if (answered.compareAndSet(false, true)) {

@@ -1,6 +1,7 @@
 package io.karst.apiserver;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +20,10 @@ import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
+import io.karst.apiserver.endpoint.PodLogServices;
+import io.karst.apiserver.endpoint.PodLogSubresource;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
+import io.karst.apiserver.endpoint.SubresourceHandler;
 import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
@@ -59,14 +63,29 @@ public final class ResourceStack implements AutoCloseable {
      */
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens) {
+        this(datastore, serviceCidr, nodePortRange, timers, clock, tokens, new PodLogServices());
+    }
+
+    /**
+     * With service-account tokens and the nodes' kubelets.
+     *
+     * @param tokens the issuer and its key; null for a stack without them (the subresource then answers 404)
+     * @param podLogs the nodes' container logs, for {@code pods/log}
+     */
+    public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
+            ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs) {
         store = new ObjectStore(datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange)));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
         caches = new WatchCaches(store, datastore, CacheSettings.defaults(), timers);
-        endpoint = new ResourceEndpoint(store, writer, timers, caches, tokens == null ? Map.of()
-                : Map.of(TokenRequests.key(), new TokenRequests(store, registry, codec, tokens)));
+        Map<String, SubresourceHandler> handlers = new HashMap<>();
+        if (tokens != null) {
+            handlers.put(TokenRequests.key(), new TokenRequests(store, registry, codec, tokens));
+        }
+        handlers.put(PodLogSubresource.key(), new PodLogSubresource(store, podLogs, clock));
+        endpoint = new ResourceEndpoint(store, writer, timers, caches, handlers);
         serviceAccountAuthenticator = tokens == null ? Optional.empty()
                 : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));
         bootstrap = new ClusterBootstrap(store, registry, clock);

@@ -2,7 +2,10 @@ package io.karst.apiserver.endpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** What a verb answers: one object (encoded by the HTTP layer as the client accepts), or a watch stream. */
+/**
+ * What a verb answers: one object (encoded by the HTTP layer as the client accepts), a watch stream, or a
+ * container's log.
+ */
 public sealed interface ApiResponse {
 
     /** @param warnings texts for {@code Warning: 299 - "..."} headers (fieldValidation=Warn) */
@@ -27,6 +30,15 @@ public sealed interface ApiResponse {
 
     /** A watch: the HTTP layer opens a chunked response and hands the session its writer. */
     record Stream(WatchSession session) implements ApiResponse {
+    }
+
+    /**
+     * A container's log ({@code pods/log}): the HTTP layer streams what {@code logs} writes as {@code text/plain}.
+     * {@link #NONE} (no {@code logs}) is upstream's 204 No Content for a pod not bound to a node.
+     */
+    record Log(io.karst.api.node.PodLogs logs, String namespace, String pod, String podUid, String container,
+            io.karst.api.node.LogOptions options) implements ApiResponse {
+        public static final Log NONE = new Log(null, null, null, null, null, null);
     }
 
     static ApiResponse ok(JsonNode object) {

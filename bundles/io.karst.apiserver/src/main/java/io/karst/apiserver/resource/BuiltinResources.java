@@ -72,6 +72,7 @@ public final class BuiltinResources {
         all.add(ns("", "v1", "Pod", "pods", "pods", names("po"), ALL,
                 new Subresource("binding", "Binding", CREATE),
                 new Subresource("eviction", "Eviction", CREATE),
+                new Subresource("log", "Pod", List.of("get")),
                 new Subresource("status", "Pod", GET_PATCH_UPDATE)));
         all.add(ns("", "v1", "PodTemplate", "podtemplates", "podtemplates", names(), NONE));
         all.add(ns("", "v1", "ReplicationController", "replicationcontrollers", "controllers", names("rc"), ALL,
