@@ -183,6 +183,41 @@ class ContainerLogsTest {
     }
 
     @Test
+    void followEndsWhenTheRuntimeReportsTheContainerExited() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<io.karst.api.node.ContainerState> state =
+                new java.util.concurrent.atomic.AtomicReference<>(io.karst.api.node.ContainerState.RUNNING);
+        io.karst.api.node.ContainerRuntime runtime = (io.karst.api.node.ContainerRuntime) java.lang.reflect.Proxy
+                .newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {io.karst.api.node.ContainerRuntime.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("listContainers")) {
+                                return List.of(new io.karst.api.node.ContainerSummary("c1", "s1", "app", 0,
+                                        "busybox", "sha256:1", state.get(), Instant.now(),
+                                        Map.of("io.kubernetes.pod.uid", "uid-1",
+                                                "io.kubernetes.container.name", "app"), Map.of()));
+                            }
+                            throw new UnsupportedOperationException(method.getName());
+                        });
+        ContainerLogs withRuntime = new ContainerLogs(config, runtime, Duration.ofMillis(20));
+        append(0, "2026-11-23T08:00:00Z stdout F before");
+        LineCollector out = new LineCollector();
+        CompletableFuture<Void> following = CompletableFuture.runAsync(() -> {
+            try {
+                withRuntime.write("default", "web", "uid-1", "app",
+                        new LogOptions(true, false, false, null, null, null), out);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        out.await("before\n");
+        Thread.sleep(1200);
+        assertTrue(!following.isDone(), "a running container is followed");
+        append(0, "2026-11-23T08:00:01Z stderr F exiting");
+        state.set(io.karst.api.node.ContainerState.EXITED);
+        following.get(5, TimeUnit.SECONDS);
+        assertEquals("before\nexiting\n", out.text());
+    }
+
+    @Test
     void followEndsWhenTheReaderLeaves() throws Exception {
         append(0, "2026-11-23T08:00:00Z stdout F before");
         OutputStream gone = new OutputStream() {
