@@ -2,6 +2,7 @@ package io.karst.apiserver;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -53,10 +54,29 @@ final class LogResponse {
             send(channel, keepAlive, none);
             return;
         }
-        Thread thread = new Thread(() -> run(channel, keepAlive, log, codec),
-                "karst-apiserver-log-" + THREADS.incrementAndGet());
+        // an open log keeps its connection from being closed as idle while the container is quiet, as a watch does
+        AtomicInteger open = HttpsServerInitializer.connection(channel).attr(HttpsServerInitializer.OPEN_STREAMS).get();
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (open != null && released.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        };
+        if (open != null) {
+            open.incrementAndGet();
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                run(channel, keepAlive, log, codec);
+            } finally {
+                release.run();
+            }
+        }, "karst-apiserver-log-" + THREADS.incrementAndGet());
         thread.setDaemon(true);
-        channel.closeFuture().addListener(f -> thread.interrupt());
+        channel.closeFuture().addListener(f -> {
+            release.run();
+            thread.interrupt();
+        });
         thread.start();
     }
 

@@ -44,14 +44,28 @@ import io.karst.datastore.LogStructuredStore;
 import io.karst.datastore.StoreSettings;
 import io.karst.datastore.sqlite.SqliteStore;
 import io.karst.datastore.sqlite.SqliteSync;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -71,6 +85,7 @@ class PodLogEndpointTest {
     private ResourceStack stack;
     private NioEventLoopGroup loop;
     private Channel server;
+    private Channel h2Server;
     private final PodLogServices podLogs = new PodLogServices();
     private final FakeKubelet kubelet = new FakeKubelet();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -92,13 +107,22 @@ class PodLogEndpointTest {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
-                                new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                apiHandler(api));
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        // HTTP/2 with prior knowledge, each stream as the server's ALPN h2 pipeline has it (no TLS in a test)
+        h2Server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build(),
+                                new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                                     @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
-                                        QueryStringDecoder uri = new QueryStringDecoder(r.uri());
-                                        api.serve(ctx, r, uri.path(), uri.parameters());
+                                    protected void initChannel(Channel stream) {
+                                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
+                                                new HttpObjectAggregator(1 << 20), apiHandler(api));
                                     }
-                                });
+                                }));
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
         base = "http://127.0.0.1:" + ((java.net.InetSocketAddress) server.localAddress()).getPort();
@@ -110,9 +134,20 @@ class PodLogEndpointTest {
         createPod("elsewhere", "node-b", Map.of(), "app");
     }
 
+    private static SimpleChannelInboundHandler<FullHttpRequest> apiHandler(ResourceApi api) {
+        return new SimpleChannelInboundHandler<FullHttpRequest>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
+                QueryStringDecoder uri = new QueryStringDecoder(r.uri());
+                api.serve(ctx, r, uri.path(), uri.parameters());
+            }
+        };
+    }
+
     @AfterEach
     void stop() throws Exception {
         server.close().sync();
+        h2Server.close().sync();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         stack.close();
         workers.shutdownNow();
@@ -276,6 +311,84 @@ class PodLogEndpointTest {
         kubelet.follow.put(FakeKubelet.END);
         assertEquals("last", lines.readLine());
         assertNull(lines.readLine());
+    }
+
+    @Test
+    void overHttp2AFollowedLogArrivesAsDataFramesAndEndsWhenTheClientResetsTheStream() throws Exception {
+        Channel connection = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                                new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                    }
+                }).connect(h2Server.localAddress()).sync().channel();
+        try {
+            H2Response first = h2Get(connection, "/api/v1/namespaces/default/pods/one/log?follow=true");
+            assertEquals("200 text/plain", first.head.poll(5, TimeUnit.SECONDS));
+            first.await("default/one/app line 1\nline 2\n");
+            kubelet.follow.put("line 3\n");
+            first.await("default/one/app line 1\nline 2\nline 3\n");
+            first.stream.close().sync();
+            assertTrue(kubelet.left.await(10, TimeUnit.SECONDS), "the node's side saw the stream reset");
+
+            H2Response second = h2Get(connection, "/api/v1/namespaces/default/pods/one/log?follow=true");
+            assertEquals("200 text/plain", second.head.poll(5, TimeUnit.SECONDS));
+            kubelet.follow.put("last\n");
+            kubelet.follow.put(FakeKubelet.END);
+            assertTrue(second.ended.await(5, TimeUnit.SECONDS), "the stream ended with the log");
+            assertEquals("default/one/app line 1\nline 2\nlast\n", second.text.toString());
+
+            H2Response missing = h2Get(connection, "/api/v1/namespaces/default/pods/two/log");
+            assertEquals("400 application/json", missing.head.poll(5, TimeUnit.SECONDS));
+        } finally {
+            connection.close().sync();
+        }
+    }
+
+    /** One HTTP/2 request's answer as the client's stream sees it. */
+    private static final class H2Response {
+        final BlockingQueue<String> head = new LinkedBlockingQueue<>();
+        final StringBuffer text = new StringBuffer();
+        final CountDownLatch ended = new CountDownLatch(1);
+        Http2StreamChannel stream;
+
+        void await(String expected) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!text.toString().equals(expected)) {
+                assertTrue(System.nanoTime() < deadline, "expected <" + expected + "> but was <" + text + ">");
+                Thread.sleep(10);
+            }
+        }
+    }
+
+    private H2Response h2Get(Channel connection, String path) throws Exception {
+        H2Response response = new H2Response();
+        response.stream = new Http2StreamChannelBootstrap(connection).handler(new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(false), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        if (msg instanceof io.netty.handler.codec.http.HttpResponse head) {
+                            response.head.add(head.status().code() + " "
+                                    + head.headers().get("content-type"));
+                        }
+                        if (msg instanceof HttpContent content) {
+                            response.text.append(content.content().toString(StandardCharsets.UTF_8));
+                            if (msg instanceof LastHttpContent) {
+                                response.ended.countDown();
+                            }
+                        }
+                        ReferenceCountUtil.release(msg);
+                    }
+                });
+            }
+        }).open().sync().getNow();
+        DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
+        request.headers().set("host", "127.0.0.1");
+        response.stream.writeAndFlush(request).sync();
+        return response;
     }
 
     /** Writes two known lines; following, then whatever the test queues until {@link #END}. */
