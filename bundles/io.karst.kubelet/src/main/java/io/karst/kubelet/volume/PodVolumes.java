@@ -237,6 +237,9 @@ public final class PodVolumes {
         }
         ObjectNode request = JsonNodeFactory.instance.objectNode();
         request.put("apiVersion", "authentication.k8s.io/v1").put("kind", "TokenRequest");
+        String account = pod.path("spec").path("serviceAccountName").asText("default");
+        // the in-process client takes the subresource's object name from the body, as a URL would carry it
+        request.putObject("metadata").put("name", account).put("namespace", meta.path("namespace").asText());
         ObjectNode spec = request.putObject("spec");
         if (source.hasNonNull("audience") && !source.path("audience").asText().isEmpty()) {
             spec.putArray("audiences").add(source.path("audience").asText());
@@ -245,7 +248,6 @@ public final class PodVolumes {
         spec.put("expirationSeconds", seconds);
         spec.putObject("boundObjectRef").put("kind", "Pod").put("apiVersion", "v1")
                 .put("name", meta.path("name").asText()).put("uid", meta.path("uid").asText());
-        String account = pod.path("spec").path("serviceAccountName").asText("default");
         ObjectNode answer;
         try {
             answer = client.resource(SERVICE_ACCOUNTS).inNamespace(meta.path("namespace").asText())

@@ -38,6 +38,15 @@ final class LaunchPlans {
      * @throws ConfigException when a value is valid on its own but not with the data dir (a socket path too long)
      */
     static LaunchPlan server(ResolvedConfig config, List<String> nodeIps) throws ConfigException {
+        return server(config, nodeIps, null);
+    }
+
+    /**
+     * @param home the installation, whose {@code images/} (the pause and busybox images the build made) the node
+     *             imports; {@code null} to import only the data dir's
+     * @throws ConfigException when a value is valid on its own but not with the data dir (a socket path too long)
+     */
+    static LaunchPlan server(ResolvedConfig config, List<String> nodeIps, Path home) throws ConfigException {
         Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
         Map<String, Object> pki = new LinkedHashMap<>();
         pki.put("data.dir", config.string("data-dir"));
@@ -80,8 +89,17 @@ final class LaunchPlans {
         if (config.bool("disable-scheduler")) {
             disabled.add("scheduler");
         }
+        if (!disabled.contains("controller-manager")) {
+            configurations.put("io.karst.controllers.nodeipam", Map.of("cluster.cidr", config.string("cluster-cidr")));
+        }
         List<String> features = features(SERVER_COMPONENTS, disabled, ssh);
         features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);
+        if (!config.bool("disable-agent")) {
+            node(config, nodeIps, home, true, configurations);
+            // after the control plane, before the shell commands
+            int at = features.contains("karst-admin") ? features.indexOf("karst-admin") : features.size();
+            features.addAll(at, List.of("karst-cri-containerd", "karst-kubelet"));
+        }
         Optional<String> etcd = config.optional("etcd-endpoint").filter(e -> !e.isBlank());
         if (etcd.isPresent()) {
             // after the datastore, whose KeyValueStore it serves
@@ -111,6 +129,37 @@ final class LaunchPlans {
         config.optional("datastore-keyfile").ifPresent(f -> external.put("key.file", f));
         configurations.put("io.karst.datastore." + type, external);
         return "karst-datastore-" + type;
+    }
+
+    /** The container runtime's and the kubelet's configurations. */
+    private static void node(ResolvedConfig config, List<String> nodeIps, Path home, boolean controlPlane,
+            Map<String, Map<String, Object>> configurations) {
+        String dataDir = Path.of(config.string("data-dir")).toAbsolutePath().toString();
+        Map<String, Object> runtime = new LinkedHashMap<>();
+        runtime.put("data.dir", dataDir);
+        runtime.put("pause.image", config.string("pause-image"));
+        List<String> imageDirs = new ArrayList<>();
+        if (home != null) {
+            imageDirs.add(home.toAbsolutePath().resolve("images").toString());
+        }
+        imageDirs.add(Path.of(dataDir, "agent", "images").toString());
+        runtime.put("image.dirs", imageDirs);
+        config.optional("container-runtime-endpoint").filter(e -> !e.isBlank())
+                .ifPresent(e -> runtime.put("container.runtime.endpoint", e));
+        configurations.put("io.karst.cri.containerd", runtime);
+
+        Map<String, Object> kubelet = new LinkedHashMap<>();
+        kubelet.put("node.name", config.string("node-name"));
+        kubelet.put("node.ips", nodeIps);
+        kubelet.put("data.dir", dataDir);
+        kubelet.put("node.labels", config.list("node-label"));
+        kubelet.put("node.taints", config.list("node-taint"));
+        if (controlPlane) {
+            kubelet.put("cluster.dns", List.of(config.string("cluster-dns").split(",")));
+            kubelet.put("cluster.domain", config.string("cluster-domain"));
+        }
+        kubelet.put("control.plane", controlPlane);
+        configurations.put("io.karst.kubelet", kubelet);
     }
 
     static LaunchPlan agent(ResolvedConfig config) {

@@ -57,7 +57,7 @@ public final class NodeLaunch {
                 }
                 List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())
                         : config.list("node-ip");
-                plan = LaunchPlans.server(config, nodeIps);
+                plan = LaunchPlans.server(config, nodeIps, Path.of(home));
                 Path keys = dataDir.resolve("server/cred/encryption-config.json");
                 if (!config.bool("secrets-encryption") && Files.exists(keys)) {
                     err.println(command + ": warning: " + keys + " exists but --secrets-encryption is not set: "

@@ -53,8 +53,9 @@ public final class FlagTable {
             Flag.of("debug", BOOL, "", "Turn on debug logs").defaults("false"),
             Flag.of("admin-ssh-port", INT, "PORT", "Port of this node's Karaf ssh shell (0 turns it off)")
                     .defaults(DefaultValue.perRole("8101", "8102")).rule(ValueRules.port(0)),
-            Flag.of("pause-image", STRING, "IMAGE", "Pod sandbox image")
-                    .defaults("docker.io/rancher/mirrored-pause:3.6").rule(ValueRules.imageReference()),
+            Flag.of("pause-image", STRING, "IMAGE",
+                    "Pod sandbox image (the distribution ships localhost/karst/pause, built from Debian busybox-static)")
+                    .defaults("localhost/karst/pause:1.35.0").rule(ValueRules.imageReference()),
             Flag.of("container-runtime-endpoint", STRING, "SOCKET",
                     "Use this CRI socket instead of starting containerd").rule(ValueRules.runtimeEndpoint()),
 

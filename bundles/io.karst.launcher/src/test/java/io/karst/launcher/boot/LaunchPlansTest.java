@@ -38,6 +38,30 @@ class LaunchPlansTest {
     }
 
     @Test
+    void aServerRunsItsNodeUnlessTheAgentIsDisabled() throws Exception {
+        LaunchPlan plan = server("--node-label", "zone=a", "--node-taint", "dedicated=edge:NoSchedule",
+                "--pause-image", "localhost/p:1", "--cluster-cidr", "10.50.0.0/16");
+        List<String> features = plan.bootFeatures();
+        assertTrue(features.indexOf("karst-scheduler") < features.indexOf("karst-cri-containerd"));
+        assertEquals(features.indexOf("karst-cri-containerd") + 1, features.indexOf("karst-kubelet"));
+        Map<String, Object> kubelet = plan.configurations().get("io.karst.kubelet");
+        assertEquals(List.of("10.0.0.1"), kubelet.get("node.ips"));
+        assertEquals(List.of("zone=a"), kubelet.get("node.labels"));
+        assertEquals(List.of("dedicated=edge:NoSchedule"), kubelet.get("node.taints"));
+        assertEquals(List.of("10.43.0.10"), kubelet.get("cluster.dns"));
+        assertEquals(true, kubelet.get("control.plane"));
+        Map<String, Object> runtime = plan.configurations().get("io.karst.cri.containerd");
+        assertEquals("localhost/p:1", runtime.get("pause.image"));
+        assertEquals(List.of(dir.resolve("data/agent/images").toAbsolutePath().toString()), runtime.get("image.dirs"));
+        assertEquals("10.50.0.0/16", plan.configurations().get("io.karst.controllers.nodeipam").get("cluster.cidr"));
+
+        LaunchPlan without = server("--disable-agent");
+        assertFalse(without.bootFeatures().contains("karst-kubelet"));
+        assertFalse(without.bootFeatures().contains("karst-cri-containerd"));
+        assertFalse(without.configurations().containsKey("io.karst.kubelet"));
+    }
+
+    @Test
     void theApiServerAdvertisesTheNodeAddressUnlessToldAnotherAndKeepsTheKubernetesEndpointsUnlessTurnedOff()
             throws Exception {
         Map<String, Object> apiserver = server().configurations().get("io.karst.apiserver");

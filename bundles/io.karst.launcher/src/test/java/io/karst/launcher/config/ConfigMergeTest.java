@@ -39,7 +39,7 @@ class ConfigMergeTest {
         assertEquals("cluster.local", config.string("cluster-domain"));
         assertEquals(6443, config.integer("https-listen-port"));
         assertEquals("0.0.0.0", config.string("bind-address"));
-        assertEquals("docker.io/rancher/mirrored-pause:3.6", config.string("pause-image"));
+        assertEquals("localhost/karst/pause:1.35.0", config.string("pause-image"));
         assertFalse(config.bool("debug"));
         assertEquals(List.of(), config.list("disable"));
         assertEquals(Optional.empty(), config.optional("token"));

@@ -34,9 +34,19 @@ final class KarstServer implements AutoCloseable {
     final int sshPort;
     final Path log;
     private final List<String> extraArgs;
+    private final boolean node;
+    /** The network namespace the server runs in, or null for the test's own. */
+    private String netns;
     private Process process;
 
+    /** A server without a node (--disable-agent): the API, controllers and scheduler only. */
     KarstServer(Path dataDir, List<String> extraArgs) throws IOException {
+        this(dataDir, extraArgs, false);
+    }
+
+    /** @param node whether the server also runs its node (kubelet and containerd), as {@code karst server} does */
+    KarstServer(Path dataDir, List<String> extraArgs, boolean node) throws IOException {
+        this.node = node;
         this.dataDir = dataDir;
         this.kubeconfig = dataDir.resolve("karst.yaml");
         this.httpsPort = FreePort.find();
@@ -45,14 +55,29 @@ final class KarstServer implements AutoCloseable {
         this.extraArgs = extraArgs;
     }
 
+    /** Runs the server (and so its containerd and pods) in a network namespace the test made. */
+    KarstServer inNetworkNamespace(String name) {
+        this.netns = name;
+        return this;
+    }
+
+    /** The command prefix that enters the server's network namespace (empty when it has none). */
+    List<String> enter() {
+        return netns == null ? List.of() : List.of("nsenter", "--net=/run/netns/" + netns);
+    }
+
     KarstServer start() throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(Distribution.karst().toString(), "server",
+        List<String> cmd = new ArrayList<>(enter());
+        cmd.addAll(List.of(Distribution.karst().toString(), "server",
                 "--data-dir", dataDir.toString(),
                 "--https-listen-port", Integer.toString(httpsPort),
                 "--admin-ssh-port", Integer.toString(sshPort),
                 "--write-kubeconfig", kubeconfig.toString(),
                 "--node-name", "e2e-node",
                 "--bind-address", "127.0.0.1"));
+        if (!node) {
+            cmd.add("--disable-agent");
+        }
         cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -72,13 +97,23 @@ final class KarstServer implements AutoCloseable {
                 throw new IllegalStateException("karst server exited with " + process.exitValue() + "\n" + logText());
             }
             if (Files.exists(serverCa())) {
-                try {
-                    HttpResponse<String> r = get("/readyz");
-                    if (r.statusCode() == 200 && r.body().equals("ok")) {
+                if (netns != null) {
+                    // the port is only reachable inside the namespace
+                    List<String> curl = new ArrayList<>(enter());
+                    curl.addAll(List.of("curl", "-s", "--cacert", serverCa().toString(), url("/readyz")));
+                    Commands.Result r = Commands.run(curl, Map.of(), Duration.ofSeconds(10));
+                    if (r.exit() == 0 && r.stdout().equals("ok")) {
                         return Duration.between(start, Instant.now());
                     }
-                } catch (IOException notYet) {
-                    // not listening yet
+                } else {
+                    try {
+                        HttpResponse<String> r = get("/readyz");
+                        if (r.statusCode() == 200 && r.body().equals("ok")) {
+                            return Duration.between(start, Instant.now());
+                        }
+                    } catch (IOException notYet) {
+                        // not listening yet
+                    }
                 }
             }
             Thread.sleep(100);

@@ -1,0 +1,249 @@
+package io.karst.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server with its node, as `karst server` runs by default, in a network namespace of its own: containerd started
+ * by the node, the project's images imported from the distribution, the Node Ready, and pods run as real
+ * containers, driven by the real kubectl.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NodeEndToEndTest {
+    private static final Path KUBECTLS = Path.of(System.getProperty("karst.kubectl.dir",
+            "/usr/lib/google-cloud-sdk/bin"));
+    static final String BUSYBOX = "localhost/karst/busybox:1.35.0";
+
+    @TempDir
+    static Path tmp;
+
+    private NodeSandbox sandbox;
+    private KarstServer server;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        Path data = tmp.resolve("data");
+        sandbox = new NodeSandbox(data);
+        server = new KarstServer(data, List.of("--node-ip", NodeSandbox.NODE_IP), true)
+                .inNetworkNamespace(sandbox.netns).start();
+        server.awaitReady(Duration.ofSeconds(120));
+        ok(null, "create", "namespace", "e2e");
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        try {
+            if (server != null && server.isAlive()) {
+                kubectl("1.33", null, "delete", "namespace", "e2e", "--timeout=60s");
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            sandbox.close();
+        }
+    }
+
+    private Commands.Result kubectl(String version, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(server.enter());
+        cmd.addAll(List.of(KUBECTLS.resolve("kubectl." + version).toString(), "--kubeconfig",
+                server.kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of("HOME", tmp.toString()), Duration.ofSeconds(150), stdin);
+    }
+
+    private Commands.Result ok(String stdin, String... args) throws Exception {
+        Commands.Result r = kubectl("1.33", stdin, args);
+        assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r + "\n" + serverLog());
+        return r;
+    }
+
+    private String serverLog() {
+        try {
+            String log = server.logText();
+            return log.length() > 20_000 ? log.substring(log.length() - 20_000) : log;
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theNodeRegistersAndBecomesReady() throws Exception {
+        ok(null, "wait", "--for=condition=Ready", "node/e2e-node", "--timeout=120s");
+        String node = ok(null, "get", "node", "e2e-node", "-o",
+                "jsonpath={.spec.podCIDR} {.status.nodeInfo.containerRuntimeVersion} "
+                        + "{.metadata.labels.node-role\\.kubernetes\\.io/control-plane} {.status.addresses[0].address}")
+                .stdout();
+        assertTrue(node.matches("10\\.42\\.\\d+\\.0/24 containerd://1\\.6\\.\\S+ true 192\\.0\\.2\\.10"), node);
+        String wide = ok(null, "get", "nodes", "-o", "wide").stdout();
+        assertTrue(wide.contains("e2e-node") && wide.contains("Ready"), wide);
+    }
+
+    @Test
+    @Order(2)
+    void aDeploymentRunsWithItsConfigMapAndSecretMountedAsFiles() throws Exception {
+        ok(null, "-n", "e2e", "create", "configmap", "settings", "--from-literal=greeting=hello");
+        ok(null, "-n", "e2e", "create", "secret", "generic", "creds", "--from-literal=password=s3cret");
+        // the server starts only when both files hold what they should, and is Ready only when it answers HTTP
+        ok("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: e2e}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - name: web
+                        image: %s
+                        imagePullPolicy: IfNotPresent
+                        command: [sh, -c, 'test "$(cat /cfg/greeting)" = hello && test "$(cat /sec/password)" = s3cret && mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www']
+                        readinessProbe: {httpGet: {path: /index.html, port: 8080}, periodSeconds: 1}
+                        volumeMounts:
+                        - {name: cfg, mountPath: /cfg}
+                        - {name: sec, mountPath: /sec}
+                      volumes:
+                      - {name: cfg, configMap: {name: settings}}
+                      - {name: sec, secret: {secretName: creds}}
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "rollout", "status", "deployment/web", "--timeout=120s");
+        String ips = ok(null, "-n", "e2e", "get", "pods", "-l", "app=web", "-o",
+                "jsonpath={.items[*].status.podIP}").stdout().trim();
+        assertTrue(ips.matches("10\\.42\\.\\d+\\.\\d+ 10\\.42\\.\\d+\\.\\d+"), ips);
+        String table = ok(null, "-n", "e2e", "get", "pods", "-l", "app=web").stdout();
+        assertTrue(table.contains("1/1") && table.contains("Running"), table);
+    }
+
+    @Test
+    @Order(3)
+    void kubectlLogsShowsBothStreamsAndFollows() throws Exception {
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: talker, namespace: e2e}
+                spec:
+                  containers:
+                  - name: app
+                    image: %s
+                    command: [sh, -c, 'echo line-1; echo line-2; echo oops >&2; sleep 4; echo line-3; sleep 3600']
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "wait", "--for=condition=Ready", "pod/talker", "--timeout=90s");
+        for (String version : List.of("1.29", "1.33")) {
+            Commands.Result r = kubectl(version, null, "-n", "e2e", "logs", "talker");
+            assertEquals(0, r.exit(), r::toString);
+            assertTrue(r.stdout().startsWith("line-1\nline-2\noops\n"), r.stdout());
+        }
+        // -f prints line-3 when it comes; the request is cut by kubectl's own timeout
+        Commands.Result follow = kubectl("1.33", null, "-n", "e2e", "logs", "-f", "talker", "--request-timeout=8s");
+        assertTrue(follow.stdout().contains("line-3"), follow.toString());
+        assertEquals("line-3\n", ok(null, "-n", "e2e", "logs", "talker", "--tail=1").stdout());
+        Commands.Result none = kubectl("1.33", null, "-n", "e2e", "logs", "talker", "--previous");
+        assertTrue(none.exit() != 0 && none.stderr().contains("previous terminated container"), none.toString());
+    }
+
+    @Test
+    @Order(4)
+    void aFailingLivenessProbeRestartsTheContainerAndRestartsCountsIt() throws Exception {
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: sick, namespace: e2e}
+                spec:
+                  containers:
+                  - name: app
+                    image: %s
+                    command: [sh, -c, 'echo started; touch /tmp/healthy; sleep 2; rm /tmp/healthy; sleep 3600']
+                    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, periodSeconds: 1, failureThreshold: 1}
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "wait", "--for=jsonpath={.status.containerStatuses[0].restartCount}=1", "pod/sick",
+                "--timeout=90s");
+        String table = ok(null, "-n", "e2e", "get", "pod", "sick").stdout();
+        assertTrue(table.lines().skip(1).findFirst().orElse("").matches("sick\\s+\\S+\\s+\\S+\\s+[1-9].*"), table);
+        assertEquals("started\n", ok(null, "-n", "e2e", "logs", "sick", "--previous").stdout());
+        String events = ok(null, "-n", "e2e", "get", "events", "--field-selector", "involvedObject.name=sick").stdout();
+        assertTrue(events.contains("Unhealthy") && events.contains("Liveness probe failed"), events);
+    }
+
+    @Test
+    @Order(5)
+    void twoContainersShareAnEmptyDir() throws Exception {
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: share, namespace: e2e}
+                spec:
+                  restartPolicy: Never
+                  volumes: [{name: data, emptyDir: {}}]
+                  containers:
+                  - name: writer
+                    image: %1$s
+                    command: [sh, -c, 'echo from-writer > /data/x']
+                    volumeMounts: [{name: data, mountPath: /data}]
+                  - name: reader
+                    image: %1$s
+                    command: [sh, -c, 'while ! test -s /data/x; do sleep 0.2; done; cat /data/x > /dev/termination-log']
+                    volumeMounts: [{name: data, mountPath: /data}]
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/share", "--timeout=90s");
+        String message = ok(null, "-n", "e2e", "get", "pod", "share", "-o",
+                "jsonpath={.status.containerStatuses[?(@.name=='reader')].state.terminated.message}").stdout();
+        assertEquals("from-writer", message.trim());
+    }
+
+    @Test
+    @Order(6)
+    void deleteStopsTheContainersWithinTheGracePeriod() throws Exception {
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: stubborn, namespace: e2e}
+                spec:
+                  terminationGracePeriodSeconds: 3
+                  containers:
+                  - name: app
+                    image: %s
+                    command: [sh, -c, 'trap "" TERM; while :; do sleep 1; done']
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "wait", "--for=condition=Ready", "pod/stubborn", "--timeout=90s");
+        Instant start = Instant.now();
+        ok(null, "-n", "e2e", "delete", "pod", "stubborn", "--timeout=60s");
+        Duration took = Duration.between(start, Instant.now());
+        // the container ignores SIGTERM, so it is killed when its 3 s are up
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) >= 0 && took.compareTo(Duration.ofSeconds(20)) < 0,
+                took.toString());
+    }
+
+    @Test
+    @Order(7)
+    void deletingTheNamespaceLeavesNothingInContainerd() throws Exception {
+        assertTrue(sandbox.containers().size() > 0);
+        ok(null, "delete", "namespace", "e2e", "--timeout=120s");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<String> left = sandbox.containers();
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            left = sandbox.containers();
+        }
+        assertEquals(List.of(), left);
+    }
+}

@@ -1,0 +1,149 @@
+package io.karst.itests.e2e;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A network namespace for a node under test ({@code karst-e2e-XXXXXX}, with loopback and a veth pair holding
+ * the node address 192.0.2.10 from TEST-NET-1), so the CNI bridge, iptables rules and pod veths of the node's
+ * containerd never touch the host. {@link #cleanUp} removes what the node left outside its data dir once the server
+ * has stopped: containerd's shims and their containers, mounts below the data dir and the state dir, the namespace,
+ * the state dir, libcni cache files and shim sockets of this run.
+ */
+final class NodeSandbox implements AutoCloseable {
+    static final String NODE_IP = "192.0.2.10";
+    private static final Path CNI_RESULTS = Path.of("/var/lib/cni/results");
+    private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
+
+    final String netns;
+    private final Path dataDir;
+    private final Set<Path> cniResultsBefore;
+    private final Set<Path> shimSocketsBefore;
+
+    NodeSandbox(Path dataDir) throws Exception {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.netns = "karst-e2e-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
+        this.cniResultsBefore = list(CNI_RESULTS);
+        this.shimSocketsBefore = list(SHIM_SOCKETS);
+        run("ip", "netns", "add", netns);
+        try {
+            // a veth pair with both ends inside (this kernel has no dummy interfaces): the node's address
+            run("ip", "-n", netns, "link", "set", "lo", "up");
+            run("ip", "-n", netns, "link", "add", "node0", "type", "veth", "peer", "name", "node1");
+            run("ip", "-n", netns, "addr", "add", NODE_IP + "/24", "dev", "node0");
+            run("ip", "-n", netns, "link", "set", "node0", "up");
+            run("ip", "-n", netns, "link", "set", "node1", "up");
+        } catch (Exception e) {
+            run("ip", "netns", "del", netns);
+            throw e;
+        }
+    }
+
+    /** containerd's state below /run/karst, named as io.karst.cri.containerd names it for the data dir. */
+    Path runDir() throws Exception {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(dataDir.toString().getBytes(StandardCharsets.UTF_8));
+        return Path.of("/run/karst", HexFormat.of().formatHex(digest).substring(0, 12));
+    }
+
+    Path containerdSocket() throws Exception {
+        return runDir().resolve("containerd/containerd.sock");
+    }
+
+    /** Containers in containerd's k8s.io namespace (pause containers of sandboxes included), by id. */
+    List<String> containers() throws Exception {
+        Commands.Result r = Commands.run(List.of("ctr", "-a", containerdSocket().toString(), "-n", "k8s.io",
+                "containers", "ls", "-q"), Map.of(), Duration.ofSeconds(30));
+        if (r.exit() != 0) {
+            throw new IllegalStateException("ctr containers ls: " + r);
+        }
+        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        Path socket = containerdSocket();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).contains(socket.toString())).orElse(false))
+                .forEach(p -> {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                });
+        List<String> targets = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+            String target = line.split(" ")[4].replace("\\040", " ");
+            if (target.startsWith(dataDir + "/") || target.startsWith(runDir() + "/")) {
+                targets.add(target);
+            }
+        }
+        targets.sort(Comparator.comparing(String::length).reversed());
+        for (String target : targets) {
+            run("umount", "-l", target);
+        }
+        run("ip", "netns", "del", netns);
+        deleteTree(runDir());
+        for (Path file : list(CNI_RESULTS)) {
+            if (!cniResultsBefore.contains(file) && file.getFileName().toString().startsWith("karst-")) {
+                Files.deleteIfExists(file);
+            }
+        }
+        for (Path s : list(SHIM_SOCKETS)) {
+            if (!shimSocketsBefore.contains(s) && !answers(s)) {
+                Files.deleteIfExists(s);
+            }
+        }
+    }
+
+    private static boolean answers(Path socket) {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Set<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return new HashSet<>(files.toList());
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void run(String... command) throws Exception {
+        Commands.Result r = Commands.run(List.of(command), Map.of(), Duration.ofSeconds(30));
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + r);
+        }
+    }
+}
