@@ -14,6 +14,7 @@ import io.karst.launcher.boot.NodeLaunch;
 import io.karst.launcher.cli.CertificateCommand;
 import io.karst.launcher.cli.CheckConfigCommand;
 import io.karst.launcher.cli.DatastoreCommand;
+import io.karst.launcher.cli.ImagesCommand;
 import io.karst.launcher.cli.KubectlCommand;
 import io.karst.launcher.cli.SecretsEncryptCommand;
 import io.karst.launcher.cli.TokenCommand;
@@ -31,6 +32,7 @@ public final class Main {
               certificate   Check or rotate the server's certificates (check, rotate)
               datastore     Back up and restore the embedded datastore (snapshot save, ls, restore)
               secrets-encrypt  Secrets encryption at rest on the running server (status, reencrypt, rotate-keys)
+              images        Import an image archive into the running node's containerd (import FILE)
               kubectl       Run kubectl with the server's admin kubeconfig
               check-config  Check this machine for what a Karst node needs
               --version     Print the Karst and Kubernetes versions
@@ -59,6 +61,7 @@ public final class Main {
             case "certificate" -> new CertificateCommand().run(rest, env, out, err);
             case "datastore" -> new DatastoreCommand().run(rest, env, out, err);
             case "secrets-encrypt" -> new SecretsEncryptCommand().run(rest, env, out, err);
+            case "images" -> new ImagesCommand().run(rest, env, out, err);
             case "kubectl" -> new KubectlCommand().run(rest, env, out, err);
             case "check-config" -> new CheckConfigCommand().run(rest, env, out, err);
             default -> {

@@ -157,14 +157,17 @@ final class KarstServer implements AutoCloseable {
 
     /** Runs a command in the node's Karaf shell through bin/client, as an operator's script does. */
     Commands.Result shell(String commands) throws Exception {
-        return Commands.run(List.of("timeout", "60", Distribution.home().resolve("bin/client").toString(),
-                "-b", "-r", "3", "-d", "2"),
+        List<String> cmd = new ArrayList<>(enter());
+        cmd.addAll(List.of("timeout", "60", Distribution.home().resolve("bin/client").toString(),
+                "-b", "-r", "3", "-d", "2"));
+        return Commands.run(cmd,
                 Map.of("KARAF_ETC", dataDir.resolve("server/karaf/etc").toString()), Duration.ofSeconds(90),
                 commands + "\n");
     }
 
     Commands.Result karst(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Distribution.karst().toString()));
+        List<String> cmd = new ArrayList<>(enter());
+        cmd.add(Distribution.karst().toString());
         cmd.addAll(List.of(args));
         return Commands.run(cmd, Map.of("KARST_CONFIG_FILE", emptyConfig().toString()), Duration.ofSeconds(60));
     }

@@ -95,6 +95,21 @@ class NodeEndToEndTest {
         assertTrue(node.matches("10\\.42\\.\\d+\\.0/24 containerd://1\\.6\\.\\S+ true 192\\.0\\.2\\.10"), node);
         String wide = ok(null, "get", "nodes", "-o", "wide").stdout();
         assertTrue(wide.contains("e2e-node") && wide.contains("Ready"), wide);
+
+        Commands.Result shell = server.shell("karst:node");
+        assertTrue(shell.stdout().contains("containerd 1.6") && shell.stdout().contains("network ready")
+                && shell.stdout().contains("localhost/karst/pause:1.35.0"), shell.toString());
+        // an archive imported by hand (here the distribution's own busybox again) and a file that is none
+        Path archive = Distribution.home().resolve("images/karst-busybox.tar");
+        Commands.Result imported = server.karst("images", "import", archive.toString(), "--data-dir",
+                server.dataDir.toString());
+        assertEquals(0, imported.exit(), imported::toString);
+        assertTrue(imported.stdout().contains("imported " + BUSYBOX), imported.toString());
+        Path junk = tmp.resolve("junk.tar");
+        java.nio.file.Files.writeString(junk, "not an archive");
+        Commands.Result refused = server.karst("images", "import", junk.toString(), "--data-dir",
+                server.dataDir.toString());
+        assertTrue(refused.exit() != 0, refused::toString);
     }
 
     @Test
