@@ -43,6 +43,8 @@ public final class ObjectWriter {
     /** Resources whose DELETE answers with the object rather than a Status, as upstream's strategies choose. */
     private static final Set<String> RETURNS_DELETED_OBJECT = Set.of("pods", "services", "namespaces");
     private static final int PATCH_RETRIES = 5;
+    /** Conflicts a delete outlives; each retry reads the object again, so only a write storm exhausts them. */
+    private static final int DELETE_RETRIES = 20;
     private static final NameGenerator NAMES = new NameGenerator();
 
     private final ObjectStore store;
@@ -332,7 +334,27 @@ public final class ObjectWriter {
         ResourceEndpoint.require(type, "delete");
         DeleteOptions options = deleteOptions(request);
         ObjectNode old = store.get(type, request.namespace(), request.name());
-        return deleteOne(type, request, request.namespace(), old, options);
+        return deleteRetrying(type, request, request.namespace(), old, options);
+    }
+
+    /**
+     * Deletes as upstream's storage does: a write that lost a race with another writer of the object (a controller
+     * writing its status, say) is tried again on the object as it now is, preconditions checked again each time; only
+     * a failed precondition is the caller's conflict.
+     */
+    private ApiResponse deleteRetrying(ResourceType type, ResourceRequest request, String namespace, ObjectNode old,
+            DeleteOptions options) {
+        ObjectNode current = old;
+        for (int attempt = 0;; attempt++) {
+            try {
+                return deleteOne(type, request, namespace, current, options);
+            } catch (ApiException e) {
+                if (e.code() != 409 || e.getMessage().contains("Precondition failed") || attempt >= DELETE_RETRIES) {
+                    throw e;
+                }
+                current = store.get(type, namespace, ObjectMetadata.name(current));
+            }
+        }
     }
 
     ApiResponse deleteCollection(ResourceRequest request, Predicate<ObjectNode> filter) {
@@ -351,7 +373,7 @@ public final class ObjectWriter {
                 }
                 try {
                     String ns = type.namespaced() ? ObjectMetadata.namespace(object) : null;
-                    ApiResponse r = deleteOne(type, request, ns, object, options);
+                    ApiResponse r = deleteRetrying(type, request, ns, object, options);
                     if (r instanceof ApiResponse.Body b && b.object() instanceof ObjectNode o
                             && !"Status".equals(o.path("kind").asText())) {
                         deleted.add(o);

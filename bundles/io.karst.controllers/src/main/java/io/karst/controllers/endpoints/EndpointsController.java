@@ -97,7 +97,9 @@ public final class EndpointsController implements Controller {
     @Override
     public ReconcileResult reconcile(String key) {
         if (key.equals(LEFTOVERS)) {
-            for (ObjectNode ep : endpoints.lister().list()) {
+            // a live list, not the cache: a shared informer that was already running may not show Endpoints
+            // written just before this controller started, and this check runs only once
+            for (ObjectNode ep : client.resource(ENDPOINTS).list().items()) {
                 // only Endpoints this controller made; never leader-election records or users' Endpoints
                 if (ep.path("metadata").path("labels").path(MANAGED_BY_LABEL).asText("").equals(CONTROLLER_NAME)
                         && !ep.path("metadata").path("annotations").has(LEADER_ANNOTATION)) {
