@@ -40,6 +40,7 @@ import io.karst.kubelet.probe.ProbeManager;
  */
 public final class PodWorkers implements AutoCloseable {
     static final Duration RELIST = Duration.ofSeconds(1);
+    static final int WORKERS = 16;
     private static final Logger LOG = LoggerFactory.getLogger(PodWorkers.class);
 
     private final KubeletConfig config;
@@ -64,7 +65,9 @@ public final class PodWorkers implements AutoCloseable {
         this.config = config;
         this.client = client;
         this.runtime = runtime;
-        this.workers = Executors.newScheduledThreadPool(4, named("kubelet-pod-worker"));
+        // upstream runs a goroutine per pod; the passes mostly wait on the runtime, so a pool wider than the CPUs
+        // keeps a burst of new pods from queueing behind each other's sandbox creation
+        this.workers = Executors.newScheduledThreadPool(WORKERS, named("kubelet-pod-worker"));
         this.probeThreads = Executors.newScheduledThreadPool(2, named("kubelet-prober"));
         this.events = new PodEvents(client, config.nodeName());
         this.probes = new ProbeManager(runtime, probeThreads, new ProbeManager.Listener() {
