@@ -87,7 +87,7 @@ class NodeEndToEndTest {
     @Test
     @Order(1)
     void theNodeRegistersAndBecomesReady() throws Exception {
-        ok(null, "wait", "--for=condition=Ready", "node/e2e-node", "--timeout=120s");
+        awaitNodeReady();
         String node = ok(null, "get", "node", "e2e-node", "-o",
                 "jsonpath={.spec.podCIDR} {.status.nodeInfo.containerRuntimeVersion} "
                         + "{.metadata.labels.node-role\\.kubernetes\\.io/control-plane} {.status.addresses[0].address}")
@@ -263,5 +263,15 @@ class NodeEndToEndTest {
             left = sandbox.containers();
         }
         assertEquals(List.of(), left);
+    }
+
+    /** kubectl wait fails at once on a Node not registered yet: wait for it to exist first. */
+    private void awaitNodeReady() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (kubectl("1.33", null, "get", "node", "e2e-node").exit() != 0) {
+            assertTrue(System.nanoTime() < deadline, "node e2e-node not registered within 120 s");
+            Thread.sleep(500);
+        }
+        ok(null, "wait", "--for=condition=Ready", "node/e2e-node", "--timeout=120s");
     }
 }
