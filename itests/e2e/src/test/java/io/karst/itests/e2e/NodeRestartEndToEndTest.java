@@ -51,7 +51,12 @@ class NodeRestartEndToEndTest {
         try {
             if (server != null && server.isAlive()) {
                 kubectl("delete", "deployment", "sleepers", "--timeout=60s");
-                kubectl("delete", "pod", "after", "--timeout=60s");
+                kubectl("delete", "pods", "--all", "--timeout=60s");
+                // the kubelet removes sandboxes once their pods are gone: let it finish before the node stops
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!sandbox.containers().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(500);
+                }
             }
         } finally {
             if (server != null) {

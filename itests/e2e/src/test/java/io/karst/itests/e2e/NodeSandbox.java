@@ -31,17 +31,21 @@ final class NodeSandbox implements AutoCloseable {
     static final String NODE_IP = "192.0.2.10";
     private static final Path CNI_RESULTS = Path.of("/var/lib/cni/results");
     private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
+    /** containerd's CRI pins each pod's network namespace here as cni-<uuid>. */
+    private static final Path NETNS = Path.of("/run/netns");
 
     final String netns;
     private final Path dataDir;
     private final Set<Path> cniResultsBefore;
     private final Set<Path> shimSocketsBefore;
+    private final Set<Path> podNetnsBefore;
 
     NodeSandbox(Path dataDir) throws Exception {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.netns = "karst-e2e-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
         this.cniResultsBefore = list(CNI_RESULTS);
         this.shimSocketsBefore = list(SHIM_SOCKETS);
+        this.podNetnsBefore = list(NETNS);
         run("ip", "netns", "add", netns);
         try {
             // a veth pair with both ends inside (this kernel has no dummy interfaces): the node's address
@@ -86,6 +90,13 @@ final class NodeSandbox implements AutoCloseable {
                     p.destroyForcibly();
                     p.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> p).join();
                 });
+        // runc's state names the containers; their cgroups stay when runc could not delete them
+        List<Path> cgroups = new ArrayList<>();
+        for (Path container : list(runDir().resolve("runc/k8s.io"))) {
+            for (Path controller : list(Path.of("/sys/fs/cgroup"))) {
+                cgroups.add(controller.resolve("k8s.io").resolve(container.getFileName()));
+            }
+        }
         List<String> targets = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String target = line.split(" ")[4].replace("\\040", " ");
@@ -98,6 +109,23 @@ final class NodeSandbox implements AutoCloseable {
             run("umount", "-l", target);
         }
         run("ip", "netns", "del", netns);
+        // pods' network namespaces that outlived their sandboxes (the node stopped before removing them): only
+        // those made during this test and holding no process, so another node's running pods keep theirs
+        for (Path pinned : list(NETNS)) {
+            String name = pinned.getFileName().toString();
+            if (!podNetnsBefore.contains(pinned) && name.startsWith("cni-")
+                    && Commands.run(List.of("ip", "netns", "pids", name), Map.of(), Duration.ofSeconds(10))
+                            .stdout().isBlank()) {
+                run("ip", "netns", "del", name);
+            }
+        }
+        for (Path cgroup : cgroups) {
+            try {
+                Files.deleteIfExists(cgroup); // rmdir: only an empty cgroup goes
+            } catch (IOException busy) {
+                // still in use or not a directory of ours
+            }
+        }
         deleteTree(runDir());
         for (Path file : list(CNI_RESULTS)) {
             if (!cniResultsBefore.contains(file) && file.getFileName().toString().startsWith("karst-")) {
