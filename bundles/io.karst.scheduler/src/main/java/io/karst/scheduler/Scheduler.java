@@ -96,6 +96,11 @@ public final class Scheduler implements Controller {
     }
 
     @Override
+    public String eventSource() {
+        return DEFAULT_SCHEDULER;
+    }
+
+    @Override
     public void start(ControllerContext ctx) {
         client = ctx.client();
         events = ctx.events();

@@ -17,6 +17,14 @@ public interface Controller {
     /** Upstream's name of the controller, e.g. {@code namespace}, {@code garbage-collector}. */
     String name();
 
+    /**
+     * The component its Events name as their source ({@code source.component}, {@code reportingComponent}):
+     * upstream's {@code <name>-controller} by default; the scheduler's is {@code default-scheduler}.
+     */
+    default String eventSource() {
+        return name() + "-controller";
+    }
+
     /** How many keys are reconciled at once (upstream's {@code --concurrent-*-syncs}). */
     default int workers() {
         return 1;

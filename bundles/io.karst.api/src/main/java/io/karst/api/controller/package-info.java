@@ -4,7 +4,7 @@
  * controller pattern), and an event recorder.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karst.api.controller;
 
 import org.osgi.annotation.bundle.Export;

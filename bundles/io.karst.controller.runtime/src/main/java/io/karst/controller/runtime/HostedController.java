@@ -48,7 +48,7 @@ final class HostedController {
         final List<HandlerRegistration> handlers = new ArrayList<>();
         final List<Informer> informers = new ArrayList<>();
         final List<Thread> workers = new ArrayList<>();
-        final EventRecorder events = new ClusterEventRecorder(client, controller.name() + "-controller", host,
+        final EventRecorder events = new ClusterEventRecorder(client, controller.eventSource(), host,
                 clock);
 
         @Override
