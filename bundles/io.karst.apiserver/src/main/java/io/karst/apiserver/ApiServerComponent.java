@@ -40,6 +40,7 @@ import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.api.node.PodLogs;
+import io.karst.api.node.PodStreams;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
@@ -49,6 +50,7 @@ import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 import io.karst.apiserver.storage.encryption.SecretsEncryption;
 import io.karst.apiserver.schema.SchemaModel;
 import io.karst.apiserver.endpoint.PodLogServices;
+import io.karst.apiserver.endpoint.PodStreamServices;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
@@ -79,6 +81,7 @@ public final class ApiServerComponent {
     private final AuthenticationChain authentication = new AuthenticationChain();
     private final HealthRegistry health = new HealthRegistry();
     private final PodLogServices podLogs = new PodLogServices();
+    private final PodStreamServices podStreams = new PodStreamServices();
     private volatile boolean shuttingDown;
 
     @Reference
@@ -240,7 +243,7 @@ public final class ApiServerComponent {
         serviceAccountTokens = new ServiceAccountTokens(config.service_account_issuer(), apiAudiences(config),
                 authority.serviceAccountKey(), Clock.systemUTC());
         stack = new ResourceStack(() -> datastore, serviceCidr(config), config.service_node_port_range(), timers,
-                Clock.systemUTC(), serviceAccountTokens, podLogs);
+                Clock.systemUTC(), serviceAccountTokens, podLogs, podStreams);
         registry = stack.registry();
         client = stack.client();
         if (!config.encryption_provider_config().isBlank()) {
@@ -308,6 +311,16 @@ public final class ApiServerComponent {
 
     void removePodLogs(PodLogs logs) {
         podLogs.remove(logs);
+    }
+
+    /** The kubelets' streaming endpoints, by node, for {@code pods/exec}, {@code attach} and {@code portforward}. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addPodStreams(PodStreams streams, Map<String, Object> props) {
+        podStreams.add(streams, props);
+    }
+
+    void removePodStreams(PodStreams streams) {
+        podStreams.remove(streams);
     }
 
     private static Set<String> endpoints(Object value) {

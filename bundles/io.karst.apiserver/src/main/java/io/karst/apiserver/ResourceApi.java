@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.discovery.DiscoveryDocuments;
 import io.karst.apiserver.endpoint.ApiResponse;
+import io.karst.apiserver.endpoint.PodStreamSubresource;
 import io.karst.apiserver.endpoint.RequestPath;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.endpoint.ResourceRequest;
@@ -88,6 +89,11 @@ final class ResourceApi {
             request.content().readBytes(body);
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
                     body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+            if (isStreamingConnect(resourceRequest)) {
+                StreamUpgrade upgrade = new StreamUpgrade(ctx, request, codec);
+                workers.execute(() -> handleConnect(ctx, keepAlive, resourceRequest, upgrade));
+                return;
+            }
             if (WebSocketWatch.requested(request)) {
                 WebSocketWatch upgrade = new WebSocketWatch(request, codec);
                 workers.execute(() -> handleUpgrade(ctx, keepAlive, resourceRequest, upgrade));
@@ -166,6 +172,37 @@ final class ResourceApi {
             upgrade.release();
             LOG.error("{} {} failed", request.method(), request.path(), e);
             responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+        }
+    }
+
+    /** {@code pods/exec}, {@code attach}, {@code portforward}: upgraded connections, no request timeout. */
+    private static boolean isStreamingConnect(ResourceRequest request) {
+        return request.subresource() != null && request.type().group().isEmpty()
+                && request.type().plural().equals("pods")
+                && PodStreamSubresource.SUBRESOURCES.contains(request.subresource());
+    }
+
+    /**
+     * A connect subresource: the client's upgrade is checked, the node asked for the runtime's streaming URL, and
+     * the connection switched and relayed there (the pool's thread is free once the runtime is dialled).
+     */
+    private void handleConnect(ChannelHandlerContext ctx, boolean keepAlive, ResourceRequest request,
+            StreamUpgrade upgrade) {
+        try {
+            upgrade.check(request.subresource());
+            ApiResponse response = endpoint.handle(request);
+            if (response instanceof ApiResponse.Connect connect) {
+                upgrade.start(connect);
+            } else {
+                throw ApiException.internal("no streaming location for " + request.subresource());
+            }
+        } catch (ApiException e) {
+            upgrade.release();
+            responses.fail(ctx, false, e);
+        } catch (RuntimeException e) {
+            upgrade.release();
+            LOG.error("{} {} failed", request.method(), request.path(), e);
+            responses.fail(ctx, false, ApiException.internal(e.toString()));
         }
     }
 

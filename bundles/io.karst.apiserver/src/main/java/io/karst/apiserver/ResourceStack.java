@@ -22,6 +22,8 @@ import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
 import io.karst.apiserver.endpoint.PodLogServices;
 import io.karst.apiserver.endpoint.PodLogSubresource;
+import io.karst.apiserver.endpoint.PodStreamServices;
+import io.karst.apiserver.endpoint.PodStreamSubresource;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.endpoint.SubresourceHandler;
 import io.karst.apiserver.resource.BuiltinResources;
@@ -74,6 +76,19 @@ public final class ResourceStack implements AutoCloseable {
      */
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs) {
+        this(datastore, serviceCidr, nodePortRange, timers, clock, tokens, podLogs, new PodStreamServices());
+    }
+
+    /**
+     * With service-account tokens and the nodes' kubelets.
+     *
+     * @param tokens the issuer and its key; null for a stack without them (the subresource then answers 404)
+     * @param podLogs the nodes' container logs, for {@code pods/log}
+     * @param podStreams the nodes' streaming endpoints, for {@code pods/exec}, {@code attach} and {@code portforward}
+     */
+    public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
+            ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
+            PodStreamServices podStreams) {
         store = new ObjectStore(datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
@@ -85,6 +100,10 @@ public final class ResourceStack implements AutoCloseable {
             handlers.put(TokenRequests.key(), new TokenRequests(store, registry, codec, tokens));
         }
         handlers.put(PodLogSubresource.key(), new PodLogSubresource(store, podLogs, clock));
+        for (String subresource : PodStreamSubresource.SUBRESOURCES) {
+            handlers.put(PodStreamSubresource.key(subresource), new PodStreamSubresource(store, podStreams,
+                    subresource));
+        }
         endpoint = new ResourceEndpoint(store, writer, timers, caches, handlers);
         serviceAccountAuthenticator = tokens == null ? Optional.empty()
                 : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));

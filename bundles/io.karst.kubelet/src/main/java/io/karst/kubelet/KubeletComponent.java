@@ -22,7 +22,9 @@ import io.karst.api.client.ResourceClient;
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
 import io.karst.api.node.PodLogs;
+import io.karst.api.node.PodStreams;
 import io.karst.kubelet.logs.ContainerLogs;
+import io.karst.kubelet.streams.ContainerStreams;
 
 /**
  * Runs this node's {@link Kubelet} while the API client and the container runtime are there; configured by the
@@ -67,6 +69,7 @@ public final class KubeletComponent {
 
     private final Kubelet kubelet;
     private final ServiceRegistration<PodLogs> logs;
+    private final ServiceRegistration<PodStreams> streams;
 
     @Activate
     public KubeletComponent(Config config, BundleContext context,
@@ -88,10 +91,13 @@ public final class KubeletComponent {
         this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
         this.logs = context.registerService(PodLogs.class, new ContainerLogs(kubeletConfig, runtime),
                 new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
+        this.streams = context.registerService(PodStreams.class, new ContainerStreams(runtime),
+                new Hashtable<>(Map.of(PodStreams.NODE_NAME, config.node_name())));
     }
 
     @Deactivate
     void deactivate() {
+        streams.unregister();
         logs.unregister();
         kubelet.close();
     }

@@ -183,6 +183,22 @@ final class RecordingRuntime implements ContainerRuntime, ImageService {
     }
 
     @Override
+    public java.net.URI exec(String containerId, List<String> command, boolean tty, boolean stdin, boolean stdout,
+            boolean stderr) {
+        return java.net.URI.create("http://127.0.0.1:1/exec/" + containerId);
+    }
+
+    @Override
+    public java.net.URI attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
+        return java.net.URI.create("http://127.0.0.1:1/attach/" + containerId);
+    }
+
+    @Override
+    public java.net.URI portForward(String sandboxId, List<Integer> ports) {
+        return java.net.URI.create("http://127.0.0.1:1/portforward/" + sandboxId);
+    }
+
+    @Override
     public List<Image> listImages() {
         return images.stream().map(i -> new Image("sha256:" + i.hashCode(), List.of(i), List.of(), 1000, true))
                 .toList();

@@ -1,5 +1,6 @@
 package io.karst.api.node;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -47,4 +48,26 @@ public interface ContainerRuntime {
 
     /** Runs a command in a running container and waits for it (probes, preStop hooks). */
     ExecResult execSync(String containerId, List<String> command, Duration timeout);
+
+    /**
+     * Prepares a streaming exec of {@code command} in a running container (CRI Exec) and returns the runtime's
+     * streaming URL. The URL is single-use and short-lived (the runtime's token): the caller connects to it at once
+     * with an upgrade request of upstream's remotecommand protocols ({@code SPDY/3.1} with
+     * {@code X-Stream-Protocol-Version}, or a {@code v4.channel.k8s.io} WebSocket). At least one of
+     * {@code stdin}, {@code stdout}, {@code stderr} must be requested; {@code tty} merges stderr into stdout.
+     */
+    URI exec(String containerId, List<String> command, boolean tty, boolean stdin, boolean stdout, boolean stderr);
+
+    /**
+     * Prepares a streaming attach to a running container's main process (CRI Attach) and returns the runtime's
+     * single-use streaming URL; the protocols are those of {@link #exec}.
+     */
+    URI attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr);
+
+    /**
+     * Prepares port forwarding into a sandbox's network namespace (CRI PortForward) and returns the runtime's
+     * single-use streaming URL, reached with a {@code SPDY/3.1} upgrade of protocol {@code portforward.k8s.io}
+     * (the ports are then named per stream; {@code ports} may be empty).
+     */
+    URI portForward(String sandboxId, List<Integer> ports);
 }

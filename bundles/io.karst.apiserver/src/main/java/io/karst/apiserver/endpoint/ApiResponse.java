@@ -3,8 +3,8 @@ package io.karst.apiserver.endpoint;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What a verb answers: one object (encoded by the HTTP layer as the client accepts), a watch stream, or a
- * container's log.
+ * What a verb answers: one object (encoded by the HTTP layer as the client accepts), a watch stream, a
+ * container's log, or a connection to a node's streaming endpoint.
  */
 public sealed interface ApiResponse {
 
@@ -39,6 +39,15 @@ public sealed interface ApiResponse {
     record Log(io.karst.api.node.PodLogs logs, String namespace, String pod, String podUid, String container,
             io.karst.api.node.LogOptions options) implements ApiResponse {
         public static final Log NONE = new Log(null, null, null, null, null, null);
+    }
+
+    /**
+     * A connect subresource ({@code pods/exec}, {@code pods/attach}, {@code pods/portforward}): the HTTP layer
+     * upgrades the client's connection and relays it to {@code location}, the runtime's single-use streaming URL.
+     *
+     * @param subresource {@code exec}, {@code attach} or {@code portforward}
+     */
+    record Connect(String subresource, java.net.URI location) implements ApiResponse {
     }
 
     static ApiResponse ok(JsonNode object) {

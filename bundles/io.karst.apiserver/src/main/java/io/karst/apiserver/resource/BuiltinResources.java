@@ -70,9 +70,12 @@ public final class BuiltinResources {
         all.add(cluster("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolumes", names("pv"), NONE,
                 status("PersistentVolume")));
         all.add(ns("", "v1", "Pod", "pods", "pods", names("po"), ALL,
+                new Subresource("attach", "PodAttachOptions", List.of("create", "get")),
                 new Subresource("binding", "Binding", CREATE),
                 new Subresource("eviction", "Eviction", CREATE),
+                new Subresource("exec", "PodExecOptions", List.of("create", "get")),
                 new Subresource("log", "Pod", List.of("get")),
+                new Subresource("portforward", "PodPortForwardOptions", List.of("create", "get")),
                 new Subresource("status", "Pod", GET_PATCH_UPDATE)));
         all.add(ns("", "v1", "PodTemplate", "podtemplates", "podtemplates", names(), NONE));
         all.add(ns("", "v1", "ReplicationController", "replicationcontrollers", "controllers", names("rc"), ALL,

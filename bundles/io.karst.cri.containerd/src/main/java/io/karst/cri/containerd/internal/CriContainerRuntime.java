@@ -1,5 +1,6 @@
 package io.karst.cri.containerd.internal;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +16,13 @@ import io.karst.api.node.ExecResult;
 import io.karst.api.node.LinuxResources;
 import io.karst.api.node.RuntimeVersion;
 import io.karst.api.node.SandboxState;
+import io.karst.cri.containerd.internal.runtime.v1.AttachRequest;
 import io.karst.cri.containerd.internal.runtime.v1.Container;
 import io.karst.cri.containerd.internal.runtime.v1.ContainerMetadata;
 import io.karst.cri.containerd.internal.runtime.v1.ContainerStatusRequest;
 import io.karst.cri.containerd.internal.runtime.v1.CreateContainerRequest;
 import io.karst.cri.containerd.internal.runtime.v1.DNSConfig;
+import io.karst.cri.containerd.internal.runtime.v1.ExecRequest;
 import io.karst.cri.containerd.internal.runtime.v1.ExecSyncRequest;
 import io.karst.cri.containerd.internal.runtime.v1.ExecSyncResponse;
 import io.karst.cri.containerd.internal.runtime.v1.ImageSpec;
@@ -39,6 +42,7 @@ import io.karst.cri.containerd.internal.runtime.v1.PodIP;
 import io.karst.cri.containerd.internal.runtime.v1.PodSandboxMetadata;
 import io.karst.cri.containerd.internal.runtime.v1.PodSandboxState;
 import io.karst.cri.containerd.internal.runtime.v1.PodSandboxStatusRequest;
+import io.karst.cri.containerd.internal.runtime.v1.PortForwardRequest;
 import io.karst.cri.containerd.internal.runtime.v1.Protocol;
 import io.karst.cri.containerd.internal.runtime.v1.RemoveContainerRequest;
 import io.karst.cri.containerd.internal.runtime.v1.RemovePodSandboxRequest;
@@ -263,6 +267,40 @@ final class CriContainerRuntime implements ContainerRuntime {
                         .setTimeout(seconds).build()));
         return new ExecResult(response.getExitCode(), response.getStdout().toByteArray(),
                 response.getStderr().toByteArray());
+    }
+
+    @Override
+    public URI exec(String containerId, List<String> command, boolean tty, boolean stdin, boolean stdout,
+            boolean stderr) {
+        return streamingUrl(calls.call("exec", () -> stub().exec(ExecRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(command).setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr).build()))
+                .getUrl());
+    }
+
+    @Override
+    public URI attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
+        return streamingUrl(calls.call("attach", () -> stub().attach(AttachRequest.newBuilder()
+                .setContainerId(containerId).setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr)
+                .build())).getUrl());
+    }
+
+    @Override
+    public URI portForward(String sandboxId, List<Integer> ports) {
+        return streamingUrl(calls.call("port forward", () -> stub().portForward(PortForwardRequest.newBuilder()
+                .setPodSandboxId(sandboxId).addAllPort(ports).build())).getUrl());
+    }
+
+    /** The runtime's streaming server answers with an absolute URL (containerd: {@code http://127.0.0.1:port/...}). */
+    private static URI streamingUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            if (uri.getHost() == null || uri.getPort() < 0 && uri.getScheme() == null) {
+                throw new ContainerRuntimeException("the runtime returned a streaming URL without a host: " + url);
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new ContainerRuntimeException("the runtime returned an invalid streaming URL: " + url, e);
+        }
     }
 
     private static ContainerSummary summary(Container item) {
