@@ -253,6 +253,113 @@ class NodeEndToEndTest {
 
     @Test
     @Order(7)
+    void kubectlExecRunsCommandsWithTheirStreamsAndExitCode() throws Exception {
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: shell, namespace: e2e}
+                spec:
+                  containers:
+                  - name: app
+                    image: %s
+                    command: [sh, -c, 'mkdir -p /www && echo forwarded > /www/index.html && exec httpd -f -p 8080 -h /www']
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "wait", "--for=condition=Ready", "pod/shell", "--timeout=90s");
+        for (String version : List.of("1.29", "1.33")) {
+            Commands.Result both = kubectl(version, null, "-n", "e2e", "exec", "shell", "--", "sh", "-c",
+                    "echo to-out; echo to-err >&2");
+            assertEquals(0, both.exit(), both::toString);
+            assertEquals("to-out\n", both.stdout(), both::toString);
+            assertTrue(both.stderr().contains("to-err\n"), both::toString);
+
+            Commands.Result exit = kubectl(version, null, "-n", "e2e", "exec", "shell", "--", "sh", "-c", "exit 3");
+            assertEquals(3, exit.exit(), exit::toString);
+
+            // stdin's end reaches the command, so cat ends
+            Commands.Result cat = kubectl(version, "hello\n", "-n", "e2e", "exec", "-i", "shell", "--", "cat");
+            assertEquals(0, cat.exit(), cat::toString);
+            assertEquals("hello\n", cat.stdout(), cat::toString);
+
+            Commands.Result unknown = kubectl(version, null, "-n", "e2e", "exec", "shell", "-c", "nope", "--", "true");
+            assertTrue(unknown.exit() != 0 && unknown.stderr().contains("container nope is not valid for pod shell"),
+                    unknown::toString);
+        }
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Instant start = Instant.now();
+            ok(null, "-n", "e2e", "exec", "shell", "--", "true");
+            millis.add(Duration.between(start, Instant.now()).toMillis());
+        }
+        System.out.println("kubectl 1.33 exec shell -- true took (ms): " + millis);
+    }
+
+    @Test
+    @Order(8)
+    void kubectlPortForwardReachesThePodsPort() throws Exception {
+        int localPort = 18080;
+        for (String version : List.of("1.29", "1.33")) {
+            List<String> cmd = new ArrayList<>(server.enter());
+            cmd.addAll(List.of(KUBECTLS.resolve("kubectl." + version).toString(), "--kubeconfig",
+                    server.kubeconfig.toString(), "-n", "e2e", "port-forward", "pod/shell", localPort + ":8080"));
+            Path out = tmp.resolve("port-forward-" + version + ".out");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().put("HOME", tmp.toString());
+            Process forward = pb.start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!java.nio.file.Files.readString(out).contains("Forwarding from")) {
+                    assertTrue(forward.isAlive() && System.nanoTime() < deadline,
+                            () -> "kubectl port-forward: " + read(out));
+                    Thread.sleep(100);
+                }
+                for (int i = 0; i < 2; i++) {
+                    List<String> curl = new ArrayList<>(server.enter());
+                    curl.addAll(List.of("curl", "-s", "--max-time", "10", "http://127.0.0.1:" + localPort
+                            + "/index.html"));
+                    Commands.Result got = Commands.run(curl, Map.of(), Duration.ofSeconds(20));
+                    assertEquals("forwarded\n", got.stdout(), () -> got + "\n" + read(out));
+                }
+            } finally {
+                forward.destroy();
+                if (!forward.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    forward.destroyForcibly().waitFor();
+                }
+            }
+            localPort++;
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void kubectlAttachGivesTheMainProcessItsStdin() throws Exception {
+        ok("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: reader, namespace: e2e}
+                spec:
+                  restartPolicy: Never
+                  containers:
+                  - name: app
+                    image: %s
+                    stdin: true
+                    stdinOnce: true
+                    command: [sh, -c, 'read line; echo got $line']
+                """.formatted(BUSYBOX), "apply", "-f", "-");
+        ok(null, "-n", "e2e", "wait", "--for=condition=Ready", "pod/reader", "--timeout=90s");
+        Commands.Result attached = kubectl("1.33", "hi\n", "-n", "e2e", "attach", "-i", "reader");
+        assertTrue(attached.stdout().contains("got hi"), attached::toString);
+    }
+
+    @Test
+    @Order(10)
     void deletingTheNamespaceLeavesNothingInContainerd() throws Exception {
         assertTrue(sandbox.containers().size() > 0);
         ok(null, "delete", "namespace", "e2e", "--timeout=120s");
