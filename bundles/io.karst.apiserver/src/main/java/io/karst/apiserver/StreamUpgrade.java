@@ -46,9 +46,10 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * flow both ways unchanged, as upstream's upgrade-aware proxy does.</li>
  * <li>A WebSocket offering {@code SPDY/3.1+portforward.k8s.io} (kubectl 1.31+ port-forward): upstream's tunneling
  * handler; the WebSocket's binary messages carry the SPDY bytes the runtime speaks.</li>
- * <li>A WebSocket for exec or attach ({@code v5.channel.k8s.io}, kubectl 1.30+): refused with 400 for now, so that
- * kubectl falls back to SPDY (it does on any failed upgrade); upstream translates it to SPDY toward the kubelet.
- * Relaying it to the runtime's own WebSocket ({@code v4.channel.k8s.io}) would lose stdin's end.</li>
+ * <li>A WebSocket for exec or attach ({@code v5.channel.k8s.io}, kubectl 1.30+): translated to SPDY toward the
+ * runtime by {@link ExecTranslator}, as upstream's StreamTranslator does (relaying it to the runtime's own
+ * WebSocket, {@code v4.channel.k8s.io}, would lose stdin's end). Without v5 on offer the upgrade is refused with
+ * 400, and kubectl falls back to SPDY (it does on any failed upgrade).</li>
  * </ul>
  * Over HTTP/2 no upgrade is possible (kubectl asks for HTTP/1.1 for these); such a request is 400.
  */
@@ -66,6 +67,8 @@ final class StreamUpgrade {
     private final ObjectCodec codec;
     private final Kind kind;
     private final List<String> protocols;
+    /** The WebSocket subprotocols the client offered, all of them. */
+    private final List<String> offered;
     private final AtomicBoolean released = new AtomicBoolean();
 
     /** Keeps the request until {@link #start} or {@link #release}; called on the event loop. */
@@ -79,10 +82,12 @@ final class StreamUpgrade {
         if (upgrade && to.equalsIgnoreCase(SPDY)) {
             kind = Kind.SPDY;
             protocols = values(request.headers().getAll("X-Stream-Protocol-Version"));
+            offered = List.of();
         } else if (WebSocketWatch.requested(request)) {
             kind = Kind.WEBSOCKET;
+            offered = values(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL));
             List<String> tunneled = new ArrayList<>();
-            for (String p : values(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL))) {
+            for (String p : offered) {
                 if (p.startsWith(TUNNELING_PREFIX) && p.endsWith(".k8s.io")) {
                     tunneled.add(p.substring(TUNNELING_PREFIX.length()));
                 }
@@ -91,6 +96,7 @@ final class StreamUpgrade {
         } else {
             kind = Kind.NONE;
             protocols = List.of();
+            offered = List.of();
         }
     }
 
@@ -117,10 +123,12 @@ final class StreamUpgrade {
             case NONE -> throw ApiException.badRequest("Upgrade request required");
             case WEBSOCKET -> {
                 if (!subresource.equals("portforward")) {
-                    throw ApiException.badRequest("unable to upgrade: WebSocket " + subresource
-                            + " (v5.channel.k8s.io) is not supported yet; use SPDY/3.1");
-                }
-                if (protocols.isEmpty()) {
+                    if (!offered.contains(ExecTranslator.PROTOCOL)) {
+                        // kubectl falls back to SPDY on a refused upgrade
+                        throw ApiException.badRequest("unable to upgrade: " + subresource + " over a WebSocket needs "
+                                + "the subprotocol " + ExecTranslator.PROTOCOL + "; offered: " + offered);
+                    }
+                } else if (protocols.isEmpty()) {
                     throw ApiException.badRequest("unable to upgrade: no tunneling spdy protocols provided");
                 }
             }
@@ -139,7 +147,9 @@ final class StreamUpgrade {
     /** Dials the runtime and, once it has switched to SPDY, switches the client's connection too. */
     void start(ApiResponse.Connect connect) {
         Channel client = ctx.channel();
-        RuntimeStream.open(client, connect.location(), protocols, new RuntimeStream.Outcome() {
+        boolean translated = kind == Kind.WEBSOCKET && !connect.subresource().equals("portforward");
+        List<String> toRuntime = translated ? List.of(ExecTranslator.RUNTIME_PROTOCOL) : protocols;
+        RuntimeStream.open(client, connect.location(), toRuntime, new RuntimeStream.Outcome() {
             @Override
             public void upgraded(Channel runtime, String protocol, ByteBuf rest) {
                 if (!client.isActive()) {
@@ -150,6 +160,8 @@ final class StreamUpgrade {
                 }
                 if (kind == Kind.SPDY) {
                     switchToSpdy(client, runtime, protocol, rest);
+                } else if (translated) {
+                    switchToTranslatedWebSocket(client, runtime, rest, connect);
                 } else {
                     switchToWebSocket(client, runtime, protocol, rest);
                 }
@@ -224,16 +236,57 @@ final class StreamUpgrade {
         }
     }
 
-    /** Starts both directions: reads resume as writes complete, so neither side outruns the other. */
-    private static void relay(Channel client, Channel runtime, ByteBuf rest,
-            java.util.function.Function<ByteBuf, Object> toClient) {
+    /** A v5 WebSocket exec or attach: the handshake, then {@link ExecTranslator} between it and the SPDY runtime. */
+    private void switchToTranslatedWebSocket(Channel client, Channel runtime, ByteBuf rest,
+            ApiResponse.Connect connect) {
+        String url = "wss://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, ExecTranslator.PROTOCOL,
+                false, MAX_FRAME).newHandshaker(request);
+        if (handshaker == null) {
+            release();
+            rest.release();
+            runtime.close();
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(client);
+            return;
+        }
+        try {
+            handshaker.handshake(client, request).addListener(done -> {
+                if (!done.isSuccess()) {
+                    rest.release();
+                    runtime.close();
+                    client.close();
+                    return;
+                }
+                ChannelPipeline p = client.pipeline();
+                if (p.get(HttpServerKeepAliveHandler.class) != null) {
+                    p.remove(HttpServerKeepAliveHandler.class);
+                }
+                if (p.context(ctx.handler()) != null) {
+                    p.remove(ctx.handler());
+                }
+                keepOpen(client);
+                ExecTranslator.start(client, runtime, rest, handshaker, connect.tty(), connect.stdin(),
+                        connect.stdout(), connect.stderr());
+            });
+        } finally {
+            release();
+        }
+    }
+
+    /** A quiet session (an idle shell, an unused forward) keeps its connection, as a watch does. */
+    private static void keepOpen(Channel client) {
         AtomicInteger open = HttpsServerInitializer.connection(client).attr(HttpsServerInitializer.OPEN_STREAMS)
                 .get();
         if (open != null) {
-            // a quiet session (an idle shell, an unused forward) keeps its connection, as a watch does
             open.incrementAndGet();
             client.closeFuture().addListener(f -> open.decrementAndGet());
         }
+    }
+
+    /** Starts both directions: reads resume as writes complete, so neither side outruns the other. */
+    private static void relay(Channel client, Channel runtime, ByteBuf rest,
+            java.util.function.Function<ByteBuf, Object> toClient) {
+        keepOpen(client);
         client.config().setAutoRead(false);
         runtime.pipeline().addLast("stream-relay", new ToClient(client, toClient));
         client.closeFuture().addListener(f -> runtime.close());

@@ -76,6 +76,8 @@ class PodStreamEndpointTest {
     private EchoRuntime runtime;
     private final List<String> asked = new CopyOnWriteArrayList<>();
     private int port;
+    /** The port of a SPDY-speaking stand-in runtime exec goes to, when set. */
+    private volatile Integer spdyRuntime;
 
     @BeforeEach
     void start() throws Exception {
@@ -130,6 +132,9 @@ class PodStreamEndpointTest {
                     + stdin + " stdout=" + stdout + " stderr=" + stderr);
             if (container.equals("b")) {
                 throw new StreamNotAvailableException("container not found (\"b\")");
+            }
+            if (spdyRuntime != null) {
+                return URI.create("http://127.0.0.1:" + spdyRuntime + "/exec/token4");
             }
             return URI.create("http://127.0.0.1:" + runtime.port() + "/exec/token1");
         }
@@ -313,6 +318,141 @@ class PodStreamEndpointTest {
         }
         assertTrue(runtime.heads.get(0).contains("X-Stream-Protocol-Version: portforward.k8s.io\r\n"),
                 runtime.heads.get(0));
+    }
+
+    /**
+     * A stand-in of the runtime's SPDY side of exec: one stream per {@code streamtype}, stdin echoed to stdout,
+     * and at stdin's end the v4 Status on the error stream, then the connection closed, as containerd does.
+     */
+    private static ChannelInitializer<SocketChannel> spdyEchoRuntime(List<String> streamTypes) {
+        return new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    private final StringBuilder head = new StringBuilder();
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        io.netty.buffer.ByteBuf in = (io.netty.buffer.ByteBuf) msg;
+                        head.append(in.toString(StandardCharsets.ISO_8859_1));
+                        in.release();
+                        if (head.toString().contains("\r\n\r\n")) {
+                            streamTypes.add(head.toString().contains("X-Stream-Protocol-Version: v4.channel.k8s.io")
+                                    ? "v4" : "not v4: " + head);
+                            ctx.pipeline().addLast(new io.netty.handler.codec.spdy.SpdyFrameCodec(
+                                    io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1),
+                                    new io.netty.handler.codec.spdy.SpdySessionHandler(
+                                            io.netty.handler.codec.spdy.SpdyVersion.SPDY_3_1, true),
+                                    new SpdyEcho(streamTypes));
+                            ctx.pipeline().remove(this);
+                            ctx.writeAndFlush(io.netty.buffer.Unpooled.copiedBuffer("HTTP/1.1 101 Switching Protocols"
+                                    + "\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n"
+                                    + "X-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n",
+                                    StandardCharsets.ISO_8859_1));
+                        }
+                    }
+                });
+            }
+        };
+    }
+
+    private static final class SpdyEcho extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final List<String> streamTypes;
+        private final Map<String, Integer> ids = new java.util.HashMap<>();
+
+        SpdyEcho(List<String> streamTypes) {
+            this.streamTypes = streamTypes;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.spdy.SpdySynStreamFrame syn) {
+                String type = syn.headers().getAsString("streamtype");
+                streamTypes.add(type);
+                ids.put(type, syn.streamId());
+                // with a header: Netty marks an empty header block invalid (Go's spdystream always sends a count)
+                var reply = new io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame(syn.streamId());
+                reply.headers().set("x-fake", "1");
+                ctx.writeAndFlush(reply);
+            } else if (msg instanceof io.netty.handler.codec.spdy.SpdyDataFrame data
+                    && data.streamId() == ids.getOrDefault("stdin", -1)) {
+                if (data.content().isReadable()) {
+                    ctx.writeAndFlush(new io.netty.handler.codec.spdy.DefaultSpdyDataFrame(ids.get("stdout"),
+                            data.content().retain()));
+                }
+                if (data.isLast()) {
+                    ctx.writeAndFlush(new io.netty.handler.codec.spdy.DefaultSpdyDataFrame(ids.get("error"),
+                            io.netty.buffer.Unpooled.copiedBuffer("{\"status\":\"Success\"}",
+                                    StandardCharsets.UTF_8))).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                }
+            }
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private static void sendMasked(OutputStream out, int opcode, byte[] payload) throws IOException {
+        byte[] mask = {9, 8, 7, 6};
+        out.write(new byte[] {(byte) (0x80 | opcode), (byte) (0x80 | payload.length)});
+        out.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ mask[i % 4]);
+        }
+        out.flush();
+    }
+
+    /** One unmasked server frame: its opcode, then its payload. */
+    private static byte[] readFrame(InputStream in, int[] opcode) throws IOException {
+        opcode[0] = in.read() & 0x0f;
+        int length = in.read() & 0x7f;
+        if (length == 126) {
+            length = (in.read() << 8) | in.read();
+        }
+        return in.readNBytes(length);
+    }
+
+    @Test
+    void aV5WebSocketExecIsTranslatedToSpdyAndStdinsEndReachesTheRuntime() throws Exception {
+        List<String> streamTypes = new CopyOnWriteArrayList<>();
+        Channel spdy = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+                .childHandler(spdyEchoRuntime(streamTypes)).bind("127.0.0.1", 0).sync().channel();
+        spdyRuntime = ((InetSocketAddress) spdy.localAddress()).getPort();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /api/v1/namespaces/default/pods/one/exec?command=cat&stdin=true&stdout=true"
+                    + "&stderr=true HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Protocol: v5.channel.k8s.io, v4.channel.k8s.io\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 101 "), head);
+            assertTrue(head.toLowerCase().contains("sec-websocket-protocol: v5.channel.k8s.io\r\n"), head);
+            sendMasked(out, 2, new byte[] {0, 'h', 'i'});
+            int[] opcode = new int[1];
+            assertEquals("\u0001hi", new String(readFrame(in, opcode), StandardCharsets.UTF_8));
+            assertEquals(2, opcode[0], "a binary message");
+            sendMasked(out, 2, new byte[] {(byte) 255, 0});
+            assertEquals("\u0003{\"status\":\"Success\"}", new String(readFrame(in, opcode), StandardCharsets.UTF_8));
+            readFrame(in, opcode);
+            assertEquals(8, opcode[0], "a close after the runtime ended the session");
+        } finally {
+            spdy.close().sync();
+        }
+        assertEquals(List.of("v4", "error", "stdin", "stdout", "stderr"), streamTypes);
+    }
+
+    @Test
+    void aWebSocketExecWithoutV5IsRefusedSoKubectlFallsBackToSpdy() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /api/v1/namespaces/default/pods/one/exec?command=cat&stdout=true"
+                    + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
+                    + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Protocol: v4.channel.k8s.io\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            assertTrue(readHead(s.getInputStream()).startsWith("HTTP/1.1 400 "));
+        }
+        assertEquals(List.of(), asked);
     }
 
     private JsonNode refused(String pathAndQuery, int code) throws IOException {

@@ -45,9 +45,13 @@ public sealed interface ApiResponse {
      * A connect subresource ({@code pods/exec}, {@code pods/attach}, {@code pods/portforward}): the HTTP layer
      * upgrades the client's connection and relays it to {@code location}, the runtime's single-use streaming URL.
      *
+     * <p>The stream flags are those the runtime was asked for (stderr already off with a tty); a client whose
+     * protocol is translated (WebSocket v5 to SPDY) gets exactly those streams opened for it.
+     *
      * @param subresource {@code exec}, {@code attach} or {@code portforward}
      */
-    record Connect(String subresource, java.net.URI location) implements ApiResponse {
+    record Connect(String subresource, java.net.URI location, boolean tty, boolean stdin, boolean stdout,
+            boolean stderr) implements ApiResponse {
     }
 
     static ApiResponse ok(JsonNode object) {

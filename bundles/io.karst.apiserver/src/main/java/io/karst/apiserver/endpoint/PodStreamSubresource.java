@@ -87,7 +87,7 @@ public final class PodStreamSubresource implements SubresourceHandler {
         } catch (StreamNotAvailableException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        return new ApiResponse.Connect(subresource, location);
+        return new ApiResponse.Connect(subresource, location, tty, stdin, stdout, stderr);
     }
 
     /** Query booleans as Go's strconv.ParseBool reads them (kubectl sends {@code true}). */

@@ -284,6 +284,13 @@ class NodeEndToEndTest {
             assertTrue(unknown.exit() != 0 && unknown.stderr().contains("container nope is not valid for pod shell"),
                     unknown::toString);
         }
+        // the protocol each kubectl spoke: 1.33 a v5 WebSocket (translated to SPDY toward containerd), 1.29 SPDY
+        Commands.Result websocket = kubectl("1.33", null, "-v=8", "-n", "e2e", "exec", "shell", "--", "true");
+        assertTrue(websocket.exit() == 0 && websocket.stderr().contains("The subprotocol is v5.channel.k8s.io"),
+                websocket::toString);
+        Commands.Result spdy = kubectl("1.29", null, "-v=8", "-n", "e2e", "exec", "shell", "--", "true");
+        assertTrue(spdy.exit() == 0 && spdy.stderr().contains("Upgrade: SPDY/3.1")
+                && spdy.stderr().contains("X-Stream-Protocol-Version: v4.channel.k8s.io"), spdy::toString);
         List<Long> millis = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             Instant start = Instant.now();
@@ -300,7 +307,8 @@ class NodeEndToEndTest {
         for (String version : List.of("1.29", "1.33")) {
             List<String> cmd = new ArrayList<>(server.enter());
             cmd.addAll(List.of(KUBECTLS.resolve("kubectl." + version).toString(), "--kubeconfig",
-                    server.kubeconfig.toString(), "-n", "e2e", "port-forward", "pod/shell", localPort + ":8080"));
+                    server.kubeconfig.toString(), "-v=8", "-n", "e2e", "port-forward", "pod/shell",
+                    localPort + ":8080"));
             Path out = tmp.resolve("port-forward-" + version + ".out");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().put("HOME", tmp.toString());
@@ -319,6 +327,10 @@ class NodeEndToEndTest {
                     Commands.Result got = Commands.run(curl, Map.of(), Duration.ofSeconds(20));
                     assertEquals("forwarded\n", got.stdout(), () -> got + "\n" + read(out));
                 }
+                // 1.33 tunnels SPDY through a WebSocket, 1.29 upgrades to SPDY
+                String protocol = version.equals("1.29") ? "Upgrade: SPDY/3.1"
+                        : "Sec-Websocket-Protocol: SPDY/3.1+portforward.k8s.io";
+                assertTrue(read(out).contains(protocol), () -> read(out));
             } finally {
                 forward.destroy();
                 if (!forward.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
