@@ -3,6 +3,10 @@
  * services): pod sandboxes, containers, images and the pod network's address range. {@code io.karst.cri.containerd}
  * provides it over containerd; the kubelet and the shell commands consume it through the service registry.
  *
+ * <p>The kubelet serves the API server per node through {@link io.karst.api.node.PodLogs} (container logs) and
+ * {@link io.karst.api.node.PodStreams} (exec, attach and port forwarding: the runtime's streaming URLs), both
+ * registered with the node's name in {@code karst.node.name}.
+ *
  * <p>Identifiers are the runtime's. Timestamps are {@link java.time.Instant}s, {@code null} when the runtime has
  * none yet. Failures are {@link io.karst.api.node.ContainerRuntimeException}s carrying the runtime's message.
  */
