@@ -213,6 +213,23 @@ class ContainerdRuntimeTest {
     }
 
     @Test
+    @Order(8)
+    void streamingCallsReturnTheStreamingServersSingleUseUrls() {
+        // containerd's streaming server listens on loopback inside the node's network namespace, with a token each
+        java.net.URI exec = fixture.runtime().exec(containerId, List.of("sh"), false, true, true, true);
+        assertTrue(exec.toString().matches("http://127\\.0\\.0\\.1:\\d+/exec/\\S+"), exec.toString());
+        java.net.URI attach = fixture.runtime().attach(containerId, false, false, true, true);
+        assertTrue(attach.toString().matches("http://127\\.0\\.0\\.1:\\d+/attach/\\S+"), attach.toString());
+        java.net.URI forward = fixture.runtime().portForward(sandboxId, List.of(8080));
+        assertTrue(forward.toString().matches("http://127\\.0\\.0\\.1:\\d+/portforward/\\S+"),
+                forward.toString());
+        assertFalse(exec.getPath().equals(fixture.runtime().exec(containerId, List.of("sh"), false, true, true, true)
+                .getPath()), "a new token per call");
+        assertThrows(io.karst.api.node.ContainerRuntimeException.class,
+                () -> fixture.runtime().exec("no-such-container", List.of("sh"), false, false, true, false));
+    }
+
+    @Test
     @Order(9)
     void containersKeepRunningAcrossAnAgentRestart() throws Exception {
         PodSandboxStatus before = fixture.runtime().podSandboxStatus(sandboxId).orElseThrow();
