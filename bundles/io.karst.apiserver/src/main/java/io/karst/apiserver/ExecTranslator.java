@@ -6,6 +6,7 @@ import java.util.Map;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,7 +37,8 @@ import io.netty.util.ReferenceCountUtil;
  * channel number closes it, which for stdin is a FIN on the stdin stream, so the command sees its input end.
  * Runtime data comes back as messages on 1 stdout, 2 stderr and 3 error (the runtime's v4 Status JSON, which is
  * what v5 carries there too). The session ends when the runtime closes the connection: the client gets a normal
- * close after everything written before.
+ * close after everything written before. Both directions hold back: runtime output waits while the client's
+ * connection is not writable, client messages wait for the SPDY session's flow-control window.
  */
 final class ExecTranslator {
     static final String PROTOCOL = "v5.channel.k8s.io";
@@ -97,7 +99,9 @@ final class ExecTranslator {
             rest.release();
         }
         runtime.config().setAutoRead(true);
-        client.config().setAutoRead(true);
+        // the client is read one message at a time, the next once the runtime took the last (see FromClient)
+        client.config().setAutoRead(false);
+        client.read();
     }
 
     private int open(int channel, int id) {
@@ -166,49 +170,69 @@ final class ExecTranslator {
             ctx.fireChannelWritabilityChanged();
         }
 
+        /**
+         * Passes one message on; the next is read once the SPDY session has written this one, which waits for the
+         * runtime's flow-control window: a client sending stdin faster than the command reads it is held back.
+         */
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ChannelFuture written = null;
             if (msg instanceof BinaryWebSocketFrame frame) {
                 ByteBuf content = frame.content();
-                if (!content.isReadable()) {
+                if (content.isReadable()) {
+                    int channel = content.readUnsignedByte();
+                    fragmented = frame.isFinalFragment() ? -1 : channel;
+                    written = toRuntime(channel, frame);
+                } else {
                     frame.release();
-                    return;
                 }
-                int channel = content.readUnsignedByte();
-                fragmented = frame.isFinalFragment() ? -1 : channel;
-                toRuntime(channel, frame);
             } else if (msg instanceof ContinuationWebSocketFrame frame) {
                 int channel = fragmented;
                 if (frame.isFinalFragment()) {
                     fragmented = -1;
                 }
-                toRuntime(channel, frame);
+                written = toRuntime(channel, frame);
             } else if (msg instanceof CloseWebSocketFrame close) {
                 handshaker.close(ctx.channel(), close);
                 closeRuntime();
+                return;
             } else if (msg instanceof PingWebSocketFrame ping) {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
             } else {
                 ReferenceCountUtil.release(msg);
             }
+            if (written == null) {
+                ctx.read();
+            } else {
+                written.addListener(f -> {
+                    if (f.isSuccess()) {
+                        ctx.read();
+                    } else {
+                        closeRuntime();
+                    }
+                });
+            }
         }
 
-        private void toRuntime(int channel, WebSocketFrame frame) {
+        /** The runtime's write of the message's bytes, or null when there was nothing to pass on. */
+        private ChannelFuture toRuntime(int channel, WebSocketFrame frame) {
             try {
                 if (channel == CLOSE) {
                     if (frame.content().isReadable() && frame.content().readUnsignedByte() == STDIN
                             && streamIds[STDIN] > 0) {
                         DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(streamIds[STDIN]);
                         fin.setLast(true);
-                        runtime.writeAndFlush(fin);
                         streamIds[STDIN] = -1;
+                        return runtime.writeAndFlush(fin);
                     }
-                    return;
+                    return null;
                 }
                 if ((channel == STDIN || channel == RESIZE) && streamIds[channel] > 0
                         && frame.content().isReadable()) {
-                    runtime.writeAndFlush(new DefaultSpdyDataFrame(streamIds[channel], frame.content().retain()));
+                    return runtime.writeAndFlush(new DefaultSpdyDataFrame(streamIds[channel],
+                            frame.content().retain()));
                 }
+                return null;
             } finally {
                 frame.release();
             }

@@ -291,6 +291,17 @@ class NodeEndToEndTest {
         Commands.Result spdy = kubectl("1.29", null, "-v=8", "-n", "e2e", "exec", "shell", "--", "true");
         assertTrue(spdy.exit() == 0 && spdy.stderr().contains("Upgrade: SPDY/3.1")
                 && spdy.stderr().contains("X-Stream-Protocol-Version: v4.channel.k8s.io"), spdy::toString);
+        // a terminal: kubectl -t sends the size of its own (script's pseudo-terminal) on the resize stream/channel,
+        // just after the command started (hence the sleep)
+        for (String version : List.of("1.29", "1.33")) {
+            List<String> cmd = new ArrayList<>(server.enter());
+            cmd.addAll(List.of("script", "-qec", "stty rows 42 cols 123; " + KUBECTLS.resolve("kubectl." + version)
+                    + " --kubeconfig " + server.kubeconfig + " -n e2e exec -it shell -- sh -c 'sleep 1; stty size; tty'",
+                    "/dev/null"));
+            Commands.Result tty = Commands.run(cmd, Map.of("HOME", tmp.toString()), Duration.ofSeconds(60));
+            assertEquals(0, tty.exit(), tty::toString);
+            assertTrue(tty.stdout().contains("42 123") && tty.stdout().contains("/dev/pts/"), tty::toString);
+        }
         for (String version : List.of("1.29", "1.33")) {
             List<Long> millis = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
