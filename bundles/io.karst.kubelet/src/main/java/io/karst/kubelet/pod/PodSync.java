@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.DeleteOptions;
@@ -420,7 +422,7 @@ final class PodSync {
                 }
             }
         }
-        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        return MissingNode.getInstance();
     }
 
     /** Whether the pod ran to its end: every container exited and none is to be restarted (restartPolicy). */
@@ -560,7 +562,7 @@ final class PodSync {
         Path messageFile = podDir.resolve("containers").resolve(name).resolve(Integer.toString(attempt));
         Files.createDirectories(messageFile.getParent());
         Files.write(messageFile, new byte[0]);
-        Files.setPosixFilePermissions(messageFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setPosixFilePermissions(messageFile, PosixFilePermissions.fromString("rw-rw-rw-"));
         if (!messagePath.isEmpty()) {
             mounts.add(new Mount(messagePath, messageFile.toString(), false));
         }

@@ -26,6 +26,7 @@ import io.karst.api.client.ResourceException;
 import io.karst.api.client.ResourceKey;
 import io.karst.api.client.WriteOptions;
 import io.karst.kubelet.KubeletConfig;
+import io.karst.kubelet.pod.Quantities;
 import io.karst.kubelet.volume.AtomicDirectory.Payload;
 
 /**
@@ -90,7 +91,7 @@ public final class PodVolumes {
             }
             if (volume.path("emptyDir").path("medium").asText("").equals("Memory") && !Mounts.isMountPoint(dir)) {
                 String size = volume.path("emptyDir").path("sizeLimit").asText("");
-                Mounts.mountTmpfs(dir, size.isEmpty() ? 0 : io.karst.kubelet.pod.Quantities.value(size));
+                Mounts.mountTmpfs(dir, size.isEmpty() ? 0 : Quantities.value(size));
             }
             return dir;
         }
