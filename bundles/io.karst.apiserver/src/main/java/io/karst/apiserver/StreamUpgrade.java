@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ApiResponse;
@@ -203,45 +204,32 @@ final class StreamUpgrade {
     }
 
     private void switchToWebSocket(Channel client, Channel runtime, String protocol, ByteBuf rest) {
-        String url = "wss://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url,
-                protocol.isEmpty() ? null : TUNNELING_PREFIX + protocol, false, MAX_FRAME).newHandshaker(request);
-        if (handshaker == null) {
-            release();
-            rest.release();
-            runtime.close();
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(client);
-            return;
-        }
-        try {
-            handshaker.handshake(client, request).addListener(done -> {
-                if (!done.isSuccess()) {
-                    rest.release();
-                    runtime.close();
-                    client.close();
-                    return;
-                }
-                ChannelPipeline p = client.pipeline();
-                if (p.get(HttpServerKeepAliveHandler.class) != null) {
-                    p.remove(HttpServerKeepAliveHandler.class);
-                }
-                if (p.context(ctx.handler()) != null) {
-                    p.remove(ctx.handler());
-                }
-                p.addLast("stream-relay", new FramesToRuntime(runtime, handshaker));
-                relay(client, runtime, rest, BinaryWebSocketFrame::new);
-            });
-        } finally {
-            release();
-        }
+        handshakeWebSocket(client, runtime, rest, protocol.isEmpty() ? null : TUNNELING_PREFIX + protocol,
+                handshaker -> {
+                    client.pipeline().addLast("stream-relay", new FramesToRuntime(runtime, handshaker));
+                    relay(client, runtime, rest, BinaryWebSocketFrame::new);
+                });
     }
 
     /** A v5 WebSocket exec or attach: the handshake, then {@link ExecTranslator} between it and the SPDY runtime. */
     private void switchToTranslatedWebSocket(Channel client, Channel runtime, ByteBuf rest,
             ApiResponse.Connect connect) {
+        handshakeWebSocket(client, runtime, rest, ExecTranslator.PROTOCOL, handshaker -> {
+            keepOpen(client);
+            ExecTranslator.start(client, runtime, rest, handshaker, connect.tty(), connect.stdin(), connect.stdout(),
+                    connect.stderr());
+        });
+    }
+
+    /**
+     * Answers the client's WebSocket upgrade with {@code subprotocol}, takes the HTTP handlers out of its pipeline
+     * and hands the connection to {@code then}; a failed handshake closes both sides.
+     */
+    private void handshakeWebSocket(Channel client, Channel runtime, ByteBuf rest, String subprotocol,
+            Consumer<WebSocketServerHandshaker> then) {
         String url = "wss://" + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, ExecTranslator.PROTOCOL,
-                false, MAX_FRAME).newHandshaker(request);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, subprotocol, false,
+                MAX_FRAME).newHandshaker(request);
         if (handshaker == null) {
             release();
             rest.release();
@@ -264,9 +252,7 @@ final class StreamUpgrade {
                 if (p.context(ctx.handler()) != null) {
                     p.remove(ctx.handler());
                 }
-                keepOpen(client);
-                ExecTranslator.start(client, runtime, rest, handshaker, connect.tty(), connect.stdin(),
-                        connect.stdout(), connect.stderr());
+                then.accept(handshaker);
             });
         } finally {
             release();

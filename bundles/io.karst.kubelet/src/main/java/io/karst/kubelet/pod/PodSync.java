@@ -231,7 +231,7 @@ final class PodSync {
         String name = c.path("name").asText();
         ContainerSummary latest = history.isEmpty() ? null : history.get(0);
         if (latest != null && latest.sandboxId().equals(sandbox.id()) && latest.state() == ContainerState.RUNNING) {
-            probes.ensure(pod, c, latest.id(), podIp, startedAt(latest));
+            probes.ensure(pod, c, latest.id(), podIp, () -> startedAt(latest));
             return Optional.empty();
         }
         if (latest != null && latest.sandboxId().equals(sandbox.id()) && latest.state() == ContainerState.CREATED) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -42,8 +43,14 @@ public final class ProbeManager {
         this.listener = listener;
     }
 
-    /** Starts the probes of a running container, once; a no-op for those already running. */
-    public void ensure(JsonNode pod, JsonNode container, String containerId, String podIp, Instant startedAt) {
+    /**
+     * Starts the probes of a running container, once; a no-op for those already running.
+     *
+     * @param startedAt when the container started; asked only when a probe worker is made, since it costs a
+     *                  runtime call
+     */
+    public void ensure(JsonNode pod, JsonNode container, String containerId, String podIp,
+            Supplier<Instant> startedAt) {
         for (ProbeKind kind : ProbeKind.values()) {
             JsonNode probe = container.path(kind.field);
             if (probe.isMissingNode() || probe.isNull()) {
@@ -52,7 +59,7 @@ public final class ProbeManager {
             workers.computeIfAbsent(containerId + "/" + kind, k -> {
                 Worker worker = new Worker(pod, container, containerId, podIp, kind, probe);
                 long delay = Math.max(0, Duration.between(Instant.now(),
-                        startedAt.plusSeconds(probe.path("initialDelaySeconds").asLong(0))).toMillis());
+                        startedAt.get().plusSeconds(probe.path("initialDelaySeconds").asLong(0))).toMillis());
                 long period = Math.max(1, probe.path("periodSeconds").asLong(10)) * 1000;
                 worker.future = executor.scheduleWithFixedDelay(worker::run, delay, period, TimeUnit.MILLISECONDS);
                 return worker;
