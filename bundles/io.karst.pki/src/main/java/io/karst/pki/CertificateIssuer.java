@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -74,6 +75,15 @@ public final class CertificateIssuer {
 
     /** A new leaf with a new key, signed by {@code ca}. */
     public IssuedCertificate issue(LeafSpec spec, IssuedCertificate ca) {
+        KeyPair keys = KeyPairs.ecdsaP256(random);
+        return new IssuedCertificate(issue(spec, ca, keys.getPublic()), keys.getPrivate());
+    }
+
+    /**
+     * A leaf for a public key someone else holds the private half of (a joining node's kubelet), signed by
+     * {@code ca}.
+     */
+    public X509Certificate issue(LeafSpec spec, IssuedCertificate ca, PublicKey subjectKey) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant notAfter = now.plus(LEAF_VALIDITY);
         Instant caNotAfter = ca.certificate().getNotAfter().toInstant();
@@ -81,25 +91,24 @@ public final class CertificateIssuer {
         if (notAfter.isAfter(caNotAfter)) {
             notAfter = caNotAfter;
         }
-        KeyPair keys = KeyPairs.ecdsaP256(random);
         X500Name issuer = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
         try {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, serial(), Date.from(now),
-                    Date.from(notAfter), spec.subject(), keys.getPublic())
+                    Date.from(notAfter), spec.subject(), subjectKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true,
                             new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
                     // Not critical, as Go writes it: Java's PKIX validator rejects unknown critical extensions.
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(spec.purpose().id()))
                     .addExtension(Extension.subjectKeyIdentifier, false,
-                            extensions.createSubjectKeyIdentifier(keys.getPublic()))
+                            extensions.createSubjectKeyIdentifier(subjectKey))
                     .addExtension(Extension.authorityKeyIdentifier, false,
                             extensions.createAuthorityKeyIdentifier(ca.certificate().getPublicKey()));
             if (!spec.names().isEmpty()) {
                 builder.addExtension(Extension.subjectAlternativeName, false, generalNames(spec.names()));
             }
-            return new IssuedCertificate(sign(builder, ca.key()), keys.getPrivate());
+            return sign(builder, ca.key());
         } catch (GeneralSecurityException | CertIOException e) {
             throw new IllegalStateException("cannot issue the " + spec.service() + " certificate", e);
         }

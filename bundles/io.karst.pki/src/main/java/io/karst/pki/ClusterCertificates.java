@@ -1,6 +1,7 @@
 package io.karst.pki;
 
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,9 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +35,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.CertificateStatus;
+import io.karst.api.security.NodeCertificates;
 import io.karst.api.security.PkiSettings;
 import io.karst.api.security.ServingCredentials;
 
@@ -110,6 +114,38 @@ public final class ClusterCertificates implements CertificateAuthority {
         return new ServingCredentials(serving.key(),
                 List.of(serving.certificate(), authority(ClusterCa.SERVER).certificate()),
                 List.of(authority(ClusterCa.CLIENT).certificate()));
+    }
+
+    @Override
+    public NodeCertificates issueNodeCertificates(String nodeName, List<String> hostnames,
+            List<InetAddress> addresses, PublicKey clientKey, PublicKey servingKey) {
+        if (nodeName == null || nodeName.isBlank()) {
+            throw new IllegalArgumentException("a node certificate needs a node name");
+        }
+        checkNodeKey("client", clientKey);
+        checkNodeKey("serving", servingKey);
+        IssuedCertificate clientCa = authority(ClusterCa.CLIENT);
+        X509Certificate client = issuer.issue(LeafCatalog.kubeletClient(nodeName), clientCa, clientKey);
+        X509Certificate serving = issuer.issue(LeafCatalog.kubeletServing(nodeName, hostnames, addresses),
+                authority(ClusterCa.SERVER), servingKey);
+        return new NodeCertificates(PemFiles.encode(client), PemFiles.encode(serving),
+                PemFiles.encode(clientCa.certificate()), serverCaBundle());
+    }
+
+    // What the PKI signs for others: the algorithms Kubernetes' TLS stacks accept, at no less than today's strength.
+    private static void checkNodeKey(String which, PublicKey key) {
+        if (key instanceof ECPublicKey ec) {
+            if (ec.getParams().getCurve().getField().getFieldSize() < 256) {
+                throw new IllegalArgumentException("the " + which + " key is an EC key on a curve smaller than P-256");
+            }
+        } else if (key instanceof RSAPublicKey rsa) {
+            if (rsa.getModulus().bitLength() < 2048) {
+                throw new IllegalArgumentException("the " + which + " key is an RSA key shorter than 2048 bits");
+            }
+        } else {
+            throw new IllegalArgumentException("the " + which + " key is "
+                    + (key == null ? "missing" : "a " + key.getAlgorithm() + " key") + "; EC or RSA keys are signed");
+        }
     }
 
     @Override

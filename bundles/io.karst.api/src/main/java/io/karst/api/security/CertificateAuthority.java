@@ -1,6 +1,8 @@
 package io.karst.api.security;
 
+import java.net.InetAddress;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Set;
 
@@ -27,6 +29,24 @@ public interface CertificateAuthority {
      * @since 1.1
      */
     KeyPair serviceAccountKey();
+
+    /**
+     * Issues the kubelet certificates of a joining node for public keys the node generated: a client certificate
+     * for user {@code system:node:<nodeName>} in group {@code system:nodes} from the client CA, and a serving
+     * certificate for {@code nodeName}, {@code hostnames}, {@code addresses}, {@code localhost} and
+     * {@code 127.0.0.1} from the server CA, valid as long as the other leaves (a year, never past the CA).
+     * Nothing is written to disk: the node keeps its certificates.
+     *
+     * @param nodeName the node's name, a DNS-1123 subdomain
+     * @param hostnames further DNS names of the serving certificate (may be empty)
+     * @param addresses IP addresses of the serving certificate (may be empty)
+     * @param clientKey the public key of the client certificate (EC or RSA)
+     * @param servingKey the public key of the serving certificate (EC or RSA)
+     * @throws IllegalArgumentException when the name is empty or a key is of an unsupported kind
+     * @since 1.2
+     */
+    NodeCertificates issueNodeCertificates(String nodeName, List<String> hostnames, List<InetAddress> addresses,
+            PublicKey clientKey, PublicKey servingKey);
 
     /** Every certificate this authority manages, CAs first, with its validity window. */
     List<CertificateStatus> certificates();

@@ -2,7 +2,7 @@
  * Security services: the cluster PKI, join tokens and the authentication whiteboard.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karst.api.security;
 
 import org.osgi.annotation.bundle.Export;
