@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -15,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.Credentials;
+import io.karst.apiserver.join.JoinAnswer;
+import io.karst.apiserver.join.NodeJoinEndpoint;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -32,7 +36,7 @@ import io.netty.handler.ssl.SslHandler;
 
 /**
  * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
- * {@code /cacerts}, {@code /ping}), then authentication for everything else: the resource API under {@code /api}
+ * {@code /cacerts}, {@code /ping}, and the node join, which carries its own token), then authentication for everything else: the resource API under {@code /api}
  * and {@code /apis}, and a 404 for any other path as upstream answers an unknown path.
  */
 @ChannelHandler.Sharable
@@ -49,10 +53,23 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final IssuerDiscovery issuerDiscovery;
     /** {@code host:port} the discovery document's jwks_uri names; null: the request's Host. */
     private final String externalAddress;
+    /** Agents joining with a token; null when this server takes no joins. */
+    private final NodeJoinEndpoint join;
+    /** Where joins run: they hash a password and write a Secret, which the event loop must not wait for. */
+    private final Executor joinWorkers;
 
     ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
             CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
             IssuerDiscovery issuerDiscovery, String externalAddress) {
+        this(authentication, health, version, authority, resources, openApi, issuerDiscovery, externalAddress, null,
+                null);
+    }
+
+    ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
+            CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
+            IssuerDiscovery issuerDiscovery, String externalAddress, NodeJoinEndpoint join, Executor joinWorkers) {
+        this.join = join;
+        this.joinWorkers = joinWorkers;
         this.openApi = openApi;
         this.issuerDiscovery = issuerDiscovery;
         this.externalAddress = externalAddress;
@@ -68,6 +85,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!request.decoderResult().isFailure()) {
             try {
                 QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+                if (join != null && uri.path().equals(NodeJoinEndpoint.PATH)) {
+                    // public like /cacerts: the join token in the request is the credential
+                    serveJoin(ctx, request);
+                    return;
+                }
                 if (ResourceApi.handles(uri.path())) {
                     AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
                     if (who.rejected() || who.anonymous()) {
@@ -136,6 +158,36 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return issuerDiscovery(request, path);
         }
         return StatusResponses.text(HttpResponseStatus.NOT_FOUND, "404 page not found\n");
+    }
+
+    private void serveJoin(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String method = request.method().name();
+        String authorization = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        int length = request.content().readableBytes();
+        // copied now: the request is released when channelRead0 returns
+        byte[] body = new byte[Math.min(length, NodeJoinEndpoint.MAX_BODY_BYTES + 1)];
+        request.content().readBytes(body);
+        try {
+            joinWorkers.execute(() -> {
+                FullHttpResponse response;
+                try {
+                    JoinAnswer answer = join.answer(method, authorization, body);
+                    response = answer.succeeded() ? StatusResponses.json(HttpResponseStatus.OK, answer.body())
+                            : StatusResponses.status(HttpResponseStatus.valueOf(answer.code()), answer.reason(),
+                                    answer.message());
+                } catch (RuntimeException e) {
+                    LOG.error("{} {} failed", method, NodeJoinEndpoint.PATH, e);
+                    response = StatusResponses.internalError("the server could not handle the request");
+                }
+                send(ctx, keepAlive, response);
+            });
+        } catch (RejectedExecutionException e) {
+            FullHttpResponse busy = StatusResponses.status(HttpResponseStatus.TOO_MANY_REQUESTS, "TooManyRequests",
+                    "too many requests, please try again later");
+            busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+            send(ctx, keepAlive, busy);
+        }
     }
 
     /** Upstream serves these to authenticated users (system:service-account-issuer-discovery) with an hour's caching. */
@@ -210,6 +262,10 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (request.method().equals(HttpMethod.HEAD)) {
             response.content().clear();
         }
+        send(ctx, keepAlive, response);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         if (keepAlive) {
             HttpUtil.setKeepAlive(response, true);
             ctx.writeAndFlush(response);

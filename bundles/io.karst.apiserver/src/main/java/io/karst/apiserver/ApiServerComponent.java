@@ -55,6 +55,9 @@ import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.CertificateAuthority;
+import io.karst.api.security.TokenService;
+import io.karst.apiserver.join.ClusterNetwork;
+import io.karst.apiserver.join.NodeJoinEndpoint;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
@@ -86,6 +89,10 @@ public final class ApiServerComponent {
 
     @Reference
     private CertificateAuthority authority;
+
+    /** Checks the join tokens agents present to {@code /v1-karst/node-join}. */
+    @Reference
+    private TokenService tokens;
 
     /** Dynamic, so a datastore provider can be replaced while the server keeps its port. */
     @Reference(policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -124,7 +131,8 @@ public final class ApiServerComponent {
         }
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
-                new IssuerDiscovery(serviceAccountTokens), externalAddress(config));
+                new IssuerDiscovery(serviceAccountTokens), externalAddress(config),
+                new NodeJoinEndpoint(tokens, authority, client, clusterNetwork(config)), workers);
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(authority), handler,
                 config.max_request_bytes()));
@@ -208,6 +216,12 @@ public final class ApiServerComponent {
         }
         String host = advertised.contains(":") ? "[" + advertised + "]" : advertised;
         return host + ":" + config.https_port();
+    }
+
+    /** What joining agents are told about the cluster's networks. */
+    static ClusterNetwork clusterNetwork(ApiServerConfig config) {
+        return ClusterNetwork.of(config.cluster_dns(), config.cluster_domain(), config.cluster_cidr(),
+                config.service_cidr());
     }
 
     /** The IPv4 part of a possibly dual-stack --service-cidr. */

@@ -32,6 +32,17 @@ public @interface ApiServerConfig {
     @AttributeDefinition(description = "Service network ClusterIPs are allocated from (--service-cidr, IPv4 part)")
     String service_cidr() default "10.43.0.0/16";
 
+    @AttributeDefinition(description = "Cluster DNS Service addresses joining kubelets are told to use, "
+            + "comma-separated (--cluster-dns)")
+    String cluster_dns() default "10.43.0.10";
+
+    @AttributeDefinition(description = "Cluster DNS domain joining kubelets are told (--cluster-domain)")
+    String cluster_domain() default "cluster.local";
+
+    @AttributeDefinition(description = "Pod network joining nodes are told, comma-separated for dual stack "
+            + "(--cluster-cidr)")
+    String cluster_cidr() default "10.42.0.0/16";
+
     @AttributeDefinition(description = "Node ports of NodePort and LoadBalancer Services")
     String service_node_port_range() default "30000-32767";
 
