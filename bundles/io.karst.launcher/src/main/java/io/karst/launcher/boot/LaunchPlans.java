@@ -67,6 +67,10 @@ final class LaunchPlans {
         apiserver.put("https.port", config.integer("https-listen-port"));
         apiserver.put("bind.address", config.string("bind-address"));
         apiserver.put("service.cidr", config.string("service-cidr"));
+        // what /v1-karst/node-join tells joining agents about the cluster's networks
+        apiserver.put("cluster.dns", config.string("cluster-dns"));
+        apiserver.put("cluster.domain", config.string("cluster-domain"));
+        apiserver.put("cluster.cidr", config.string("cluster-cidr"));
         apiserver.put("advertise.address", config.optional("advertise-address").filter(a -> !a.isBlank())
                 .orElse(nodeIps.get(0)));
         apiserver.put("endpoint.reconciler.type",

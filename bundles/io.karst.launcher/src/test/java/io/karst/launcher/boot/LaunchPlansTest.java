@@ -74,6 +74,22 @@ class LaunchPlansTest {
     }
 
     @Test
+    void theApiServerKnowsTheClusterNetworksItTellsJoiningAgents() throws Exception {
+        Map<String, Object> defaults = server().configurations().get("io.karst.apiserver");
+        assertEquals("10.43.0.10", defaults.get("cluster.dns"));
+        assertEquals("cluster.local", defaults.get("cluster.domain"));
+        assertEquals("10.42.0.0/16", defaults.get("cluster.cidr"));
+        assertEquals("10.43.0.0/16", defaults.get("service.cidr"));
+        Map<String, Object> set = server("--cluster-dns", "10.60.0.10", "--cluster-domain", "corp.example",
+                "--cluster-cidr", "10.50.0.0/16", "--service-cidr", "10.60.0.0/16").configurations()
+                .get("io.karst.apiserver");
+        assertEquals("10.60.0.10", set.get("cluster.dns"));
+        assertEquals("corp.example", set.get("cluster.domain"));
+        assertEquals("10.50.0.0/16", set.get("cluster.cidr"));
+        assertEquals("10.60.0.0/16", set.get("service.cidr"));
+    }
+
+    @Test
     void theSchedulerRunsUnlessDisabledAndWithoutTheControllerManagerToo() throws Exception {
         List<String> features = server().bootFeatures();
         assertEquals(features.indexOf("karst-controllers") + 1, features.indexOf("karst-scheduler"));
