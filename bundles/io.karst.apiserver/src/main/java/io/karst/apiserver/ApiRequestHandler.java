@@ -36,8 +36,9 @@ import io.netty.handler.ssl.SslHandler;
 
 /**
  * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
- * {@code /cacerts}, {@code /ping}, and the node join, which carries its own token), then authentication for everything else: the resource API under {@code /api}
- * and {@code /apis}, and a 404 for any other path as upstream answers an unknown path.
+ * {@code /cacerts}, {@code /ping}, and the node join, which carries its own token), then authentication for
+ * everything else: the resource API under {@code /api} and {@code /apis}, and a 404 for any other path as upstream
+ * answers an unknown path.
  */
 @ChannelHandler.Sharable
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -213,11 +213,39 @@ class NodeJoinEndpointTest {
     }
 
     @Test
+    void twoMachinesJoiningUnderOneNameAtOnceGetOneSuccessAndOneRefusal() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            String node = "racer-" + round;
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                List<java.util.concurrent.Future<JoinAnswer>> answers = new java.util.ArrayList<>();
+                for (String password : List.of("one", "two")) {
+                    ObjectNode body = request(node, password, ecKey(), ecKey());
+                    answers.add(pool.submit(() -> {
+                        start.await();
+                        return post(basic(serverToken()), body);
+                    }));
+                }
+                List<Integer> codes = new java.util.ArrayList<>();
+                for (var answer : answers) {
+                    codes.add(answer.get().code());
+                }
+                codes.sort(null);
+                assertEquals(List.of(200, 403), codes, node);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void aSecretWithoutAUsableHashRefusesTheJoin() throws Exception {
         ObjectNode secret = JSON.createObjectNode();
         secret.put("apiVersion", "v1").put("kind", "Secret");
         secret.putObject("metadata").put("name", "agent1.node-password.karst").put("namespace", "kube-system");
-        secret.putObject("data").put("hash", Base64.getEncoder().encodeToString("plain".getBytes(StandardCharsets.UTF_8)));
+        secret.putObject("data").put("hash",
+                Base64.getEncoder().encodeToString("plain".getBytes(StandardCharsets.UTF_8)));
         secrets.create(secret);
 
         JoinAnswer answer = post(basic(serverToken()), request("agent1", "plain", ecKey(), ecKey()));
