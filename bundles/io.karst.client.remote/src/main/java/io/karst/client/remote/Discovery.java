@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -95,10 +94,6 @@ final class Discovery {
                     r.path("namespaced").asBoolean(), verbs, preferred));
         }
         return resources;
-    }
-
-    Optional<ApiResource> cached(ResourceKey key) {
-        return Optional.ofNullable(groupVersions.getOrDefault(key.apiVersion(), Map.of()).get(key.resource()));
     }
 
     static String groupVersionPath(String group, String version) {

@@ -93,8 +93,8 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
                 this::refreshServersSoon);
         this.discovery = new Discovery(transport);
         this.informers = new SharedInformerFactory(this::resource, this::checkOpen, callbacks, timers, settings);
-        timers.scheduleWithFixedDelay(this::refreshServers, SERVER_REFRESH.toMillis(), SERVER_REFRESH.toMillis(),
-                TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::refreshServersSoon, SERVER_REFRESH.toMillis(),
+                SERVER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A client from the PEM files of an agent: the CA bundle, its certificate chain and its PKCS#8 key. */
@@ -189,12 +189,19 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
         return watches.size();
     }
 
+    /**
+     * Reads the Endpoints on a pool thread (a slow server must not hold up the informers' timers), unless a read is
+     * already queued or running.
+     */
     private void refreshServersSoon() {
         if (!closed.get() && refreshQueued.compareAndSet(false, true)) {
             try {
-                timers.execute(() -> {
-                    refreshQueued.set(false);
-                    refreshServers();
+                callbacks.execute(() -> {
+                    try {
+                        refreshServers();
+                    } finally {
+                        refreshQueued.set(false);
+                    }
                 });
             } catch (RejectedExecutionException e) {
                 refreshQueued.set(false);
