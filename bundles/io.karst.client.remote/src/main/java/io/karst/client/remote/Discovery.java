@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,11 +20,12 @@ import io.karst.api.client.ResourceKey;
  * the cached list does not know makes the client read that list again (a CRD may have been added since).
  */
 final class Discovery {
-    private final ApiTransport transport;
+    private final Function<String, ObjectNode> get;
     private final Map<String, Map<String, ApiResource>> groupVersions = new ConcurrentHashMap<>();
 
-    Discovery(ApiTransport transport) {
-        this.transport = transport;
+    /** @param get reads a discovery document by its path ({@code /api/v1}), throwing a ResourceException */
+    Discovery(Function<String, ObjectNode> get) {
+        this.get = get;
     }
 
     /** The resource, or a 404 NotFound (as the server answers a URL it does not serve). */
@@ -101,6 +103,6 @@ final class Discovery {
     }
 
     private ObjectNode read(String path) {
-        return transport.call("GET", path, null, null, true);
+        return get.apply(path);
     }
 }

@@ -91,7 +91,7 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
                 .build();
         this.transport = new ApiTransport(http, pool, new ObjectMapper(), Duration.ofSeconds(60),
                 this::refreshServersSoon);
-        this.discovery = new Discovery(transport);
+        this.discovery = new Discovery(path -> transport.call("GET", path, null, null, true));
         this.informers = new SharedInformerFactory(this::resource, this::checkOpen, callbacks, timers, settings);
         timers.scheduleWithFixedDelay(this::refreshServersSoon, SERVER_REFRESH.toMillis(),
                 SERVER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
