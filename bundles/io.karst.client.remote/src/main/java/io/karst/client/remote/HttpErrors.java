@@ -36,7 +36,14 @@ final class HttpErrors {
     }
 
     static ResourceException unreachable(URI server, IOException cause) {
-        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        // the JDK's HttpClient often throws a ConnectException without a message around the one that says why
+        String detail = "no connection (" + cause.getClass().getSimpleName() + ")";
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                detail = t.getMessage();
+                break;
+            }
+        }
         return new ResourceException(503, "ServiceUnavailable", "cannot reach the API server " + server + ": "
                 + detail, null, cause);
     }

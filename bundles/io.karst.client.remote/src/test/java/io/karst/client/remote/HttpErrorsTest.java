@@ -57,5 +57,12 @@ class HttpErrorsTest {
         assertEquals(503, e.code());
         assertEquals("ServiceUnavailable", e.reason());
         assertEquals("cannot reach the API server https://192.0.2.10:6443: Connection refused", e.getMessage());
+
+        ConnectException bare = new ConnectException();
+        bare.initCause(new ConnectException("Connection timed out"));
+        assertEquals("cannot reach the API server https://192.0.2.10:6443: Connection timed out",
+                HttpErrors.unreachable(URI.create("https://192.0.2.10:6443"), bare).getMessage());
+        assertEquals("cannot reach the API server https://192.0.2.10:6443: no connection (ConnectException)",
+                HttpErrors.unreachable(URI.create("https://192.0.2.10:6443"), new ConnectException()).getMessage());
     }
 }
