@@ -29,6 +29,13 @@ public interface Informer {
     /** The label selector of its list and watch; "" for all objects. */
     String labelSelector();
 
+    /**
+     * The field selector of its list and watch; "" for all objects.
+     *
+     * @since 1.2
+     */
+    String fieldSelector();
+
     /** Adds a handler; one added after the informer has synced first gets onAdd for every cached object. */
     HandlerRegistration addEventHandler(ResourceEventHandler handler);
 

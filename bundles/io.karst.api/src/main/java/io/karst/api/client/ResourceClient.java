@@ -12,7 +12,7 @@ import io.karst.api.security.UserInfo;
  * defaulting, concurrency control and errors) on Jackson trees, and shared informers.
  *
  * <p>Registered as a service once the API can be used; {@value #PROVIDER} says which implementation it is
- * ({@value #LOCAL}: in-process inside the API server, no HTTP and no JSON round trip; {@code remote}: over
+ * ({@value #LOCAL}: in-process inside the API server, no HTTP and no JSON round trip; {@value #REMOTE}: over
  * HTTPS), so a consumer that must run next to the API server can target it.
  *
  * <p>Calls are made as {@link #user()}: {@link #INTERNAL_USER} unless the client came from {@link #as}.
@@ -25,6 +25,13 @@ public interface ResourceClient {
 
     /** {@value #PROVIDER} of the in-process client of the API server. */
     String LOCAL = "local";
+
+    /**
+     * {@value #PROVIDER} of the client that reaches the API servers over HTTPS (an agent node's).
+     *
+     * @since 1.2
+     */
+    String REMOTE = "remote";
 
     /** The identity of the server's own components: a cluster administrator. */
     UserInfo INTERNAL_USER = new UserInfo("system:karst:internal", "", List.of("system:masters"), Map.of());

@@ -4,7 +4,7 @@
  * caches with indexes and event handlers) shared by every controller of the process.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karst.api.client;
 
 import org.osgi.annotation.bundle.Export;

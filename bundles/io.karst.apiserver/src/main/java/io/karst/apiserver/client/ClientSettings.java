@@ -2,6 +2,8 @@ package io.karst.apiserver.client;
 
 import java.time.Duration;
 
+import io.karst.client.informers.InformerSettings;
+
 /**
  * Tuning of the in-process client and its informers.
  *
@@ -18,4 +20,9 @@ public record ClientSettings(int watchQueueLimit, Duration minWatchTimeout, int 
 
     public static final ClientSettings DEFAULTS = new ClientSettings(10_000, Duration.ofMinutes(5), 500,
             Duration.ofMillis(800), Duration.ofSeconds(30));
+
+    /** What of these the shared informers use. */
+    public InformerSettings informerSettings() {
+        return new InformerSettings(minWatchTimeout, listPageSize, initialBackoff, maxBackoff);
+    }
 }

@@ -23,6 +23,7 @@ import io.karst.api.security.UserInfo;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.status.ApiException;
+import io.karst.client.informers.SharedInformerFactory;
 
 /**
  * The API server's {@link ResourceClient} for the bundles of its own JVM: every verb goes through the same
@@ -100,7 +101,8 @@ public final class LocalResourceClient implements ResourceClient, AutoCloseable 
     @Override
     public InformerFactory informers() {
         checkOpen();
-        return shared.informers().computeIfAbsent(user, u -> new SharedInformerFactory(this));
+        return shared.informers().computeIfAbsent(user, u -> new SharedInformerFactory(this::resource,
+                this::checkOpen, shared.callbacks(), shared.timers(), shared.settings().informerSettings()));
     }
 
     /**

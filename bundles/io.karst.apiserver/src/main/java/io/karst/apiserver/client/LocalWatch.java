@@ -13,6 +13,7 @@ import io.karst.api.client.ResourceWatch;
 import io.karst.api.client.Watcher;
 import io.karst.apiserver.endpoint.StreamWriter;
 import io.karst.apiserver.endpoint.WatchFrame;
+import io.karst.client.informers.SerialExecutor;
 
 /**
  * The client end of an in-process watch: the {@link StreamWriter} a {@code WatchSession} writes its frames to, as

@@ -29,6 +29,7 @@ import io.karst.api.client.HandlerRegistration;
 import io.karst.api.client.Informer;
 import io.karst.api.client.ResourceEventHandler;
 import io.karst.api.client.ResourceOperations;
+import io.karst.client.informers.SharedInformer;
 
 class SharedInformerTest {
     /** Short backoff and watch timeouts, so that recovery shows within a test. */
@@ -142,12 +143,35 @@ class SharedInformerTest {
     }
 
     @Test
+    void anInformerWithAFieldSelectorListsAndWatchesOnlyMatchingObjects() throws Exception {
+        configMaps.create(configMap("a", "{}"));
+        configMaps.create(configMap("b", "{}"));
+        Informer informer = api.client.informers().informer(CONFIGMAPS, null, "", "metadata.name=a").start();
+        assertEquals("metadata.name=a", informer.fieldSelector());
+        Events events = new Events();
+        informer.addEventHandler(events);
+        assertTrue(informer.waitForSync(Duration.ofSeconds(5)));
+        assertEquals(List.of("a"), names(informer.lister().list()));
+
+        ObjectNode b = configMaps.get("b");
+        b.with("data").put("k", "v");
+        configMaps.update(b);
+        ObjectNode a = configMaps.get("a");
+        a.with("data").put("k", "v");
+        configMaps.update(a);
+        await("the update of a", () -> events.seen.contains("update a"));
+        assertEquals(List.of("add a", "update a"), events.seen, "b is never seen");
+    }
+
+    @Test
     void theFactorySharesOneInformerPerResourceNamespaceAndSelector() {
         var factory = api.client.informers();
         assertSame(factory, api.client.informers());
         assertSame(factory.informer(CONFIGMAPS), factory.informer(CONFIGMAPS, null, ""));
         assertNotSame(factory.informer(CONFIGMAPS), factory.informer(CONFIGMAPS, "default", ""));
         assertNotSame(factory.informer(CONFIGMAPS), factory.informer(CONFIGMAPS, null, "app=web"));
+        assertSame(factory.informer(CONFIGMAPS), factory.informer(CONFIGMAPS, null, "", ""));
+        assertNotSame(factory.informer(CONFIGMAPS), factory.informer(CONFIGMAPS, null, "", "metadata.name=a"));
     }
 
     @Test
@@ -156,7 +180,8 @@ class SharedInformerTest {
         configMaps.create(configMap("changed", "{}"));
         configMaps.create(configMap("removed", "{}"));
         GatedOperations ops = new GatedOperations(configMaps);
-        SharedInformer informer = new SharedInformer(ops, "", api.client.callbacks(), api.client.timers(), FAST);
+        SharedInformer informer = new SharedInformer(ops, "", "", api.client.callbacks(), api.client.timers(),
+                FAST.informerSettings());
         Events events = new Events();
         informer.addEventHandler(events);
         informer.start();
@@ -195,7 +220,8 @@ class SharedInformerTest {
     @Test
     void whenAWatchEndsItWatchesAgainFromTheLastVersionWithoutListing() throws Exception {
         GatedOperations ops = new GatedOperations(configMaps);
-        SharedInformer informer = new SharedInformer(ops, "", api.client.callbacks(), api.client.timers(), FAST);
+        SharedInformer informer = new SharedInformer(ops, "", "", api.client.callbacks(), api.client.timers(),
+                FAST.informerSettings());
         Events events = new Events();
         informer.addEventHandler(events);
         informer.start();

@@ -105,7 +105,9 @@ public final class PodWorkers implements AutoCloseable {
     }
 
     public void start() {
-        informer = client.informers().informer(PodSync.PODS);
+        // only this node's pods: the server filters (as upstream's kubelet asks), so an agent's cache and watch
+        // traffic do not grow with the cluster
+        informer = client.informers().informer(PodSync.PODS, null, "", "spec.nodeName=" + config.nodeName());
         registration = informer.addEventHandler(new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode pod) {
@@ -130,6 +132,7 @@ public final class PodWorkers implements AutoCloseable {
     }
 
     private void seen(ObjectNode pod) {
+        // the field selector already chose these; kept for a client that would not apply it
         if (!config.nodeName().equals(pod.path("spec").path("nodeName").asText())) {
             return;
         }

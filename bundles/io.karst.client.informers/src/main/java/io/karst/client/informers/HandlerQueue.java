@@ -1,4 +1,4 @@
-package io.karst.apiserver.client;
+package io.karst.client.informers;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;

@@ -1,4 +1,4 @@
-package io.karst.apiserver.client;
+package io.karst.client.informers;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,14 +42,15 @@ import io.karst.api.client.Watcher;
  * ends, watch again from the last version seen, or list again if that version is gone (410); on other failures,
  * wait with exponential backoff and try again.
  */
-final class SharedInformer implements Informer {
+public final class SharedInformer implements Informer {
     private static final Logger LOG = LoggerFactory.getLogger(SharedInformer.class);
 
     private final ResourceOperations operations;
     private final String labelSelector;
+    private final String fieldSelector;
     private final Executor pool;
     private final ScheduledExecutorService timers;
-    private final ClientSettings settings;
+    private final InformerSettings settings;
     private final InformerCache cache = new InformerCache();
     private final List<HandlerQueue> handlers = new CopyOnWriteArrayList<>();
     /** Held while the cache changes and the handlers are told, so a handler added meanwhile misses nothing. */
@@ -63,10 +64,16 @@ final class SharedInformer implements Informer {
     /** Touched only by the chain of steps, which never overlap. */
     private long backoffMillis;
 
-    SharedInformer(ResourceOperations operations, String labelSelector, Executor pool,
-            ScheduledExecutorService timers, ClientSettings settings) {
+    /**
+     * @param operations the verbs it lists and watches with, scoped to the namespace it caches
+     * @param pool runs its steps and its handlers' calls
+     * @param timers its retries and resyncs
+     */
+    public SharedInformer(ResourceOperations operations, String labelSelector, String fieldSelector, Executor pool,
+            ScheduledExecutorService timers, InformerSettings settings) {
         this.operations = operations;
         this.labelSelector = labelSelector == null ? "" : labelSelector;
+        this.fieldSelector = fieldSelector == null ? "" : fieldSelector;
         this.pool = pool;
         this.timers = timers;
         this.settings = settings;
@@ -85,6 +92,11 @@ final class SharedInformer implements Informer {
     @Override
     public String labelSelector() {
         return labelSelector;
+    }
+
+    @Override
+    public String fieldSelector() {
+        return fieldSelector;
     }
 
     @Override
@@ -140,7 +152,7 @@ final class SharedInformer implements Informer {
         return this;
     }
 
-    boolean isStarted() {
+    public boolean isStarted() {
         return started.get();
     }
 
@@ -160,7 +172,7 @@ final class SharedInformer implements Informer {
     }
 
     /** Ends the watch and the handlers' calls; the informer does not start again. */
-    void stop() {
+    public void stop() {
         stopped = true;
         ScheduledFuture<?> r = retry;
         if (r != null) {
@@ -236,7 +248,7 @@ final class SharedInformer implements Informer {
      * between pages (410), one unpaged list, as client-go's pager falls back to.
      */
     private ObjectList listAll() {
-        ListOptions options = ListOptions.NONE.withLabelSelector(labelSelector).withLimit(settings.listPageSize());
+        ListOptions options = selection().withLimit(settings.listPageSize());
         List<ObjectNode> items = new ArrayList<>();
         ObjectList page = operations.list(options);
         items.addAll(page.items());
@@ -248,11 +260,15 @@ final class SharedInformer implements Informer {
                 if (!e.isGone()) {
                     throw e;
                 }
-                return operations.list(ListOptions.NONE.withLabelSelector(labelSelector));
+                return operations.list(selection());
             }
             items.addAll(page.items());
         }
         return new ObjectList(resourceVersion, "", items);
+    }
+
+    private ListOptions selection() {
+        return ListOptions.NONE.withLabelSelector(labelSelector).withFieldSelector(fieldSelector);
     }
 
     private void watchFrom(String resourceVersion) {
@@ -260,7 +276,7 @@ final class SharedInformer implements Informer {
             return;
         }
         long minTimeout = Math.max(1, settings.minWatchTimeout().toSeconds());
-        ListOptions options = ListOptions.NONE.withLabelSelector(labelSelector)
+        ListOptions options = selection()
                 .withResourceVersion(resourceVersion)
                 .withAllowWatchBookmarks(true)
                 .withTimeoutSeconds(minTimeout + ThreadLocalRandom.current().nextLong(minTimeout));
@@ -374,6 +390,7 @@ final class SharedInformer implements Informer {
     @Override
     public String toString() {
         return "informer of " + operations.key() + (namespace() == null ? "" : " in " + namespace())
-                + (labelSelector.isEmpty() ? "" : " (" + labelSelector + ")");
+                + (labelSelector.isEmpty() ? "" : " (" + labelSelector + ")")
+                + (fieldSelector.isEmpty() ? "" : " [" + fieldSelector + "]");
     }
 }

@@ -1,4 +1,4 @@
-package io.karst.apiserver.client;
+package io.karst.client.informers;
 
 import java.util.ArrayList;
 import java.util.Collection;
