@@ -58,20 +58,23 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final NodeJoinEndpoint join;
     /** Where joins run: they hash a password and write a Secret, which the event loop must not wait for. */
     private final Executor joinWorkers;
+    private final TunnelEndpoint tunnel;
 
     ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
             CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
             IssuerDiscovery issuerDiscovery, String externalAddress) {
         this(authentication, health, version, authority, resources, openApi, issuerDiscovery, externalAddress, null,
-                null);
+                null, new TunnelEndpoint(() -> null));
     }
 
     ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
             CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
-            IssuerDiscovery issuerDiscovery, String externalAddress, NodeJoinEndpoint join, Executor joinWorkers) {
+            IssuerDiscovery issuerDiscovery, String externalAddress, NodeJoinEndpoint join, Executor joinWorkers,
+            TunnelEndpoint tunnel) {
         this.join = join;
         this.joinWorkers = joinWorkers;
         this.openApi = openApi;
+        this.tunnel = tunnel;
         this.issuerDiscovery = issuerDiscovery;
         this.externalAddress = externalAddress;
         this.authentication = authentication;
@@ -98,6 +101,18 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         return;
                     }
                     resources.serve(ctx, request, uri.path(), uri.parameters());
+                    return;
+                }
+                if (TunnelEndpoint.handles(uri.path())) {
+                    AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
+                    if (who.rejected() || who.anonymous()) {
+                        send(ctx, request, StatusResponses.unauthorized());
+                        return;
+                    }
+                    FullHttpResponse refusal = tunnel.serve(ctx, request, who.user().orElseThrow());
+                    if (refusal != null) {
+                        send(ctx, request, refusal);
+                    }
                     return;
                 }
                 if (OpenApiEndpoint.handles(uri.path())) {

@@ -41,6 +41,7 @@ import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
+import io.karst.api.tunnel.TunnelServer;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
@@ -132,7 +133,8 @@ public final class ApiServerComponent {
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
                 new IssuerDiscovery(serviceAccountTokens), externalAddress(config),
-                new NodeJoinEndpoint(tokens, authority, client, clusterNetwork(config)), workers);
+                new NodeJoinEndpoint(tokens, authority, client, clusterNetwork(config)), workers,
+                new TunnelEndpoint(() -> tunnelServer));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(authority), handler,
                 config.max_request_bytes()));
@@ -316,6 +318,10 @@ public final class ApiServerComponent {
     void removeHealthCheck(HealthCheck check) {
         health.remove(check);
     }
+
+    /** The agents' tunnels, when the tunnel bundle runs on this server. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile TunnelServer tunnelServer;
 
     /** The kubelets' container logs, by node, for {@code pods/log}. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

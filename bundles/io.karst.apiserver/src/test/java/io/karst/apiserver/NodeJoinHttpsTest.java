@@ -1,6 +1,7 @@
 package io.karst.apiserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -9,6 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -24,7 +28,12 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -42,6 +51,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.security.PkiSettings;
+import io.karst.api.tunnel.TunnelLink;
+import io.karst.api.tunnel.TunnelServer;
 import io.karst.apiserver.join.ClusterNetwork;
 import io.karst.apiserver.join.NodeJoinEndpoint;
 import io.karst.apiserver.schema.SchemaModel;
@@ -56,7 +67,7 @@ import io.karst.pki.ClusterPki;
 /**
  * An agent's join over real HTTPS against the Netty server as the component wires it: it trusts only the server CA
  * (what {@code /cacerts} gave it), presents no client certificate, gets its kubelet certificates, and the client
- * certificate then authenticates it to the API.
+ * certificate then authenticates it to the API and opens its tunnel.
  */
 class NodeJoinHttpsTest {
     private static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -73,6 +84,8 @@ class NodeJoinHttpsTest {
     private HttpsServer server;
     private X509Certificate serverCa;
     private String base;
+    /** What the endpoint hands tunnels to; null: no tunnel bundle on this server. */
+    private volatile TunnelServer tunnels;
 
     @BeforeEach
     void start() throws Exception {
@@ -92,7 +105,7 @@ class NodeJoinHttpsTest {
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
                 new OpenApiEndpoint(SchemaModel.builtIn(), stack.registry()), new IssuerDiscovery(tokens), null, join,
-                workers);
+                workers, new TunnelEndpoint(() -> tunnels));
         server = new HttpsServer(new InetSocketAddress("127.0.0.1", 0),
                 new HttpsServerInitializer(ApiServerComponent.sslContext(authority), handler, 3 * 1024 * 1024));
         base = "https://127.0.0.1:" + server.address().getPort();
@@ -147,6 +160,67 @@ class NodeJoinHttpsTest {
         HttpResponse<String> get = agent.send(get("/v1-karst/node-join"), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, get.statusCode());
         assertEquals("MethodNotAllowed", JSON.readTree(get.body()).path("reason").asText());
+    }
+
+    @Test
+    void theJoinedNodesCertificateOpensItsTunnelAndMessagesFlowBothWays() throws Exception {
+        KeyPair clientKey = ecKey();
+        HttpResponse<String> joined = client(null, null).send(join(pki.tokenService().serverToken(),
+                body("agent1", clientKey)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, joined.statusCode(), joined.body());
+        HttpClient kubelet = client(clientKey.getPrivate(),
+                certificate(JSON.readTree(joined.body()).path("clientCertificate").asText()));
+        URI tunnelUri = URI.create(base.replace("https:", "wss:") + TunnelServer.PATH);
+
+        // without the tunnel bundle: 503, and a plain GET is not a tunnel
+        CompletionException unavailable = assertThrows(CompletionException.class,
+                () -> kubelet.newWebSocketBuilder().buildAsync(tunnelUri, new WebSocket.Listener() { }).join());
+        assertEquals(503, ((WebSocketHandshakeException) unavailable.getCause()).getResponse().statusCode());
+        HttpResponse<String> plain = kubelet.send(get(TunnelServer.PATH), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, plain.statusCode(), plain.body());
+
+        // with it: the server side learns the node's name from the certificate and echoes what it gets
+        BlockingQueue<String> serverSide = new LinkedBlockingQueue<>();
+        tunnels = (nodeName, link) -> {
+            serverSide.add("connected " + nodeName);
+            return new TunnelLink.Receiver() {
+                @Override
+                public void message(ByteBuffer message) {
+                    serverSide.add("got " + StandardCharsets.UTF_8.decode(message.duplicate()));
+                    link.send(message);
+                }
+
+                @Override
+                public void closed() {
+                    serverSide.add("closed");
+                }
+            };
+        };
+        BlockingQueue<String> agentSide = new LinkedBlockingQueue<>();
+        WebSocket socket = kubelet.newWebSocketBuilder().buildAsync(tunnelUri, new WebSocket.Listener() {
+            @Override
+            public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+                agentSide.add(StandardCharsets.UTF_8.decode(data).toString());
+                ws.request(1);
+                return null;
+            }
+        }).get(20, TimeUnit.SECONDS);
+        assertEquals("connected agent1", serverSide.poll(10, TimeUnit.SECONDS));
+        socket.sendBinary(ByteBuffer.wrap("ping-1".getBytes(StandardCharsets.UTF_8)), true).get();
+        assertEquals("got ping-1", serverSide.poll(10, TimeUnit.SECONDS));
+        assertEquals("ping-1", agentSide.poll(10, TimeUnit.SECONDS));
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
+        assertEquals("closed", serverSide.poll(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAnonymousClientCannotOpenATunnel() throws Exception {
+        tunnels = (nodeName, link) -> {
+            throw new AssertionError("no tunnel for an anonymous client");
+        };
+        HttpResponse<String> refused = client(null, null).send(get(TunnelServer.PATH),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), refused.body());
     }
 
     private HttpRequest get(String path) {

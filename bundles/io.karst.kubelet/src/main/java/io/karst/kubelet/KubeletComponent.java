@@ -28,7 +28,8 @@ import io.karst.kubelet.streams.ContainerStreams;
 
 /**
  * Runs this node's {@link Kubelet} while the API client and the container runtime are there; configured by the
- * launcher (PID {@code io.karst.kubelet}). On a server the client is the API server's in-process one.
+ * launcher (PID {@code io.karst.kubelet}). On a server the client is the API server's in-process one; an agent's
+ * configuration retargets it ({@code client.target}) to the remote one.
  */
 @Component(service = {}, configurationPid = KubeletComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = KubeletComponent.Config.class)
@@ -73,7 +74,8 @@ public final class KubeletComponent {
 
     @Activate
     public KubeletComponent(Config config, BundleContext context,
-            @Reference(target = "(" + ResourceClient.PROVIDER + "=" + ResourceClient.LOCAL + ")") ResourceClient client,
+            @Reference(name = "client", target = "(" + ResourceClient.PROVIDER + "=" + ResourceClient.LOCAL + ")")
+            ResourceClient client,
             @Reference ContainerRuntime runtime, @Reference ImageService images) {
         Map<String, String> labels = new LinkedHashMap<>();
         for (String label : config.node_labels()) {

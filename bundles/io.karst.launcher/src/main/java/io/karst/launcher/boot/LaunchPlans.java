@@ -27,9 +27,16 @@ final class LaunchPlans {
             "apiserver", "karst-apiserver",
             "controller-manager", "karst-controllers",
             "scheduler", "karst-scheduler",
+            "tunnel", "karst-tunnel",
             "admin", "karst-admin");
 
-    private static final Map<String, String> AGENT_COMPONENTS = ordered("admin", "karst-admin");
+    /** Agent components in boot order (none can be disabled yet). */
+    private static final Map<String, String> AGENT_COMPONENTS = ordered(
+            "client", "karst-client-remote",
+            "runtime", "karst-cri-containerd",
+            "kubelet", "karst-kubelet",
+            "tunnel", "karst-tunnel",
+            "admin", "karst-admin");
 
     private LaunchPlans() {
     }
@@ -96,10 +103,16 @@ final class LaunchPlans {
         if (!disabled.contains("controller-manager")) {
             configurations.put("io.karst.controllers.nodeipam", Map.of("cluster.cidr", config.string("cluster-cidr")));
         }
+        // agents' tunnels end here; the relay timeout is the component's default made visible
+        configurations.put("io.karst.tunnel.server", Map.of("relay.accept.seconds", 30));
         List<String> features = features(SERVER_COMPONENTS, disabled, ssh);
         features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);
         if (!config.bool("disable-agent")) {
-            node(config, nodeIps, home, true, configurations);
+            node(config, config.string("node-name"), nodeIps, home, configurations);
+            Map<String, Object> kubelet = configurations.get("io.karst.kubelet");
+            kubelet.put("cluster.dns", List.of(config.string("cluster-dns").split(",")));
+            kubelet.put("cluster.domain", config.string("cluster-domain"));
+            kubelet.put("control.plane", true);
             // after the control plane, before the shell commands
             int at = features.contains("karst-admin") ? features.indexOf("karst-admin") : features.size();
             features.addAll(at, List.of("karst-cri-containerd", "karst-kubelet"));
@@ -135,8 +148,8 @@ final class LaunchPlans {
         return "karst-datastore-" + type;
     }
 
-    /** The container runtime's and the kubelet's configurations. */
-    private static void node(ResolvedConfig config, List<String> nodeIps, Path home, boolean controlPlane,
+    /** The container runtime's and the kubelet's configurations (a worker node's; a server adds its role). */
+    private static void node(ResolvedConfig config, String nodeName, List<String> nodeIps, Path home,
             Map<String, Map<String, Object>> configurations) {
         String dataDir = Path.of(config.string("data-dir")).toAbsolutePath().toString();
         Map<String, Object> runtime = new LinkedHashMap<>();
@@ -153,22 +166,42 @@ final class LaunchPlans {
         configurations.put("io.karst.cri.containerd", runtime);
 
         Map<String, Object> kubelet = new LinkedHashMap<>();
-        kubelet.put("node.name", config.string("node-name"));
+        kubelet.put("node.name", nodeName);
         kubelet.put("node.ips", nodeIps);
         kubelet.put("data.dir", dataDir);
         kubelet.put("node.labels", config.list("node-label"));
         kubelet.put("node.taints", config.list("node-taint"));
-        if (controlPlane) {
-            kubelet.put("cluster.dns", List.of(config.string("cluster-dns").split(",")));
-            kubelet.put("cluster.domain", config.string("cluster-domain"));
-        }
-        kubelet.put("control.plane", controlPlane);
+        kubelet.put("control.plane", false);
         configurations.put("io.karst.kubelet", kubelet);
     }
 
-    static LaunchPlan agent(ResolvedConfig config) {
+    /**
+     * An agent: the remote API client on the certificates the join gave it, the container runtime and the kubelet
+     * on that client.
+     *
+     * @param home the installation, whose {@code images/} the node imports; {@code null} for the data dir's only
+     */
+    static LaunchPlan agent(ResolvedConfig config, String nodeName, List<String> nodeIps, NodeJoin.Joined joined,
+            Path home) {
+        Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
+        NodeJoin.Credentials tls = joined.credentials();
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("servers", List.of(config.string("server").replaceAll("/+$", "")));
+        client.put("ca.file", tls.serverCa().toAbsolutePath().toString());
+        client.put("cert.file", tls.clientCertificate().toAbsolutePath().toString());
+        client.put("key.file", tls.clientKey().toAbsolutePath().toString());
+        configurations.put("io.karst.client.remote", client);
+        Map<String, Object> tunnel = new LinkedHashMap<>(client);
+        tunnel.put("node.name", nodeName);
+        configurations.put("io.karst.tunnel.agent", tunnel);
+        node(config, nodeName, nodeIps, home, configurations);
+        Map<String, Object> kubelet = configurations.get("io.karst.kubelet");
+        kubelet.put("cluster.dns", joined.clusterDns());
+        kubelet.put("cluster.domain", joined.clusterDomain());
+        // DS: "<reference name>.target" in the configuration retargets the kubelet's client reference
+        kubelet.put("client.target", "(karst.client=remote)");
         int ssh = config.integer("admin-ssh-port");
-        return new LaunchPlan(Map.of(), features(AGENT_COMPONENTS, List.of(), ssh), ssh);
+        return new LaunchPlan(configurations, features(AGENT_COMPONENTS, List.of(), ssh), ssh);
     }
 
     private static List<String> features(Map<String, String> components, List<String> disabled, int sshPort) {

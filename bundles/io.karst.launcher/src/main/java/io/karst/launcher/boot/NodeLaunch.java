@@ -2,7 +2,6 @@ package io.karst.launcher.boot;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,10 +70,12 @@ public final class NodeLaunch {
                     err.println(command + ": --token or --token-file is required to join " + config.string("server"));
                     return 1;
                 }
-                byte[] ca = JoinVerifier.fetchVerifiedCa(config.string("server"), token.get());
-                KarafInstance.writeAtomically(layout.roleDir().resolve("server-ca.crt"),
-                        new String(ca, StandardCharsets.UTF_8));
-                plan = LaunchPlans.agent(config);
+                if (KarafInstance.isRunning(layout)) {
+                    err.println(command + ": a Karst agent is already running on " + dataDir + " (it holds "
+                            + layout.lockFile() + "): stop it first");
+                    return 1;
+                }
+                plan = join(config, token.get(), layout, Path.of(home));
             }
             if (KarafInstance.isRunning(layout)) {
                 // preparing would rewrite, even empty, the running instance's etc and data under it
@@ -92,6 +93,24 @@ public final class NodeLaunch {
             err.println(command + ": cannot prepare " + dataDir + ": " + e);
             return 1;
         }
+    }
+
+    /** Proves the server, joins it under this node's name and password, and plans the agent's instance. */
+    private static LaunchPlan join(ResolvedConfig config, String token, InstanceLayout layout, Path home)
+            throws JoinVerifier.JoinException, IOException, ConfigException {
+        String server = config.string("server");
+        byte[] ca = JoinVerifier.fetchVerifiedCa(server, token);
+        Path passwordFile = Path.of(config.string("node-password-file"));
+        String nodeName = config.string("node-name");
+        if (config.bool("with-node-id")) {
+            nodeName = nodeName + "-" + NodePassword.nodeId(passwordFile);
+        }
+        String password = NodePassword.ensure(passwordFile);
+        List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())
+                : config.list("node-ip");
+        NodeJoin.Joined joined = NodeJoin.join(server, token, ca, nodeName, password, nodeIps,
+                layout.roleDir().resolve("tls"));
+        return LaunchPlans.agent(config, nodeName, nodeIps, joined, home);
     }
 
     private static String shellExports(Map<String, String> vars) {

@@ -10,6 +10,8 @@ import java.util.Optional;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
+import io.karst.launcher.config.JsonText;
+
 /** The {@code -o} formats of the listing subcommands. */
 enum OutputFormat {
     TEXT, TABLE, JSON, YAML;

@@ -110,7 +110,12 @@ public final class FlagTable {
                     .only(Role.SERVER),
 
             Flag.of(SERVER, STRING, "URL", "Server to join, https://host:port (required)").only(Role.AGENT)
-                    .alias("s").env("KARST_URL").rule(ValueRules.httpsUrl()));
+                    .alias("s").env("KARST_URL").rule(ValueRules.httpsUrl()),
+            Flag.of("with-node-id", BOOL, "", "Append a random id (kept next to the node password) to the node "
+                    + "name, so machines of one host name can join").only(Role.AGENT).defaults("false"),
+            Flag.of("node-password-file", STRING, "FILE", "Where this machine keeps the password it proves its "
+                    + "node name with (made at the first join)").only(Role.AGENT)
+                    .defaults("/etc/karst/node/password").rule(ValueRules.nonBlank("a file path")));
 
     private FlagTable() {
     }

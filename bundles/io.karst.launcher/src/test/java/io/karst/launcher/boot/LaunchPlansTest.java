@@ -62,6 +62,38 @@ class LaunchPlansTest {
     }
 
     @Test
+    void anAgentRunsTheRemoteClientTheRuntimeAndAKubeletOnThatClientWithTheClusterSettingsOfItsJoin()
+            throws Exception {
+        Path config = Files.writeString(dir.resolve("config.yaml"), "{}\n");
+        var resolved = ConfigResolver.resolve(Role.AGENT, List.of("--server", "https://192.0.2.10:6443/",
+                "--token", "secret", "--data-dir", dir.resolve("data").toString(), "--node-label", "zone=b"),
+                Map.of("KARST_CONFIG_FILE", config.toString()));
+        NodeJoin.Credentials tls = new NodeJoin.Credentials(dir.resolve("data/agent/tls"));
+        LaunchPlan plan = LaunchPlans.agent(resolved, "edge-1", List.of("192.0.2.11"),
+                new NodeJoin.Joined(tls, List.of("10.43.0.10"), "cluster.local"), null);
+
+        List<String> features = plan.bootFeatures();
+        assertTrue(features.indexOf("karst-client-remote") < features.indexOf("karst-kubelet"));
+        assertEquals(features.indexOf("karst-cri-containerd") + 1, features.indexOf("karst-kubelet"));
+        assertFalse(features.contains("karst-apiserver"));
+        Map<String, Object> client = plan.configurations().get("io.karst.client.remote");
+        assertEquals(List.of("https://192.0.2.10:6443"), client.get("servers"));
+        assertEquals(tls.clientKey().toAbsolutePath().toString(), client.get("key.file"));
+        assertEquals(tls.serverCa().toAbsolutePath().toString(), client.get("ca.file"));
+        Map<String, Object> kubelet = plan.configurations().get("io.karst.kubelet");
+        assertEquals("edge-1", kubelet.get("node.name"));
+        assertEquals(List.of("192.0.2.11"), kubelet.get("node.ips"));
+        assertEquals(List.of("zone=b"), kubelet.get("node.labels"));
+        assertEquals(List.of("10.43.0.10"), kubelet.get("cluster.dns"));
+        assertEquals(false, kubelet.get("control.plane"));
+        assertEquals("(karst.client=remote)", kubelet.get("client.target"));
+        assertTrue(features.contains("karst-tunnel"));
+        Map<String, Object> tunnel = plan.configurations().get("io.karst.tunnel.agent");
+        assertEquals("edge-1", tunnel.get("node.name"));
+        assertEquals(client.get("cert.file"), tunnel.get("cert.file"));
+    }
+
+    @Test
     void theApiServerAdvertisesTheNodeAddressUnlessToldAnotherAndKeepsTheKubernetesEndpointsUnlessTurnedOff()
             throws Exception {
         Map<String, Object> apiserver = server().configurations().get("io.karst.apiserver");

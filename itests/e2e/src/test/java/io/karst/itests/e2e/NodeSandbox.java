@@ -22,13 +22,14 @@ import java.util.stream.Stream;
 
 /**
  * A network namespace for a node under test ({@code karst-e2e-XXXXXX}, with loopback and a veth pair holding
- * the node address 192.0.2.10 from TEST-NET-1), so the CNI bridge, iptables rules and pod veths of the node's
+ * the node address 192.0.2.10 from TEST-NET-1; a {@link #secondNode} gets 192.0.2.11 on the other end), so the CNI bridge, iptables rules and pod veths of the node's
  * containerd never touch the host. {@link #cleanUp} removes what the node left outside its data dir once the server
  * has stopped: containerd's shims and their containers, mounts below the data dir and the state dir, the namespace,
  * the state dir, libcni cache files and shim sockets of this run.
  */
 final class NodeSandbox implements AutoCloseable {
     static final String NODE_IP = "192.0.2.10";
+    static final String SECOND_NODE_IP = "192.0.2.11";
     private static final Path CNI_RESULTS = Path.of("/var/lib/cni/results");
     private static final Path SHIM_SOCKETS = Path.of("/run/containerd/s");
     /** containerd's CRI pins each pod's network namespace here as cni-<uuid>. */
@@ -41,6 +42,38 @@ final class NodeSandbox implements AutoCloseable {
     private final Set<Path> podNetnsBefore;
 
     NodeSandbox(Path dataDir) throws Exception {
+        this(dataDir, null);
+        try {
+            // a veth pair with both ends inside (this kernel has no dummy interfaces): the node's address
+            run("ip", "-n", netns, "link", "add", "node0", "type", "veth", "peer", "name", "node1");
+            run("ip", "-n", netns, "addr", "add", NODE_IP + "/24", "dev", "node0");
+            run("ip", "-n", netns, "link", "set", "node0", "up");
+            run("ip", "-n", netns, "link", "set", "node1", "up");
+        } catch (Exception e) {
+            run("ip", "netns", "del", netns);
+            throw e;
+        }
+    }
+
+    /**
+     * A second machine on the wire of {@code first}: the free end of its veth pair moves into this namespace and
+     * takes {@link #SECOND_NODE_IP}, so the two nodes reach each other as two hosts on one link do. Close this
+     * one first (deleting its namespace deletes the link).
+     */
+    static NodeSandbox secondNode(Path dataDir, NodeSandbox first) throws Exception {
+        NodeSandbox second = new NodeSandbox(dataDir, null);
+        try {
+            run("ip", "-n", first.netns, "link", "set", "node1", "netns", second.netns);
+            run("ip", "-n", second.netns, "addr", "add", SECOND_NODE_IP + "/24", "dev", "node1");
+            run("ip", "-n", second.netns, "link", "set", "node1", "up");
+        } catch (Exception e) {
+            run("ip", "netns", "del", second.netns);
+            throw e;
+        }
+        return second;
+    }
+
+    private NodeSandbox(Path dataDir, Void loopbackOnly) throws Exception {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.netns = "karst-e2e-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
         this.cniResultsBefore = list(CNI_RESULTS);
@@ -48,12 +81,7 @@ final class NodeSandbox implements AutoCloseable {
         this.podNetnsBefore = list(NETNS);
         run("ip", "netns", "add", netns);
         try {
-            // a veth pair with both ends inside (this kernel has no dummy interfaces): the node's address
             run("ip", "-n", netns, "link", "set", "lo", "up");
-            run("ip", "-n", netns, "link", "add", "node0", "type", "veth", "peer", "name", "node1");
-            run("ip", "-n", netns, "addr", "add", NODE_IP + "/24", "dev", "node0");
-            run("ip", "-n", netns, "link", "set", "node0", "up");
-            run("ip", "-n", netns, "link", "set", "node1", "up");
         } catch (Exception e) {
             run("ip", "netns", "del", netns);
             throw e;

@@ -1,4 +1,4 @@
-package io.karst.launcher.cli;
+package io.karst.launcher.config;
 
 import java.util.Iterator;
 import java.util.List;
@@ -8,11 +8,11 @@ import java.util.Map;
  * Writes maps, lists, strings, numbers, booleans and null as indented JSON for {@code -o json}. The launcher runs
  * on a bare class path and needs no JSON library for this much.
  */
-final class JsonText {
+public final class JsonText {
     private JsonText() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out, "");
         return out.append('\n').toString();

@@ -1,0 +1,176 @@
+package io.karst.tunnel.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.api.node.ContainerRuntimeException;
+import io.karst.api.node.LogOptions;
+import io.karst.api.node.LogsNotFoundException;
+import io.karst.api.node.PodLogs;
+import io.karst.api.node.PodStreams;
+import io.karst.api.node.StreamNotAvailableException;
+import io.karst.tunnel.mux.TunnelStream;
+
+/**
+ * What a server asks of this agent through the tunnel, each on a thread of its own: a container log written into
+ * the stream; a runtime streaming URL (exec, attach, port forwarding) written as JSON; and {@code dial}, which
+ * connects the stream to a loopback address here (the runtime's streaming server). Nothing but loopback is dialed,
+ * so the tunnel cannot be used to reach the agent's network.
+ */
+final class AgentRequests {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ExecutorService threads;
+    private final Supplier<PodLogs> logs;
+    private final Supplier<PodStreams> streams;
+
+    AgentRequests(ExecutorService threads, Supplier<PodLogs> logs, Supplier<PodStreams> streams) {
+        this.threads = threads;
+        this.logs = logs;
+        this.streams = streams;
+    }
+
+    void accept(TunnelStream stream, ObjectNode request) {
+        threads.execute(() -> {
+            try (stream) {
+                handle(stream, request);
+            } catch (LogsNotFoundException e) {
+                stream.fail("LogsNotFound", e.getMessage());
+            } catch (StreamNotAvailableException e) {
+                stream.fail("StreamNotAvailable", e.getMessage());
+            } catch (ContainerRuntimeException e) {
+                stream.fail("ContainerRuntime", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                stream.fail("BadRequest", e.getMessage());
+            } catch (IOException e) {
+                // the server closed the stream (the client left) or the tunnel broke
+            } catch (RuntimeException e) {
+                stream.fail("InternalError", String.valueOf(e.getMessage()));
+            }
+        });
+    }
+
+    private void handle(TunnelStream stream, ObjectNode request) throws IOException {
+        String op = request.path("op").asText();
+        switch (op) {
+            case "logs" -> kubeletLogs().write(text(request, "namespace"), text(request, "pod"),
+                    text(request, "uid"), text(request, "container"), logOptions(request), stream.output());
+            case "exec" -> answer(stream, kubeletStreams().exec(text(request, "namespace"), text(request, "pod"),
+                    text(request, "uid"), text(request, "container"), strings(request.path("command")),
+                    request.path("tty").asBoolean(), request.path("stdin").asBoolean(),
+                    request.path("stdout").asBoolean(), request.path("stderr").asBoolean()));
+            case "attach" -> answer(stream, kubeletStreams().attach(text(request, "namespace"),
+                    text(request, "pod"), text(request, "uid"), text(request, "container"),
+                    request.path("tty").asBoolean(), request.path("stdin").asBoolean(),
+                    request.path("stdout").asBoolean(), request.path("stderr").asBoolean()));
+            case "portforward" -> {
+                List<Integer> ports = new ArrayList<>();
+                request.path("ports").forEach(p -> ports.add(p.asInt()));
+                answer(stream, kubeletStreams().portForward(text(request, "namespace"), text(request, "pod"),
+                        text(request, "uid"), ports));
+            }
+            case "dial" -> dial(stream, text(request, "host"), request.path("port").asInt());
+            default -> throw new IllegalArgumentException("unknown tunnel request \"" + op + "\"");
+        }
+    }
+
+    private PodLogs kubeletLogs() {
+        PodLogs service = logs.get();
+        if (service == null) {
+            throw new ContainerRuntimeException("the kubelet of this node is not running");
+        }
+        return service;
+    }
+
+    private PodStreams kubeletStreams() {
+        PodStreams service = streams.get();
+        if (service == null) {
+            throw new ContainerRuntimeException("the kubelet of this node is not running");
+        }
+        return service;
+    }
+
+    private static void answer(TunnelStream stream, URI uri) throws IOException {
+        stream.output().write(JSON.writeValueAsBytes(JSON.createObjectNode().put("uri", uri.toString())));
+    }
+
+    private void dial(TunnelStream stream, String host, int port) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("the tunnel dials loopback addresses only, not " + host);
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 5000);
+            threads.execute(() -> {
+                copy(stream::input, socket);
+                try {
+                    socket.shutdownOutput();
+                } catch (IOException e) {
+                    // already closed
+                }
+            });
+            InputStream in = socket.getInputStream();
+            OutputStream out = stream.output();
+            byte[] buffer = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private interface Source {
+        InputStream get() throws IOException;
+    }
+
+    private static void copy(Source source, Socket socket) {
+        try {
+            InputStream in = source.get();
+            OutputStream out = socket.getOutputStream();
+            byte[] buffer = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the server closed the stream or the socket closed: the session is over
+        }
+    }
+
+    private static LogOptions logOptions(ObjectNode request) {
+        JsonNode tail = request.get("tailLines");
+        JsonNode since = request.get("since");
+        JsonNode limit = request.get("limitBytes");
+        return new LogOptions(request.path("follow").asBoolean(), request.path("previous").asBoolean(),
+                request.path("timestamps").asBoolean(), tail == null ? null : tail.asLong(),
+                since == null ? null : Instant.parse(since.asText()), limit == null ? null : limit.asLong());
+    }
+
+    private static String text(ObjectNode request, String field) {
+        JsonNode value = request.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new IllegalArgumentException("tunnel request without \"" + field + "\"");
+        }
+        return value.asText();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return out;
+    }
+}
