@@ -17,9 +17,14 @@ import io.karst.launcher.config.ResolvedConfig;
  * is left out.
  */
 final class LaunchPlans {
-    /** Karaf's own features every node boots; {@code ssh} only when the shell port is not 0. */
+    /** Karaf's own features a node with a shell boots, then {@code ssh}. */
     private static final List<String> PLATFORM = List.of("jaas", "shell", "log", "feature", "bundle", "config",
             "system", "service", "scr");
+    /**
+     * Without an ssh port nobody can reach the shell (Karaf runs without a console), so its commands, JLine and
+     * JAAS are not loaded at all: about a third of an agent's classes.
+     */
+    private static final List<String> SHELLESS_PLATFORM = List.of("log", "feature", "config", "scr");
 
     /** Server components in boot order: K3s component name (for --disable) → feature. */
     private static final Map<String, String> SERVER_COMPONENTS = ordered(
@@ -106,7 +111,7 @@ final class LaunchPlans {
         // agents' tunnels end here; the relay timeout is the component's default made visible
         configurations.put("io.karst.tunnel.server", Map.of("relay.accept.seconds", 30));
         List<String> features = features(SERVER_COMPONENTS, disabled, ssh);
-        features.add(PLATFORM.size() + (ssh != 0 ? 1 : 0), datastore);
+        features.add(platform(ssh).size(), datastore);
         if (!config.bool("disable-agent")) {
             node(config, config.string("node-name"), nodeIps, home, configurations);
             Map<String, Object> kubelet = configurations.get("io.karst.kubelet");
@@ -205,15 +210,21 @@ final class LaunchPlans {
     }
 
     private static List<String> features(Map<String, String> components, List<String> disabled, int sshPort) {
-        List<String> features = new ArrayList<>(PLATFORM);
-        if (sshPort != 0) {
-            features.add("ssh");
-        }
+        List<String> features = platform(sshPort);
         components.forEach((name, feature) -> {
-            if (!disabled.contains(name)) {
+            // the admin feature is shell commands: nothing to run them without a shell
+            if (!disabled.contains(name) && (sshPort != 0 || !name.equals("admin"))) {
                 features.add(feature);
             }
         });
+        return features;
+    }
+
+    private static List<String> platform(int sshPort) {
+        List<String> features = new ArrayList<>(sshPort != 0 ? PLATFORM : SHELLESS_PLATFORM);
+        if (sshPort != 0) {
+            features.add("ssh");
+        }
         return features;
     }
 

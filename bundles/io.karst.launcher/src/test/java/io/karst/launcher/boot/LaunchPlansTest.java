@@ -94,6 +94,19 @@ class LaunchPlansTest {
     }
 
     @Test
+    void withoutAnSshPortNoShellIsLoadedAndTheDatastoreStillBootsFirst() throws Exception {
+        List<String> shell = server("--admin-ssh-port", "2222").bootFeatures();
+        assertTrue(shell.containsAll(List.of("shell", "jaas", "ssh", "karst-admin")), shell.toString());
+        assertEquals(shell.indexOf("ssh") + 1, shell.indexOf("karst-datastore-sqlite"));
+
+        List<String> none = server("--admin-ssh-port", "0").bootFeatures();
+        assertFalse(none.contains("shell") || none.contains("jaas") || none.contains("ssh")
+                || none.contains("karst-admin"), none.toString());
+        assertEquals(List.of("log", "feature", "config", "scr", "karst-datastore-sqlite", "karst-pki"),
+                none.subList(0, 6));
+    }
+
+    @Test
     void theApiServerAdvertisesTheNodeAddressUnlessToldAnotherAndKeepsTheKubernetesEndpointsUnlessTurnedOff()
             throws Exception {
         Map<String, Object> apiserver = server().configurations().get("io.karst.apiserver");
