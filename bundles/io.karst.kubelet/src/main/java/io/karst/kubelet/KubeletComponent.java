@@ -1,6 +1,7 @@
 package io.karst.kubelet;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -23,6 +24,9 @@ import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
+import io.karst.kubelet.image.ImageGcManager;
+import io.karst.kubelet.image.ImageGcPolicy;
+import io.karst.kubelet.image.NodeEvents;
 import io.karst.kubelet.logs.ContainerLogs;
 import io.karst.kubelet.streams.ContainerStreams;
 
@@ -66,9 +70,22 @@ public final class KubeletComponent {
 
         @AttributeDefinition(description = "Pods this node takes at most", required = false)
         int max_pods() default 110;
+
+        @AttributeDefinition(description = "Image filesystem usage (%) at which unused images are removed; 100 "
+                + "turns image garbage collection off", required = false, min = "0", max = "100")
+        int image_gc_high_threshold_percent() default 85;
+
+        @AttributeDefinition(description = "Image filesystem usage (%) image garbage collection frees down to",
+                required = false, min = "0", max = "100")
+        int image_gc_low_threshold_percent() default 80;
+
+        @AttributeDefinition(description = "Seconds an unused image is kept at least before it may be removed",
+                required = false, min = "0")
+        long image_minimum_gc_age_seconds() default 120;
     }
 
     private final Kubelet kubelet;
+    private final ImageGcManager imageGc;
     private final ServiceRegistration<PodLogs> logs;
     private final ServiceRegistration<PodStreams> streams;
 
@@ -77,6 +94,9 @@ public final class KubeletComponent {
             @Reference(name = "client", target = "(" + ResourceClient.PROVIDER + "=" + ResourceClient.LOCAL + ")")
             ResourceClient client,
             @Reference ContainerRuntime runtime, @Reference ImageService images) {
+        // an invalid policy stops the kubelet, as upstream's refuses to start
+        ImageGcPolicy imageGcPolicy = new ImageGcPolicy(config.image_gc_high_threshold_percent(),
+                config.image_gc_low_threshold_percent(), Duration.ofSeconds(config.image_minimum_gc_age_seconds()));
         Map<String, String> labels = new LinkedHashMap<>();
         for (String label : config.node_labels()) {
             int eq = label.indexOf('=');
@@ -91,6 +111,8 @@ public final class KubeletComponent {
                 Arrays.asList(config.cluster_dns()), config.cluster_domain(), config.control_plane(),
                 config.max_pods(), version);
         this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
+        this.imageGc = new ImageGcManager(imageGcPolicy, images, runtime, new NodeEvents(client, config.node_name()))
+                .start();
         this.logs = context.registerService(PodLogs.class, new ContainerLogs(kubeletConfig, runtime),
                 new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
         this.streams = context.registerService(PodStreams.class, new ContainerStreams(runtime),
@@ -101,6 +123,7 @@ public final class KubeletComponent {
     void deactivate() {
         streams.unregister();
         logs.unregister();
+        imageGc.close();
         kubelet.close();
     }
 }

@@ -18,6 +18,7 @@ import io.karst.api.node.ContainerStatus;
 import io.karst.api.node.ContainerSummary;
 import io.karst.api.node.ExecResult;
 import io.karst.api.node.Image;
+import io.karst.api.node.ImageFsInfo;
 import io.karst.api.node.ImageService;
 import io.karst.api.node.PodSandbox;
 import io.karst.api.node.PodSandboxConfig;
@@ -198,10 +199,51 @@ final class RecordingRuntime implements ContainerRuntime, ImageService {
         return java.net.URI.create("http://127.0.0.1:1/portforward/" + sandboxId);
     }
 
+    /** Images with a size and pinning of their own (image GC tests), by id; listed after {@link #images}. */
+    final Map<String, Image> sizedImages = new ConcurrentHashMap<>();
+    /** What {@link #removeImage} removed of {@link #sizedImages}, in order. */
+    final List<String> removedImages = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** References whose removal fails. */
+    final java.util.Set<String> failingRemovals = ConcurrentHashMap.newKeySet();
+    /** The image filesystem: removing a sized image makes its size available. */
+    volatile long fsCapacity = 1_000_000;
+    volatile long fsAvailable = 500_000;
+    /** Thrown by {@link #imageFsInfo} while set. */
+    volatile RuntimeException imageFsFailure;
+
+    /** Adds an image of that size, named {@code name}, with the id {@code sha256:<name>}. */
+    Image addImage(String name, long size, boolean pinned) {
+        Image image = new Image("sha256:" + name, List.of(name), List.of(), size, pinned);
+        sizedImages.put(image.id(), image);
+        return image;
+    }
+
+    /** Puts a container that uses {@code image} (by tag) in a sandbox of its own, in {@code state}. */
+    void addContainer(String name, String image, ContainerState state) {
+        String sandbox = runPodSandbox(new PodSandboxConfig(name, "default", "uid-" + name, 0, name, "/nonexistent",
+                Map.of(), Map.of(), List.of(), null, false, null));
+        String id = createContainer(sandbox, new ContainerConfig(name, 0, image, List.of(), List.of(), "",
+                List.of(), List.of(), Map.of(), Map.of(), name + ".log", false, false, false, null, null, false,
+                false, null), null);
+        containers.get(id).state = state;
+    }
+
     @Override
     public List<Image> listImages() {
-        return images.stream().map(i -> new Image("sha256:" + i.hashCode(), List.of(i), List.of(), 1000, true))
-                .toList();
+        List<Image> out = new ArrayList<>(images.stream()
+                .map(i -> new Image("sha256:" + i.hashCode(), List.of(i), List.of(), 1000, true)).toList());
+        out.addAll(sizedImages.values());
+        return out;
+    }
+
+    @Override
+    public ImageFsInfo imageFsInfo() {
+        RuntimeException failure = imageFsFailure;
+        if (failure != null) {
+            throw failure;
+        }
+        long used = sizedImages.values().stream().mapToLong(Image::size).sum();
+        return new ImageFsInfo("/recording/images", used, fsCapacity, fsAvailable, Instant.now());
     }
 
     @Override
@@ -216,7 +258,15 @@ final class RecordingRuntime implements ContainerRuntime, ImageService {
 
     @Override
     public void removeImage(String reference) {
+        if (failingRemovals.contains(reference)) {
+            throw new ContainerRuntimeException("image " + reference + " is busy");
+        }
         images.remove(reference);
+        Image image = sizedImages.remove(reference);
+        if (image != null) {
+            removedImages.add(reference);
+            fsAvailable += image.size();
+        }
     }
 
     @Override

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /** Images on this node (CRI v1 ImageService), plus importing image archives for air-gapped nodes. */
+@ProviderType
 public interface ImageService {
 
     List<Image> listImages();
@@ -28,4 +31,13 @@ public interface ImageService {
      * @return the names of the imported images
      */
     List<String> importArchive(Path archive);
+
+    /**
+     * The filesystem images are stored on (CRI ImageFsInfo): the bytes images use there, and the filesystem's
+     * capacity and available bytes at that mountpoint. Image garbage collection reads it every period.
+     *
+     * @throws ContainerRuntimeException when the runtime reports no image filesystem or it cannot be measured
+     * @since 1.1
+     */
+    ImageFsInfo imageFsInfo();
 }

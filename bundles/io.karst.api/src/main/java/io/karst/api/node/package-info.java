@@ -7,11 +7,14 @@
  * {@link io.karst.api.node.PodStreams} (exec, attach and port forwarding: the runtime's streaming URLs), both
  * registered with the node's name in {@code karst.node.name}.
  *
+ * <p>1.1: {@link io.karst.api.node.ImageService#imageFsInfo()} (the image filesystem's usage, for image garbage
+ * collection); {@code ImageService} is a provider type.
+ *
  * <p>Identifiers are the runtime's. Timestamps are {@link java.time.Instant}s, {@code null} when the runtime has
  * none yet. Failures are {@link io.karst.api.node.ContainerRuntimeException}s carrying the runtime's message.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.karst.api.node;
 
 import org.osgi.annotation.bundle.Export;

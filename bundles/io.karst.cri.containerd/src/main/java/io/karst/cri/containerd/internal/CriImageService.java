@@ -1,14 +1,21 @@
 package io.karst.cri.containerd.internal;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.grpc.StatusRuntimeException;
+import io.karst.api.node.ContainerRuntimeException;
 import io.karst.api.node.Image;
+import io.karst.api.node.ImageFsInfo;
 import io.karst.api.node.ImagePullException;
 import io.karst.api.node.ImageService;
+import io.karst.cri.containerd.internal.runtime.v1.FilesystemUsage;
+import io.karst.cri.containerd.internal.runtime.v1.ImageFsInfoRequest;
 import io.karst.cri.containerd.internal.runtime.v1.ImageServiceGrpc;
 import io.karst.cri.containerd.internal.runtime.v1.ImageServiceGrpc.ImageServiceBlockingStub;
 import io.karst.cri.containerd.internal.runtime.v1.ImageSpec;
@@ -82,6 +89,28 @@ final class CriImageService implements ImageService {
         List<String> names = importer.importArchive(archive);
         imported.addAll(names);
         return names;
+    }
+
+    /**
+     * The runtime's first image filesystem (containerd reports its snapshotter's directory), measured with statfs
+     * as upstream's kubelet measures it through cAdvisor: the runtime runs on this host, so the mountpoint is ours.
+     */
+    @Override
+    public ImageFsInfo imageFsInfo() {
+        List<FilesystemUsage> filesystems = calls.call("image filesystem info",
+                () -> stub().imageFsInfo(ImageFsInfoRequest.getDefaultInstance())).getImageFilesystemsList();
+        if (filesystems.isEmpty()) {
+            throw new ContainerRuntimeException("the container runtime reports no image filesystem");
+        }
+        FilesystemUsage usage = filesystems.get(0);
+        String mountpoint = usage.getFsId().getMountpoint();
+        try {
+            FileStore store = Files.getFileStore(Path.of(mountpoint));
+            return new ImageFsInfo(mountpoint, usage.getUsedBytes().getValue(), store.getTotalSpace(),
+                    store.getUsableSpace(), CriCalls.instant(usage.getTimestamp()));
+        } catch (IOException | RuntimeException e) {
+            throw new ContainerRuntimeException("cannot measure the image filesystem at " + mountpoint + ": " + e, e);
+        }
     }
 
     private Image image(io.karst.cri.containerd.internal.runtime.v1.Image image) {

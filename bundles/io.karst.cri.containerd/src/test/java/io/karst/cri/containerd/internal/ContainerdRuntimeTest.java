@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -31,6 +34,7 @@ import io.karst.api.node.ContainerState;
 import io.karst.api.node.ContainerStatus;
 import io.karst.api.node.ExecResult;
 import io.karst.api.node.Image;
+import io.karst.api.node.ImageFsInfo;
 import io.karst.api.node.ImagePullException;
 import io.karst.api.node.PodSandboxConfig;
 import io.karst.api.node.PodSandboxStatus;
@@ -305,6 +309,77 @@ class ContainerdRuntimeTest {
                 + " ms after SIGKILL");
         assertTrue(supervisorPid() != containerd.pid());
         assertTrue(fixture.images().imageStatus(PAUSE).isPresent());
+    }
+
+    @Test
+    @Order(14)
+    void theImageFilesystemIsMeasuredAndAnUnpinnedImageCanBeRemoved() throws Exception {
+        ImageFsInfo fs = fixture.images().imageFsInfo();
+        System.out.println("image filesystem: " + fs);
+        assertTrue(fs.mountpoint().startsWith(fixture.dataDir.toString()), fs.mountpoint());
+        assertTrue(Files.isDirectory(Path.of(fs.mountpoint())), fs.mountpoint());
+        assertTrue(fs.capacityBytes() > 0 && fs.availableBytes() > 0 && fs.availableBytes() <= fs.capacityBytes(),
+                fs.toString());
+        assertTrue(fs.usedBytes() > 0, "the imported images' snapshots take space: " + fs);
+        assertTrue(fs.timestamp() != null && fs.timestamp().isAfter(Instant.now().minusSeconds(600)), fs.toString());
+
+        // imported with ctr, not through importArchive: a pulled image, as far as pinning goes
+        String scratch = "localhost/karst/scratch:gc";
+        Path archive = scratchImage(scratch);
+        try {
+            ContainerdFixture.run("ctr", "--address", fixture.node.layout().socket().toString(), "--namespace",
+                    "k8s.io", "images", "import", archive.toString());
+        } finally {
+            ContainerdFixture.deleteTree(archive.getParent());
+        }
+        Image unpinned = fixture.images().imageStatus(scratch).orElseThrow();
+        assertFalse(unpinned.pinned());
+        fixture.images().removeImage(unpinned.id());
+        assertTrue(fixture.images().imageStatus(scratch).isEmpty());
+        List<Image> left = fixture.images().listImages();
+        for (String name : List.of(BUSYBOX, PAUSE)) {
+            assertTrue(left.stream().anyMatch(i -> i.repoTags().contains(name) && i.pinned()), name + " " + left);
+        }
+    }
+
+    /** An OCI archive of one image with one uncompressed layer holding one file, for this machine's platform. */
+    private static Path scratchImage(String name) throws Exception {
+        Path dir = Files.createTempDirectory("karst-scratch-image-");
+        Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+        Files.writeString(rootfs.resolve("gc.txt"), "image gc test " + System.nanoTime() + "\n");
+        Path blobs = Files.createDirectories(dir.resolve("oci/blobs/sha256"));
+        Path layerTar = dir.resolve("layer.tar");
+        ContainerdFixture.run("tar", "--sort=name", "--owner=0", "--group=0", "-cf", layerTar.toString(), "-C",
+                rootfs.toString(), ".");
+        byte[] layer = Files.readAllBytes(layerTar);
+        String layerDigest = blob(blobs, layer);
+        String arch = System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64";
+        byte[] config = ("{\"architecture\":\"" + arch + "\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":"
+                + "\"layers\",\"diff_ids\":[\"sha256:" + layerDigest + "\"]}}").getBytes(StandardCharsets.UTF_8);
+        String configDigest = blob(blobs, config);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
+                + configDigest + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:" + layerDigest + "\",\"size\":"
+                + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+        String manifestDigest = blob(blobs, manifest);
+        Files.writeString(dir.resolve("oci/oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.writeString(dir.resolve("oci/index.json"), "{\"schemaVersion\":2,\"mediaType\":"
+                + "\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + manifestDigest
+                + "\",\"size\":" + manifest.length + ",\"platform\":{\"architecture\":\"" + arch
+                + "\",\"os\":\"linux\"},\"annotations\":{\"io.containerd.image.name\":\"" + name
+                + "\",\"org.opencontainers.image.ref.name\":\"gc\"}}]}");
+        Path archive = dir.resolve("scratch.tar");
+        ContainerdFixture.run("tar", "-cf", archive.toString(), "-C", dir.resolve("oci").toString(), "oci-layout",
+                "index.json", "blobs");
+        return archive;
+    }
+
+    private static String blob(Path blobs, byte[] content) throws Exception {
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        Files.write(blobs.resolve(digest), content);
+        return digest;
     }
 
     private static long supervisorPid() throws Exception {
