@@ -211,6 +211,32 @@ class AgentEndToEndTest {
         ok(null, "wait", "--for=condition=Ready", "node/" + AGENT, "--timeout=10s");
     }
 
+    @Test
+    @Order(6)
+    void aRestartedAgentRejoinsAdoptsItsContainersAndItsTunnelComesBack() throws Exception {
+        List<String> before = agentSandbox.containers();
+        String uid = ok(null, "-n", "e2e", "get", "pod", "web", "-o", "jsonpath={.metadata.uid}").stdout();
+        // containerd stops with the agent; the shims keep the containers running
+        agent.close();
+
+        agent.start(serverUrl, token, "--node-label", "zone=edge");
+        awaitNodeReady(AGENT);
+        ok(null, "-n", "e2e", "wait", "--for=condition=Ready", "pod/web", "--timeout=60s");
+        String web = ok(null, "-n", "e2e", "get", "pod", "web", "-o",
+                "jsonpath={.metadata.uid} {.status.containerStatuses[0].restartCount}").stdout();
+        assertEquals(uid + " 0", web);
+        assertEquals(before.stream().sorted().toList(), agentSandbox.containers().stream().sorted().toList(),
+                "the restarted agent adopted the same containers");
+        // the tunnel reconnects by itself; logs flow through it again
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Commands.Result logs;
+        while ((logs = kubectl(null, "-n", "e2e", "logs", "web")).exit() != 0) {
+            assertTrue(System.nanoTime() < deadline, logs + "\n" + agentLog());
+            Thread.sleep(500);
+        }
+        assertEquals("served-from-agent\n", logs.stdout());
+    }
+
     private void awaitNodeReady(String name) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (kubectl(null, "get", "node", name).exit() != 0) {
