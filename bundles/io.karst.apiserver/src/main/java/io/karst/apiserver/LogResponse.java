@@ -92,8 +92,15 @@ final class LogResponse {
                 send(channel, keepAlive, ResourceApi.failure(codec, ApiException.badRequest(e.getMessage())));
             }
         } catch (IOException e) {
-            // the client went away, or the node's side failed mid-stream: nothing more can be said
-            channel.close();
+            if (out.started || !channel.isActive()) {
+                // the client went away, or the node's side failed mid-stream: nothing more can be said
+                channel.close();
+            } else {
+                // the node's side failed before the first byte (a tunnel that just closed): say so
+                LOG.warn("log of {}/{} container {} failed: {}", log.namespace(), log.pod(), log.container(),
+                        e.getMessage());
+                send(channel, keepAlive, ResourceApi.failure(codec, ApiException.internal(e.getMessage())));
+            }
         } catch (RuntimeException e) {
             LOG.warn("log of {}/{} container {} failed", log.namespace(), log.pod(), log.container(), e);
             if (out.started) {

@@ -248,6 +248,11 @@ class PodLogEndpointTest {
                 + "/api/v1/namespaces/default/pods/one/log")).POST(HttpRequest.BodyPublishers.ofString("{}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());
+        kubelet.missing = null;
+        // the node's side failing before the first byte (a tunnel closing) is said, not an empty log
+        kubelet.unreachable = "tunnel to node node-a is closed: the agent disconnected";
+        assertStatus(get("/api/v1/namespaces/default/pods/one/log"), 500, "InternalError",
+                "Internal error occurred: tunnel to node node-a is closed: the agent disconnected");
     }
 
     @Test
@@ -399,6 +404,7 @@ class PodLogEndpointTest {
         volatile LogOptions options;
         volatile String uid;
         volatile String missing;
+        volatile String unreachable;
 
         @Override
         public void write(String namespace, String pod, String podUid, String container, LogOptions options,
@@ -407,6 +413,9 @@ class PodLogEndpointTest {
             this.uid = podUid;
             if (missing != null) {
                 throw new LogsNotFoundException(missing);
+            }
+            if (unreachable != null) {
+                throw new IOException(unreachable);
             }
             out.write((namespace + "/" + pod + "/" + container + " line 1\nline 2\n")
                     .getBytes(StandardCharsets.UTF_8));

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +42,7 @@ final class ServerTunnel implements WebSocket.Listener {
     /** Sends are chained: the JDK WebSocket refuses a send while the previous one is outstanding. */
     private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
     private ByteBuffer partial;
+    private volatile ScheduledFuture<?> pings;
 
     ServerTunnel(String server, String nodeName, HttpClient http, ScheduledExecutorService timer,
             Multiplexer.Acceptor acceptor) {
@@ -53,7 +55,7 @@ final class ServerTunnel implements WebSocket.Listener {
 
     void start() {
         connect();
-        timer.scheduleWithFixedDelay(this::ping, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
+        pings = timer.scheduleWithFixedDelay(this::ping, PING_SECONDS, PING_SECONDS, TimeUnit.SECONDS);
     }
 
     boolean isConnected() {
@@ -172,6 +174,10 @@ final class ServerTunnel implements WebSocket.Listener {
 
     void close() {
         closed = true;
+        ScheduledFuture<?> scheduled = pings;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
         WebSocket ws = socket;
         if (ws != null) {
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "agent stopping").orTimeout(2, TimeUnit.SECONDS)

@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,19 +25,29 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.api.client.ResourceClient;
 
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 
 /**
  * The agent's end of the tunnels (PID {@code io.karst.tunnel.agent}, configured by the launcher on agents): one
- * {@link ServerTunnel} per server, serving this node's kubelet ({@link PodLogs}, {@link PodStreams}) to it.
+ * {@link ServerTunnel} per server ({@link TunnelTargets}: those of the {@code kubernetes} Endpoints once known,
+ * read every {@value #LEARN_SECONDS} s), serving this node's kubelet ({@link PodLogs}, {@link PodStreams}) to it.
  */
 @Component(service = {}, configurationPid = TunnelAgentComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TunnelAgentComponent.Config.class)
 public final class TunnelAgentComponent {
     static final String PID = "io.karst.tunnel.agent";
+    /** How often the servers are read from the kubernetes Endpoints, as the agent's load balancer does. */
+    static final long LEARN_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(TunnelAgentComponent.class);
 
     @ObjectClassDefinition(name = "Karst tunnel (agent side)")
     public @interface Config {
@@ -60,24 +73,65 @@ public final class TunnelAgentComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PodStreams streams;
 
+    /** The agent's API client, to learn the servers from the kubernetes Endpoints. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + ResourceClient.PROVIDER + "=" + ResourceClient.REMOTE + ")")
+    private volatile ResourceClient client;
+
     private final ExecutorService requests;
     private final ScheduledExecutorService timer;
-    private final List<ServerTunnel> tunnels = new ArrayList<>();
+    private final List<String> configured;
+    private final String nodeName;
+    private final HttpClient http;
+    private final AgentRequests handler;
+    /** By server URL; touched on the timer thread and at deactivation only. */
+    private final Map<String, ServerTunnel> tunnels = new LinkedHashMap<>();
 
     @Activate
     public TunnelAgentComponent(Config config) throws IOException, GeneralSecurityException {
         AtomicInteger count = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(r -> daemon(r, "tunnel-request-" + count.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tunnel-timer"));
-        HttpClient http = HttpClient.newBuilder()
+        this.http = HttpClient.newBuilder()
                 .sslContext(TlsFiles.clientContext(Path.of(config.ca_file()), Path.of(config.cert_file()),
                         Path.of(config.key_file())))
                 .executor(requests).build();
-        AgentRequests handler = new AgentRequests(requests, () -> logs, () -> streams);
-        for (String server : config.servers()) {
-            ServerTunnel tunnel = new ServerTunnel(server, config.node_name(), http, timer, handler::accept);
-            tunnels.add(tunnel);
-            tunnel.start();
+        this.handler = new AgentRequests(requests, () -> logs, () -> streams);
+        this.configured = List.of(config.servers());
+        this.nodeName = config.node_name();
+        timer.execute(() -> tunnelTo(TunnelTargets.of(configured, null)));
+        timer.scheduleWithFixedDelay(this::learnServers, LEARN_SECONDS, LEARN_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void learnServers() {
+        ResourceClient api = client;
+        if (api == null) {
+            return;
+        }
+        try {
+            ObjectNode endpoints = api.resource("", "v1", "endpoints").inNamespace("default").get("kubernetes");
+            tunnelTo(TunnelTargets.of(configured, endpoints));
+        } catch (RuntimeException e) {
+            LOG.debug("the servers could not be learned from the kubernetes Endpoints: {}", e.getMessage());
+        }
+    }
+
+    /** Opens tunnels to new targets and closes those to servers that are gone. */
+    private void tunnelTo(Set<String> targets) {
+        for (Iterator<Map.Entry<String, ServerTunnel>> it = tunnels.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<String, ServerTunnel> open = it.next();
+            if (!targets.contains(open.getKey())) {
+                LOG.info("Closing the tunnel to {}: no longer a server of the cluster", open.getKey());
+                open.getValue().close();
+                it.remove();
+            }
+        }
+        for (String server : targets) {
+            if (!tunnels.containsKey(server)) {
+                ServerTunnel tunnel = new ServerTunnel(server, nodeName, http, timer, handler::accept);
+                tunnels.put(server, tunnel);
+                tunnel.start();
+            }
         }
     }
 
@@ -89,8 +143,13 @@ public final class TunnelAgentComponent {
 
     @Deactivate
     void deactivate() {
-        tunnels.forEach(ServerTunnel::close);
         timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tunnels.values().forEach(ServerTunnel::close);
         requests.shutdownNow();
         try {
             requests.awaitTermination(5, TimeUnit.SECONDS);

@@ -47,13 +47,19 @@ final class AgentConnection implements TunnelLink.Receiver {
     @Override
     public void closed() {
         mux.closeAll("the agent disconnected");
-        unregister(streams);
-        unregister(logs);
+        withdraw();
         onClosed.run();
     }
 
+    /** Closes the link, withdrawing the services at once: a new connection of the node is about to replace them. */
     void close() {
+        withdraw();
         link.close();
+    }
+
+    private void withdraw() {
+        unregister(streams);
+        unregister(logs);
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

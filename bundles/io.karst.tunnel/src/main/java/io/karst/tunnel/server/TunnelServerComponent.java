@@ -47,18 +47,20 @@ public final class TunnelServerComponent implements TunnelServer {
     }
 
     @Override
-    public TunnelLink.Receiver connected(String nodeName, TunnelLink link) {
+    public synchronized TunnelLink.Receiver connected(String nodeName, TunnelLink link) {
         LOG.info("Tunnel from node {} ({}) open", nodeName, link.remoteAddress());
+        AgentConnection previous = connections.remove(nodeName);
+        if (previous != null) {
+            // the agent came back before its old connection was seen to close (a restart, a network change)
+            previous.close();
+        }
         AgentConnection[] self = new AgentConnection[1];
         AgentConnection connection = new AgentConnection(nodeName, link, context, relays, () -> {
             connections.remove(nodeName, self[0]);
             LOG.info("Tunnel from node {} ({}) closed", nodeName, link.remoteAddress());
         });
         self[0] = connection;
-        AgentConnection previous = connections.put(nodeName, connection);
-        if (previous != null) {
-            previous.close();
-        }
+        connections.put(nodeName, connection);
         return connection;
     }
 

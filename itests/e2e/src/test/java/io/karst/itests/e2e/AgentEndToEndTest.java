@@ -230,11 +230,13 @@ class AgentEndToEndTest {
         // the tunnel reconnects by itself; logs flow through it again
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Commands.Result logs;
+        List<String> tries = new ArrayList<>();
         while ((logs = kubectl(null, "-n", "e2e", "logs", "web")).exit() != 0) {
+            tries.add(logs.stderr());
             assertTrue(System.nanoTime() < deadline, logs + "\n" + agentLog());
             Thread.sleep(500);
         }
-        assertEquals("served-from-agent\n", logs.stdout());
+        assertEquals("served-from-agent\n", logs.stdout(), () -> tries + "\n" + agentLog());
     }
 
     private void awaitNodeReady(String name) throws Exception {
