@@ -23,8 +23,8 @@ import io.karst.cri.containerd.internal.RegistriesFile.Tls;
 /**
  * What containerd 1.6 understands of a {@link RegistriesFile}, rendered as K3s renders it for that containerd: one
  * {@code certs.d/<registry>/hosts.toml} per registry with mirrors or TLS settings ({@code _default} for
- * {@code "*"}): the mirror endpoints as {@code [host."<url>"]} tables with pull and resolve, tried in order, and the
- * registry itself as {@code server}, which containerd tries last; and the credentials as the CRI plugin's
+ * {@code "*"}): the mirror endpoints as {@code [host."<url>"]} tables with pull and resolve, tried in order, then the
+ * registry itself (also named as {@code server}) as the last table, with push too; and the credentials as the CRI plugin's
  * {@code registry.configs."<host>".auth} tables in config.toml, which containerd 1.6 still reads next to
  * {@code config_path} and looks up by the host it is about to contact.
  */
@@ -128,8 +128,7 @@ final class RegistryHosts {
                     continue;
                 }
                 if (server != null && endpoint.url().equals(server.url())) {
-                    // the registry itself: containerd tries the server last anyway; listing it earlier would make it
-                    // a mirror of itself (K3s moves it only when it is last; here it is the server either way)
+                    // the registry itself: it is the last table anyway; listed earlier it would be tried twice
                     continue;
                 }
                 hosts.add(endpoint);
@@ -140,7 +139,6 @@ final class RegistryHosts {
             StringBuilder toml = new StringBuilder(HEADER).append('\n');
             if (server != null) {
                 toml.append("server = ").append(quote(server.url())).append('\n');
-                tls(toml, "", serverTls);
             }
             for (Endpoint host : hosts) {
                 toml.append('\n').append("[host.").append(quote(host.url())).append("]\n");
@@ -149,6 +147,13 @@ final class RegistryHosts {
                     toml.append("  override_path = true\n");
                 }
                 tls(toml, "  ", tlsOf(configFor(file, host.registry())));
+            }
+            if (server != null) {
+                // the registry itself, last, as a table too: containerd 1.6 refuses a hosts.toml without any host
+                // table ("invalid `host` tree"), and the registry's TLS settings live here
+                toml.append('\n').append("[host.").append(quote(server.url())).append("]\n");
+                toml.append("  capabilities = [\"pull\", \"resolve\", \"push\"]\n");
+                tls(toml, "  ", serverTls);
             }
             files.put(any ? DEFAULT_DIRECTORY : registry, toml.toString());
         }

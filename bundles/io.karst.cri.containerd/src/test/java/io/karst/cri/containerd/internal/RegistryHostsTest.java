@@ -49,7 +49,7 @@ class RegistryHostsTest {
     }
 
     @Test
-    void mirrorsBecomeHostsBeforeTheRegistryItself() throws Exception {
+    void mirrorsBecomeHostsBeforeTheRegistryItselfWhichIsAlwaysATable() throws Exception {
         Path ca = Files.writeString(dir.resolve("ca \"quoted\" \\ dir.crt"), "ca");
         Path cert = Files.writeString(dir.resolve("client.crt"), "cert");
         Path key = Files.writeString(dir.resolve("client.key"), "key");
@@ -81,7 +81,6 @@ class RegistryHostsTest {
         String caToml = "\"" + ca.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
         assertEquals(HEADER + """
                 server = "https://registry-1.docker.io/v2"
-                skip_verify = true
 
                 [host."https://mirror.example:5000/v2"]
                   capabilities = ["pull", "resolve"]
@@ -91,6 +90,10 @@ class RegistryHostsTest {
                 [host."https://registry.example/prefix"]
                   capabilities = ["pull", "resolve"]
                   override_path = true
+
+                [host."https://registry-1.docker.io/v2"]
+                  capabilities = ["pull", "resolve", "push"]
+                  skip_verify = true
                 """.formatted(caToml, cert, key), files.get("docker.io"));
         assertEquals(HEADER + """
 
@@ -99,8 +102,11 @@ class RegistryHostsTest {
                 """, files.get("_default"));
         assertEquals(HEADER + """
                 server = "https://mirror.example:5000/v2"
-                ca = [%s]
-                client = [["%s", "%s"]]
+
+                [host."https://mirror.example:5000/v2"]
+                  capabilities = ["pull", "resolve", "push"]
+                  ca = [%s]
+                  client = [["%s", "%s"]]
                 """.formatted(caToml, cert, key), files.get("mirror.example:5000"));
     }
 

@@ -19,15 +19,22 @@ import org.junit.jupiter.api.Test;
 import io.karst.api.node.ImagePullException;
 
 /**
- * A registries.yaml at work on a real containerd: Debian's docker-registry (distribution 2.8, htpasswd
- * authentication) listens on 127.0.0.1:5000 inside the test's network namespace, and containerd pulls an image named
- * after a registry that does not exist ({@code registry.karst.test}) through the mirror the file names, with the
- * credentials the file gives that mirror. Skipped without root, containerd or docker-registry
+ * A registries.yaml at work on a real containerd: Debian's docker-registry (distribution 2.8) listens on
+ * 192.0.2.10:5000 (TEST-NET-1) inside the test's network namespace, with TLS from a test CA, client certificates required and
+ * htpasswd authentication; containerd pulls an image named after a registry that does not exist
+ * ({@code registry.karst.test}) through the mirror the file names, trusting the file's CA, presenting its client
+ * certificate and the credentials the file gives that mirror. The image is pushed there first with ctr through the
+ * same certs.d directory. Skipped without root, containerd, openssl or docker-registry
  * ({@code apt-get install docker-registry}; scripts/install-deps).
  */
 class RegistryMirrorTest {
     private static final String REGISTRY_BINARY = "/usr/bin/docker-registry";
-    private static final String MIRROR = "127.0.0.1:5000";
+    /**
+     * The mirror's address, added to the loopback interface of the test's network namespace: not a loopback address,
+     * which containerd and ctr 1.6 treat specially (plain HTTP by default).
+     */
+    private static final String MIRROR_IP = "192.0.2.10";
+    private static final String MIRROR = MIRROR_IP + ":5000";
     private static final String USER = "karst";
     private static final String PASSWORD = "karst-test-password";
     /** bcrypt of {@link #PASSWORD}, as htpasswd -B would write it. */
@@ -43,8 +50,10 @@ class RegistryMirrorTest {
     static void startContainerdAndRegistry() throws Exception {
         ContainerdFixture.assumeNodeRuntime();
         assumeTrue(Files.isExecutable(Path.of(REGISTRY_BINARY)), "needs docker-registry");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "needs openssl");
         Path images = ContainerdFixture.testImages();
         work = Files.createTempDirectory("karst-registry-test-");
+        certificates(work);
         Path imageDir = Files.createDirectories(work.resolve("images"));
         Files.copy(images.resolve("karst-busybox.tar"), imageDir.resolve("karst-busybox.tar"));
         Files.writeString(work.resolve("htpasswd"), USER + ":" + PASSWORD_HASH + "\n");
@@ -57,27 +66,37 @@ class RegistryMirrorTest {
                     rootdirectory: %s
                 http:
                   addr: %s
+                  tls:
+                    certificate: %s
+                    key: %s
+                    clientcas: [%s]
                 auth:
                   htpasswd:
                     realm: karst-test
                     path: %s
-                """.formatted(work.resolve("storage"), MIRROR, work.resolve("htpasswd")));
+                """.formatted(work.resolve("storage"), MIRROR, work.resolve("server.crt"), work.resolve("server.key"),
+                work.resolve("ca.crt"), work.resolve("htpasswd")));
         Path registries = work.resolve("registries.yaml");
         Files.writeString(registries, """
                 mirrors:
                   registry.karst.test:
                     endpoint:
-                      - "http://%s"
+                      - "https://%s"
                 configs:
                   "%s":
                     auth:
                       username: %s
                       password: "%s"
+                    tls:
+                      ca_file: ca.crt
+                      cert_file: client.crt
+                      key_file: client.key
                 """.formatted(MIRROR, MIRROR, USER, PASSWORD));
 
         fixture = ContainerdFixture.start(true, List.of(imageDir), registries);
         ContainerdRuntimeTest.waitFor(java.time.Duration.ofSeconds(30),
                 () -> fixture.images().imageStatus(BUSYBOX).isPresent());
+        ContainerdFixture.run("ip", "-n", fixture.netns, "addr", "add", MIRROR_IP + "/32", "dev", "lo");
         registry = new ProcessBuilder("nsenter", "--net=/run/netns/" + fixture.netns, REGISTRY_BINARY, "serve",
                 work.resolve("config.yml").toString()).redirectErrorStream(true).start();
         Thread reader = new Thread(() -> {
@@ -121,16 +140,22 @@ class RegistryMirrorTest {
         Path socket = fixture.node.layout().socket();
         String pushed = MIRROR + "/karst/busybox:1.35.0";
         ctr(socket, "images", "tag", "--force", BUSYBOX, pushed);
+        // ctr reads the certs.d directory too: the mirror's own hosts.toml (server, CA, client certificate)
+        String certsDir = fixture.node.layout().registryConfigDir().toString();
+        String mirrorHosts = Files.readString(fixture.node.layout().registryConfigDir().resolve(MIRROR + "/hosts.toml"));
+        assertTrue(mirrorHosts.contains("ca = [\"" + work.resolve("ca.crt") + "\"]"), mirrorHosts);
         // the registry wants credentials: without them the push is refused
         IOException anonymous = assertThrows(IOException.class,
-                () -> ctr(socket, "images", "push", "--plain-http", pushed));
+                () -> ctr(socket, "images", "push", "--hosts-dir", certsDir, pushed));
         assertTrue(anonymous.getMessage().contains("401") || anonymous.getMessage().contains("nauthorized"),
-                anonymous.getMessage());
-        ctr(socket, "images", "push", "--plain-http", "--user", USER + ":" + PASSWORD, pushed);
+                () -> anonymous.getMessage() + "\n" + registryLog());
+        ctr(socket, "images", "push", "--hosts-dir", certsDir, "--user", USER + ":" + PASSWORD, pushed);
 
         String hosts = Files.readString(fixture.node.layout().registryConfigDir()
                 .resolve("registry.karst.test/hosts.toml"));
-        assertTrue(hosts.contains("[host.\"http://" + MIRROR + "/v2\"]"), hosts);
+        assertTrue(hosts.contains("[host.\"https://" + MIRROR + "/v2\"]"), hosts);
+        assertTrue(hosts.contains("client = [[\"" + work.resolve("client.crt") + "\", \"" + work.resolve("client.key")
+                + "\"]]"), hosts);
         String ref = fixture.images().pullImage("registry.karst.test/karst/busybox:1.35.0");
         assertTrue(ref.startsWith("sha256:"), ref);
         assertTrue(fixture.images().imageStatus("registry.karst.test/karst/busybox:1.35.0").isPresent());
@@ -148,6 +173,37 @@ class RegistryMirrorTest {
                 missing.getMessage());
         assertFalse(Files.readString(fixture.node.layout().logFile()).contains(PASSWORD),
                 "containerd's log never shows the password");
+    }
+
+    private static String registryLog() {
+        synchronized (registryLog) {
+            return String.join("\n", registryLog);
+        }
+    }
+
+    /** A CA, a server certificate for the mirror's address and a client certificate, with openssl. */
+    private static void certificates(Path dir) throws Exception {
+        String ec = "ec_paramgen_curve:P-256";
+        openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
+                "-days", "1", "-subj", "/CN=karst-test-ca");
+        Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:" + MIRROR_IP + "\nextendedKeyUsage=serverAuth\n");
+        Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
+        for (String name : List.of("server", "client")) {
+            openssl(dir, "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", name + ".key", "-out",
+                    name + ".csr", "-subj", "/CN=karst-test-" + name);
+            openssl(dir, "x509", "-req", "-in", name + ".csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                    "-out", name + ".crt", "-days", "1", "-extfile", name + ".ext");
+        }
+    }
+
+    private static void openssl(Path dir, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("openssl"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IOException(String.join(" ", command) + " failed: " + output);
+        }
     }
 
     private static String ctr(Path socket, String... args) throws IOException, InterruptedException {
