@@ -23,7 +23,8 @@ import io.karst.api.node.ImagePullException;
  * 192.0.2.10:5000 (TEST-NET-1) inside the test's network namespace, with TLS from a test CA, client certificates required and
  * htpasswd authentication; containerd pulls an image named after a registry that does not exist
  * ({@code registry.karst.test}) through the mirror the file names, trusting the file's CA, presenting its client
- * certificate and the credentials the file gives that mirror. The image is pushed there first with ctr through the
+ * certificate and the credentials the file gives that mirror; and, through the {@code "*"} mirror, an image of any
+ * other registry. The image is pushed there first with ctr through the
  * same certs.d directory. Skipped without root, containerd, openssl or docker-registry
  * ({@code apt-get install docker-registry}; scripts/install-deps).
  */
@@ -82,6 +83,8 @@ class RegistryMirrorTest {
                   registry.karst.test:
                     endpoint:
                       - "https://%s"
+                  "*":
+                    endpoint: ["%s"]
                 configs:
                   "%s":
                     auth:
@@ -91,7 +94,7 @@ class RegistryMirrorTest {
                       ca_file: ca.crt
                       cert_file: client.crt
                       key_file: client.key
-                """.formatted(MIRROR, MIRROR, USER, PASSWORD));
+                """.formatted(MIRROR, MIRROR, MIRROR, USER, PASSWORD));
 
         fixture = ContainerdFixture.start(true, List.of(imageDir), registries);
         ContainerdRuntimeTest.waitFor(java.time.Duration.ofSeconds(30),
@@ -165,6 +168,11 @@ class RegistryMirrorTest {
                     && l.contains("/v2/karst/busybox/manifests/1.35.0?ns=registry.karst.test")),
                     String.join("\n", registryLog));
         }
+
+        // "*": any other registry's images come through the mirror too (certs.d/_default)
+        fixture.images().pullImage("elsewhere.karst.test/karst/busybox:1.35.0");
+        assertTrue(registryLog().contains("/v2/karst/busybox/manifests/1.35.0?ns=elsewhere.karst.test"),
+                RegistryMirrorTest::registryLog);
 
         ImagePullException missing = assertThrows(ImagePullException.class,
                 () -> fixture.images().pullImage("registry.karst.test/karst/none:1"));
