@@ -28,8 +28,8 @@ final class ContainerdConfigWriter {
     static void write(ContainerdLayout layout, String pauseImage, Path cniBinDir, RegistriesFile registries)
             throws IOException {
         RegistryHosts.write(registries, layout.registryConfigDir());
-        writeAtomically(layout.configFile(), configToml(layout, pauseImage, cniBinDir) + RegistryHosts.authToml(registries),
-                OWNER_ONLY);
+        writeAtomically(layout.configFile(),
+                configToml(layout, pauseImage, cniBinDir) + RegistryHosts.authToml(registries), OWNER_ONLY);
         writeAtomically(layout.cniTemplate(), cniTemplate(layout), null);
         Files.createDirectories(layout.cniConfDir());
     }

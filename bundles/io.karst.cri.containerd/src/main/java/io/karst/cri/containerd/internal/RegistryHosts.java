@@ -23,9 +23,9 @@ import io.karst.cri.containerd.internal.RegistriesFile.Tls;
 /**
  * What containerd 1.6 understands of a {@link RegistriesFile}, rendered as K3s renders it for that containerd: one
  * {@code certs.d/<registry>/hosts.toml} per registry with mirrors or TLS settings ({@code _default} for
- * {@code "*"}): the mirror endpoints as {@code [host."<url>"]} tables with pull and resolve, tried in order, then the
- * registry itself (also named as {@code server}) as the last table, with push too; and the credentials as the CRI plugin's
- * {@code registry.configs."<host>".auth} tables in config.toml, which containerd 1.6 still reads next to
+ * {@code "*"}): the mirror endpoints as {@code [host."<url>"]} tables with pull and resolve, tried in order, then
+ * the registry itself (also named as {@code server}) as the last table, with push too; and the credentials as the
+ * CRI plugin's {@code registry.configs."<host>".auth} tables in config.toml, which containerd 1.6 still reads next to
  * {@code config_path} and looks up by the host it is about to contact.
  */
 final class RegistryHosts {

@@ -20,13 +20,12 @@ import io.karst.api.node.ImagePullException;
 
 /**
  * A registries.yaml at work on a real containerd: Debian's docker-registry (distribution 2.8) listens on
- * 192.0.2.10:5000 (TEST-NET-1) inside the test's network namespace, with TLS from a test CA, client certificates required and
- * htpasswd authentication; containerd pulls an image named after a registry that does not exist
+ * 192.0.2.10:5000 (TEST-NET-1) inside the test's network namespace, with TLS from a test CA, client certificates
+ * required and htpasswd authentication; containerd pulls an image named after a registry that does not exist
  * ({@code registry.karst.test}) through the mirror the file names, trusting the file's CA, presenting its client
  * certificate and the credentials the file gives that mirror; and, through the {@code "*"} mirror, an image of any
- * other registry. The image is pushed there first with ctr through the
- * same certs.d directory. Skipped without root, containerd, openssl or docker-registry
- * ({@code apt-get install docker-registry}; scripts/install-deps).
+ * other registry. The image is pushed there first with ctr through the same certs.d directory. Skipped without root,
+ * containerd, openssl or docker-registry ({@code apt-get install docker-registry}; scripts/install-deps).
  */
 class RegistryMirrorTest {
     private static final String REGISTRY_BINARY = "/usr/bin/docker-registry";
@@ -145,7 +144,8 @@ class RegistryMirrorTest {
         ctr(socket, "images", "tag", "--force", BUSYBOX, pushed);
         // ctr reads the certs.d directory too: the mirror's own hosts.toml (server, CA, client certificate)
         String certsDir = fixture.node.layout().registryConfigDir().toString();
-        String mirrorHosts = Files.readString(fixture.node.layout().registryConfigDir().resolve(MIRROR + "/hosts.toml"));
+        String mirrorHosts = Files.readString(
+                fixture.node.layout().registryConfigDir().resolve(MIRROR + "/hosts.toml"));
         assertTrue(mirrorHosts.contains("ca = [\"" + work.resolve("ca.crt") + "\"]"), mirrorHosts);
         // the registry wants credentials: without them the push is refused
         IOException anonymous = assertThrows(IOException.class,
@@ -194,7 +194,8 @@ class RegistryMirrorTest {
         String ec = "ec_paramgen_curve:P-256";
         openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", "ca.key", "-out", "ca.crt",
                 "-days", "1", "-subj", "/CN=karst-test-ca");
-        Files.writeString(dir.resolve("server.ext"), "subjectAltName=IP:" + MIRROR_IP + "\nextendedKeyUsage=serverAuth\n");
+        Files.writeString(dir.resolve("server.ext"),
+                "subjectAltName=IP:" + MIRROR_IP + "\nextendedKeyUsage=serverAuth\n");
         Files.writeString(dir.resolve("client.ext"), "extendedKeyUsage=clientAuth\n");
         for (String name : List.of("server", "client")) {
             openssl(dir, "req", "-newkey", "ec", "-pkeyopt", ec, "-nodes", "-keyout", name + ".key", "-out",
