@@ -168,6 +168,8 @@ final class LaunchPlans {
         runtime.put("image.dirs", imageDirs);
         config.optional("container-runtime-endpoint").filter(e -> !e.isBlank())
                 .ifPresent(e -> runtime.put("container.runtime.endpoint", e));
+        // K3s reads /etc/rancher/k3s/registries.yaml and has no flag for its path; so does Karst, at its own place
+        runtime.put("registries.file", "/etc/karst/registries.yaml");
         configurations.put("io.karst.cri.containerd", runtime);
 
         Map<String, Object> kubelet = new LinkedHashMap<>();

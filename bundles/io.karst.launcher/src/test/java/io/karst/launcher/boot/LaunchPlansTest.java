@@ -53,6 +53,7 @@ class LaunchPlansTest {
         Map<String, Object> runtime = plan.configurations().get("io.karst.cri.containerd");
         assertEquals("localhost/p:1", runtime.get("pause.image"));
         assertEquals(List.of(dir.resolve("data/agent/images").toAbsolutePath().toString()), runtime.get("image.dirs"));
+        assertEquals("/etc/karst/registries.yaml", runtime.get("registries.file"));
         assertEquals("10.50.0.0/16", plan.configurations().get("io.karst.controllers.nodeipam").get("cluster.cidr"));
 
         LaunchPlan without = server("--disable-agent");

@@ -23,6 +23,11 @@ public @interface ContainerdConfig {
             + "archives are imported at start and whenever one appears")
     String[] image_dirs() default {};
 
+    @AttributeDefinition(required = false, description = "The private registry configuration (K3s's "
+            + "registries.yaml: mirrors and configs), rendered for containerd at every start; a missing file means "
+            + "none, an invalid one stops the runtime from starting")
+    String registries_file() default RegistriesFile.DEFAULT_PATH;
+
     @AttributeDefinition(description = "Where the CNI plugin binaries are")
     String cni_bin_dir() default ContainerdLayout.DEFAULT_CNI_BIN_DIR;
 }

@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes containerd's configuration (version 2) and the CNI conflist template its CRI plugin renders when the
@@ -12,12 +15,22 @@ import java.nio.file.StandardCopyOption;
  * the component's configuration; an operator customises the node through the component, not these files.
  */
 final class ContainerdConfigWriter {
+    /** config.toml may hold registry credentials. */
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
     private ContainerdConfigWriter() {
     }
 
-    static void write(ContainerdLayout layout, String pauseImage, Path cniBinDir) throws IOException {
-        writeAtomically(layout.configFile(), configToml(layout, pauseImage, cniBinDir));
-        writeAtomically(layout.cniTemplate(), cniTemplate(layout));
+    /**
+     * @param registries the node's registries file, rendered as hosts.toml files and the credentials in config.toml,
+     *                   which is therefore readable by root only
+     */
+    static void write(ContainerdLayout layout, String pauseImage, Path cniBinDir, RegistriesFile registries)
+            throws IOException {
+        RegistryHosts.write(registries, layout.registryConfigDir());
+        writeAtomically(layout.configFile(),
+                configToml(layout, pauseImage, cniBinDir) + RegistryHosts.authToml(registries), OWNER_ONLY);
+        writeAtomically(layout.cniTemplate(), cniTemplate(layout), null);
         Files.createDirectories(layout.cniConfDir());
     }
 
@@ -65,7 +78,7 @@ final class ContainerdConfigWriter {
                   conf_dir = %s
                   conf_template = %s
 
-                # registry mirrors and credentials: one <host>/hosts.toml per registry, read at every pull
+                # registry mirrors and TLS: one <host>/hosts.toml per registry, read at every pull; credentials below
                 %s.registry]
                   config_path = %s
                 """.formatted(
@@ -133,9 +146,14 @@ final class ContainerdConfigWriter {
         return quote(text);
     }
 
-    private static void writeAtomically(Path file, String content) throws IOException {
+    private static void writeAtomically(Path file, String content, Set<PosixFilePermission> permissions)
+            throws IOException {
         Files.createDirectories(file.getParent());
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        if (permissions != null) {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(permissions));
+        }
         Files.writeString(temp, content, StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -26,9 +26,10 @@ final class ContainerdNode implements AutoCloseable {
     /**
      * @param endpoint an existing CRI socket, or {@code null} to start containerd
      * @param launcher a command prefix for containerd (tests: {@code nsenter --net=...}), empty normally
+     * @param registriesFile K3s's registries.yaml for this node, or {@code null} for none; not read with an endpoint
      */
     record Settings(Path dataDir, String endpoint, String pauseImage, List<Path> imageDirs, Path cniBinDir,
-            List<String> launcher, String containerd, String ctr, String zstd) {
+            List<String> launcher, String containerd, String ctr, String zstd, Path registriesFile) {
         Settings {
             imageDirs = List.copyOf(imageDirs);
             launcher = List.copyOf(launcher);
@@ -41,7 +42,9 @@ final class ContainerdNode implements AutoCloseable {
                     config.pause_image(),
                     config.image_dirs() == null ? List.of()
                             : List.of(config.image_dirs()).stream().filter(d -> !d.isBlank()).map(Path::of).toList(),
-                    Path.of(config.cni_bin_dir()), List.of(), "containerd", "ctr", "zstd");
+                    Path.of(config.cni_bin_dir()), List.of(), "containerd", "ctr", "zstd",
+                    config.registries_file() == null || config.registries_file().isBlank() ? null
+                            : Path.of(config.registries_file().strip()));
         }
     }
 
@@ -74,7 +77,14 @@ final class ContainerdNode implements AutoCloseable {
             Path socket = Path.of(settings.endpoint().replaceFirst("^unix://", ""));
             return new ContainerdNode(settings, layout, socket, null, new CriChannel(socket));
         }
-        ContainerdConfigWriter.write(layout, settings.pauseImage(), settings.cniBinDir());
+        RegistriesFile registries = settings.registriesFile() == null
+                ? RegistriesFile.none()
+                : RegistriesFile.read(settings.registriesFile());
+        ContainerdConfigWriter.write(layout, settings.pauseImage(), settings.cniBinDir(), registries);
+        if (!registries.isEmpty()) {
+            LOG.info("Registries from {}: mirrors for {}, configs for {}", registries.source(),
+                    registries.mirrors().keySet(), registries.configs().keySet());
+        }
         CriChannel[] channel = new CriChannel[1];
         ContainerdSupervisor supervisor = new ContainerdSupervisor(layout, settings.containerd(), settings.launcher(),
                 () -> {

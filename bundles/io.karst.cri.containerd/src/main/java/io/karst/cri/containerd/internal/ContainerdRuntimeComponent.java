@@ -47,7 +47,13 @@ public final class ContainerdRuntimeComponent {
     @Activate
     public ContainerdRuntimeComponent(BundleContext context, ContainerdConfig config) throws Exception {
         this.context = context;
-        this.node = ContainerdNode.start(ContainerdNode.Settings.of(config));
+        try {
+            this.node = ContainerdNode.start(ContainerdNode.Settings.of(config));
+        } catch (RegistriesFile.InvalidRegistriesException e) {
+            // as K3s's agent on a bad registries.yaml: no runtime rather than one pulling from the wrong place
+            LOG.error("The container runtime does not start: {}", e.getMessage());
+            throw e;
+        }
         this.starter = new Thread(this::registerWhenReady, "karst-containerd-start");
         starter.setDaemon(true);
         starter.start();

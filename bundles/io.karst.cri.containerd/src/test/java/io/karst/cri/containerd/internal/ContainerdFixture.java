@@ -59,6 +59,11 @@ final class ContainerdFixture implements AutoCloseable {
 
     /** Starts containerd, in its own network namespace if {@code ownNetwork}, and waits until it answers. */
     static ContainerdFixture start(boolean ownNetwork, List<Path> imageDirs) throws Exception {
+        return start(ownNetwork, imageDirs, null);
+    }
+
+    /** As {@link #start(boolean, List)}, with a registries file (K3s's registries.yaml) or {@code null}. */
+    static ContainerdFixture start(boolean ownNetwork, List<Path> imageDirs, Path registriesFile) throws Exception {
         assumeNodeRuntime();
         Set<Path> cniBefore = list(CNI_RESULTS);
         Set<Path> shimsBefore = list(SHIM_SOCKETS);
@@ -75,7 +80,7 @@ final class ContainerdFixture implements AutoCloseable {
         }
         ContainerdNode.Settings settings = new ContainerdNode.Settings(dataDir, null,
                 ContainerdLayout.DEFAULT_PAUSE_IMAGE, imageDirs, Path.of("/usr/lib/cni"), launcher, "containerd",
-                "ctr", "zstd");
+                "ctr", "zstd", registriesFile);
         long started = System.nanoTime();
         ContainerdNode node;
         try {

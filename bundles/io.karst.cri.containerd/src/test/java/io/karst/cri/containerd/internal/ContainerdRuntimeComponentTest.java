@@ -2,6 +2,7 @@ package io.karst.cri.containerd.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -83,6 +84,27 @@ class ContainerdRuntimeComponentTest {
     }
 
     @Test
+    void aBadRegistriesFileKeepsTheRuntimeFromStarting() throws Exception {
+        Path registries = dataDir.resolve("registries.yaml");
+        Files.writeString(registries, """
+                configs:
+                  registry.example:
+                    auth:
+                      username: karst
+                      password: "s3cret"
+                      pasword: typo
+                """);
+        RegistriesFile.InvalidRegistriesException refused = assertThrows(
+                RegistriesFile.InvalidRegistriesException.class, () -> new ContainerdRuntimeComponent(context(),
+                        config(Map.of("data.dir", dataDir.toString(), "registries.file", registries.toString()))));
+        assertEquals(registries + ":6: configs.registry.example.auth.pasword: unknown key \"pasword\" (known: "
+                + "username, password, auth, identity_token)", refused.getMessage());
+        assertFalse(refused.getMessage().contains("s3cret"));
+        assertFalse(Files.exists(ContainerdLayout.of(dataDir).configFile()), "nothing written, nothing started");
+        assertTrue(registrations.isEmpty());
+    }
+
+    @Test
     void nothingIsRegisteredWhileTheEndpointDoesNotAnswer() throws Exception {
         Path socket = dataDir.resolve("nobody.sock");
         ContainerdRuntimeComponent component = new ContainerdRuntimeComponent(context(), config(Map.of(
@@ -97,7 +119,8 @@ class ContainerdRuntimeComponentTest {
     @Test
     void aContainerdLeftByAKilledAgentIsStoppedBeforeANewOneStarts() throws Exception {
         ContainerdLayout layout = ContainerdLayout.of(dataDir);
-        ContainerdConfigWriter.write(layout, ContainerdLayout.DEFAULT_PAUSE_IMAGE, Path.of("/usr/lib/cni"));
+        ContainerdConfigWriter.write(layout, ContainerdLayout.DEFAULT_PAUSE_IMAGE, Path.of("/usr/lib/cni"),
+                RegistriesFile.none());
         Files.createDirectories(layout.state());
         // what a killed JVM leaves: its containerd, no longer anyone's child
         Process stale = new ProcessBuilder("containerd", "--config", layout.configFile().toString())
@@ -106,7 +129,7 @@ class ContainerdRuntimeComponentTest {
 
         ContainerdNode.Settings settings = new ContainerdNode.Settings(dataDir, null,
                 ContainerdLayout.DEFAULT_PAUSE_IMAGE, List.of(), Path.of("/usr/lib/cni"), List.of(), "containerd",
-                "ctr", "zstd");
+                "ctr", "zstd", null);
         try (ContainerdNode node = ContainerdNode.start(settings)) {
             assertFalse(stale.isAlive(), "the stale containerd was stopped");
             assertEquals(0, stale.exitValue(), "with SIGTERM, not killed");
