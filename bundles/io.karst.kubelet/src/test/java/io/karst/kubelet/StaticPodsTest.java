@@ -170,6 +170,15 @@ class StaticPodsTest {
         assertEquals("kube-system", runtime.sandboxes.values().iterator().next().namespace());
         Thread.sleep(6000); // past the next poll
         assertEquals(1, runtime.sandboxes.size());
+        ResourceOperations events = api.client().resource(new ResourceKey("", "v1", "events")).inNamespace("default");
+        List<String> warnings = events.list().items().stream()
+                .filter(e -> e.path("involvedObject").path("kind").asText().equals("Node")
+                        && e.path("reason").asText().equals("FailedStaticPodManifest"))
+                .map(e -> e.path("message").asText()).toList();
+        assertEquals(3, warnings.size(), "one Warning per broken file, not per poll: " + warnings);
+        assertTrue(warnings.stream().anyMatch(m -> m.contains("broken.yaml")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(m -> m.contains("configmap.json") && m.contains("not a v1 Pod")),
+                warnings.toString());
 
         // the kubelet still reads the directory
         Files.writeString(manifests.resolve("web.yml"), WEB);

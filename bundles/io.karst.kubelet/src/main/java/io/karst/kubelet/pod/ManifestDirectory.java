@@ -9,11 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -34,13 +37,16 @@ final class ManifestDirectory {
     }
 
     private final Path dir;
+    private final BiConsumer<Path, String> skipped;
     private final ObjectMapper json = new ObjectMapper();
     private final ObjectMapper yaml = new YAMLMapper();
     /** file → the content last reported as broken */
     private final Map<Path, Integer> reported = new HashMap<>();
 
-    ManifestDirectory(Path dir) {
+    /** @param skipped told once per content of a file that is skipped, and why */
+    ManifestDirectory(Path dir, BiConsumer<Path, String> skipped) {
         this.dir = dir;
+        this.skipped = skipped;
     }
 
     Path dir() {
@@ -76,12 +82,24 @@ final class ManifestDirectory {
                     int hash = Arrays.hashCode(content);
                     Integer before = reported.put(file, hash);
                     if (before == null || before != hash) {
-                        LOG.warn("Static pod manifest {} skipped: {}", file, e.getMessage());
+                        String why = why(e);
+                        LOG.warn("Static pod manifest {} skipped: {}", file, why);
+                        skipped.accept(file, why);
                     }
                 }
             }
         }
         return manifests;
+    }
+
+    /** The parser's own words and the line, without the excerpt of the file that Jackson appends. */
+    private static String why(Exception e) {
+        if (e instanceof JsonProcessingException j) {
+            JsonLocation at = j.getLocation();
+            return j.getOriginalMessage().replaceAll("\\s+", " ").strip() + (at == null || at.getLineNr() < 0 ? ""
+                    : " (line " + at.getLineNr() + ")");
+        }
+        return e.getMessage();
     }
 
     private ObjectNode parse(Path file, byte[] content) throws IOException {

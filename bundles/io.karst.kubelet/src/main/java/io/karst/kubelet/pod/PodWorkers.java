@@ -48,6 +48,8 @@ public final class PodWorkers implements AutoCloseable {
     static final int WORKERS = 16;
     /** upstream's file source re-lists every 20 s besides inotify; a plain poll this often is as quick */
     static final Duration MANIFEST_POLL = Duration.ofSeconds(5);
+    /** Karst's reason: upstream only logs a manifest it cannot read */
+    static final String FAILED_MANIFEST = "FailedStaticPodManifest";
     private static final Logger LOG = LoggerFactory.getLogger(PodWorkers.class);
 
     private final KubeletConfig config;
@@ -110,8 +112,9 @@ public final class PodWorkers implements AutoCloseable {
         });
         this.mirrors = new MirrorPods(client, config.nodeName());
         this.sync = new PodSync(config, client, runtime, images, probes, events, allocatable, mirrors);
-        this.staticPods = new StaticPods(new ManifestDirectory(config.podManifestDir()), config.nodeName(),
-                this::staticPodsRead);
+        ManifestDirectory manifests = new ManifestDirectory(config.podManifestDir(), (file, why) -> events
+                .nodeWarning(FAILED_MANIFEST, "Static pod manifest " + file.getFileName() + " skipped: " + why));
+        this.staticPods = new StaticPods(manifests, config.nodeName(), this::staticPodsRead);
     }
 
     private static String kindLabel(ProbeKind kind) {
