@@ -125,14 +125,23 @@ class StaticPodsTest {
     }
 
     @Test
-    void aChangedManifestRestartsThePodUnderANewUid() throws Exception {
-        Files.writeString(manifests.resolve("web.yaml"), WEB);
+    void aChangedManifestRestartsThePodUnderANewUidOnceTheOldOneStopped() throws Exception {
+        String slowToStop = WEB.replace("    command: [sleep, \"3600\"]\n", "    command: [sleep, \"3600\"]\n"
+                + "    lifecycle:\n      preStop:\n        sleep:\n          seconds: 2\n");
+        assertNotEquals(WEB, slowToStop);
+        Files.writeString(manifests.resolve("web.yaml"), slowToStop);
         eventually(() -> runningContainers("app") == 1 && pods.find("web-node-a").isPresent());
         String first = runtime.sandboxes.values().iterator().next().uid();
 
-        Files.writeString(manifests.resolve("web.yaml"), WEB.replace("app: web", "app: web2"));
-        eventually(() -> readySandboxUids().size() == 1 && !readySandboxUids().contains(first)
-                && runningContainers("app") == 1);
+        Files.writeString(manifests.resolve("web.yaml"), slowToStop.replace("app: web", "app: web2"));
+        // the new pod waits out the old one's preStop hook: never two pods of one name at once
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (readySandboxUids().stream().noneMatch(uid -> !uid.equals(first))) {
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(20);
+        }
+        assertEquals(1, readySandboxUids().size(), "the old pod was still running: " + readySandboxUids());
+        eventually(() -> runningContainers("app") == 1);
         String second = readySandboxUids().get(0);
         assertNotEquals(first, second);
         assertTrue(runtime.stopped.contains("app"), "the old pod's container was stopped");

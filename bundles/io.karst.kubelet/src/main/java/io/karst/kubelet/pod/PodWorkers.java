@@ -149,15 +149,16 @@ public final class PodWorkers implements AutoCloseable {
 
     /** A new uid starts a pod; a uid no longer read stops its pod gracefully, as an API pod's deletion does. */
     private void staticPodsRead(Map<String, ObjectNode> read) {
+        // the gone first: an edited pod's new version must find its old one marked, to wait for it
+        for (String uid : statics.keySet()) {
+            if (!read.containsKey(uid) && staticsGone.add(uid)) {
+                enqueue(uid);
+            }
+        }
         for (Map.Entry<String, ObjectNode> e : read.entrySet()) {
             if (statics.putIfAbsent(e.getKey(), e.getValue()) == null) {
                 LOG.info("Static pod {} from {}", PodSync.podRef(e.getValue()), config.podManifestDir());
                 enqueue(e.getKey());
-            }
-        }
-        for (String uid : statics.keySet()) {
-            if (!read.containsKey(uid) && staticsGone.add(uid)) {
-                enqueue(uid);
             }
         }
     }
@@ -270,12 +271,29 @@ public final class PodWorkers implements AutoCloseable {
             staticsGone.remove(uid);
             mirrors.delete(pod);
             LOG.info("Static pod {} stopped: its manifest went or changed", PodSync.podRef(pod));
+            statics.forEach((other, p) -> {
+                if (fullName(p).equals(fullName(pod))) {
+                    enqueue(other);
+                }
+            });
             return Optional.empty();
+        }
+        // upstream starts an edited static pod only once its previous version has stopped: both would hold the
+        // same host ports (and the same mirror)
+        for (String other : staticsGone) {
+            ObjectNode previous = statics.get(other);
+            if (previous != null && fullName(previous).equals(fullName(pod))) {
+                return Optional.empty();
+            }
         }
         if (mirrors.ensure(pod)) {
             sync.statusLost(uid);
         }
         return sync.sync(pod);
+    }
+
+    private static String fullName(JsonNode pod) {
+        return pod.path("metadata").path("namespace").asText() + "/" + pod.path("metadata").path("name").asText();
     }
 
     private boolean synced() {
