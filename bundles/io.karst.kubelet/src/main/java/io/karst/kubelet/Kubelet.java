@@ -18,8 +18,8 @@ import io.karst.kubelet.node.NodeAgent;
 import io.karst.kubelet.pod.PodWorkers;
 
 /**
- * One node's kubelet: registers the Node (retrying until the API takes it), then heartbeats every 10 s and runs
- * the pods bound to it. {@link #close} stops its threads; containers keep running, so a restarted kubelet adopts
+ * One node's kubelet: runs its static pods at once, registers the Node (retrying until the API takes it), then
+ * heartbeats every 10 s and runs the pods bound to it. {@link #close} stops its threads; containers keep running, so a restarted kubelet adopts
  * them (they carry their pod's uid).
  */
 public final class Kubelet implements AutoCloseable {
@@ -42,13 +42,15 @@ public final class Kubelet implements AutoCloseable {
     }
 
     public Kubelet start() {
+        // static pods are what runs while the API is unreachable, so they do not wait for the registration
+        pods.startLocal();
         heartbeats.execute(this::registerThenRun);
         return this;
     }
 
     private void registerThenRun() {
         try {
-            node.register();
+            pods.nodeRegistered(node.register());
         } catch (RuntimeException e) {
             LOG.warn("Node registration failed, retrying in 2 s: {}", e.getMessage());
             heartbeats.schedule(this::registerThenRun, 2, TimeUnit.SECONDS);

@@ -27,6 +27,11 @@ public record KubeletConfig(String nodeName, List<String> nodeIps, Path dataDir,
         return dataDir.resolve("agent");
     }
 
+    /** Where static pod manifests are read from (K3s's {@code agent/pod-manifests}; upstream's --pod-manifest-path). */
+    public Path podManifestDir() {
+        return agentDir().resolve("pod-manifests");
+    }
+
     /** Where a pod's volumes, hosts file and termination logs live: {@code agent/kubelet/pods/<uid>}. */
     public Path podDir(String uid) {
         return agentDir().resolve("kubelet/pods").resolve(uid);

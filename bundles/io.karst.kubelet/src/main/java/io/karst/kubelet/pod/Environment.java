@@ -36,7 +36,14 @@ final class Environment {
     List<EnvVar> of(JsonNode pod, JsonNode container, JsonNode allocatable) throws ContainerConfigException {
         String namespace = pod.path("metadata").path("namespace").asText();
         Map<String, String> env = new LinkedHashMap<>();
-        serviceVariables(namespace, pod.path("spec").path("enableServiceLinks").asBoolean(true), env);
+        try {
+            serviceVariables(namespace, pod.path("spec").path("enableServiceLinks").asBoolean(true), env);
+        } catch (RuntimeException e) {
+            // upstream starts static pods without the Services it cannot list: they must run with the API away
+            if (!StaticPods.isStatic(pod)) {
+                throw e;
+            }
+        }
         for (JsonNode from : container.path("envFrom")) {
             String prefix = from.path("prefix").asText("");
             if (from.has("configMapRef")) {

@@ -103,6 +103,29 @@ public final class PodEvents {
         }
     }
 
+    /**
+     * A Warning about this node itself, not about a pod (a static pod manifest it cannot run); as upstream's node
+     * events, the reference's uid is the node's name, so it needs no registered Node.
+     */
+    public void nodeWarning(String reason, String message) {
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        ObjectNode event = JsonNodeFactory.instance.objectNode();
+        event.put("apiVersion", "v1").put("kind", "Event");
+        event.putObject("metadata").put("name", nodeName + "." + Long.toHexString(System.nanoTime()
+                ^ System.currentTimeMillis() << 20)).put("namespace", "default");
+        event.putObject("involvedObject").put("kind", "Node").put("name", nodeName).put("uid", nodeName)
+                .put("apiVersion", "v1");
+        event.put("reason", reason).put("message", message).put("type", "Warning");
+        event.putObject("source").put("component", "kubelet").put("host", nodeName);
+        event.put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1);
+        event.put("reportingComponent", "kubelet").put("reportingInstance", nodeName);
+        try {
+            client.resource(EVENTS).inNamespace("default").create(event);
+        } catch (ResourceException e) {
+            LOG.debug("Event {} on node {} not recorded: {}", reason, nodeName, e.getMessage());
+        }
+    }
+
     /** {@code spec.containers{name}} or {@code spec.initContainers{name}}, as upstream's reference. */
     static String fieldPath(JsonNode pod, String container) {
         for (JsonNode c : pod.path("spec").path("initContainers")) {

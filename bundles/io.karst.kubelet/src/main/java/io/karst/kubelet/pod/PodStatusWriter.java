@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -36,17 +39,21 @@ import io.karst.kubelet.probe.ProbeManager;
 final class PodStatusWriter {
     private static final int MESSAGE_LIMIT = 4096;
     private static final int FALLBACK_LOG_LINES = 80;
+    private static final Logger LOG = LoggerFactory.getLogger(PodStatusWriter.class);
 
     private final ResourceClient client;
     private final ContainerRuntime runtime;
     private final ProbeManager probes;
     private final KubeletConfig config;
+    private final MirrorPods mirrors;
 
-    PodStatusWriter(ResourceClient client, ContainerRuntime runtime, ProbeManager probes, KubeletConfig config) {
+    PodStatusWriter(ResourceClient client, ContainerRuntime runtime, ProbeManager probes, KubeletConfig config,
+            MirrorPods mirrors) {
         this.client = client;
         this.runtime = runtime;
         this.probes = probes;
         this.config = config;
+        this.mirrors = mirrors;
     }
 
     void write(ObjectNode pod, PodState state, PodRuntime present, String podIp, boolean sandboxReady) {
@@ -57,6 +64,10 @@ final class PodStatusWriter {
         }
         ObjectNode patch = JsonNodeFactory.instance.objectNode();
         patch.set("status", status);
+        if (StaticPods.isStatic(pod)) {
+            writeToMirror(pod, state, status, text, patch);
+            return;
+        }
         try {
             client.resource(PodSync.PODS).inNamespace(pod.path("metadata").path("namespace").asText())
                     .patchStatus(pod.path("metadata").path("name").asText(), PatchTypes.MERGE_PATCH, patch);
@@ -65,6 +76,27 @@ final class PodStatusWriter {
             if (!e.isNotFound()) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * A static pod keeps its status itself (the next pass builds on it, also with no API at all) and shows it on its
+     * mirror when there is one; the patch names the mirror's uid, so it never lands on a pod of the same name that
+     * replaced the mirror.
+     */
+    private void writeToMirror(ObjectNode pod, PodState state, ObjectNode status, String text, ObjectNode patch) {
+        pod.set("status", status);
+        String mirrorUid = mirrors.mirrorUid(pod.path("metadata").path("uid").asText()).orElse(null);
+        if (mirrorUid == null) {
+            return;
+        }
+        patch.putObject("metadata").put("uid", mirrorUid);
+        try {
+            client.resource(PodSync.PODS).inNamespace(pod.path("metadata").path("namespace").asText())
+                    .patchStatus(pod.path("metadata").path("name").asText(), PatchTypes.MERGE_PATCH, patch);
+            state.lastWrittenStatus = text;
+        } catch (RuntimeException e) {
+            LOG.debug("Status of static pod {} not written to its mirror: {}", PodSync.podRef(pod), e.getMessage());
         }
     }
 

@@ -73,7 +73,7 @@ final class PodSync {
     private final PodStatusWriter statusWriter;
 
     PodSync(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images,
-            ProbeManager probes, PodEvents events, Supplier<JsonNode> allocatable) {
+            ProbeManager probes, PodEvents events, Supplier<JsonNode> allocatable, MirrorPods mirrors) {
         this.config = config;
         this.client = client;
         this.runtime = runtime;
@@ -83,7 +83,7 @@ final class PodSync {
         this.probes = probes;
         this.events = events;
         this.allocatable = allocatable;
-        this.statusWriter = new PodStatusWriter(client, runtime, probes, config);
+        this.statusWriter = new PodStatusWriter(client, runtime, probes, config, mirrors);
     }
 
     /** One pass over a pod the API still has; returns when to look again (empty: only on a change). */
@@ -373,6 +373,25 @@ final class PodSync {
             if (!e.isNotFound() && !e.isConflict()) {
                 throw e;
             }
+        }
+    }
+
+    /**
+     * A static pod whose manifest went (or changed): stopped as a deleted API pod is, within its grace period and
+     * preStop hooks first, then removed from the runtime and the disk; there is no API object to remove.
+     */
+    void terminateStatic(ObjectNode pod) {
+        String uid = pod.path("metadata").path("uid").asText();
+        PodRuntime present = PodRuntime.of(uid, runtime.listPodSandboxes(), runtime.listContainers());
+        stopAll(pod, present, gracePeriod(pod));
+        cleanUp(uid);
+    }
+
+    /** The API lost the pod's status (a recreated mirror pod): the next pass writes it whether it changed or not. */
+    void statusLost(String uid) {
+        PodState state = states.get(uid);
+        if (state != null) {
+            state.lastWrittenStatus = "";
         }
     }
 

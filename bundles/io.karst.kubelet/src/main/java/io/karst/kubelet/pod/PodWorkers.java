@@ -38,10 +38,18 @@ import io.karst.kubelet.probe.ProbeManager;
  * changes in the API, when its containers change in the runtime (a relist every second, upstream's PLEG), when a
  * probe result changes, and when the last pass asked to be called again. Sandboxes and containers of pods the API
  * no longer has are stopped and removed, also those found after a kubelet restart.
+ * <p>
+ * Pods come from two sources: the API (pods bound to this node) and the static pod manifests of
+ * {@code <data-dir>/agent/pod-manifests} ({@link StaticPods}), read every 5 s. Static pods run from the start,
+ * before the Node is registered and with the API away; their mirror pods ({@link MirrorPods}) only show them.
  */
 public final class PodWorkers implements AutoCloseable {
     static final Duration RELIST = Duration.ofSeconds(1);
     static final int WORKERS = 16;
+    /** upstream's file source re-lists every 20 s besides inotify; a plain poll this often is as quick */
+    static final Duration MANIFEST_POLL = Duration.ofSeconds(5);
+    /** Karst's reason: upstream only logs a manifest it cannot read */
+    static final String FAILED_MANIFEST = "FailedStaticPodManifest";
     private static final Logger LOG = LoggerFactory.getLogger(PodWorkers.class);
 
     private final KubeletConfig config;
@@ -54,6 +62,12 @@ public final class PodWorkers implements AutoCloseable {
     private final PodEvents events;
     /** uid → the pod as last seen in the API (bound to this node) */
     private final Map<String, ObjectNode> pods = new ConcurrentHashMap<>();
+    /** uid → a static pod; one whose manifest went stays until it is stopped */
+    private final Map<String, ObjectNode> statics = new ConcurrentHashMap<>();
+    /** uids of static pods whose manifest went (or changed), to be stopped */
+    private final Set<String> staticsGone = ConcurrentHashMap.newKeySet();
+    private final MirrorPods mirrors;
+    private final StaticPods staticPods;
     /** uid → a pass is running (true: and another is wanted after it) */
     private final Map<String, Boolean> running = new ConcurrentHashMap<>();
     private final Map<String, String> lastSeenInRuntime = new ConcurrentHashMap<>();
@@ -96,12 +110,57 @@ public final class PodWorkers implements AutoCloseable {
                 events.warning(pod, container, "Unhealthy", kindLabel(kind) + " probe failed: " + output);
             }
         });
-        this.sync = new PodSync(config, client, runtime, images, probes, events, allocatable);
+        this.mirrors = new MirrorPods(client, config.nodeName());
+        this.sync = new PodSync(config, client, runtime, images, probes, events, allocatable, mirrors);
+        ManifestDirectory manifests = new ManifestDirectory(config.podManifestDir(), (file, why) -> events
+                .nodeWarning(FAILED_MANIFEST, "Static pod manifest " + file.getFileName() + " skipped: " + why));
+        this.staticPods = new StaticPods(manifests, config.nodeName(), this::staticPodsRead);
     }
 
     private static String kindLabel(ProbeKind kind) {
         String name = kind.name().toLowerCase();
         return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /**
+     * Starts what needs no API: the static pods (read once before the relist starts, so a restarted kubelet adopts
+     * their containers instead of removing them) and the relist.
+     */
+    public void startLocal() {
+        staticPods.poll();
+        workers.scheduleWithFixedDelay(this::pollManifests, MANIFEST_POLL.toMillis(), MANIFEST_POLL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        workers.scheduleWithFixedDelay(this::relist, RELIST.toMillis(), RELIST.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The Node exists (with this uid): static pods get their mirrors. */
+    public void nodeRegistered(String nodeUid) {
+        mirrors.nodeRegistered(nodeUid);
+        statics.keySet().forEach(this::enqueue);
+    }
+
+    private void pollManifests() {
+        try {
+            staticPods.poll();
+        } catch (RuntimeException e) {
+            LOG.warn("Static pod manifests not read: {}", e.toString());
+        }
+    }
+
+    /** A new uid starts a pod; a uid no longer read stops its pod gracefully, as an API pod's deletion does. */
+    private void staticPodsRead(Map<String, ObjectNode> read) {
+        // the gone first: an edited pod's new version must find its old one marked, to wait for it
+        for (String uid : statics.keySet()) {
+            if (!read.containsKey(uid) && staticsGone.add(uid)) {
+                enqueue(uid);
+            }
+        }
+        for (Map.Entry<String, ObjectNode> e : read.entrySet()) {
+            if (statics.putIfAbsent(e.getKey(), e.getValue()) == null) {
+                LOG.info("Static pod {} from {}", PodSync.podRef(e.getValue()), config.podManifestDir());
+                enqueue(e.getKey());
+            }
+        }
     }
 
     public void start() {
@@ -121,6 +180,10 @@ public final class PodWorkers implements AutoCloseable {
 
             @Override
             public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
+                if (StaticPods.isMirror(pod)) {
+                    mirrorChanged(pod, true);
+                    return;
+                }
                 String uid = pod.path("metadata").path("uid").asText();
                 if (pods.remove(uid) != null) {
                     enqueue(uid);
@@ -128,10 +191,14 @@ public final class PodWorkers implements AutoCloseable {
             }
         });
         informer.start();
-        workers.scheduleWithFixedDelay(this::relist, RELIST.toMillis(), RELIST.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void seen(ObjectNode pod) {
+        if (StaticPods.isMirror(pod)) {
+            // a mirror only shows a static pod; running it too would start the pod twice
+            mirrorChanged(pod, false);
+            return;
+        }
         // the field selector already chose these; kept for a client that would not apply it
         if (!config.nodeName().equals(pod.path("spec").path("nodeName").asText())) {
             return;
@@ -139,6 +206,17 @@ public final class PodWorkers implements AutoCloseable {
         String uid = pod.path("metadata").path("uid").asText();
         pods.put(uid, pod);
         enqueue(uid);
+    }
+
+    /** A mirror changed or went: its static pod's pass recreates it; one of no static pod is deleted. */
+    private void mirrorChanged(ObjectNode mirror, boolean deleted) {
+        String staticUid = mirror.path("metadata").path("annotations").path(StaticPods.MIRROR).asText();
+        ObjectNode staticPod = statics.get(staticUid);
+        if (staticPod != null) {
+            enqueue(staticUid);
+        } else if (!deleted && !closed) {
+            workers.execute(() -> mirrors.deleteOrphan(mirror));
+        }
     }
 
     /** Asks for a pass over the pod; a pass already running is followed by one more. */
@@ -160,8 +238,11 @@ public final class PodWorkers implements AutoCloseable {
         Optional<Duration> again = Optional.empty();
         try {
             ObjectNode pod = pods.get(uid);
-            if (pod == null) {
-                if (informer.hasSynced()) {
+            ObjectNode staticPod = statics.get(uid);
+            if (staticPod != null) {
+                again = syncStatic(uid, staticPod);
+            } else if (pod == null) {
+                if (synced()) {
                     sync.cleanUp(uid);
                 }
             } else {
@@ -183,9 +264,46 @@ public final class PodWorkers implements AutoCloseable {
         }
     }
 
+    private Optional<Duration> syncStatic(String uid, ObjectNode pod) {
+        if (staticsGone.contains(uid)) {
+            sync.terminateStatic(pod);
+            statics.remove(uid);
+            staticsGone.remove(uid);
+            mirrors.delete(pod);
+            LOG.info("Static pod {} stopped: its manifest went or changed", PodSync.podRef(pod));
+            statics.forEach((other, p) -> {
+                if (fullName(p).equals(fullName(pod))) {
+                    enqueue(other);
+                }
+            });
+            return Optional.empty();
+        }
+        // upstream starts an edited static pod only once its previous version has stopped: both would hold the
+        // same host ports (and the same mirror)
+        for (String other : staticsGone) {
+            ObjectNode previous = statics.get(other);
+            if (previous != null && fullName(previous).equals(fullName(pod))) {
+                return Optional.empty();
+            }
+        }
+        if (mirrors.ensure(pod)) {
+            sync.statusLost(uid);
+        }
+        return sync.sync(pod);
+    }
+
+    private static String fullName(JsonNode pod) {
+        return pod.path("metadata").path("namespace").asText() + "/" + pod.path("metadata").path("name").asText();
+    }
+
+    private boolean synced() {
+        Informer i = informer;
+        return i != null && i.hasSynced();
+    }
+
     /** The PLEG: pods whose sandboxes or containers changed state get a pass; unknown ones are cleaned up. */
     private void relist() {
-        if (closed || !informer.hasSynced()) {
+        if (closed) {
             return;
         }
         try {
@@ -205,7 +323,9 @@ public final class PodWorkers implements AutoCloseable {
             Set<String> uids = new HashSet<>(fingerprints.keySet());
             for (String uid : uids) {
                 String print = fingerprints.get(uid).toString();
-                if (!print.equals(lastSeenInRuntime.put(uid, print)) || !pods.containsKey(uid)) {
+                boolean known = pods.containsKey(uid) || statics.containsKey(uid);
+                // pods of neither source are cleaned up only once the API's are known
+                if (!print.equals(lastSeenInRuntime.put(uid, print)) || !known && synced()) {
                     enqueue(uid);
                 }
             }
@@ -215,9 +335,11 @@ public final class PodWorkers implements AutoCloseable {
         }
     }
 
-    /** Pods bound to this node that the kubelet is running, by uid. */
+    /** Pods bound to this node that the kubelet is running, by uid: the API's and the static ones. */
     public Map<String, ObjectNode> pods() {
-        return Map.copyOf(pods);
+        Map<String, ObjectNode> all = new HashMap<>(pods);
+        all.putAll(statics);
+        return Map.copyOf(all);
     }
 
     @Override
