@@ -1,8 +1,6 @@
 package io.karst.tunnel.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,6 +21,7 @@ import io.karst.api.node.LogsNotFoundException;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.api.node.StreamNotAvailableException;
+import io.karst.tunnel.mux.SocketBridge;
 import io.karst.tunnel.mux.TunnelStream;
 
 /**
@@ -114,40 +113,7 @@ final class AgentRequests {
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, port), 5000);
-            threads.execute(() -> {
-                copy(stream::input, socket);
-                try {
-                    socket.shutdownOutput();
-                } catch (IOException e) {
-                    // already closed
-                }
-            });
-            InputStream in = socket.getInputStream();
-            OutputStream out = stream.output();
-            byte[] buffer = new byte[16 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-            }
-        }
-    }
-
-    private interface Source {
-        InputStream get() throws IOException;
-    }
-
-    private static void copy(Source source, Socket socket) {
-        try {
-            InputStream in = source.get();
-            OutputStream out = socket.getOutputStream();
-            byte[] buffer = new byte[16 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // the server closed the stream or the socket closed: the session is over
+            SocketBridge.bridge(socket, stream, threads);
         }
     }
 

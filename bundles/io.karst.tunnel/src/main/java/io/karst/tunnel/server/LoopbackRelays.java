@@ -2,8 +2,6 @@ package io.karst.tunnel.server;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.karst.tunnel.mux.Multiplexer;
+import io.karst.tunnel.mux.SocketBridge;
 import io.karst.tunnel.mux.TunnelStream;
 
 /**
@@ -79,34 +78,12 @@ final class LoopbackRelays implements AutoCloseable {
                     .put("host", target.getHost()).put("port", port));
             open.add(stream);
             try (stream) {
-                threads.execute(() -> {
-                    copy(socket::getInputStream, stream.output());
-                    stream.close();
-                });
-                copy(stream::input, socket.getOutputStream());
+                SocketBridge.bridge(socket, stream, threads);
             } finally {
                 open.remove(stream);
             }
         } finally {
             open.remove(socket);
-        }
-    }
-
-    private interface Source {
-        InputStream get() throws IOException;
-    }
-
-    private static void copy(Source source, OutputStream out) {
-        try {
-            InputStream in = source.get();
-            byte[] buffer = new byte[16 * 1024];
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
-            }
-        } catch (IOException e) {
-            // either end went: the other copy ends when the socket and the stream close
         }
     }
 

@@ -195,6 +195,32 @@ class MultiplexerTest {
         }
     }
 
+    @Test
+    void aSocketBridgedToAStreamCarriesASessionBothWaysAndEndsWithIt() throws Exception {
+        try (java.net.ServerSocket echo = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            workers.execute(() -> {
+                try (java.net.Socket peer = echo.accept()) {
+                    peer.getInputStream().transferTo(peer.getOutputStream());
+                } catch (IOException e) {
+                    // the test failed elsewhere
+                }
+            });
+            connect((stream, request) -> workers.execute(() -> {
+                try (stream; java.net.Socket socket = new java.net.Socket(echo.getInetAddress(), echo.getLocalPort())) {
+                    SocketBridge.bridge(socket, stream, workers);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }));
+            try (TunnelStream stream = server.open(request("dial"))) {
+                stream.output().write("echoed through the bridge".getBytes(StandardCharsets.UTF_8));
+                assertEquals("echoed through the bridge", new String(stream.input().readNBytes(25),
+                        StandardCharsets.UTF_8));
+            }
+            awaitNoStreams();
+        }
+    }
+
     private void awaitNoStreams() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while ((server.openStreams() > 0 || agent.openStreams() > 0) && System.nanoTime() < deadline) {
