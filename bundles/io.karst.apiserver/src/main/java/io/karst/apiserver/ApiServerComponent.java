@@ -133,7 +133,8 @@ public final class ApiServerComponent {
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
                 new IssuerDiscovery(serviceAccountTokens), externalAddress(config),
-                new NodeJoinEndpoint(tokens, authority, client, clusterNetwork(config)), workers,
+                new NodeJoinEndpoint(tokens, config.agent_token(), authority, client,
+                        clusterNetwork(config)), workers,
                 new TunnelEndpoint(() -> tunnelServer));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(authority), handler,

@@ -43,6 +43,10 @@ public @interface ApiServerConfig {
             + "(--cluster-cidr)")
     String cluster_cidr() default "10.42.0.0/16";
 
+    @AttributeDefinition(description = "A token agents may also join with (--agent-token, full or short form); "
+            + "empty: only the server token and bootstrap tokens")
+    String agent_token() default "";
+
     @AttributeDefinition(description = "Node ports of NodePort and LoadBalancer Services")
     String service_node_port_range() default "30000-32767";
 

@@ -100,7 +100,7 @@ class NodeJoinHttpsTest {
         AuthenticationChain authentication = new AuthenticationChain();
         authentication.add(pki.authenticator(), 0, 1);
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
-        NodeJoinEndpoint join = new NodeJoinEndpoint(pki.tokenService(), authority, stack.client(),
+        NodeJoinEndpoint join = new NodeJoinEndpoint(pki.tokenService(), "", authority, stack.client(),
                 ClusterNetwork.of("10.43.0.10", "cluster.local", "10.42.0.0/16", "10.43.0.0/16"), 1000);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,

@@ -1,6 +1,7 @@
 package io.karst.apiserver.join;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -34,19 +35,23 @@ public final class NodeJoinEndpoint {
             + "server's token is in <data-dir>/server/node-token, /var/lib/karst/server/node-token by default)";
 
     private final TokenService tokens;
+    /** The secret of {@code --agent-token}: agents may join with it too; empty when there is none. */
+    private final String agentSecret;
     private final CertificateAuthority authority;
     private final NodePasswords passwords;
     private final ClusterNetwork network;
 
-    public NodeJoinEndpoint(TokenService tokens, CertificateAuthority authority, ResourceClient client,
-            ClusterNetwork network) {
-        this(tokens, authority, client, network, PasswordHash.DEFAULT_ITERATIONS);
+    /** @param agentToken K3s's {@code --agent-token} (full or short form); empty for none */
+    public NodeJoinEndpoint(TokenService tokens, String agentToken, CertificateAuthority authority,
+            ResourceClient client, ClusterNetwork network) {
+        this(tokens, agentToken, authority, client, network, PasswordHash.DEFAULT_ITERATIONS);
     }
 
     /** With a chosen PBKDF2 iteration count for new password hashes (tests use fewer). */
-    public NodeJoinEndpoint(TokenService tokens, CertificateAuthority authority, ResourceClient client,
-            ClusterNetwork network, int hashIterations) {
+    public NodeJoinEndpoint(TokenService tokens, String agentToken, CertificateAuthority authority,
+            ResourceClient client, ClusterNetwork network, int hashIterations) {
         this.tokens = tokens;
+        this.agentSecret = secretOf(agentToken == null ? "" : agentToken.strip());
         this.authority = authority;
         this.passwords = new NodePasswords(client, new PasswordHash(hashIterations, new SecureRandom()));
         this.network = network;
@@ -100,7 +105,25 @@ public final class NodeJoinEndpoint {
             throw new JoinFailure(401, "Unauthorized", "the request carries no join token: send it as "
                     + "Authorization: Basic base64(\"" + USER + ":\" + token); " + BAD_TOKEN);
         }
+        if (!agentSecret.isEmpty() && MessageDigest.isEqual(
+                secretOf(token.get().strip()).getBytes(StandardCharsets.UTF_8),
+                agentSecret.getBytes(StandardCharsets.UTF_8))) {
+            return "agent-token";
+        }
         return tokens.verify(token.get()).orElseThrow(() -> new JoinFailure(401, "Unauthorized", BAD_TOKEN));
+    }
+
+    /**
+     * The secret of a token in K3s's forms: {@code K10<hash>::<user>:<secret>} or the secret alone. (A CA hash in
+     * the full form was the agent's check of the server, before it sent anything.)
+     */
+    private static String secretOf(String token) {
+        int sep = token.indexOf("::");
+        if (!token.startsWith("K10") || sep < 0) {
+            return token;
+        }
+        String credentials = token.substring(sep + 2);
+        return credentials.substring(credentials.indexOf(':') + 1);
     }
 
     private static Optional<String> basicPassword(String authorization) {

@@ -61,7 +61,8 @@ class NodeJoinEndpointTest {
                 "cluster.local", "10.43.0.0/16", 6443, Optional.empty(), Optional.empty(), "0600"));
         api = new InProcessApi(dir.resolve("db"));
         // few iterations: the hash's strength is not what these tests are about
-        endpoint = new NodeJoinEndpoint(pki.tokenService(), pki.certificateAuthority(), api.client(), NETWORK, 1000);
+        endpoint = new NodeJoinEndpoint(pki.tokenService(), "", pki.certificateAuthority(), api.client(), NETWORK,
+                1000);
         secrets = api.client().resource("", "v1", "secrets").inNamespace("kube-system");
     }
 
@@ -97,8 +98,12 @@ class NodeJoinEndpointTest {
     }
 
     private JoinAnswer post(String authorization, Object body) throws Exception {
+        return post(endpoint, authorization, body);
+    }
+
+    private static JoinAnswer post(NodeJoinEndpoint to, String authorization, Object body) throws Exception {
         byte[] bytes = body instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : JSON.writeValueAsBytes(body);
-        return endpoint.answer("POST", authorization, bytes);
+        return to.answer("POST", authorization, bytes);
     }
 
     private String serverToken() {
@@ -150,6 +155,25 @@ class NodeJoinEndpointTest {
         assertEquals(200, post(basic(shortSecret), request("node-b", "pw", ecKey(), ecKey())).code());
         JoinAnswer viaBootstrap = post(basic(bootstrap), request("node-c", "pw", ecKey(), ecKey()));
         assertEquals(200, viaBootstrap.code(), viaBootstrap.message());
+    }
+
+    @Test
+    void theAgentTokenJoinsInItsFullAndShortFormsAndOnlyItsSecretCounts() throws Exception {
+        NodeJoinEndpoint withAgentToken = new NodeJoinEndpoint(pki.tokenService(), "agents-only-secret",
+                pki.certificateAuthority(), api.client(), NETWORK, 1000);
+        String caHash = serverToken().substring(3, serverToken().indexOf("::"));
+
+        assertEquals(200, post(withAgentToken, basic("agents-only-secret"),
+                request("node-a", "pw", ecKey(), ecKey())).code());
+        assertEquals(200, post(withAgentToken, basic("K10" + caHash + "::node:agents-only-secret"),
+                request("node-b", "pw", ecKey(), ecKey())).code());
+        // the server token still works; a near miss does not
+        assertEquals(200, post(withAgentToken, basic(serverToken()),
+                request("node-c", "pw", ecKey(), ecKey())).code());
+        assertEquals(401, post(withAgentToken, basic("agents-only-secreT"),
+                request("node-d", "pw", ecKey(), ecKey())).code());
+        // without --agent-token the same secret is no token at all
+        assertEquals(401, post(basic("agents-only-secret"), request("node-e", "pw", ecKey(), ecKey())).code());
     }
 
     @Test

@@ -95,6 +95,7 @@ final class LaunchPlans {
             EncryptionConfigCheck.check(file);
             apiserver.put("encryption.provider.config", file.toString());
         }
+        config.optional("agent-token").filter(t -> !t.isBlank()).ifPresent(t -> apiserver.put("agent.token", t));
         configurations.put("io.karst.apiserver", apiserver);
 
         int ssh = config.integer("admin-ssh-port");

@@ -108,6 +108,13 @@ class LaunchPlansTest {
     }
 
     @Test
+    void anAgentTokenReachesTheJoinEndpoint() throws Exception {
+        assertFalse(server().configurations().get("io.karst.apiserver").containsKey("agent.token"));
+        assertEquals("agents-only", server("--agent-token", "agents-only").configurations()
+                .get("io.karst.apiserver").get("agent.token"));
+    }
+
+    @Test
     void theApiServerAdvertisesTheNodeAddressUnlessToldAnotherAndKeepsTheKubernetesEndpointsUnlessTurnedOff()
             throws Exception {
         Map<String, Object> apiserver = server().configurations().get("io.karst.apiserver");
