@@ -43,7 +43,9 @@ import io.netty.util.ReferenceCountUtil;
  * The gRPC probe, as upstream's: one call of the gRPC Health Checking Protocol ({@code grpc.health.v1.Health/Check})
  * in plaintext HTTP/2 (prior knowledge, no TLS) on a connection of its own, closed afterwards; it passes only when
  * the answer is {@code SERVING}. Like grpc-go's blocking dial, a connection that fails (refused, or not speaking
- * HTTP/2) is retried with grpc-go's backoff until the probe's timeout, which is then reported as a connect timeout.
+ * HTTP/2) is retried with grpc-go's backoff (1s, then 1.6 times longer) and ends in upstream's connect-timeout
+ * message; when the next attempt would start after the timeout the probe gives up at once instead of holding a
+ * probe thread until it.
  * The two one-field protobuf messages are written and read by hand, so the kubelet needs Netty's HTTP/2 codec and
  * not grpc-java.
  */
@@ -382,7 +384,10 @@ final class GrpcProber {
                     }
                 }
                 case 1 -> at[0] += 8;
-                case 2 -> at[0] += (int) readVarint(message, at);
+                case 2 -> {
+                    int length = (int) readVarint(message, at);
+                    at[0] += length;
+                }
                 case 5 -> at[0] += 4;
                 default -> throw new IllegalArgumentException("grpc: failed to unmarshal the received message: "
                         + "wire type " + wireType);
