@@ -24,6 +24,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -289,7 +290,8 @@ final class GrpcProber {
                 boolean grpc = contentType != null && contentType.toString().startsWith("application/grpc");
                 int http = status == null ? 0 : Integer.parseInt(status.toString());
                 if (http != 200 || !grpc) {
-                    String message = "unexpected HTTP status code received from server: " + http;
+                    String message = "unexpected HTTP status code received from server: " + http + " ("
+                            + HttpResponseStatus.valueOf(http).reasonPhrase() + ")";
                     if (!grpc) {
                         message += "; transport: received unexpected content-type "
                                 + quote(contentType == null ? "" : contentType.toString());

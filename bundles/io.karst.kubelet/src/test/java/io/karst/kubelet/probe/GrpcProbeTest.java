@@ -196,6 +196,51 @@ class GrpcProbeTest {
     }
 
     @Test
+    void anHttp2ServerThatIsNotGrpcFailsAsUnimplemented() throws IOException {
+        server.notGrpc = true;
+
+        Prober.Result result = probe(server.port(), null, 1);
+
+        assertFalse(result.success());
+        assertEquals("error: this server does not implement the grpc health protocol (grpc.health.v1.Health): "
+                + "unexpected HTTP status code received from server: 404 (Not Found); "
+                + "transport: received unexpected content-type \"text/plain\"", result.output());
+    }
+
+    @Test
+    void aRefusedConnectionIsRetriedWithinTheTimeout() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        HealthServer[] late = new HealthServer[1];
+        Thread starter = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+                late[0] = new HealthServer(port);
+                late[0].set("", 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        starter.start();
+        try {
+            long start = System.nanoTime();
+            Prober.Result result = probe(port, null, 3);
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertTrue(result.success(), result.output());
+            // grpc-go's first backoff is 1s
+            assertTrue(took >= 900, "took " + took + " ms");
+        } finally {
+            starter.join();
+            if (late[0] != null) {
+                late[0].close();
+            }
+        }
+    }
+
+    @Test
     void theMessagesAreTheProtobufEncodingOfTheHealthProtocol() {
         assertArrayEquals(new byte[0], GrpcProber.request(""));
         assertArrayEquals(new byte[] {0x0A, 2, 'd', 'b'}, GrpcProber.request("db"));

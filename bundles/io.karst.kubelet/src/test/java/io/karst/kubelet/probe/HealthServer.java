@@ -50,7 +50,14 @@ final class HealthServer implements AutoCloseable {
     volatile boolean healthImplemented = true;
     volatile long delayMillis;
 
+    /** Answers every call with HTTP 404 text/plain, as an HTTP/2 server that is not a gRPC server. */
+    volatile boolean notGrpc;
+
     HealthServer() throws InterruptedException {
+        this(0);
+    }
+
+    HealthServer(int port) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -63,7 +70,7 @@ final class HealthServer implements AutoCloseable {
                                     }
                                 }));
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind("127.0.0.1", port).sync().channel();
     }
 
     int port() {
@@ -117,6 +124,13 @@ final class HealthServer implements AutoCloseable {
             request.forEach(h -> headers.put(h.getKey().toString(), h.getValue().toString()));
             String path = request.path().toString();
             calls.add(new Call(path, service, headers));
+            if (notGrpc) {
+                ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("404")
+                        .add("content-type", "text/plain")));
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("not found", StandardCharsets.UTF_8),
+                        true));
+                return;
+            }
             if (!healthImplemented || !path.equals(GrpcProber.METHOD_PATH)) {
                 trailersOnly(ctx, 12, "unknown service grpc.health.v1.Health");
                 return;
