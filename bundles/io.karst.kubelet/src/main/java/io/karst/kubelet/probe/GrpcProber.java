@@ -93,7 +93,11 @@ final class GrpcProber {
     }
 
     Prober.Result probe(String host, int port, String service, Duration timeout) {
-        String addr = joinHostPort(host, port);
+        String addr = joinHostPort(host == null ? "" : host, port);
+        if (host == null || host.isEmpty() || port < 1 || port > 65535) {
+            return new Prober.Result(false, "error: failed to connect service at " + quote(addr)
+                    + ": no pod IP or an invalid port");
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         Channel channel;
         try {
@@ -101,6 +105,9 @@ final class GrpcProber {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Prober.Result(false, "error: failed to connect service at " + quote(addr) + ": interrupted");
+        } catch (RuntimeException e) {
+            // e.g. the event loop already shut down while the kubelet stops
+            return new Prober.Result(false, "error: failed to connect service at " + quote(addr) + ": " + e);
         }
         if (channel == null) {
             return new Prober.Result(false, "timeout: failed to connect service " + quote(addr) + " within "

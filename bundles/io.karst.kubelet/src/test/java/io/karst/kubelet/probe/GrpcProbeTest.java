@@ -241,6 +241,15 @@ class GrpcProbeTest {
     }
 
     @Test
+    void anInvalidPortFailsWithoutConnecting() throws IOException {
+        Prober.Result result = probe(0, null, 1);
+
+        assertFalse(result.success());
+        assertEquals("error: failed to connect service at \"127.0.0.1:0\": no pod IP or an invalid port",
+                result.output());
+    }
+
+    @Test
     void theMessagesAreTheProtobufEncodingOfTheHealthProtocol() {
         assertArrayEquals(new byte[0], GrpcProber.request(""));
         assertArrayEquals(new byte[] {0x0A, 2, 'd', 'b'}, GrpcProber.request("db"));
