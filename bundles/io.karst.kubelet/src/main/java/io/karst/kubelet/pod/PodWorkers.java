@@ -349,7 +349,7 @@ public final class PodWorkers implements AutoCloseable {
         if (r != null) {
             r.close();
         }
-        probes.stopAll();
+        probes.close();
         workers.shutdownNow();
         probeThreads.shutdownNow();
         try {

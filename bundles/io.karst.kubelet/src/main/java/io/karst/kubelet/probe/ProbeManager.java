@@ -12,6 +12,10 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.karst.api.node.ContainerRuntime;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * One worker per running container and probe kind, as upstream's prober manager: each probe runs every
@@ -19,7 +23,7 @@ import io.karst.api.node.ContainerRuntime;
  * {@code failureThreshold} consecutive runs agree, liveness and readiness wait for the startup probe, readiness
  * starts as failed, and a liveness or startup failure asks the pod worker to restart the container.
  */
-public final class ProbeManager {
+public final class ProbeManager implements AutoCloseable {
     /** What the pod workers hear from the probes. */
     public interface Listener {
         /** A readiness or startup result changed: the pod's status needs writing. */
@@ -33,12 +37,16 @@ public final class ProbeManager {
     }
 
     private final Prober prober;
+    /** gRPC probes' connections: one thread is plenty, each probe is one short call */
+    private final EventLoopGroup grpcLoop;
     private final ScheduledExecutorService executor;
     private final Listener listener;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
 
     public ProbeManager(ContainerRuntime runtime, ScheduledExecutorService executor, Listener listener) {
-        this.prober = new Prober(runtime);
+        this.grpcLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kubelet-grpc-prober", true),
+                NioIoHandler.newFactory());
+        this.prober = new Prober(runtime, grpcLoop);
         this.executor = executor;
         this.listener = listener;
     }
@@ -106,6 +114,13 @@ public final class ProbeManager {
     public void stopAll() {
         workers.values().forEach(Worker::stop);
         workers.clear();
+    }
+
+    /** Stops every probe and the gRPC probes' event loop. */
+    @Override
+    public void close() {
+        stopAll();
+        grpcLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 
     private final class Worker {

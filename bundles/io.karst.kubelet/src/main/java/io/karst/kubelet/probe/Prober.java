@@ -23,23 +23,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ContainerRuntimeException;
 import io.karst.api.node.ExecResult;
+import io.netty.channel.EventLoopGroup;
 
 /**
  * Runs one probe once, as upstream's prober: exec through the runtime (exit 0 passes), HTTP GET to the pod (2xx and
- * 3xx pass; HTTPS without certificate checks, as upstream), TCP connect. gRPC probes are not supported yet and
- * fail with a message that says so.
+ * 3xx pass; HTTPS without certificate checks, as upstream), TCP connect, and gRPC health checks to the pod IP
+ * ({@link GrpcProber}).
  */
 final class Prober {
+    /** What upstream's prober sends as User-Agent: {@code kube-probe/<major>.<minor>} of the Kubernetes version. */
+    static final String USER_AGENT = "kube-probe/1.33";
+
     private final ContainerRuntime runtime;
     private final HttpClient http;
     private final HttpClient https;
+    private final GrpcProber grpc;
 
     /** The outcome and, for failures, upstream's style of message. */
     record Result(boolean success, String output) {
     }
 
-    Prober(ContainerRuntime runtime) {
+    /** @param group the event loop the gRPC probes' connections run on */
+    Prober(ContainerRuntime runtime, EventLoopGroup group) {
         this.runtime = runtime;
+        this.grpc = new GrpcProber(group, USER_AGENT);
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         this.https = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
@@ -74,7 +81,12 @@ final class Prober {
                 return new Result(false, "dial tcp " + host + ":" + port + ": " + e.getMessage());
             }
         }
-        return new Result(false, "gRPC probes are not supported by Karst's kubelet yet");
+        if (probe.has("grpc")) {
+            JsonNode grpcProbe = probe.path("grpc");
+            // upstream probes the pod IP only: a gRPC probe has no host field
+            return grpc.probe(podIp, grpcProbe.path("port").asInt(), grpcProbe.path("service").asText(""), timeout);
+        }
+        return new Result(false, "missing probe handler: none of exec, httpGet, tcpSocket or grpc is set");
     }
 
     private Result httpGet(JsonNode get, JsonNode container, String podIp, Duration timeout) {
@@ -86,7 +98,7 @@ final class Prober {
                 + (path.startsWith("/") ? path : "/" + path);
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
-                    .header("User-Agent", "kube-probe/1.33");
+                    .header("User-Agent", USER_AGENT);
             for (JsonNode header : get.path("httpHeaders")) {
                 request.setHeader(header.path("name").asText(), header.path("value").asText());
             }

@@ -1,2 +1,2 @@
-/** Liveness, readiness and startup probes (exec, HTTP, TCP), each run on its period by a probe worker. */
+/** Liveness, readiness and startup probes (exec, HTTP, TCP, gRPC), each run on its period by a probe worker. */
 package io.karst.kubelet.probe;

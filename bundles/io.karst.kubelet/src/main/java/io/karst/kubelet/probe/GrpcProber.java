@@ -1,0 +1,545 @@
+package io.karst.kubelet.probe;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.GZIPInputStream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The gRPC probe, as upstream's: one call of the gRPC Health Checking Protocol ({@code grpc.health.v1.Health/Check})
+ * in plaintext HTTP/2 (prior knowledge, no TLS) on a connection of its own, closed afterwards; it passes only when
+ * the answer is {@code SERVING}. Like grpc-go's blocking dial, a connection that fails (refused, or not speaking
+ * HTTP/2) is retried with grpc-go's backoff (1s, then 1.6 times longer) and ends in upstream's connect-timeout
+ * message; when the next attempt would start after the timeout the probe gives up at once instead of holding a
+ * probe thread until it.
+ * The two one-field protobuf messages are written and read by hand, so the kubelet needs Netty's HTTP/2 codec and
+ * not grpc-java.
+ */
+final class GrpcProber {
+    static final String METHOD_PATH = "/grpc.health.v1.Health/Check";
+
+    /** grpc.health.v1.HealthCheckResponse.ServingStatus, by number. */
+    private static final String[] SERVING_STATUS = {"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
+    private static final int SERVING = 1;
+
+    /** google.golang.org/grpc/codes names, as grpc-go prints them in "rpc error: code = ...". */
+    private static final String[] CODES = {"OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded",
+        "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",
+        "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated"};
+    static final int OK = 0;
+    static final int CANCELED = 1;
+    static final int UNKNOWN = 2;
+    static final int DEADLINE_EXCEEDED = 4;
+    static final int PERMISSION_DENIED = 7;
+    static final int RESOURCE_EXHAUSTED = 8;
+    static final int UNIMPLEMENTED = 12;
+    static final int INTERNAL = 13;
+    static final int UNAVAILABLE = 14;
+    static final int UNAUTHENTICATED = 16;
+
+    /** grpc-go's mapping of a non-gRPC HTTP answer to a status code (anything else is Unknown). */
+    private static final Map<Integer, Integer> HTTP_TO_CODE = Map.of(400, INTERNAL, 401, UNAUTHENTICATED,
+            403, PERMISSION_DENIED, 404, UNIMPLEMENTED, 429, UNAVAILABLE, 502, UNAVAILABLE, 503, UNAVAILABLE,
+            504, UNAVAILABLE);
+
+    /** grpc-go's default connection backoff: 1s, times 1.6 per attempt. */
+    private static final long FIRST_BACKOFF_MILLIS = 1000;
+
+    private final EventLoopGroup group;
+    private final String userAgent;
+
+    GrpcProber(EventLoopGroup group, String userAgent) {
+        this.group = group;
+        this.userAgent = userAgent;
+    }
+
+    /** The status a call ended with, and the response message when it ended OK. */
+    record Reply(int code, String message, byte[] body) {
+    }
+
+    Prober.Result probe(String host, int port, String service, Duration timeout) {
+        String addr = joinHostPort(host == null ? "" : host, port);
+        if (host == null || host.isEmpty() || port < 1 || port > 65535) {
+            return new Prober.Result(false, "error: failed to connect service at " + quote(addr)
+                    + ": no pod IP or an invalid port");
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Channel channel;
+        try {
+            channel = connect(host, port, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Prober.Result(false, "error: failed to connect service at " + quote(addr) + ": interrupted");
+        } catch (RuntimeException e) {
+            // e.g. the event loop already shut down while the kubelet stops
+            return new Prober.Result(false, "error: failed to connect service at " + quote(addr) + ": " + e);
+        }
+        if (channel == null) {
+            return new Prober.Result(false, "timeout: failed to connect service " + quote(addr) + " within "
+                    + goDuration(timeout) + ": context deadline exceeded");
+        }
+        try {
+            Reply reply = call(channel, addr, service, deadline);
+            if (reply.code() == DEADLINE_EXCEEDED) {
+                return new Prober.Result(false, "timeout: health rpc did not complete within " + goDuration(timeout));
+            }
+            if (reply.code() == UNIMPLEMENTED) {
+                return new Prober.Result(false,
+                        "error: this server does not implement the grpc health protocol (grpc.health.v1.Health): "
+                                + reply.message());
+            }
+            if (reply.code() != OK) {
+                return new Prober.Result(false, "error: health rpc probe failed: " + rpcError(reply.code(),
+                        reply.message()));
+            }
+            int status;
+            try {
+                status = servingStatus(reply.body());
+            } catch (IllegalArgumentException e) {
+                return new Prober.Result(false, "error: health rpc probe failed: " + rpcError(INTERNAL,
+                        e.getMessage()));
+            }
+            if (status != SERVING) {
+                return new Prober.Result(false, "service unhealthy (responded with " + quote(statusName(status))
+                        + ")");
+            }
+            return new Prober.Result(true, "service healthy");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Prober.Result(false, "error: health rpc probe failed: " + rpcError(CANCELED, "interrupted"));
+        } finally {
+            channel.close();
+        }
+    }
+
+    /**
+     * A connection whose server has sent its HTTP/2 SETTINGS (grpc-go's READY), or null once the deadline passed;
+     * failed attempts are retried after grpc-go's backoff.
+     */
+    private Channel connect(String host, int port, long deadline) throws InterruptedException {
+        long backoff = FIRST_BACKOFF_MILLIS;
+        while (true) {
+            long attemptStart = System.nanoTime();
+            long left = deadline - attemptStart;
+            if (left <= 0) {
+                return null;
+            }
+            CompletableFuture<Void> ready = new CompletableFuture<>();
+            ChannelFuture connected = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)))
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                                    new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                                    new ServerReady(ready));
+                        }
+                    }).connect(host, port);
+            connected.addListener(f -> {
+                if (!f.isSuccess()) {
+                    ready.completeExceptionally(f.cause());
+                }
+            });
+            try {
+                ready.get(left, TimeUnit.NANOSECONDS);
+                return connected.channel();
+            } catch (TimeoutException e) {
+                connected.channel().close();
+                return null;
+            } catch (ExecutionException e) {
+                connected.channel().close();
+            }
+            long wait = TimeUnit.MILLISECONDS.toNanos(backoff) - (System.nanoTime() - attemptStart);
+            if (System.nanoTime() + wait >= deadline) {
+                return null;
+            }
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            backoff = (long) (backoff * 1.6);
+        }
+    }
+
+    private Reply call(Channel channel, String authority, String service, long deadline)
+            throws InterruptedException {
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        Http2StreamChannel stream;
+        try {
+            stream = new Http2StreamChannelBootstrap(channel).handler(new ReplyReader(reply)).open()
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return new Reply(DEADLINE_EXCEEDED, "context deadline exceeded", null);
+        } catch (ExecutionException e) {
+            return new Reply(UNAVAILABLE, String.valueOf(e.getCause().getMessage()), null);
+        }
+        Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").path(METHOD_PATH)
+                .authority(authority);
+        headers.add("content-type", "application/grpc");
+        headers.add("te", "trailers");
+        headers.add("user-agent", userAgent);
+        headers.add("grpc-timeout", grpcTimeout(deadline - System.nanoTime()));
+        stream.write(new DefaultHttp2HeadersFrame(headers, false));
+        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(frame(request(service))), true));
+        try {
+            return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return new Reply(DEADLINE_EXCEEDED, "context deadline exceeded", null);
+        } catch (ExecutionException e) {
+            return new Reply(UNAVAILABLE, String.valueOf(e.getCause().getMessage()), null);
+        } finally {
+            stream.close();
+        }
+    }
+
+    /** Completes when the server's first SETTINGS frame arrives; fails when the connection goes first. */
+    private static final class ServerReady extends ChannelInboundHandlerAdapter {
+        private final CompletableFuture<Void> ready;
+
+        ServerReady(CompletableFuture<Void> ready) {
+            this.ready = ready;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2SettingsFrame) {
+                ready.complete(null);
+            }
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ready.completeExceptionally(new IOException("connection closed before the server's HTTP/2 settings"));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ready.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+
+    /** Reads one call's answer: headers, the message, trailers (or a trailers-only answer), or a reset. */
+    private static final class ReplyReader extends ChannelInboundHandlerAdapter {
+        private final CompletableFuture<Reply> reply;
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private boolean headersSeen;
+        private String encoding;
+
+        ReplyReader(CompletableFuture<Reply> reply) {
+            this.reply = reply;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof Http2HeadersFrame frame) {
+                    headers(frame.headers(), frame.isEndStream());
+                } else if (msg instanceof Http2DataFrame frame) {
+                    ByteBuf content = frame.content();
+                    byte[] bytes = new byte[content.readableBytes()];
+                    content.readBytes(bytes);
+                    body.writeBytes(bytes);
+                    if (frame.isEndStream()) {
+                        reply.complete(new Reply(INTERNAL, "server closed the stream without sending trailers",
+                                null));
+                    }
+                } else if (msg instanceof Http2ResetFrame reset) {
+                    Http2Error error = Http2Error.valueOf(reset.errorCode());
+                    reply.complete(new Reply(resetCode(error), "stream terminated by RST_STREAM with error code: "
+                            + (error == null ? String.valueOf(reset.errorCode()) : error.name()), null));
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        private void headers(Http2Headers headers, boolean endStream) {
+            if (!headersSeen) {
+                headersSeen = true;
+                CharSequence status = headers.status();
+                CharSequence contentType = headers.get("content-type");
+                boolean grpc = contentType != null && contentType.toString().startsWith("application/grpc");
+                int http = status == null ? 0 : Integer.parseInt(status.toString());
+                if (http != 200 || !grpc) {
+                    String message = "unexpected HTTP status code received from server: " + http + " ("
+                            + HttpResponseStatus.valueOf(http).reasonPhrase() + ")";
+                    if (!grpc) {
+                        message += "; transport: received unexpected content-type "
+                                + quote(contentType == null ? "" : contentType.toString());
+                    }
+                    reply.complete(new Reply(http == 200 ? UNKNOWN : HTTP_TO_CODE.getOrDefault(http, UNKNOWN),
+                            message, null));
+                    return;
+                }
+                CharSequence enc = headers.get("grpc-encoding");
+                encoding = enc == null ? null : enc.toString();
+            }
+            if (!endStream) {
+                return;
+            }
+            CharSequence code = headers.get("grpc-status");
+            if (code == null) {
+                reply.complete(new Reply(INTERNAL, "server closed the stream without sending trailers", null));
+                return;
+            }
+            CharSequence message = headers.get("grpc-message");
+            int parsed;
+            try {
+                parsed = Integer.parseInt(code.toString());
+            } catch (NumberFormatException e) {
+                reply.complete(new Reply(INTERNAL, "transport: malformed grpc-status: " + code, null));
+                return;
+            }
+            byte[] message0 = null;
+            if (parsed == OK) {
+                try {
+                    message0 = unframe(body.toByteArray(), encoding);
+                } catch (IllegalArgumentException | IOException e) {
+                    reply.complete(new Reply(INTERNAL, e.getMessage(), null));
+                    return;
+                }
+            }
+            reply.complete(new Reply(parsed, message == null ? "" : percentDecode(message.toString()), message0));
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            reply.complete(new Reply(UNAVAILABLE, "error reading from server: EOF", null));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            reply.complete(new Reply(UNAVAILABLE, String.valueOf(cause.getMessage()), null));
+            ctx.close();
+        }
+    }
+
+    /** grpc-go's reading of a stream reset. */
+    private static int resetCode(Http2Error error) {
+        if (error == null) {
+            return INTERNAL;
+        }
+        return switch (error) {
+            case REFUSED_STREAM -> UNAVAILABLE;
+            case CANCEL -> CANCELED;
+            case ENHANCE_YOUR_CALM -> RESOURCE_EXHAUSTED;
+            case INADEQUATE_SECURITY -> PERMISSION_DENIED;
+            default -> INTERNAL;
+        };
+    }
+
+    /** HealthCheckRequest: field 1, string {@code service}; proto3 leaves out an empty one. */
+    static byte[] request(String service) {
+        byte[] name = service.getBytes(StandardCharsets.UTF_8);
+        if (name.length == 0) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x0A); // field 1, length-delimited
+        writeVarint(out, name.length);
+        out.writeBytes(name);
+        return out.toByteArray();
+    }
+
+    /** The {@code status} (field 1, an enum) of a HealthCheckResponse; other fields are skipped. */
+    static int servingStatus(byte[] message) {
+        int[] at = {0};
+        int status = 0;
+        while (at[0] < message.length) {
+            long tag = readVarint(message, at);
+            int field = (int) (tag >>> 3);
+            int wireType = (int) (tag & 7);
+            switch (wireType) {
+                case 0 -> {
+                    long value = readVarint(message, at);
+                    if (field == 1) {
+                        status = (int) value;
+                    }
+                }
+                case 1 -> at[0] += 8;
+                case 2 -> {
+                    int length = (int) readVarint(message, at);
+                    at[0] += length;
+                }
+                case 5 -> at[0] += 4;
+                default -> throw new IllegalArgumentException("grpc: failed to unmarshal the received message: "
+                        + "wire type " + wireType);
+            }
+            if (at[0] > message.length) {
+                throw new IllegalArgumentException("grpc: failed to unmarshal the received message: truncated");
+            }
+        }
+        return status;
+    }
+
+    /** The ServingStatus name, or the number for one this protocol version does not know (as protobuf-go). */
+    static String statusName(int status) {
+        return status >= 0 && status < SERVING_STATUS.length ? SERVING_STATUS[status] : String.valueOf(status);
+    }
+
+    /** grpc-go's error text: {@code rpc error: code = NotFound desc = unknown service}. */
+    static String rpcError(int code, String message) {
+        String name = code >= 0 && code < CODES.length ? CODES[code] : "Code(" + code + ")";
+        return "rpc error: code = " + name + " desc = " + message;
+    }
+
+    /** A gRPC length-prefixed message: uncompressed flag, 4-byte big-endian length, the message. */
+    static byte[] frame(byte[] message) {
+        byte[] framed = new byte[5 + message.length];
+        framed[1] = (byte) (message.length >>> 24);
+        framed[2] = (byte) (message.length >>> 16);
+        framed[3] = (byte) (message.length >>> 8);
+        framed[4] = (byte) message.length;
+        System.arraycopy(message, 0, framed, 5, message.length);
+        return framed;
+    }
+
+    /** The one message of a unary answer (gzip is the only compression understood). */
+    static byte[] unframe(byte[] body, String encoding) throws IOException {
+        if (body.length == 0) {
+            throw new IllegalArgumentException(
+                    "cardinality violation: received no response message from non-server-streaming RPC");
+        }
+        if (body.length < 5) {
+            throw new IllegalArgumentException("grpc: received a truncated message");
+        }
+        int length = ((body[1] & 0xff) << 24) | ((body[2] & 0xff) << 16) | ((body[3] & 0xff) << 8) | (body[4] & 0xff);
+        if (length < 0 || body.length < 5 + length) {
+            throw new IllegalArgumentException("grpc: received a truncated message");
+        }
+        if (body.length > 5 + length) {
+            throw new IllegalArgumentException(
+                    "cardinality violation: expected <EOF> for non server-streaming RPCs, but received another message");
+        }
+        byte[] message = new byte[length];
+        System.arraycopy(body, 5, message, 0, length);
+        if (body[0] == 0) {
+            return message;
+        }
+        if (!"gzip".equals(encoding)) {
+            throw new IllegalArgumentException("grpc: compressed flag set with identity or empty encoding");
+        }
+        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(message))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** The {@code grpc-timeout} header: at most 8 digits and a unit, as grpc-go encodes the time left. */
+    static String grpcTimeout(long nanos) {
+        long n = Math.max(1, nanos);
+        if (n <= 99_999_999L) {
+            return n + "n";
+        }
+        long micros = TimeUnit.NANOSECONDS.toMicros(n);
+        if (micros <= 99_999_999L) {
+            return micros + "u";
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(n);
+        if (millis <= 99_999_999L) {
+            return millis + "m";
+        }
+        return TimeUnit.NANOSECONDS.toSeconds(n) + "S";
+    }
+
+    /** grpc-message is percent-encoded UTF-8. */
+    static String percentDecode(String value) {
+        if (value.indexOf('%') < 0) {
+            return value;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '%' && i + 2 < bytes.length) {
+                int hi = Character.digit(bytes[i + 1], 16);
+                int lo = Character.digit(bytes[i + 2], 16);
+                if (hi >= 0 && lo >= 0) {
+                    out.write(hi << 4 | lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            out.write(bytes[i]);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Go's {@code %v} of a whole number of seconds: 1s, 1m30s, 1h0m0s. */
+    static String goDuration(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m" + s % 60 + "s";
+        }
+        return s / 3600 + "h" + s % 3600 / 60 + "m" + s % 60 + "s";
+    }
+
+    /** Go's {@code %q} of a plain string. */
+    static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    static String joinHostPort(String host, int port) {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static void writeVarint(ByteArrayOutputStream out, long value) {
+        while ((value & ~0x7FL) != 0) {
+            out.write((int) (value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.write((int) value);
+    }
+
+    private static long readVarint(byte[] in, int[] at) {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (at[0] >= in.length) {
+                throw new IllegalArgumentException("grpc: failed to unmarshal the received message: truncated");
+            }
+            byte b = in[at[0]++];
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException("grpc: failed to unmarshal the received message: bad varint");
+    }
+}
