@@ -24,6 +24,7 @@ import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
+import io.karst.kubelet.eviction.EvictionThresholds;
 import io.karst.kubelet.image.ImageGcManager;
 import io.karst.kubelet.image.ImageGcPolicy;
 import io.karst.kubelet.image.NodeEvents;
@@ -82,6 +83,16 @@ public final class KubeletComponent {
         @AttributeDefinition(description = "Seconds an unused image is kept at least before it may be removed",
                 required = false, min = "0")
         long image_minimum_gc_age_seconds() default 120;
+
+        @AttributeDefinition(description = "Hard eviction thresholds, as upstream's --eviction-hard: signal<value "
+                + "statements separated by commas (memory.available, nodefs.available, nodefs.inodesFree, "
+                + "imagefs.available, imagefs.inodesFree, pid.available; a quantity or a percentage); empty turns "
+                + "eviction off", required = false)
+        String eviction_hard() default EvictionThresholds.DEFAULT_TEXT;
+
+        @AttributeDefinition(description = "Seconds a pressure condition stays after its threshold was last crossed "
+                + "(upstream's evictionPressureTransitionPeriod)", required = false, min = "0")
+        long eviction_pressure_transition_period_seconds() default 300;
     }
 
     private final Kubelet kubelet;
@@ -97,6 +108,18 @@ public final class KubeletComponent {
         // an invalid policy stops the kubelet, as upstream's refuses to start
         ImageGcPolicy imageGcPolicy = new ImageGcPolicy(config.image_gc_high_threshold_percent(),
                 config.image_gc_low_threshold_percent(), Duration.ofSeconds(config.image_minimum_gc_age_seconds()));
+        EvictionThresholds evictionHard;
+        try {
+            evictionHard = EvictionThresholds.parse(config.eviction_hard());
+        } catch (IllegalArgumentException e) {
+            // as upstream's kubelet, which refuses to start with thresholds it cannot read
+            throw new IllegalArgumentException("Kubelet not started: invalid eviction.hard \""
+                    + config.eviction_hard() + "\": " + e.getMessage(), e);
+        }
+        if (config.eviction_pressure_transition_period_seconds() < 0) {
+            throw new IllegalArgumentException("Kubelet not started: eviction.pressure.transition.period.seconds "
+                    + config.eviction_pressure_transition_period_seconds() + " must not be negative");
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         for (String label : config.node_labels()) {
             int eq = label.indexOf('=');
@@ -109,7 +132,8 @@ public final class KubeletComponent {
         KubeletConfig kubeletConfig = new KubeletConfig(config.node_name(), List.of(config.node_ips()),
                 Path.of(config.data_dir()).toAbsolutePath(), labels, Arrays.asList(config.node_taints()),
                 Arrays.asList(config.cluster_dns()), config.cluster_domain(), config.control_plane(),
-                config.max_pods(), version);
+                config.max_pods(), version, evictionHard,
+                Duration.ofSeconds(config.eviction_pressure_transition_period_seconds()));
         this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
         this.imageGc = new ImageGcManager(imageGcPolicy, images, runtime, new NodeEvents(client, config.node_name()))
                 .start();
