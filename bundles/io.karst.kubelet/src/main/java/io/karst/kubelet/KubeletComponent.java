@@ -108,14 +108,7 @@ public final class KubeletComponent {
         // an invalid policy stops the kubelet, as upstream's refuses to start
         ImageGcPolicy imageGcPolicy = new ImageGcPolicy(config.image_gc_high_threshold_percent(),
                 config.image_gc_low_threshold_percent(), Duration.ofSeconds(config.image_minimum_gc_age_seconds()));
-        EvictionThresholds evictionHard;
-        try {
-            evictionHard = EvictionThresholds.parse(config.eviction_hard());
-        } catch (IllegalArgumentException e) {
-            // as upstream's kubelet, which refuses to start with thresholds it cannot read
-            throw new IllegalArgumentException("Kubelet not started: invalid eviction.hard \""
-                    + config.eviction_hard() + "\": " + e.getMessage(), e);
-        }
+        EvictionThresholds evictionHard = evictionHard(config.eviction_hard());
         if (config.eviction_pressure_transition_period_seconds() < 0) {
             throw new IllegalArgumentException("Kubelet not started: eviction.pressure.transition.period.seconds "
                     + config.eviction_pressure_transition_period_seconds() + " must not be negative");
@@ -141,6 +134,16 @@ public final class KubeletComponent {
                 new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
         this.streams = context.registerService(PodStreams.class, new ContainerStreams(runtime),
                 new Hashtable<>(Map.of(PodStreams.NODE_NAME, config.node_name())));
+    }
+
+    /** The thresholds of {@code eviction.hard}; unreadable ones stop the kubelet, as upstream's refuses to start. */
+    static EvictionThresholds evictionHard(String text) {
+        try {
+            return EvictionThresholds.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Kubelet not started: invalid eviction.hard \"" + text + "\": "
+                    + e.getMessage(), e);
+        }
     }
 
     @Deactivate
