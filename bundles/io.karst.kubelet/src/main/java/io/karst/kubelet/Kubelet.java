@@ -16,6 +16,7 @@ import io.karst.api.client.ResourceClient;
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
 import io.karst.kubelet.eviction.CgroupPodUsage;
+import io.karst.kubelet.eviction.DiskReclaim;
 import io.karst.kubelet.eviction.EvictionManager;
 import io.karst.kubelet.eviction.MachineSignals;
 import io.karst.kubelet.eviction.PodUsage;
@@ -44,15 +45,18 @@ public final class Kubelet implements AutoCloseable {
 
     public Kubelet(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images) {
         this(config, client, runtime, images, new MachineSignals(config.dataDir(), images),
-                new CgroupPodUsage(runtime, config));
+                new CgroupPodUsage(runtime, config), DiskReclaim.NONE);
     }
 
-    /** With the eviction manager's signals and pod usage read by these (tests give numbers). */
+    /**
+     * With the eviction manager's signals and pod usage read by these (tests give numbers), and what it frees on the
+     * node under disk pressure before it evicts (the image garbage collector's unused images).
+     */
     public Kubelet(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images,
-            SignalObserver signals, PodUsage usage) {
+            SignalObserver signals, PodUsage usage, DiskReclaim diskReclaim) {
         this.pods = new PodWorkers(config, client, runtime, images, () -> allocatable);
         this.eviction = new EvictionManager(config.evictionHard(), config.evictionPressureTransitionPeriod(),
-                signals, usage, pods, new PodEvents(client, config.nodeName()), Clock.systemUTC());
+                signals, usage, diskReclaim, pods, new PodEvents(client, config.nodeName()), Clock.systemUTC());
         this.node = new NodeAgent(config, client, runtime, images, eviction);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kubelet-heartbeat");

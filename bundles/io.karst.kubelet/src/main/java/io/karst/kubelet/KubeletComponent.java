@@ -24,7 +24,9 @@ import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
+import io.karst.kubelet.eviction.CgroupPodUsage;
 import io.karst.kubelet.eviction.EvictionThresholds;
+import io.karst.kubelet.eviction.MachineSignals;
 import io.karst.kubelet.image.ImageGcManager;
 import io.karst.kubelet.image.ImageGcPolicy;
 import io.karst.kubelet.image.NodeEvents;
@@ -127,9 +129,11 @@ public final class KubeletComponent {
                 Arrays.asList(config.cluster_dns()), config.cluster_domain(), config.control_plane(),
                 config.max_pods(), version, evictionHard,
                 Duration.ofSeconds(config.eviction_pressure_transition_period_seconds()));
-        this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
         this.imageGc = new ImageGcManager(imageGcPolicy, images, runtime, new NodeEvents(client, config.node_name()))
                 .start();
+        this.kubelet = new Kubelet(kubeletConfig, client, runtime, images,
+                new MachineSignals(kubeletConfig.dataDir(), images), new CgroupPodUsage(runtime, kubeletConfig),
+                imageGc::deleteUnusedImages).start();
         this.logs = context.registerService(PodLogs.class, new ContainerLogs(kubeletConfig, runtime),
                 new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
         this.streams = context.registerService(PodStreams.class, new ContainerStreams(runtime),
@@ -150,7 +154,7 @@ public final class KubeletComponent {
     void deactivate() {
         streams.unregister();
         logs.unregister();
-        imageGc.close();
         kubelet.close();
+        imageGc.close();
     }
 }

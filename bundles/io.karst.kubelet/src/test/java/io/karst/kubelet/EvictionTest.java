@@ -53,6 +53,12 @@ class EvictionTest {
     final AtomicInteger lowObservations = new AtomicInteger();
     /** pod name → container name → working set */
     final Map<String, Map<String, Long>> memory = new ConcurrentHashMap<>();
+    /** pod name → container name → bytes written */
+    final Map<String, Map<String, Long>> disk = new ConcurrentHashMap<>();
+    /** observations still to report nodefs.available at 5 %; removing unused images ends them when it frees enough */
+    final AtomicInteger lowDiskObservations = new AtomicInteger();
+    volatile boolean imagesFreeEnough;
+    final AtomicInteger reclaims = new AtomicInteger();
 
     @BeforeEach
     void start() throws Exception {
@@ -65,10 +71,17 @@ class EvictionTest {
             Map<Signal, Observation> observed = new EnumMap<>(Signal.class);
             long available = lowObservations.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 80 * MI : 8192 * MI;
             observed.put(Signal.MEMORY_AVAILABLE, new Observation(available, 16384 * MI));
-            observed.put(Signal.NODEFS_AVAILABLE, new Observation(50_000 * MI, 100_000 * MI));
+            observed.put(Signal.NODEFS_AVAILABLE, new Observation(
+                    (lowDiskObservations.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 5_000 : 50_000) * MI, 100_000 * MI));
             return observed;
         }, pod -> Optional.of(new PodStats(memory.getOrDefault(pod.path("metadata").path("name").asText(), Map.of()),
-                Map.of(), 0, 1))).start();
+                disk.getOrDefault(pod.path("metadata").path("name").asText(), Map.of()), 0, 1)), () -> {
+                    reclaims.incrementAndGet();
+                    if (imagesFreeEnough) {
+                        lowDiskObservations.set(0);
+                    }
+                    return 1234;
+                }).start();
         api.client().resource(new ResourceKey("scheduling.k8s.io", "v1", "priorityclasses")).create(json(
                 "{'apiVersion':'scheduling.k8s.io/v1','kind':'PriorityClass','metadata':{'name':'high'},'value':1000}"));
     }
@@ -193,6 +206,37 @@ class EvictionTest {
         }
         assertEquals("Running", phase("kube-system", "critical"));
         assertFalse(runtime.stopped.contains("c"));
+    }
+
+    @Test
+    void lowDiskFirstRemovesUnusedImagesThenEvictsByPriorityAndDiskUsage() throws Exception {
+        fourPods();
+        disk.put("within", Map.of("w", 100 * MI));
+        disk.put("hog-high", Map.of("hh", 900 * MI));
+        disk.put("hog-low", Map.of("hl", 10 * MI));
+        disk.put("critical", Map.of("c", 5000 * MI));
+        imagesFreeEnough = true;
+        lowDiskObservations.set(1);
+        assertTrue(kubelet.eviction().synchronize().isEmpty());
+        assertTrue(reclaims.get() >= 1);
+        assertTrue(runtime.stopped.isEmpty(), runtime.stopped.toString());
+
+        imagesFreeEnough = false;
+        // low before and still low after the images were removed: one pod goes
+        lowDiskObservations.set(2);
+        kubelet.eviction().synchronize();
+        eventually(() -> lowDiskObservations.get() == 0);
+        // none requests ephemeral storage, so all exceed their requests; of the lowest priority (0), the larger writer
+        // goes, not the critical pod that wrote most nor hog-high at priority 1000
+        eventually(() -> phase("default", "hog-low").equals("Failed") || phase("default", "within").equals("Failed")
+                || phase("default", "hog-high").equals("Failed"));
+        assertEquals("Failed", phase("default", "within"));
+        assertEquals("The node was low on resource: ephemeral-storage. Threshold quantity: 10000Mi, available: "
+                + "5000Mi. Container w was using 100Mi, request is 0, has larger consumption of ephemeral-storage. ",
+                pod("default", "within").path("status").path("message").asText());
+        assertEquals("Running", phase("default", "hog-low"));
+        assertEquals("Running", phase("default", "hog-high"));
+        assertEquals("Running", phase("kube-system", "critical"));
     }
 
     private static JsonNode condition(JsonNode status, String type) {

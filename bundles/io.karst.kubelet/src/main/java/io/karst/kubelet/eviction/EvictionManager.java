@@ -28,7 +28,8 @@ import io.karst.kubelet.pod.Quantities;
  * housekeeping) observes the signals and compares them with the thresholds; the pressure conditions follow the
  * crossed ones (and stay for the transition period after the last crossing); when one is crossed, ONE pod is evicted,
  * ranked as upstream: for memory, pods using more than they request first, then lower {@code spec.priority}, then
- * usage above requests; for disk the same with ephemeral storage; for PIDs, priority then process count. Critical
+ * usage above requests; for disk the same with ephemeral storage, once removing unused images did not free enough;
+ * for PIDs, priority then process count. Critical
  * pods (static, mirror, priority of system-cluster-critical or above) are never evicted. The pod worker kills the
  * chosen pod and writes its status; an {@code Evicted} Warning event says why.
  */
@@ -42,6 +43,7 @@ public final class EvictionManager implements NodePressure {
     private final Duration transitionPeriod;
     private final SignalObserver signals;
     private final PodUsage usage;
+    private final DiskReclaim diskReclaim;
     private final PodWorkers pods;
     private final PodEvents events;
     private final Clock clock;
@@ -51,7 +53,8 @@ public final class EvictionManager implements NodePressure {
     private volatile Set<String> conditions = Set.of();
 
     public EvictionManager(EvictionThresholds thresholds, Duration transitionPeriod, SignalObserver signals,
-            PodUsage usage, PodWorkers pods, PodEvents events, Clock clock) {
+            PodUsage usage, DiskReclaim diskReclaim, PodWorkers pods, PodEvents events, Clock clock) {
+        this.diskReclaim = diskReclaim;
         this.thresholds = thresholds;
         this.transitionPeriod = transitionPeriod;
         this.signals = signals;
@@ -70,14 +73,8 @@ public final class EvictionManager implements NodePressure {
         }
         Map<Signal, Observation> observed = signals.observe();
         Instant now = clock.instant();
-        List<Threshold> crossed = new ArrayList<>();
-        for (Threshold t : thresholds.thresholds()) {
-            Observation o = observed.get(t.signal());
-            if (o != null && t.crossedBy(o)) {
-                crossed.add(t);
-                lastCrossed.put(t.signal().condition(), now);
-            }
-        }
+        List<Threshold> crossed = crossed(observed);
+        crossed.forEach(t -> lastCrossed.put(t.signal().condition(), now));
         Set<String> active = new HashSet<>();
         lastCrossed.forEach((condition, at) -> {
             if (Duration.between(at, now).compareTo(transitionPeriod) < 0) {
@@ -93,6 +90,22 @@ public final class EvictionManager implements NodePressure {
         // memory first (upstream's byEvictionPriority), then the signals in their order
         crossed.sort(Comparator.comparing(Threshold::signal));
         Threshold reclaim = crossed.get(0);
+        if (!reclaim.signal().resource().equals("memory") && !reclaim.signal().resource().equals("pids")) {
+            // upstream reclaims node-level resources first and evicts only when the signals still say so
+            try {
+                long freed = diskReclaim.reclaim();
+                LOG.info("Eviction threshold {} crossed: {} bytes of unused images removed", reclaim, freed);
+            } catch (RuntimeException e) {
+                LOG.warn("Eviction threshold {} crossed: unused images not removed: {}", reclaim, e.getMessage());
+            }
+            observed = signals.observe();
+            crossed = crossed(observed);
+            if (crossed.isEmpty()) {
+                return Optional.empty();
+            }
+            crossed.sort(Comparator.comparing(Threshold::signal));
+            reclaim = crossed.get(0);
+        }
         Observation observation = observed.get(reclaim.signal());
         LOG.info("Eviction threshold {} crossed: {} available", reclaim, Quantity.format(observation.available()));
         List<JsonNode> candidates = new ArrayList<>();
@@ -122,6 +135,17 @@ public final class EvictionManager implements NodePressure {
         }
         LOG.warn("Eviction threshold {} crossed, but no pod could be evicted", reclaim);
         return Optional.empty();
+    }
+
+    private List<Threshold> crossed(Map<Signal, Observation> observed) {
+        List<Threshold> crossed = new ArrayList<>();
+        for (Threshold t : thresholds.thresholds()) {
+            Observation o = observed.get(t.signal());
+            if (o != null && t.crossedBy(o)) {
+                crossed.add(t);
+            }
+        }
+        return crossed;
     }
 
     @Override
