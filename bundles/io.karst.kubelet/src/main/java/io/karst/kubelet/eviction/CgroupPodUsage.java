@@ -1,13 +1,16 @@
 package io.karst.kubelet.eviction;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -21,7 +24,8 @@ import io.karst.kubelet.KubeletConfig;
  * plugin with the cgroupfs driver and no cgroup parent puts a container at {@code k8s.io/<container id>} of each
  * hierarchy: {@code /sys/fs/cgroup/memory/k8s.io/<id>} on cgroup v1, {@code /sys/fs/cgroup/k8s.io/<id>} on v2.
  * Memory is the working set (usage less inactive file pages, as cAdvisor), processes {@code pids.current}, disk the
- * container's log files plus the pod's directory (its local volumes); writable layers are not measured.
+ * container's log files plus the pod's directory (its local volumes, without memory-backed ones); writable layers
+ * are not measured.
  */
 public final class CgroupPodUsage implements PodUsage {
     /** upstream's runtime label tying a container to its pod */
@@ -101,20 +105,40 @@ public final class CgroupPodUsage implements PodUsage {
         return 0;
     }
 
+    /**
+     * Bytes of the regular files under {@code dir}, on its own filesystem only: a memory-backed emptyDir is a tmpfs
+     * mounted inside the pod's directory and, as upstream's local ephemeral volumes, does not count as disk.
+     */
     private static long size(Path dir) {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> {
-                try {
-                    return Files.size(f);
-                } catch (IOException e) {
-                    return 0;
+        long[] total = {0};
+        try {
+            Object device = Files.getAttribute(dir, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
+                    return device.equals(Files.getAttribute(d, "unix:dev", LinkOption.NOFOLLOW_LINKS))
+                            ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
                 }
-            }).sum();
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        total[0] += attrs.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
         } catch (IOException | RuntimeException e) {
-            return 0;
+            // what was counted so far
         }
+        return total[0];
     }
 }
