@@ -111,7 +111,10 @@ public final class EvictionManager implements NodePressure {
         List<JsonNode> candidates = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> e : running.entrySet()) {
             String phase = e.getValue().path("status").path("phase").asText("");
-            if (!evicted.contains(e.getKey()) && !phase.equals("Succeeded") && !phase.equals("Failed")) {
+            // a pod being deleted is already being stopped by its worker; evicting it would change nothing
+            boolean deleting = e.getValue().path("metadata").hasNonNull("deletionTimestamp");
+            boolean finished = phase.equals("Succeeded") || phase.equals("Failed");
+            if (!evicted.contains(e.getKey()) && !deleting && !finished) {
                 candidates.add(e.getValue());
             }
         }
