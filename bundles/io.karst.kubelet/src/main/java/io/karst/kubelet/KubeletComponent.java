@@ -24,6 +24,9 @@ import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
+import io.karst.kubelet.eviction.CgroupPodUsage;
+import io.karst.kubelet.eviction.EvictionThresholds;
+import io.karst.kubelet.eviction.MachineSignals;
 import io.karst.kubelet.image.ImageGcManager;
 import io.karst.kubelet.image.ImageGcPolicy;
 import io.karst.kubelet.image.NodeEvents;
@@ -82,6 +85,16 @@ public final class KubeletComponent {
         @AttributeDefinition(description = "Seconds an unused image is kept at least before it may be removed",
                 required = false, min = "0")
         long image_minimum_gc_age_seconds() default 120;
+
+        @AttributeDefinition(description = "Hard eviction thresholds, as upstream's --eviction-hard: signal<value "
+                + "statements separated by commas (memory.available, nodefs.available, nodefs.inodesFree, "
+                + "imagefs.available, imagefs.inodesFree, pid.available; a quantity or a percentage); empty turns "
+                + "eviction off", required = false)
+        String eviction_hard() default EvictionThresholds.DEFAULT_TEXT;
+
+        @AttributeDefinition(description = "Seconds a pressure condition stays after its threshold was last crossed "
+                + "(upstream's evictionPressureTransitionPeriod)", required = false, min = "0")
+        long eviction_pressure_transition_period_seconds() default 300;
     }
 
     private final Kubelet kubelet;
@@ -97,6 +110,11 @@ public final class KubeletComponent {
         // an invalid policy stops the kubelet, as upstream's refuses to start
         ImageGcPolicy imageGcPolicy = new ImageGcPolicy(config.image_gc_high_threshold_percent(),
                 config.image_gc_low_threshold_percent(), Duration.ofSeconds(config.image_minimum_gc_age_seconds()));
+        EvictionThresholds evictionHard = evictionHard(config.eviction_hard());
+        if (config.eviction_pressure_transition_period_seconds() < 0) {
+            throw new IllegalArgumentException("Kubelet not started: eviction.pressure.transition.period.seconds "
+                    + config.eviction_pressure_transition_period_seconds() + " must not be negative");
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         for (String label : config.node_labels()) {
             int eq = label.indexOf('=');
@@ -109,21 +127,34 @@ public final class KubeletComponent {
         KubeletConfig kubeletConfig = new KubeletConfig(config.node_name(), List.of(config.node_ips()),
                 Path.of(config.data_dir()).toAbsolutePath(), labels, Arrays.asList(config.node_taints()),
                 Arrays.asList(config.cluster_dns()), config.cluster_domain(), config.control_plane(),
-                config.max_pods(), version);
-        this.kubelet = new Kubelet(kubeletConfig, client, runtime, images).start();
+                config.max_pods(), version, evictionHard,
+                Duration.ofSeconds(config.eviction_pressure_transition_period_seconds()));
         this.imageGc = new ImageGcManager(imageGcPolicy, images, runtime, new NodeEvents(client, config.node_name()))
                 .start();
+        this.kubelet = new Kubelet(kubeletConfig, client, runtime, images,
+                new MachineSignals(kubeletConfig.dataDir(), images), new CgroupPodUsage(runtime, kubeletConfig),
+                imageGc::deleteUnusedImages).start();
         this.logs = context.registerService(PodLogs.class, new ContainerLogs(kubeletConfig, runtime),
                 new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
         this.streams = context.registerService(PodStreams.class, new ContainerStreams(runtime),
                 new Hashtable<>(Map.of(PodStreams.NODE_NAME, config.node_name())));
     }
 
+    /** The thresholds of {@code eviction.hard}; unreadable ones stop the kubelet, as upstream's refuses to start. */
+    static EvictionThresholds evictionHard(String text) {
+        try {
+            return EvictionThresholds.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Kubelet not started: invalid eviction.hard \"" + text + "\": "
+                    + e.getMessage(), e);
+        }
+    }
+
     @Deactivate
     void deactivate() {
         streams.unregister();
         logs.unregister();
-        imageGc.close();
         kubelet.close();
+        imageGc.close();
     }
 }

@@ -1,8 +1,11 @@
 package io.karst.kubelet;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+
+import io.karst.kubelet.eviction.EvictionThresholds;
 
 /**
  * How this node's kubelet is set up.
@@ -12,10 +15,23 @@ import java.util.Map;
  * @param taints {@code --node-taint}s ({@code key=value:Effect}), applied when the Node is created
  * @param controlPlane whether this node is a server (K3s gives servers the control-plane role labels)
  * @param kubeletVersion e.g. {@code v1.33.0+karst0.1.0}
+ * @param evictionHard the hard eviction thresholds (upstream's {@code --eviction-hard})
+ * @param evictionPressureTransitionPeriod how long a pressure condition stays after its threshold was last crossed
  */
 public record KubeletConfig(String nodeName, List<String> nodeIps, Path dataDir, Map<String, String> labels,
         List<String> taints, List<String> clusterDns, String clusterDomain, boolean controlPlane, int maxPods,
-        String kubeletVersion) {
+        String kubeletVersion, EvictionThresholds evictionHard, Duration evictionPressureTransitionPeriod) {
+    /** upstream's evictionPressureTransitionPeriod default */
+    public static final Duration PRESSURE_TRANSITION_PERIOD = Duration.ofMinutes(5);
+
+    /** With upstream's default eviction thresholds and transition period. */
+    public KubeletConfig(String nodeName, List<String> nodeIps, Path dataDir, Map<String, String> labels,
+            List<String> taints, List<String> clusterDns, String clusterDomain, boolean controlPlane, int maxPods,
+            String kubeletVersion) {
+        this(nodeName, nodeIps, dataDir, labels, taints, clusterDns, clusterDomain, controlPlane, maxPods,
+                kubeletVersion, EvictionThresholds.DEFAULT, PRESSURE_TRANSITION_PERIOD);
+    }
+
     public KubeletConfig {
         nodeIps = List.copyOf(nodeIps);
         labels = Map.copyOf(labels);

@@ -103,6 +103,20 @@ class ImageGcManagerTest {
     }
 
     @Test
+    void underDiskPressureTheEvictionManagerHasEveryUnusedOldImageRemovedWhateverTheThresholds() {
+        runtime.addImage("old", 10_000, false);
+        runtime.addImage("in-use", 10_000, false);
+        runtime.addImage("pinned", 10_000, true);
+        runtime.addContainer("web", "in-use", ContainerState.RUNNING);
+        runtime.fsAvailable = 900_000; // 10 % used: image GC itself would do nothing
+        gc.runPeriod();
+        clock.advance(Duration.ofMinutes(1));
+        runtime.addImage("young", 10_000, false);
+        assertEquals(10_000, gc.deleteUnusedImages());
+        assertEquals(List.of("sha256:old"), runtime.removedImages);
+    }
+
+    @Test
     void unusedImagesGoLeastRecentlyUsedFirstAndOnlyDownToTheLowThreshold() {
         runtime.addImage("used-first", 60_000, false);
         runtime.addImage("never-used", 60_000, false);

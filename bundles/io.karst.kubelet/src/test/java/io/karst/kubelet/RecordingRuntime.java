@@ -37,6 +37,8 @@ final class RecordingRuntime implements ContainerRuntime, ImageService {
     final Map<String, Container> containers = new ConcurrentHashMap<>();
     final List<String> images = new ArrayList<>(List.of("localhost/karst/busybox:1.35.0"));
     final List<String> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** container name → the timeout it was last stopped with */
+    final Map<String, Duration> stopTimeouts = new ConcurrentHashMap<>();
     volatile String podCidr = "";
     private final AtomicInteger ids = new AtomicInteger();
 
@@ -146,6 +148,7 @@ final class RecordingRuntime implements ContainerRuntime, ImageService {
         Container c = containers.get(containerId);
         if (c != null && c.state == ContainerState.RUNNING) {
             stopped.add(c.config.name());
+            stopTimeouts.put(c.config.name(), timeout);
             c.state = ContainerState.EXITED;
             c.exitCode = 137;
             c.finished = Instant.now();

@@ -169,6 +169,18 @@ public final class ImageGcManager implements AutoCloseable {
         }
     }
 
+    /**
+     * Upstream's DeleteUnusedImages, which the eviction manager calls under disk pressure before it evicts a pod:
+     * every unused, unpinned image older than the minimum age is removed, whatever the thresholds; returns the bytes
+     * freed.
+     *
+     * @throws ImageGcException when a removal failed
+     */
+    public synchronized long deleteUnusedImages() {
+        Instant freeTime = clock.instant();
+        return freeSpace(Long.MAX_VALUE, freeTime, imagesInEvictionOrder(freeTime));
+    }
+
     /** Unused, unpinned images, least recently used first, then first detected first. */
     private List<Candidate> imagesInEvictionOrder(Instant freeTime) {
         Set<String> inUse = detectImages(freeTime);

@@ -50,13 +50,16 @@ public final class NodeAgent {
     private final ContainerRuntime runtime;
     private final ImageService images;
     private final MachineInfo machine;
+    private final NodePressure pressure;
     private volatile String nodeUid = "";
     private volatile String podCidr = "";
     private volatile ObjectNode lastStatus;
     private volatile Instant lastReport = Instant.EPOCH;
 
-    public NodeAgent(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images) {
+    public NodeAgent(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images,
+            NodePressure pressure) {
         this.config = config;
+        this.pressure = pressure;
         this.client = client;
         this.runtime = runtime;
         this.images = images;
@@ -161,9 +164,9 @@ public final class NodeAgent {
         RuntimeStatus runtimeStatus = runtime.status();
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         ArrayNode conditions = status.putArray("conditions");
-        boolean memory = NodeConditions.memoryPressure();
-        boolean disk = NodeConditions.diskPressure(config.dataDir());
-        boolean pid = NodeConditions.pidPressure();
+        boolean memory = pressure.memoryPressure();
+        boolean disk = pressure.diskPressure();
+        boolean pid = pressure.pidPressure();
         condition(conditions, previous, now, "MemoryPressure", memory,
                 memory ? "KubeletHasInsufficientMemory" : "KubeletHasSufficientMemory",
                 memory ? "kubelet has insufficient memory available" : "kubelet has sufficient memory available");

@@ -16,6 +16,8 @@ final class PodState {
     volatile String lastWrittenStatus = "";
     /** whether the pod's containers were all stopped for its deletion */
     volatile boolean killed;
+    /** the eviction message once the eviction manager chose this pod; it then ends Failed/Evicted */
+    volatile String evicted;
 
     record Waiting(String reason, String message) {
     }

@@ -37,6 +37,8 @@ import io.karst.kubelet.probe.ProbeManager;
  * Written as a merge patch of {@code pods/status}, only when it changed.
  */
 final class PodStatusWriter {
+    static final String EVICTED = "Evicted";
+    static final String DISRUPTION_TARGET = "DisruptionTarget";
     private static final int MESSAGE_LIMIT = 4096;
     private static final int FALLBACK_LOG_LINES = 80;
     private static final Logger LOG = LoggerFactory.getLogger(PodStatusWriter.class);
@@ -154,16 +156,22 @@ final class PodStatusWriter {
                 waiting++;
             }
         }
-        String phase = phase(spec.path("restartPolicy").asText("Always"), initialized, initFailed, running, waiting,
-                stopped, succeeded, spec.path("containers").size());
+        String evicted = state.evicted;
+        String phase = evicted != null ? "Failed" : phase(spec.path("restartPolicy").asText("Always"), initialized,
+                initFailed, running, waiting, stopped, succeeded, spec.path("containers").size());
 
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         ArrayNode conditions = status.putArray("conditions");
         for (JsonNode c : old.path("conditions")) {
             String type = c.path("type").asText();
-            if (!List.of("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready").contains(type)) {
+            if (!List.of("PodReadyToStartContainers", "Initialized", "ContainersReady", "Ready").contains(type)
+                    && !(evicted != null && type.equals(DISRUPTION_TARGET))) {
                 conditions.add(c);
             }
+        }
+        if (evicted != null) {
+            // upstream 1.26+: the kubelet marks the pods it evicts as disrupted
+            condition(conditions, old, now, DISRUPTION_TARGET, true, "TerminationByKubelet", evicted);
         }
         boolean finished = phase.equals("Succeeded") || phase.equals("Failed");
         condition(conditions, old, now, "PodReadyToStartContainers", sandboxReady && !terminating, null, null);
@@ -179,6 +187,9 @@ final class PodStatusWriter {
                         : message);
 
         status.put("phase", phase);
+        if (evicted != null) {
+            status.put("reason", EVICTED).put("message", evicted);
+        }
         String hostIp = config.nodeIps().get(0);
         status.put("hostIP", hostIp);
         ArrayNode hostIps = status.putArray("hostIPs");

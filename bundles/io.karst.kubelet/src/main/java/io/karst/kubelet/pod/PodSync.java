@@ -58,6 +58,8 @@ final class PodSync {
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
     static final Duration RESYNC = Duration.ofSeconds(10);
     static final Duration VOLUME_REFRESH = Duration.ofSeconds(30);
+    /** upstream's immediateEvictionGracePeriodSeconds: what a hard eviction gives a pod's containers */
+    static final Duration EVICTION_GRACE = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(PodSync.class);
 
     private final KubeletConfig config;
@@ -93,6 +95,13 @@ final class PodSync {
         PodRuntime present = PodRuntime.of(uid, runtime.listPodSandboxes(), runtime.listContainers());
         if (pod.path("metadata").hasNonNull("deletionTimestamp")) {
             terminate(pod, state, present);
+            return Optional.empty();
+        }
+        if (state.evicted != null) {
+            // upstream's killPodFunc for an eviction: containers killed at once, then the status says why
+            stopAll(pod, present, EVICTION_GRACE);
+            PodRuntime after = PodRuntime.of(uid, runtime.listPodSandboxes(), runtime.listContainers());
+            writeStatus(pod, state, after, pod.path("status").path("podIP").asText(""), false);
             return Optional.empty();
         }
         String phase = pod.path("status").path("phase").asText("");
@@ -642,6 +651,11 @@ final class PodSync {
 
     private void writeStatus(ObjectNode pod, PodState state, PodRuntime present, String podIp, boolean sandboxReady) {
         statusWriter.write(pod, state, present, podIp, sandboxReady);
+    }
+
+    /** Marks a pod evicted; its next pass kills it and writes phase Failed, reason Evicted and the message. */
+    void evict(String uid, String message) {
+        states.computeIfAbsent(uid, u -> new PodState()).evicted = message;
     }
 
     void forget(String uid) {

@@ -335,6 +335,21 @@ public final class PodWorkers implements AutoCloseable {
         }
     }
 
+    /**
+     * Evicts a pod the API bound to this node (node-pressure eviction): its pass kills its containers at once and
+     * writes phase Failed, reason Evicted and {@code message} with a DisruptionTarget condition, as upstream's
+     * eviction manager has its pod worker do. False for a pod the kubelet does not run from the API (static pods
+     * are critical and never evicted).
+     */
+    public boolean evict(String uid, String message) {
+        if (!pods.containsKey(uid) || closed) {
+            return false;
+        }
+        sync.evict(uid, message);
+        enqueue(uid);
+        return true;
+    }
+
     /** Pods bound to this node that the kubelet is running, by uid: the API's and the static ones. */
     public Map<String, ObjectNode> pods() {
         Map<String, ObjectNode> all = new HashMap<>(pods);
