@@ -134,9 +134,11 @@ public final class KubeletComponent {
         this.kubelet = new Kubelet(kubeletConfig, client, runtime, images,
                 new MachineSignals(kubeletConfig.dataDir(), images), new CgroupPodUsage(runtime, kubeletConfig),
                 imageGc::deleteUnusedImages).start();
-        this.logs = context.registerService(PodLogs.class, new ContainerLogs(kubeletConfig, runtime),
+        this.logs = context.registerService(PodLogs.class,
+                new ContainerLogs(kubeletConfig, runtime, kubelet.pods()::runtimeUid),
                 new Hashtable<>(Map.of(PodLogs.NODE_NAME, config.node_name())));
-        this.streams = context.registerService(PodStreams.class, new ContainerStreams(runtime),
+        this.streams = context.registerService(PodStreams.class,
+                new ContainerStreams(runtime, kubelet.pods()::runtimeUid),
                 new Hashtable<>(Map.of(PodStreams.NODE_NAME, config.node_name())));
     }
 

@@ -71,7 +71,7 @@ class PodLogsTest {
         runtime = new RecordingRuntime();
         config = new KubeletConfig("node-a", List.of("10.0.0.5"), dir.resolve("data"), Map.of(), List.of(),
                 List.of(), "cluster.local", false, 110, "v1.33.0+karst0.1.0");
-        services.add(new ContainerLogs(config, runtime), Map.of(PodLogs.NODE_NAME, "node-a"));
+        services.add(new ContainerLogs(config, runtime, java.util.function.UnaryOperator.identity()), Map.of(PodLogs.NODE_NAME, "node-a"));
         kubelet = new Kubelet(config, stack.client(), runtime, runtime).start();
     }
 

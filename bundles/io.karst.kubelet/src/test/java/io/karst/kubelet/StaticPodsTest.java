@@ -118,6 +118,9 @@ class StaticPodsTest {
         eventually(() -> pods.get("web-node-a").path("status").path("phase").asText().equals("Running"));
         JsonNode status = pods.get("web-node-a").path("status").path("containerStatuses").path(0);
         assertTrue(status.path("state").has("running"), status.toString());
+        // logs and exec of the mirror reach the static pod's containers: the mirror's uid stands for the static one
+        assertEquals(uid, kubelet.pods().runtimeUid(mirror.path("metadata").path("uid").asText()));
+        assertEquals("some-api-pod-uid", kubelet.pods().runtimeUid("some-api-pod-uid"));
         // the mirror, an API pod bound to this node, is not run a second time
         Thread.sleep(1500);
         assertEquals(1, runtime.sandboxes.size());

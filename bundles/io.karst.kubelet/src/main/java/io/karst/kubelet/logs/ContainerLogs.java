@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -51,21 +52,29 @@ public final class ContainerLogs implements PodLogs {
     private final KubeletConfig config;
     private final ContainerRuntime runtime;
     private final Duration poll;
+    private final UnaryOperator<String> runtimeUids;
 
     /** @param runtime asked whether a followed container exited; {@code null} to rely on the files alone */
-    public ContainerLogs(KubeletConfig config, ContainerRuntime runtime) {
-        this(config, runtime, POLL);
+    /** @param runtimeUids the uid the node runs a pod under, from its API uid (a mirror's is its static pod's) */
+    public ContainerLogs(KubeletConfig config, ContainerRuntime runtime, UnaryOperator<String> runtimeUids) {
+        this(config, runtime, POLL, runtimeUids);
     }
 
     ContainerLogs(KubeletConfig config, ContainerRuntime runtime, Duration poll) {
+        this(config, runtime, poll, UnaryOperator.identity());
+    }
+
+    ContainerLogs(KubeletConfig config, ContainerRuntime runtime, Duration poll, UnaryOperator<String> runtimeUids) {
         this.config = config;
         this.runtime = runtime;
         this.poll = poll;
+        this.runtimeUids = runtimeUids;
     }
 
     @Override
-    public void write(String namespace, String pod, String podUid, String container, LogOptions options,
+    public void write(String namespace, String pod, String apiUid, String container, LogOptions options,
             OutputStream out) throws IOException {
+        String podUid = runtimeUids.apply(apiUid);
         if (!safe(namespace) || !safe(pod) || !safe(podUid) || !safe(container)) {
             throw new LogsNotFoundException("container \"" + container + "\" in pod \"" + pod
                     + "\" is not available");

@@ -47,6 +47,16 @@ final class MirrorPods {
         return Optional.ofNullable(mirrors.get(staticUid));
     }
 
+    /** The static pod whose mirror has this API uid, or the uid itself when it is no mirror of this node's. */
+    String staticUidOf(String uid) {
+        for (Map.Entry<String, String> mirror : mirrors.entrySet()) {
+            if (mirror.getValue().equals(uid)) {
+                return mirror.getKey();
+            }
+        }
+        return uid;
+    }
+
     /**
      * Makes sure the static pod's mirror exists: a mirror of an older version of the pod, or one being deleted, is
      * replaced. A pod of the same name that is no mirror is left alone (upstream does too).

@@ -14,6 +14,10 @@ final class PodState {
     /** volume name → host path, once the volumes were set up */
     volatile Map<String, java.nio.file.Path> volumePaths;
     volatile String lastWrittenStatus = "";
+    /** A sandbox that could not be made is tried again no sooner than this (not on every event of the pod). */
+    volatile Instant sandboxRetryAt = Instant.EPOCH;
+    /** The wait after the last failed sandbox: 2 s doubling to 30 s, zero once one was made. */
+    volatile java.time.Duration sandboxBackoff = java.time.Duration.ZERO;
     /** whether the pod's containers were all stopped for its deletion */
     volatile boolean killed;
     /** the eviction message once the eviction manager chose this pod; it then ends Failed/Evicted */

@@ -60,6 +60,8 @@ final class PodSync {
     static final Duration VOLUME_REFRESH = Duration.ofSeconds(30);
     /** upstream's immediateEvictionGracePeriodSeconds: what a hard eviction gives a pod's containers */
     static final Duration EVICTION_GRACE = Duration.ofSeconds(1);
+    static final Duration SANDBOX_BACKOFF_INITIAL = Duration.ofSeconds(2);
+    static final Duration SANDBOX_BACKOFF_MAX = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(PodSync.class);
 
     private final KubeletConfig config;
@@ -113,11 +115,23 @@ final class PodSync {
         Optional<PodSandbox> sandbox = present.readySandbox();
         Map<String, List<ContainerSummary>> containers = present.byName();
         if (sandbox.isEmpty() && !allExitedForGood(pod, containers)) {
+            Duration wait = Duration.between(Instant.now(), state.sandboxRetryAt);
+            if (!wait.isNegative() && !wait.isZero()) {
+                // each failure changes the pod's status, whose event brings the pod back here at once: without
+                // this wait a sandbox the runtime cannot make (no pod network yet) is retried every few ms
+                return Optional.of(wait);
+            }
             sandbox = createSandbox(pod, state, present);
             if (sandbox.isEmpty()) {
+                Duration previous = state.sandboxBackoff;
+                state.sandboxBackoff = previous.isZero() ? SANDBOX_BACKOFF_INITIAL
+                        : previous.multipliedBy(2).compareTo(SANDBOX_BACKOFF_MAX) > 0 ? SANDBOX_BACKOFF_MAX
+                        : previous.multipliedBy(2);
+                state.sandboxRetryAt = Instant.now().plus(state.sandboxBackoff);
                 writeStatus(pod, state, PodRuntime.of(uid, List.of(), present.containers()), null, false);
-                return Optional.of(Duration.ofSeconds(2));
+                return Optional.of(state.sandboxBackoff);
             }
+            state.sandboxBackoff = Duration.ZERO;
             present = PodRuntime.of(uid, runtime.listPodSandboxes(), runtime.listContainers());
             containers = present.byName();
         } else if (sandbox.isPresent() && Duration.between(state.volumesRefreshed, Instant.now())

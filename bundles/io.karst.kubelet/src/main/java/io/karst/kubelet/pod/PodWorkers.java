@@ -292,6 +292,14 @@ public final class PodWorkers implements AutoCloseable {
         return sync.sync(pod);
     }
 
+    /**
+     * The uid this node runs a pod under: a mirror pod's API uid is its static pod's (as upstream's kubelet
+     * translates it), so logs and exec of a mirror reach the static pod's containers.
+     */
+    public String runtimeUid(String apiUid) {
+        return mirrors.staticUidOf(apiUid);
+    }
+
     private static String fullName(JsonNode pod) {
         return pod.path("metadata").path("namespace").asText() + "/" + pod.path("metadata").path("name").asText();
     }

@@ -3,6 +3,7 @@ package io.karst.kubelet.streams;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ContainerState;
@@ -23,27 +24,36 @@ public final class ContainerStreams implements PodStreams {
     private static final String CONTAINER_NAME_LABEL = "io.kubernetes.container.name";
 
     private final ContainerRuntime runtime;
+    private final UnaryOperator<String> runtimeUids;
 
     public ContainerStreams(ContainerRuntime runtime) {
+        this(runtime, UnaryOperator.identity());
+    }
+
+    /** @param runtimeUids the uid the node runs a pod under, from its API uid (a mirror's is its static pod's) */
+    public ContainerStreams(ContainerRuntime runtime, UnaryOperator<String> runtimeUids) {
         this.runtime = runtime;
+        this.runtimeUids = runtimeUids;
     }
 
     @Override
     public URI exec(String namespace, String pod, String podUid, String container, List<String> command,
             boolean tty, boolean stdin, boolean stdout, boolean stderr) {
-        return runtime.exec(runningContainer(podUid, container), command, tty, stdin, stdout, stderr);
+        return runtime.exec(runningContainer(runtimeUids.apply(podUid), container), command, tty, stdin, stdout,
+                stderr);
     }
 
     @Override
     public URI attach(String namespace, String pod, String podUid, String container, boolean tty, boolean stdin,
             boolean stdout, boolean stderr) {
-        return runtime.attach(runningContainer(podUid, container), tty, stdin, stdout, stderr);
+        return runtime.attach(runningContainer(runtimeUids.apply(podUid), container), tty, stdin, stdout, stderr);
     }
 
     @Override
     public URI portForward(String namespace, String pod, String podUid, List<Integer> ports) {
+        String uid = runtimeUids.apply(podUid);
         String sandbox = runtime.listPodSandboxes().stream()
-                .filter(s -> s.state() == SandboxState.READY && podUid.equals(s.uid()))
+                .filter(s -> s.state() == SandboxState.READY && uid.equals(s.uid()))
                 .max(Comparator.comparingInt(PodSandbox::attempt))
                 .map(PodSandbox::id)
                 .orElseThrow(() -> new StreamNotAvailableException("pod \"" + pod + "\" in namespace \""

@@ -75,6 +75,14 @@ class NodeEndToEndTest {
         return r;
     }
 
+    private String kubectlText(String... args) {
+        try {
+            return kubectl("1.33", null, args).toString();
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
     private String serverLog() {
         try {
             String log = server.logText();
@@ -390,6 +398,40 @@ class NodeEndToEndTest {
 
     @Test
     @Order(10)
+    void aManifestInPodManifestsRunsAsAStaticPodWithAMirrorUntilItsFileGoes() throws Exception {
+        Path manifests = server.dataDir.resolve("agent/pod-manifests");
+        java.nio.file.Files.createDirectories(manifests);
+        Path file = manifests.resolve("pinger.yaml");
+        java.nio.file.Files.writeString(file, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: pinger}
+                spec:
+                  containers:
+                  - name: app
+                    image: %s
+                    command: [sh, -c, 'echo static; exec sleep 3600']
+                """.formatted(BUSYBOX));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (kubectl("1.33", null, "get", "pod", "pinger-e2e-node").exit() != 0) {
+            assertTrue(System.nanoTime() < deadline, "no mirror pod within 60 s\n" + serverLog());
+            Thread.sleep(500);
+        }
+        ok(null, "wait", "--for=condition=Ready", "pod/pinger-e2e-node", "--timeout=60s");
+        String mirror = ok(null, "get", "pod", "pinger-e2e-node", "-o", "jsonpath={.metadata.annotations.kubernetes\\.io/config\\.source} "
+                + "{.metadata.ownerReferences[0].kind} {.spec.nodeName}").stdout();
+        assertEquals("file Node e2e-node", mirror);
+        Commands.Result logs = kubectl("1.33", null, "logs", "pinger-e2e-node");
+        assertEquals("static\n", logs.stdout(), () -> logs + "\n" + kubectlText("get", "pod", "pinger-e2e-node",
+                "-o", "yaml") + serverLog().lines().filter(l -> l.contains("pinger") || l.contains("tatic"))
+                        .collect(java.util.stream.Collectors.joining("\n")));
+
+        java.nio.file.Files.delete(file);
+        ok(null, "wait", "--for=delete", "pod/pinger-e2e-node", "--timeout=60s");
+    }
+
+    @Test
+    @Order(11)
     void deletingTheNamespaceLeavesNothingInContainerd() throws Exception {
         assertTrue(sandbox.containers().size() > 0);
         ok(null, "delete", "namespace", "e2e", "--timeout=120s");
