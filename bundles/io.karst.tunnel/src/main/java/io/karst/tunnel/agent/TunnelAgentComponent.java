@@ -34,6 +34,7 @@ import io.karst.api.client.ResourceClient;
 
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
+import io.karst.tls.pem.PemClientTls;
 
 /**
  * The agent's end of the tunnels (PID {@code io.karst.tunnel.agent}, configured by the launcher on agents): one
@@ -93,7 +94,7 @@ public final class TunnelAgentComponent {
         this.requests = Executors.newCachedThreadPool(r -> daemon(r, "tunnel-request-" + count.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tunnel-timer"));
         this.http = HttpClient.newBuilder()
-                .sslContext(TlsFiles.clientContext(Path.of(config.ca_file()), Path.of(config.cert_file()),
+                .sslContext(PemClientTls.context(Path.of(config.ca_file()), Path.of(config.cert_file()),
                         Path.of(config.key_file())))
                 .executor(requests).build();
         this.handler = new AgentRequests(requests, () -> logs, () -> streams);
