@@ -39,6 +39,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
+import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.api.tunnel.TunnelServer;
@@ -50,6 +51,7 @@ import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
 import io.karst.apiserver.storage.encryption.EncryptionConfiguration;
 import io.karst.apiserver.storage.encryption.SecretsEncryption;
 import io.karst.apiserver.schema.SchemaModel;
+import io.karst.apiserver.endpoint.KubeletHttpServices;
 import io.karst.apiserver.endpoint.PodLogServices;
 import io.karst.apiserver.endpoint.PodStreamServices;
 import io.karst.apiserver.resource.ResourceRegistry;
@@ -86,6 +88,7 @@ public final class ApiServerComponent {
     private final HealthRegistry health = new HealthRegistry();
     private final PodLogServices podLogs = new PodLogServices();
     private final PodStreamServices podStreams = new PodStreamServices();
+    private final KubeletHttpServices kubelets = new KubeletHttpServices();
     private volatile boolean shuttingDown;
 
     @Reference
@@ -260,7 +263,7 @@ public final class ApiServerComponent {
         serviceAccountTokens = new ServiceAccountTokens(config.service_account_issuer(), apiAudiences(config),
                 authority.serviceAccountKey(), Clock.systemUTC());
         stack = new ResourceStack(() -> datastore, serviceCidr(config), config.service_node_port_range(), timers,
-                Clock.systemUTC(), serviceAccountTokens, podLogs, podStreams);
+                Clock.systemUTC(), serviceAccountTokens, podLogs, podStreams, kubelets);
         registry = stack.registry();
         client = stack.client();
         if (!config.encryption_provider_config().isBlank()) {
@@ -342,6 +345,16 @@ public final class ApiServerComponent {
 
     void removePodStreams(PodStreams streams) {
         podStreams.remove(streams);
+    }
+
+    /** The kubelets' HTTP APIs, by node, for {@code nodes/proxy}. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addKubeletHttp(KubeletHttp kubelet, Map<String, Object> props) {
+        kubelets.add(kubelet, props);
+    }
+
+    void removeKubeletHttp(KubeletHttp kubelet) {
+        kubelets.remove(kubelet);
     }
 
     private static Set<String> endpoints(Object value) {

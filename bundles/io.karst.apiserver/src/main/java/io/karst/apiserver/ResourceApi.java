@@ -138,6 +138,10 @@ final class ResourceApi {
                 if (answered.compareAndSet(false, true)) {
                     responses.stream(ctx, s.session(), representation, events);
                 }
+            } else if (response instanceof ApiResponse.Proxied p) {
+                if (answered.compareAndSet(false, true)) {
+                    responses.sendRaw(ctx, keepAlive, head, p.code(), p.contentType(), p.body());
+                }
             } else if (response instanceof ApiResponse.Log log) {
                 if (answered.compareAndSet(false, true)) {
                     LogResponse.start(ctx, keepAlive, log, codec);

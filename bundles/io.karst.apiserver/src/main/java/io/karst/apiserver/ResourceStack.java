@@ -20,6 +20,8 @@ import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
+import io.karst.apiserver.endpoint.KubeletHttpServices;
+import io.karst.apiserver.endpoint.NodeProxySubresource;
 import io.karst.apiserver.endpoint.PodLogServices;
 import io.karst.apiserver.endpoint.PodLogSubresource;
 import io.karst.apiserver.endpoint.PodStreamServices;
@@ -89,6 +91,21 @@ public final class ResourceStack implements AutoCloseable {
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
             PodStreamServices podStreams) {
+        this(datastore, serviceCidr, nodePortRange, timers, clock, tokens, podLogs, podStreams,
+                new KubeletHttpServices());
+    }
+
+    /**
+     * With service-account tokens and the nodes' kubelets.
+     *
+     * @param tokens the issuer and its key; null for a stack without them (the subresource then answers 404)
+     * @param podLogs the nodes' container logs, for {@code pods/log}
+     * @param podStreams the nodes' streaming endpoints, for {@code pods/exec}, {@code attach} and {@code portforward}
+     * @param kubelets the kubelets' HTTP APIs, for {@code nodes/proxy}
+     */
+    public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
+            ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
+            PodStreamServices podStreams, KubeletHttpServices kubelets) {
         store = new ObjectStore(datastore, codec);
         ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
@@ -104,6 +121,7 @@ public final class ResourceStack implements AutoCloseable {
             handlers.put(PodStreamSubresource.key(subresource), new PodStreamSubresource(store, podStreams,
                     subresource));
         }
+        handlers.put(NodeProxySubresource.key(), new NodeProxySubresource(store, kubelets));
         endpoint = new ResourceEndpoint(store, writer, timers, caches, handlers);
         serviceAccountAuthenticator = tokens == null ? Optional.empty()
                 : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));

@@ -63,6 +63,17 @@ final class ResponseWriter {
         write(ctx, keepAlive, response);
     }
 
+    /** Bytes as another server gave them (a kubelet through {@code nodes/proxy}). */
+    void sendRaw(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int code, String contentType,
+            byte[] body) {
+        FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(code),
+                contentType == null || contentType.isEmpty() ? "application/octet-stream" : contentType, body);
+        if (head) {
+            response.content().clear();
+        }
+        write(ctx, keepAlive, response);
+    }
+
     void fail(ChannelHandlerContext ctx, boolean keepAlive, ApiException e) {
         write(ctx, keepAlive, ResourceApi.failure(codec, e));
     }

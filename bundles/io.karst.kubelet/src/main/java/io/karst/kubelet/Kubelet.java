@@ -24,11 +24,12 @@ import io.karst.kubelet.eviction.SignalObserver;
 import io.karst.kubelet.node.NodeAgent;
 import io.karst.kubelet.pod.PodEvents;
 import io.karst.kubelet.pod.PodWorkers;
+import io.karst.kubelet.stats.StatsSummary;
 
 /**
  * One node's kubelet: runs its static pods at once, registers the Node (retrying until the API takes it), then
  * heartbeats every 10 s and runs the pods bound to it; the eviction manager looks at the node's signals every 10 s
- * (upstream's housekeeping period). {@link #close} stops its threads; containers keep running, so a restarted kubelet
+ * (upstream's housekeeping period), when it also takes the CPU readings the stats' rates come from. {@link #close} stops its threads; containers keep running, so a restarted kubelet
  * adopts them (they carry their pod's uid).
  */
 public final class Kubelet implements AutoCloseable {
@@ -39,6 +40,7 @@ public final class Kubelet implements AutoCloseable {
     private final NodeAgent node;
     private final PodWorkers pods;
     private final EvictionManager eviction;
+    private final StatsSummary stats;
     private final ScheduledExecutorService heartbeats;
     private final ScheduledExecutorService housekeeping;
     private volatile JsonNode allocatable = JsonNodeFactory.instance.objectNode();
@@ -58,6 +60,7 @@ public final class Kubelet implements AutoCloseable {
         this.eviction = new EvictionManager(config.evictionHard(), config.evictionPressureTransitionPeriod(),
                 signals, usage, diskReclaim, pods, new PodEvents(client, config.nodeName()), Clock.systemUTC());
         this.node = new NodeAgent(config, client, runtime, images, eviction);
+        this.stats = new StatsSummary(config, runtime, images, pods::pods);
         this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kubelet-heartbeat");
             t.setDaemon(true);
@@ -76,6 +79,7 @@ public final class Kubelet implements AutoCloseable {
         // the first pass before the first heartbeat, so the Node registers with its pressure conditions
         housekeeping.scheduleWithFixedDelay(this::evictIfUnderPressure, 0, HOUSEKEEPING.toMillis(),
                 TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::sampleStats, 0, HOUSEKEEPING.toMillis(), TimeUnit.MILLISECONDS);
         heartbeats.execute(this::registerThenRun);
         return this;
     }
@@ -85,6 +89,14 @@ public final class Kubelet implements AutoCloseable {
             eviction.synchronize();
         } catch (RuntimeException e) {
             LOG.warn("Eviction pass failed: {}", e.toString());
+        }
+    }
+
+    private void sampleStats() {
+        try {
+            stats.sample();
+        } catch (RuntimeException e) {
+            LOG.debug("Stats sampling failed: {}", e.toString());
         }
     }
 
@@ -117,6 +129,11 @@ public final class Kubelet implements AutoCloseable {
 
     public NodeAgent node() {
         return node;
+    }
+
+    /** The node's and its pods' usage, for {@code /stats/summary} and {@code /metrics/resource}. */
+    public StatsSummary stats() {
+        return stats;
     }
 
     public EvictionManager eviction() {

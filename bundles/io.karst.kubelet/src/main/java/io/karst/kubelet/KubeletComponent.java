@@ -22,6 +22,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ImageService;
+import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.kubelet.eviction.CgroupPodUsage;
@@ -31,6 +32,7 @@ import io.karst.kubelet.image.ImageGcManager;
 import io.karst.kubelet.image.ImageGcPolicy;
 import io.karst.kubelet.image.NodeEvents;
 import io.karst.kubelet.logs.ContainerLogs;
+import io.karst.kubelet.server.KubeletHttpApi;
 import io.karst.kubelet.streams.ContainerStreams;
 
 /**
@@ -101,6 +103,7 @@ public final class KubeletComponent {
     private final ImageGcManager imageGc;
     private final ServiceRegistration<PodLogs> logs;
     private final ServiceRegistration<PodStreams> streams;
+    private final ServiceRegistration<KubeletHttp> http;
 
     @Activate
     public KubeletComponent(Config config, BundleContext context,
@@ -140,6 +143,9 @@ public final class KubeletComponent {
         this.streams = context.registerService(PodStreams.class,
                 new ContainerStreams(runtime, kubelet.pods()::runtimeUid),
                 new Hashtable<>(Map.of(PodStreams.NODE_NAME, config.node_name())));
+        this.http = context.registerService(KubeletHttp.class,
+                new KubeletHttpApi(kubeletConfig, kubelet.stats(), kubelet.pods()::pods),
+                new Hashtable<>(Map.of(KubeletHttp.NODE_NAME, config.node_name())));
     }
 
     /** The thresholds of {@code eviction.hard}; unreadable ones stop the kubelet, as upstream's refuses to start. */
@@ -154,6 +160,7 @@ public final class KubeletComponent {
 
     @Deactivate
     void deactivate() {
+        http.unregister();
         streams.unregister();
         logs.unregister();
         kubelet.close();

@@ -10,11 +10,14 @@
  * <p>1.1: {@link io.karst.api.node.ImageService#imageFsInfo()} (the image filesystem's usage, for image garbage
  * collection); {@code ImageService} is a provider type.
  *
+ * <p>1.2: {@link io.karst.api.node.KubeletHttp}, the kubelet's HTTP API ({@code /stats/summary},
+ * {@code /metrics/resource}, ...) for {@code nodes/proxy}.
+ *
  * <p>Identifiers are the runtime's. Timestamps are {@link java.time.Instant}s, {@code null} when the runtime has
  * none yet. Failures are {@link io.karst.api.node.ContainerRuntimeException}s carrying the runtime's message.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.karst.api.node;
 
 import org.osgi.annotation.bundle.Export;

@@ -54,6 +54,12 @@ public sealed interface ApiResponse {
             boolean stderr) implements ApiResponse {
     }
 
+    /**
+     * What a node's kubelet answered through {@code nodes/proxy}: passed on as it is, status, type and body.
+     */
+    record Proxied(int code, String contentType, byte[] body) implements ApiResponse {
+    }
+
     static ApiResponse ok(JsonNode object) {
         return new Body(200, object);
     }

@@ -13,9 +13,16 @@ import java.util.Optional;
  * @param namespace null for cluster-scoped URLs
  * @param name null for collections
  * @param subresource null for the object itself
+ * @param subpath what follows a {@code proxy} subresource ({@code nodes/{name}/proxy/stats/summary} →
+ *        {@code stats/summary}, trailing slash kept); null for other URLs
  */
 public record RequestPath(String group, String version, boolean watch, String namespace, String resource,
-        String name, String subresource) {
+        String name, String subresource, String subpath) {
+
+    public RequestPath(String group, String version, boolean watch, String namespace, String resource, String name,
+            String subresource) {
+        this(group, version, watch, namespace, resource, name, subresource, null);
+    }
 
     /** Parses a resource URL; empty for anything else. */
     public static Optional<RequestPath> parse(String path) {
@@ -40,7 +47,7 @@ public record RequestPath(String group, String version, boolean watch, String na
             i++;
         }
         List<String> rest = parts.subList(i, parts.size());
-        if (rest.isEmpty() || rest.size() > 5) {
+        if (rest.isEmpty()) {
             return Optional.empty();
         }
         String namespace = null;
@@ -55,10 +62,33 @@ public record RequestPath(String group, String version, boolean watch, String na
             rest = rest.subList(2, rest.size());
         }
         if (rest.size() > 3) {
-            return Optional.empty();
+            if (!rest.get(2).equals("proxy")) {
+                return Optional.empty();
+            }
+            return Optional.of(new RequestPath(group, version, watch, namespace, rest.get(0), rest.get(1), "proxy",
+                    proxyTail(path, parts.size() - rest.size() + 3)));
         }
         return Optional.of(new RequestPath(group, version, watch, namespace, rest.get(0),
                 rest.size() > 1 ? rest.get(1) : null, rest.size() > 2 ? rest.get(2) : null));
+    }
+
+    /** The raw path after its first {@code skip} segments, so that a trailing slash the client sent stays. */
+    private static String proxyTail(String path, int skip) {
+        int i = 0;
+        int seen = 0;
+        while (seen < skip) {
+            while (i < path.length() && path.charAt(i) == '/') {
+                i++;
+            }
+            while (i < path.length() && path.charAt(i) != '/') {
+                i++;
+            }
+            seen++;
+        }
+        while (i < path.length() && path.charAt(i) == '/') {
+            i++;
+        }
+        return path.substring(i);
     }
 
     private static List<String> segments(String path) {

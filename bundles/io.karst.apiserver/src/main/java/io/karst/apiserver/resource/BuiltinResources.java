@@ -64,7 +64,9 @@ public final class BuiltinResources {
         all.add(new ResourceType("", "v1", "Namespace", "namespaces", "namespace", false, names("ns"), NONE,
                 NO_COLLECTION, List.of(new Subresource("finalize", "Namespace", List.of("update")),
                         new Subresource("status", "Namespace", GET_PATCH_UPDATE)), "namespaces"));
-        all.add(cluster("", "v1", "Node", "nodes", "minions", names("no"), NONE, status("Node")));
+        all.add(cluster("", "v1", "Node", "nodes", "minions", names("no"), NONE,
+                new Subresource("proxy", "NodeProxyOptions", List.of("create", "delete", "get", "patch", "update")),
+                status("Node")));
         all.add(ns("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaims",
                 names("pvc"), NONE, status("PersistentVolumeClaim")));
         all.add(cluster("", "v1", "PersistentVolume", "persistentvolumes", "persistentvolumes", names("pv"), NONE,

@@ -42,4 +42,16 @@ class RequestPathTest {
         assertTrue(RequestPath.parse("/apis/apps/v1").isEmpty());
         assertTrue(RequestPath.parse("/api/v1/namespaces/a/pods/b/log/extra").isEmpty());
     }
+
+    @Test
+    void proxySubresourcesKeepTheRestOfThePath() {
+        assertEquals(new RequestPath("", "v1", false, null, "nodes", "n1", "proxy", "stats/summary"),
+                RequestPath.parse("/api/v1/nodes/n1/proxy/stats/summary").orElseThrow());
+        assertEquals(new RequestPath("", "v1", false, null, "nodes", "n1", "proxy", "logs/"),
+                RequestPath.parse("/api/v1/nodes/n1/proxy/logs/").orElseThrow());
+        assertEquals(new RequestPath("", "v1", false, null, "nodes", "n1", "proxy", null),
+                RequestPath.parse("/api/v1/nodes/n1/proxy").orElseThrow());
+        assertEquals(new RequestPath("", "v1", false, "ns", "services", "web", "proxy", "a/b/c/d"),
+                RequestPath.parse("/api/v1/namespaces/ns/services/web/proxy/a/b/c/d").orElseThrow());
+    }
 }

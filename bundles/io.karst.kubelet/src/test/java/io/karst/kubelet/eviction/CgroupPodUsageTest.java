@@ -20,6 +20,7 @@ import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ContainerState;
 import io.karst.api.node.ContainerSummary;
 import io.karst.kubelet.KubeletConfig;
+import io.karst.kubelet.stats.Cgroups;
 
 /** Usage read from cgroup files laid out as containerd's cgroupfs driver leaves them, v1 and v2. */
 class CgroupPodUsageTest {
@@ -69,7 +70,7 @@ class CgroupPodUsageTest {
         Path volume = Files.createDirectories(config.podDir("u1").resolve("volumes/scratch"));
         Files.write(volume.resolve("data"), new byte[40]);
 
-        PodStats stats = new CgroupPodUsage(runtime(), config, root).of(pod).orElseThrow();
+        PodStats stats = new CgroupPodUsage(runtime(), config, new Cgroups(root)).of(pod).orElseThrow();
         assertEquals(Map.of("app", 4000L), stats.memory());
         assertEquals(7, stats.processes());
         assertEquals(Map.of("app", 300L), stats.disk());
@@ -86,7 +87,7 @@ class CgroupPodUsageTest {
         Files.writeString(c1.resolve("memory.stat"), "anon 8000\ninactive_file 2000\n");
         Files.writeString(c1.resolve("pids.current"), "3\n");
 
-        PodStats stats = new CgroupPodUsage(runtime(), config(), root).of(pod).orElseThrow();
+        PodStats stats = new CgroupPodUsage(runtime(), config(), new Cgroups(root)).of(pod).orElseThrow();
         assertEquals(Map.of("app", 7000L), stats.memory());
         assertEquals(3, stats.processes());
     }

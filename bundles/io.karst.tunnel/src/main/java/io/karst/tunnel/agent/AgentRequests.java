@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.node.ContainerRuntimeException;
+import io.karst.api.node.KubeletHttp;
+import io.karst.api.node.KubeletHttpResponse;
 import io.karst.api.node.LogOptions;
 import io.karst.api.node.LogsNotFoundException;
 import io.karst.api.node.PodLogs;
@@ -26,7 +28,8 @@ import io.karst.tunnel.mux.TunnelStream;
 
 /**
  * What a server asks of this agent through the tunnel, each on a thread of its own: a container log written into
- * the stream; a runtime streaming URL (exec, attach, port forwarding) written as JSON; and {@code dial}, which
+ * the stream; a runtime streaming URL (exec, attach, port forwarding) written as JSON; an answer of the kubelet's
+ * HTTP API ({@code nodes/proxy}) written as JSON with the body in base64; and {@code dial}, which
  * connects the stream to a loopback address here (the runtime's streaming server). Nothing but loopback is dialed,
  * so the tunnel cannot be used to reach the agent's network.
  */
@@ -35,11 +38,14 @@ final class AgentRequests {
     private final ExecutorService threads;
     private final Supplier<PodLogs> logs;
     private final Supplier<PodStreams> streams;
+    private final Supplier<KubeletHttp> http;
 
-    AgentRequests(ExecutorService threads, Supplier<PodLogs> logs, Supplier<PodStreams> streams) {
+    AgentRequests(ExecutorService threads, Supplier<PodLogs> logs, Supplier<PodStreams> streams,
+            Supplier<KubeletHttp> http) {
         this.threads = threads;
         this.logs = logs;
         this.streams = streams;
+        this.http = http;
     }
 
     void accept(TunnelStream stream, ObjectNode request) {
@@ -65,37 +71,36 @@ final class AgentRequests {
     private void handle(TunnelStream stream, ObjectNode request) throws IOException {
         String op = request.path("op").asText();
         switch (op) {
-            case "logs" -> kubeletLogs().write(text(request, "namespace"), text(request, "pod"),
+            case "logs" -> kubelet(logs.get()).write(text(request, "namespace"), text(request, "pod"),
                     text(request, "uid"), text(request, "container"), logOptions(request), stream.output());
-            case "exec" -> answer(stream, kubeletStreams().exec(text(request, "namespace"), text(request, "pod"),
+            case "exec" -> answer(stream, kubelet(streams.get()).exec(text(request, "namespace"), text(request, "pod"),
                     text(request, "uid"), text(request, "container"), strings(request.path("command")),
                     request.path("tty").asBoolean(), request.path("stdin").asBoolean(),
                     request.path("stdout").asBoolean(), request.path("stderr").asBoolean()));
-            case "attach" -> answer(stream, kubeletStreams().attach(text(request, "namespace"),
+            case "attach" -> answer(stream, kubelet(streams.get()).attach(text(request, "namespace"),
                     text(request, "pod"), text(request, "uid"), text(request, "container"),
                     request.path("tty").asBoolean(), request.path("stdin").asBoolean(),
                     request.path("stdout").asBoolean(), request.path("stderr").asBoolean()));
             case "portforward" -> {
                 List<Integer> ports = new ArrayList<>();
                 request.path("ports").forEach(p -> ports.add(p.asInt()));
-                answer(stream, kubeletStreams().portForward(text(request, "namespace"), text(request, "pod"),
+                answer(stream, kubelet(streams.get()).portForward(text(request, "namespace"), text(request, "pod"),
                         text(request, "uid"), ports));
+            }
+            case "http" -> {
+                String query = request.path("query").isTextual() ? request.get("query").asText() : null;
+                KubeletHttpResponse response = kubelet(http.get()).serve(text(request, "method"),
+                        text(request, "path"), query);
+                stream.output().write(JSON.writeValueAsBytes(JSON.createObjectNode()
+                        .put("status", response.status()).put("contentType", response.contentType())
+                        .put("body", response.body())));
             }
             case "dial" -> dial(stream, text(request, "host"), request.path("port").asInt());
             default -> throw new IllegalArgumentException("unknown tunnel request \"" + op + "\"");
         }
     }
 
-    private PodLogs kubeletLogs() {
-        PodLogs service = logs.get();
-        if (service == null) {
-            throw new ContainerRuntimeException("the kubelet of this node is not running");
-        }
-        return service;
-    }
-
-    private PodStreams kubeletStreams() {
-        PodStreams service = streams.get();
+    private static <S> S kubelet(S service) {
         if (service == null) {
             throw new ContainerRuntimeException("the kubelet of this node is not running");
         }

@@ -32,6 +32,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.ResourceClient;
 
+import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.tls.pem.PemClientTls;
@@ -39,7 +40,8 @@ import io.karst.tls.pem.PemClientTls;
 /**
  * The agent's end of the tunnels (PID {@code io.karst.tunnel.agent}, configured by the launcher on agents): one
  * {@link ServerTunnel} per server ({@link TunnelTargets}: those of the {@code kubernetes} Endpoints once known,
- * read every {@value #LEARN_SECONDS} s), serving this node's kubelet ({@link PodLogs}, {@link PodStreams}) to it.
+ * read every {@value #LEARN_SECONDS} s), serving this node's kubelet ({@link PodLogs}, {@link PodStreams},
+ * {@link KubeletHttp}) to it.
  */
 @Component(service = {}, configurationPid = TunnelAgentComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -74,6 +76,9 @@ public final class TunnelAgentComponent {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PodStreams streams;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile KubeletHttp kubeletHttp;
+
     /** The agent's API client, to learn the servers from the kubernetes Endpoints. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             target = "(" + ResourceClient.PROVIDER + "=" + ResourceClient.REMOTE + ")")
@@ -97,7 +102,7 @@ public final class TunnelAgentComponent {
                 .sslContext(PemClientTls.context(Path.of(config.ca_file()), Path.of(config.cert_file()),
                         Path.of(config.key_file())))
                 .executor(requests).build();
-        this.handler = new AgentRequests(requests, () -> logs, () -> streams);
+        this.handler = new AgentRequests(requests, () -> logs, () -> streams, () -> kubeletHttp);
         this.configured = List.of(config.servers());
         this.nodeName = config.node_name();
         timer.execute(() -> tunnelTo(TunnelTargets.of(configured, null)));

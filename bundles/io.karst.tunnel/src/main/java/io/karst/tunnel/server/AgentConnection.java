@@ -7,14 +7,16 @@ import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
+import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.api.tunnel.TunnelLink;
 import io.karst.tunnel.mux.Multiplexer;
 
 /**
- * One agent's open tunnel on this server: while it is open, the agent's kubelet is this server's {@link PodLogs}
- * and {@link PodStreams} for that node, so the API server reaches it exactly as it reaches a local kubelet.
+ * One agent's open tunnel on this server: while it is open, the agent's kubelet is this server's {@link PodLogs},
+ * {@link PodStreams} and {@link KubeletHttp} for that node, so the API server reaches it exactly as it reaches a
+ * local kubelet.
  */
 final class AgentConnection implements TunnelLink.Receiver {
     private final String nodeName;
@@ -22,6 +24,7 @@ final class AgentConnection implements TunnelLink.Receiver {
     private final Multiplexer mux;
     private final ServiceRegistration<PodLogs> logs;
     private final ServiceRegistration<PodStreams> streams;
+    private final ServiceRegistration<KubeletHttp> http;
     private final Runnable onClosed;
 
     AgentConnection(String nodeName, TunnelLink link, BundleContext context, LoopbackRelays relays,
@@ -33,6 +36,7 @@ final class AgentConnection implements TunnelLink.Receiver {
         Hashtable<String, Object> properties = new Hashtable<>(Map.of(PodLogs.NODE_NAME, nodeName));
         this.logs = context.registerService(PodLogs.class, new TunneledPodLogs(mux), properties);
         this.streams = context.registerService(PodStreams.class, new TunneledPodStreams(mux, relays), properties);
+        this.http = context.registerService(KubeletHttp.class, new TunneledKubeletHttp(mux), properties);
     }
 
     String nodeName() {
@@ -58,6 +62,7 @@ final class AgentConnection implements TunnelLink.Receiver {
     }
 
     private void withdraw() {
+        unregister(http);
         unregister(streams);
         unregister(logs);
     }

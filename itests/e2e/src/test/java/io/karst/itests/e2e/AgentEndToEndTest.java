@@ -20,6 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * A second machine joins: a server (without a node of its own, so every pod lands on the agent) in one network
  * namespace, {@code karst agent} in another, the two on one link as two hosts. The agent proves the server's CA
@@ -146,7 +149,7 @@ class AgentEndToEndTest {
 
     @Test
     @Order(4)
-    void logsExecAndPortForwardReachTheAgentsKubeletThroughItsTunnel() throws Exception {
+    void logsExecPortForwardAndNodesProxyReachTheAgentsKubeletThroughItsTunnel() throws Exception {
         ok("""
                 apiVersion: v1
                 kind: Pod
@@ -189,6 +192,19 @@ class AgentEndToEndTest {
             forward.destroy();
             forward.waitFor();
         }
+        // the kubelet's HTTP API (nodes/proxy) through the tunnel too
+        String proxy = "/api/v1/nodes/" + AGENT + "/proxy";
+        assertEquals("ok", ok(null, "get", "--raw", proxy + "/healthz").stdout());
+        JsonNode summary = new ObjectMapper().readTree(ok(null, "get", "--raw", proxy + "/stats/summary").stdout());
+        assertEquals(AGENT, summary.path("node").path("nodeName").asText());
+        boolean webMeasured = false;
+        for (JsonNode pod : summary.path("pods")) {
+            webMeasured |= pod.path("podRef").path("name").asText().equals("web")
+                    && pod.path("containers").get(0).path("memory").path("workingSetBytes").asLong() > 0;
+        }
+        assertTrue(webMeasured, summary::toString);
+        assertTrue(ok(null, "get", "--raw", proxy + "/metrics/resource").stdout()
+                .contains("container_cpu_usage_seconds_total{container=\"app\",namespace=\"e2e\",pod=\"web\"}"));
     }
 
     private static String read(Path file) {

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 /**
  * A server with its node, as `karst server` runs by default, in a network namespace of its own: containerd started
  * by the node, the project's images imported from the distribution, the Node Ready, and pods run as real
@@ -30,6 +33,7 @@ class NodeEndToEndTest {
     private static final Path KUBECTLS = Path.of(System.getProperty("karst.kubectl.dir",
             "/usr/lib/google-cloud-sdk/bin"));
     static final String BUSYBOX = "localhost/karst/busybox:1.35.0";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path tmp;
@@ -373,6 +377,40 @@ class NodeEndToEndTest {
 
     @Test
     @Order(9)
+    void theKubeletsStatsMetricsAndPodsAreReachedThroughNodesProxy() throws Exception {
+        String node = ok(null, "get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").stdout().trim();
+        String proxy = "/api/v1/nodes/" + node + "/proxy";
+        assertEquals("ok", ok(null, "get", "--raw", proxy + "/healthz").stdout());
+        JsonNode summary = JSON.readTree(ok(null, "get", "--raw", proxy + "/stats/summary").stdout());
+        assertEquals(node, summary.path("node").path("nodeName").asText());
+        assertTrue(summary.path("node").path("memory").path("workingSetBytes").asLong() > 0, summary::toString);
+        assertTrue(summary.path("node").path("runtime").path("imageFs").path("capacityBytes").asLong() > 0);
+        JsonNode shell = null;
+        for (JsonNode pod : summary.path("pods")) {
+            if (pod.path("podRef").path("name").asText().equals("shell")) {
+                shell = pod;
+            }
+        }
+        assertTrue(shell != null, summary::toString);
+        JsonNode app = shell.path("containers").get(0);
+        // a running shell and an httpd: some CPU time, some memory, in their cgroups
+        assertTrue(app.path("cpu").path("usageCoreNanoSeconds").asLong() > 0, shell::toString);
+        assertTrue(app.path("memory").path("workingSetBytes").asLong() > 0, shell::toString);
+        assertEquals("eth0", shell.path("network").path("name").asText(), shell::toString);
+        assertTrue(shell.path("process_stats").path("process_count").asLong() >= 2, shell::toString);
+
+        String metrics = ok(null, "get", "--raw", proxy + "/metrics/resource").stdout();
+        assertTrue(metrics.contains("container_memory_working_set_bytes{container=\"" + app.path("name").asText()
+                + "\",namespace=\"e2e\",pod=\"shell\"}"), metrics);
+        assertTrue(metrics.contains("\nnode_cpu_usage_seconds_total "), metrics);
+        JsonNode pods = JSON.readTree(ok(null, "get", "--raw", proxy + "/pods").stdout());
+        assertEquals("PodList", pods.path("kind").asText());
+        Commands.Result missing = kubectl("1.33", null, "get", "--raw", proxy + "/no-such-handler");
+        assertTrue(missing.exit() != 0 && missing.stderr().contains("NotFound"), missing::toString);
+    }
+
+    @Test
+    @Order(10)
     void kubectlAttachGivesTheMainProcessItsStdin() throws Exception {
         for (String version : List.of("1.29", "1.33")) {
             String pod = "reader-" + version.replace(".", "");
@@ -397,7 +435,7 @@ class NodeEndToEndTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aManifestInPodManifestsRunsAsAStaticPodWithAMirrorUntilItsFileGoes() throws Exception {
         Path manifests = server.dataDir.resolve("agent/pod-manifests");
         java.nio.file.Files.createDirectories(manifests);
@@ -431,7 +469,7 @@ class NodeEndToEndTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void deletingTheNamespaceLeavesNothingInContainerd() throws Exception {
         assertTrue(sandbox.containers().size() > 0);
         ok(null, "delete", "namespace", "e2e", "--timeout=120s");
