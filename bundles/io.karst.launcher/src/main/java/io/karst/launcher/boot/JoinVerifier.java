@@ -61,19 +61,31 @@ final class JoinVerifier {
                     .build();
             HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() >= 500) {
+                throw new JoinException(url + " answered " + response.statusCode() + ": the server is not ready",
+                        true);
+            }
             if (response.statusCode() != 200) {
                 throw new JoinException(url + " answered " + response.statusCode() + "; is " + server
                         + " a Karst server?");
             }
             return response.body();
         } catch (IOException e) {
-            throw new JoinException("cannot reach " + url + ": " + e.getMessage());
+            throw new JoinException("cannot reach " + url + ": " + JoinVerifier.reason(e), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JoinException("interrupted while fetching " + url);
         } catch (GeneralSecurityException e) {
             throw new JoinException("TLS is not available in this JVM: " + e.getMessage());
         }
+    }
+
+    /** An I/O failure in words: the JDK's HTTP client gives a refused connection no message. */
+    static String reason(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused or unreachable";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static String sha256(byte[] data) {
@@ -128,9 +140,20 @@ final class JoinVerifier {
     /** A join that cannot go on; the message is for the operator. */
     static final class JoinException extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean serverUnavailable;
 
         JoinException(String message) {
+            this(message, false);
+        }
+
+        /** @param serverUnavailable the server could not be reached or is not ready yet: worth another try */
+        JoinException(String message, boolean serverUnavailable) {
             super(message);
+            this.serverUnavailable = serverUnavailable;
+        }
+
+        boolean serverUnavailable() {
+            return serverUnavailable;
         }
     }
 }

@@ -119,7 +119,7 @@ final class NodeJoin {
                     .header("Authorization", "Basic " + basic).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new JoinException("cannot reach " + url + ": " + e.getMessage());
+            throw new JoinException("cannot reach " + url + ": " + JoinVerifier.reason(e), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JoinException("interrupted while joining " + server);
@@ -127,6 +127,11 @@ final class NodeJoin {
             throw new JoinException("cannot use the CA of " + server + ": " + e.getMessage());
         }
         Map<String, Object> answer = parse(response.body());
+        if (response.statusCode() >= 500) {
+            Object message = answer.get("message");
+            throw new JoinException(server + " cannot join nodes yet (" + response.statusCode() + "): "
+                    + (message != null ? message : response.body().strip()), true);
+        }
         if (response.statusCode() != 200) {
             Object message = answer.get("message");
             throw new JoinException(server + " refused to join this node (" + response.statusCode() + "): "

@@ -75,7 +75,7 @@ public final class NodeLaunch {
                             + layout.lockFile() + "): stop it first");
                     return 1;
                 }
-                plan = join(config, token.get(), layout, Path.of(home));
+                plan = join(config, token.get(), layout, Path.of(home), err, command);
             }
             if (KarafInstance.isRunning(layout)) {
                 // preparing would rewrite, even empty, the running instance's etc and data under it
@@ -95,21 +95,25 @@ public final class NodeLaunch {
         }
     }
 
-    /** Proves the server, joins it under this node's name and password, and plans the agent's instance. */
-    private static LaunchPlan join(ResolvedConfig config, String token, InstanceLayout layout, Path home)
-            throws JoinVerifier.JoinException, IOException, ConfigException {
+    /**
+     * Proves the server, joins it under this node's name and password, and plans the agent's instance; waits for a
+     * server that cannot be reached yet ({@link JoinRetry}).
+     */
+    private static LaunchPlan join(ResolvedConfig config, String token, InstanceLayout layout, Path home,
+            PrintStream err, String command) throws JoinVerifier.JoinException, IOException, ConfigException {
         String server = config.string("server");
-        byte[] ca = JoinVerifier.fetchVerifiedCa(server, token);
+        JoinRetry.Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+        // nothing is written on this machine before the server is proven to be the token's
+        byte[] ca = JoinRetry.until(() -> JoinVerifier.fetchVerifiedCa(server, token), err, command, sleeper);
         Path passwordFile = Path.of(config.string("node-password-file"));
-        String nodeName = config.string("node-name");
-        if (config.bool("with-node-id")) {
-            nodeName = nodeName + "-" + NodePassword.nodeId(passwordFile);
-        }
+        String nodeName = config.bool("with-node-id")
+                ? config.string("node-name") + "-" + NodePassword.nodeId(passwordFile)
+                : config.string("node-name");
         String password = NodePassword.ensure(passwordFile);
         List<String> nodeIps = config.list("node-ip").isEmpty() ? List.of(NodeAddress.detect())
                 : config.list("node-ip");
-        NodeJoin.Joined joined = NodeJoin.join(server, token, ca, nodeName, password, nodeIps,
-                layout.roleDir().resolve("tls"));
+        NodeJoin.Joined joined = JoinRetry.until(() -> NodeJoin.join(server, token, ca, nodeName, password, nodeIps,
+                layout.roleDir().resolve("tls")), err, command, sleeper);
         return LaunchPlans.agent(config, nodeName, nodeIps, joined, home);
     }
 

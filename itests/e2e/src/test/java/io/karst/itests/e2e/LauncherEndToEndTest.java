@@ -82,14 +82,39 @@ class LauncherEndToEndTest {
     }
 
     @Test
-    void agentRefusesAServerWhoseCaDoesNotMatchTheToken() throws Exception {
-        // Nothing listens on this port: the agent must say it cannot reach the server, and write nothing.
+    void anAgentWaitsForAServerThatCannotBeReachedYet() throws Exception {
+        // Nothing listens on this port: the agent says it cannot reach the server and keeps trying, as K3s's does,
+        // writing nothing meanwhile; SIGTERM ends it.
         int port = FreePort.find();
         Path data = tmp.resolve("agent");
-        Commands.Result r = karst(Map.of(), "agent", "--server", "https://127.0.0.1:" + port, "--token",
-                "K10" + "0".repeat(64) + "::server:secret", "--data-dir", data.toString());
-        assertEquals(1, r.exit(), r::toString);
-        assertTrue(r.stderr().contains("cannot reach"), r::toString);
+        Path empty = tmp.resolve("empty-config.yaml");
+        Files.writeString(empty, "{}\n");
+        ProcessBuilder pb = new ProcessBuilder(Distribution.karst().toString(), "agent", "--server",
+                "https://127.0.0.1:" + port, "--token", "K10" + "0".repeat(64) + "::server:secret", "--data-dir",
+                data.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("waiting.out").toFile());
+        pb.environment().put("KARST_CONFIG_FILE", empty.toString());
+        Process agent = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String said = "";
+            while (!said.contains("trying again in 4 s")) {
+                assertTrue(agent.isAlive() && System.nanoTime() < deadline, said);
+                Thread.sleep(200);
+                said = Files.readString(tmp.resolve("waiting.out"));
+            }
+            assertTrue(said.contains("cannot reach https://127.0.0.1:" + port + "/cacerts"), said);
+            assertTrue(!Files.exists(data.resolve("agent/karaf")) && !Files.exists(data.resolve("agent/tls")), said);
+        } finally {
+            agent.destroy();
+            assertTrue(agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM ends a waiting agent");
+        }
+        // the script passed the signal on: no launcher JVM goes on waiting alone
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine().orElse("")
+                .contains(data.toString()))) {
+            assertTrue(System.nanoTime() < deadline, "a launcher of " + data + " is still running");
+            Thread.sleep(100);
+        }
     }
 
     private Commands.Result karst(Map<String, String> env, String... args) throws Exception {
