@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
+import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.PkiProvider;
@@ -48,19 +49,53 @@ public final class ClusterPki implements PkiProvider.Pki {
      * @throws IllegalArgumentException when the settings themselves are invalid
      */
     public static ClusterPki open(PkiSettings settings, Clock clock) {
+        return open(settings, clock, null);
+    }
+
+    /**
+     * As {@link #open(PkiSettings, Clock)}, for a server sharing {@code sharedStore} with other servers: the
+     * cluster's CAs and service-account key come from the datastore ({@link SharedBootstrap}) when another server
+     * published them, and are published there when this is the first server.
+     *
+     * @param sharedStore the external datastore the servers share; null for a server of its own
+     */
+    public static ClusterPki open(PkiSettings settings, Clock clock, KeyValueStore sharedStore) {
         PkiSettings effective = withDefaults(settings);
         SecureRandom random = new SecureRandom();
-        // Parsed before anything is written, so a bad mode fails without side effects.
-        Optional<KubeconfigWriter> kubeconfig = effective.kubeconfig().map(file -> new KubeconfigWriter(file,
-                AtomicFiles.permissions(effective.kubeconfigMode()), effective.httpsPort()));
-        ClusterCertificates certificates = ClusterCertificates.open(effective, clock, random, kubeconfig);
-        String caHash = TokenFormat.caHash(certificates.serverCaBundleBytes());
         PkiLayout layout = new PkiLayout(effective.dataDir());
-        ServerTokenStore server = ServerTokenStore.open(layout, caHash, effective.token(), random);
+        Optional<String> token = effective.token();
+        SharedBootstrap shared = null;
+        if (sharedStore != null) {
+            shared = SharedBootstrap.forServer(sharedStore, layout, token, random);
+            token = Optional.of(token.orElse(shared.secret()));
+            if (!shared.restore()) {
+                // the first server: make the PKI, then publish it, unless another server did so meanwhile
+                openCertificates(effective, clock, random);
+                if (!shared.publish(random)) {
+                    try {
+                        shared.discardOwnPki();
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException("cannot replace this server's PKI with the cluster's: "
+                                + e.getMessage(), e);
+                    }
+                    shared.restore();
+                }
+            }
+        }
+        ClusterCertificates certificates = openCertificates(effective, clock, random);
+        String caHash = TokenFormat.caHash(certificates.serverCaBundleBytes());
+        ServerTokenStore server = ServerTokenStore.open(layout, caHash, token, random);
         AtomicFiles.privateDirectory(layout.credDir());
         BootstrapTokenStore bootstrap = new BootstrapTokenStore(layout.bootstrapTokens(), clock, random);
         return new ClusterPki(certificates, new JoinTokens(caHash, server, bootstrap),
                 new X509ClientAuthenticator(certificates.authority(ClusterCa.CLIENT).certificate(), clock));
+    }
+
+    private static ClusterCertificates openCertificates(PkiSettings effective, Clock clock, SecureRandom random) {
+        // Parsed before anything is written, so a bad mode fails without side effects.
+        Optional<KubeconfigWriter> kubeconfig = effective.kubeconfig().map(file -> new KubeconfigWriter(file,
+                AtomicFiles.permissions(effective.kubeconfigMode()), effective.httpsPort()));
+        return ClusterCertificates.open(effective, clock, random, kubeconfig);
     }
 
     @Override

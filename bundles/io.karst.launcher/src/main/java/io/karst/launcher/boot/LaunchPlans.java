@@ -74,6 +74,11 @@ final class LaunchPlans {
         configurations.put("io.karst.pki", pki);
 
         String datastore = datastore(config, configurations);
+        if (!datastore.equals("karst-datastore-sqlite")) {
+            // servers on one external datastore share the cluster's CAs through it (K3s's bootstrap data)
+            pki.put("shared.datastore", true);
+            pki.put("datastore.cardinality.minimum", 1);
+        }
 
         Map<String, Object> apiserver = new LinkedHashMap<>();
         apiserver.put("https.port", config.integer("https-listen-port"));

@@ -209,6 +209,15 @@ class LaunchPlansTest {
     }
 
     @Test
+    void serversOnAnExternalDatastoreShareTheirPkiThroughIt() throws Exception {
+        Map<String, Object> pki = server("--datastore-endpoint", "postgres://k:p@db:5432/karst").configurations()
+                .get("io.karst.pki");
+        assertEquals(true, pki.get("shared.datastore"));
+        assertEquals(1, pki.get("datastore.cardinality.minimum"));
+        assertEquals(null, server().configurations().get("io.karst.pki").get("shared.datastore"));
+    }
+
+    @Test
     void aRelativeSocketTooLongForAUnixAddressIsRefused() throws Exception {
         String deep = "d".repeat(100);
         Path config = Files.writeString(dir.resolve("config.yaml"), "{}\n");

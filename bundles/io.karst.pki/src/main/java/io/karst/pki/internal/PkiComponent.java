@@ -1,6 +1,7 @@
 package io.karst.pki.internal;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -14,8 +15,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 
+import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.PkiSettings;
@@ -23,7 +27,8 @@ import io.karst.api.security.TokenService;
 import io.karst.pki.ClusterPki;
 
 /**
- * Opens the server's PKI from configuration and registers its three faces. The services are registered by hand
+ * Opens the server's PKI from configuration and registers its three faces. With {@code shared.datastore} the
+ * cluster's CAs come from, or go to, the datastore the servers share. The services are registered by hand
  * rather than through {@code @Component(service=...)} so the authenticator alone carries the whiteboard
  * properties the API server's authentication chain reads.
  */
@@ -37,8 +42,14 @@ public final class PkiComponent {
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate
-    public PkiComponent(PkiConfig config, BundleContext context) {
-        ClusterPki pki = ClusterPki.open(settings(config));
+    public PkiComponent(PkiConfig config, BundleContext context,
+            @Reference(name = "datastore", cardinality = ReferenceCardinality.OPTIONAL) KeyValueStore datastore) {
+        if (config.shared_datastore() && datastore == null) {
+            throw new IllegalStateException("shared.datastore is set but no datastore is bound: set "
+                    + "datastore.cardinality.minimum=1 so that the PKI waits for it");
+        }
+        ClusterPki pki = ClusterPki.open(settings(config), Clock.systemUTC(),
+                config.shared_datastore() ? datastore : null);
         registrations.add(context.registerService(CertificateAuthority.class, pki.certificateAuthority(), null));
         registrations.add(context.registerService(TokenService.class, pki.tokenService(), null));
         Dictionary<String, Object> authenticatorProps = new Hashtable<>();

@@ -41,4 +41,9 @@ public @interface PkiConfig {
 
     @AttributeDefinition(description = "Octal file mode of that kubeconfig (--write-kubeconfig-mode)")
     String write_kubeconfig_mode() default "0600";
+
+    @AttributeDefinition(description = "Whether servers share this server's datastore (an external one): the cluster's "
+            + "CAs and service-account key are then kept in it, encrypted with the token, for every server. The "
+            + "launcher also sets datastore.cardinality.minimum=1 then, so the PKI waits for the datastore")
+    boolean shared_datastore() default false;
 }

@@ -20,9 +20,15 @@ final class KarstAgent implements AutoCloseable {
     final Path passwordFile;
     final String nodeName;
     private final String netns;
+    private final String nodeIp;
     private Process process;
 
     KarstAgent(Path dataDir, String netns, String nodeName) {
+        this(dataDir, netns, nodeName, NodeSandbox.SECOND_NODE_IP);
+    }
+
+    KarstAgent(Path dataDir, String netns, String nodeName, String nodeIp) {
+        this.nodeIp = nodeIp;
         this.dataDir = dataDir;
         this.netns = netns;
         this.nodeName = nodeName;
@@ -38,7 +44,7 @@ final class KarstAgent implements AutoCloseable {
     List<String> command(String server, String token, String... extraArgs) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(enter());
         cmd.addAll(List.of(Distribution.karst().toString(), "agent", "--server", server, "--token", token,
-                "--data-dir", dataDir.toString(), "--node-name", nodeName, "--node-ip", NodeSandbox.SECOND_NODE_IP,
+                "--data-dir", dataDir.toString(), "--node-name", nodeName, "--node-ip", nodeIp,
                 "--admin-ssh-port", "0", "--node-password-file", passwordFile.toString()));
         cmd.addAll(List.of(extraArgs));
         return cmd;

@@ -30,8 +30,10 @@ import javax.net.ssl.TrustManagerFactory;
 final class KarstServer implements AutoCloseable {
     final Path dataDir;
     final Path kubeconfig;
-    final int httpsPort;
+    int httpsPort;
     final int sshPort;
+    /** The address the API listens on and the test reaches it at. */
+    private String host = "127.0.0.1";
     final Path log;
     private final List<String> extraArgs;
     private final boolean node;
@@ -55,6 +57,16 @@ final class KarstServer implements AutoCloseable {
         this.extraArgs = extraArgs;
     }
 
+    /**
+     * Listens on {@code host} (instead of 127.0.0.1) and {@code port}: servers sharing a datastore listen on one
+     * port at addresses of their own, as upstream's endpoint reconciler expects.
+     */
+    KarstServer listeningOn(String host, int port) {
+        this.host = host;
+        this.httpsPort = port;
+        return this;
+    }
+
     /** Runs the server (and so its containerd and pods) in a network namespace the test made. */
     KarstServer inNetworkNamespace(String name) {
         this.netns = name;
@@ -74,7 +86,7 @@ final class KarstServer implements AutoCloseable {
                 "--admin-ssh-port", Integer.toString(sshPort),
                 "--write-kubeconfig", kubeconfig.toString(),
                 "--node-name", "e2e-node",
-                "--bind-address", "127.0.0.1"));
+                "--bind-address", host));
         if (!node) {
             cmd.add("--disable-agent");
         }
@@ -130,7 +142,7 @@ final class KarstServer implements AutoCloseable {
     }
 
     String url(String path) {
-        return "https://127.0.0.1:" + httpsPort + path;
+        return "https://" + host + ":" + httpsPort + path;
     }
 
     /** An anonymous request that trusts the server CA. */

@@ -73,6 +73,30 @@ final class NodeSandbox implements AutoCloseable {
         return second;
     }
 
+    /**
+     * A machine on a link to this host: a veth pair from the host (taking {@code hostAddresses}, e.g. where servers
+     * running on the host listen) into this namespace (taking {@code address}), all in one /24 that the host must
+     * not use already (TEST-NET-2, 198.51.100.0/24: the host itself may sit in TEST-NET-1). Deleting the namespace
+     * at {@link #close} deletes the pair and so the host's addresses.
+     */
+    static NodeSandbox linkedToHost(Path dataDir, List<String> hostAddresses, String address) throws Exception {
+        NodeSandbox sandbox = new NodeSandbox(dataDir, null);
+        String hostEnd = "kh" + sandbox.netns.substring(sandbox.netns.length() - 6);
+        try {
+            run("ip", "link", "add", hostEnd, "type", "veth", "peer", "name", "node1", "netns", sandbox.netns);
+            for (String hostAddress : hostAddresses) {
+                run("ip", "addr", "add", hostAddress + "/24", "dev", hostEnd);
+            }
+            run("ip", "link", "set", hostEnd, "up");
+            run("ip", "-n", sandbox.netns, "addr", "add", address + "/24", "dev", "node1");
+            run("ip", "-n", sandbox.netns, "link", "set", "node1", "up");
+        } catch (Exception e) {
+            run("ip", "netns", "del", sandbox.netns);
+            throw e;
+        }
+        return sandbox;
+    }
+
     private NodeSandbox(Path dataDir, Void loopbackOnly) throws Exception {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.netns = "karst-e2e-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(2);
