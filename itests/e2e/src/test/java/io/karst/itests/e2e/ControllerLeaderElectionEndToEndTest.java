@@ -66,7 +66,10 @@ class ControllerLeaderElectionEndToEndTest {
         first = new KarstServer(tmp.resolve("first"), List.of("--datastore-endpoint", endpoint)).start();
         first.awaitReady(Duration.ofSeconds(90));
         awaitRole(first, "leading", Duration.ofSeconds(30));
-        second = new KarstServer(tmp.resolve("second"), List.of("--datastore-endpoint", endpoint)).start();
+        // servers of one cluster share its token (the CAs are shared through the datastore under it)
+        String token = java.nio.file.Files.readString(first.dataDir.resolve("server/token")).trim();
+        second = new KarstServer(tmp.resolve("second"), List.of("--datastore-endpoint", endpoint, "--token", token))
+                .start();
         second.awaitReady(Duration.ofSeconds(90));
         Thread.sleep(3000); // a few election rounds
         assertEquals("standing by", role(second));
