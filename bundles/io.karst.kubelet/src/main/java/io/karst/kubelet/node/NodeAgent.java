@@ -99,7 +99,9 @@ public final class NodeAgent {
         }
         ObjectNode status = status(node.path("status"));
         Instant now = Instant.now();
+        // the API's conditions count too: the node lifecycle controller marks a silent node's Unknown
         if (lastStatus == null || !withoutTimes(status).equals(withoutTimes(lastStatus))
+                || !conditionStatuses(status).equals(conditionStatuses(node.path("status")))
                 || Duration.between(lastReport, now).compareTo(REPORT_EVERY) >= 0) {
             ObjectNode patch = JsonNodeFactory.instance.objectNode();
             patch.set("status", status);
@@ -107,6 +109,12 @@ public final class NodeAgent {
             lastStatus = status;
             lastReport = now;
         }
+    }
+
+    private static java.util.Map<String, String> conditionStatuses(JsonNode status) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        status.path("conditions").forEach(c -> out.put(c.path("type").asText(), c.path("status").asText()));
+        return out;
     }
 
     public String podCidr() {

@@ -255,6 +255,39 @@ class AgentEndToEndTest {
         assertEquals("served-from-agent\n", logs.stdout(), () -> tries + "\n" + agentLog());
     }
 
+    @Test
+    @Order(7)
+    void aStoppedAgentsNodeBecomesUnknownAndTaintedThenRecoversWhenItReturns() throws Exception {
+        agent.close();
+        long stopped = System.nanoTime();
+        long deadline = stopped + Duration.ofSeconds(90).toNanos();
+        String ready;
+        while (!(ready = ok(null, "get", "node", AGENT, "-o", "jsonpath={.status.conditions[?(@.type==\"Ready\")]"
+                + ".status} {.status.conditions[?(@.type==\"Ready\")].reason}").stdout()).equals(
+                "Unknown NodeStatusUnknown")) {
+            assertTrue(System.nanoTime() < deadline, ready);
+            Thread.sleep(1000);
+        }
+        long silentFor = Duration.ofNanos(System.nanoTime() - stopped).toSeconds();
+        // upstream's node-monitor-grace-period: 50 s of silence
+        assertTrue(silentFor >= 40, "marked after only " + silentFor + " s");
+        String taints = ok(null, "get", "node", AGENT, "-o", "jsonpath={.spec.taints[*].key}").stdout();
+        assertTrue(taints.contains("node.kubernetes.io/unreachable"), taints);
+        String podReady = ok(null, "-n", "e2e", "get", "pod", "web", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").stdout();
+        assertEquals("False", podReady, "the unreachable node's pods are not ready");
+
+        agent.start(serverUrl, token, "--node-label", "zone=edge");
+        awaitNodeReady(AGENT);
+        deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ok(null, "get", "node", AGENT, "-o", "jsonpath={.spec.taints[*].key}").stdout()
+                .contains("node.kubernetes.io/unreachable")) {
+            assertTrue(System.nanoTime() < deadline, "the unreachable taint stays");
+            Thread.sleep(1000);
+        }
+        ok(null, "-n", "e2e", "wait", "--for=condition=Ready", "pod/web", "--timeout=60s");
+    }
+
     private void awaitNodeReady(String name) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (kubectl(null, "get", "node", name).exit() != 0) {
