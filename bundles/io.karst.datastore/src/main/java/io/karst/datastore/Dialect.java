@@ -100,4 +100,11 @@ public interface Dialect {
     /** Returns the space compaction freed to the file system, if the database does not do so itself. */
     default void reclaimSpace(Connection connection) throws SQLException {
     }
+
+    /**
+     * After a compaction's space was reclaimed and committed, on the writer's connection with no transaction open:
+     * what shrinks the database's files further (SQLite truncates its write-ahead log).
+     */
+    default void afterReclaim(Connection connection) throws SQLException {
+    }
 }

@@ -301,6 +301,13 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
             }
             writer.execute(tx -> {
                 dialect.reclaimSpace(tx.connection());
+                tx.afterCommit(() -> {
+                    try {
+                        dialect.afterReclaim(tx.connection());
+                    } catch (SQLException e) {
+                        LOG.warn("Datastore could not shrink its files after compaction: {}", e.getMessage());
+                    }
+                });
                 return null;
             });
             Duration took = Duration.ofNanos(System.nanoTime() - started);

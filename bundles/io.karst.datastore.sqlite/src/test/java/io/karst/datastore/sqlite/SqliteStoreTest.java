@@ -86,6 +86,27 @@ class SqliteStoreTest {
         }
     }
 
+    @Test
+    void aQuietStoreTruncatesItsWriteAheadLogAfterCompaction() throws Exception {
+        Path wal = dataDir.resolve("server/db/state.db-wal");
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
+                StoreSettings.defaults())) {
+            byte[] value = new byte[64 * 1024];
+            // one transaction of 16 MiB: the log grows past the journal size limit's reach until its next reset
+            store.create("/big/0", value, 0);
+            java.util.List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+            for (int i = 0; i < 256; i++) {
+                writes.add(store.updateAsync("/big/0", value, 0, 0).toCompletableFuture());
+            }
+            writes.forEach(java.util.concurrent.CompletableFuture::join);
+            long before = java.nio.file.Files.size(wal);
+            assertTrue(before > 4L * 1024 * 1024, "the log holds the history: " + before);
+            store.compact(store.currentRevision());
+            assertEquals(0, java.nio.file.Files.size(wal), "the log was " + before + " bytes");
+            assertEquals(value.length, store.get("/big/0").orElseThrow().value().length);
+        }
+    }
+
     private static String single(Statement statement, String sql) throws java.sql.SQLException {
         try (ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
