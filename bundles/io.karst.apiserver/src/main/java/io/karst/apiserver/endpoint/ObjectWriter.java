@@ -228,8 +228,10 @@ public final class ObjectWriter {
         keepServerMetadata(type, old, updated);
         admission.admitUpdate(type, subresource, updated, old);
         if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)
+                && ObjectMetadata.of(updated).path("deletionGracePeriodSeconds").asLong(0) == 0
                 && !holdsNamespaceFinalizers(type, updated)) {
-            // The last finalizer is gone: the object goes now.
+            // The last finalizer is gone and no grace period runs (a pod's kubelet deletes it when its own is
+            // over): the object goes now.
             if (dryRun(request)) {
                 return updated;
             }
@@ -423,7 +425,7 @@ public final class ObjectWriter {
         boolean dryRun = dryRun(request) || options.isDryRun();
         long expected = ObjectMetadata.resourceVersion(old);
         if (ObjectMetadata.deleting(old)) {
-            return new ApiResponse.Body(202, old);
+            return deleteAgain(type, namespace, old, options, dryRun, expected);
         }
         ObjectNode updated = old.deepCopy();
         ObjectNode meta = ObjectMetadata.of(updated);
@@ -456,6 +458,38 @@ public final class ObjectWriter {
             return ApiResponse.ok(gone);
         }
         return ApiResponse.ok(StatusObject.deleted(name, type.group(), type.plural(), ObjectMetadata.uid(old)));
+    }
+
+    /**
+     * A delete of an object already being deleted, as upstream's BeforeDelete: a shorter grace period than the one
+     * running brings the deletion forward (the kubelet's, or {@code kubectl delete --grace-period=0 --force}, ends a
+     * terminating pod's), and with none left and no finalizers the object goes now; otherwise the deletion already
+     * under way stands (202 with the object).
+     */
+    private ApiResponse deleteAgain(ResourceType type, String namespace, ObjectNode old, DeleteOptions options,
+            boolean dryRun, long expected) {
+        long current = ObjectMetadata.of(old).path("deletionGracePeriodSeconds").asLong(0);
+        if (options.gracePeriodSeconds().isEmpty() || options.gracePeriodSeconds().getAsLong() >= current) {
+            return new ApiResponse.Body(202, old);
+        }
+        long grace = Math.max(0, options.gracePeriodSeconds().getAsLong());
+        if (grace == 0 && !ObjectMetadata.hasFinalizers(old)) {
+            ObjectNode gone = old;
+            if (!dryRun) {
+                gone = store.delete(type, namespace, ObjectMetadata.name(old), expected);
+                admission.deleted(type, gone);
+            }
+            return RETURNS_DELETED_OBJECT.contains(type.plural()) ? ApiResponse.ok(gone)
+                    : ApiResponse.ok(StatusObject.deleted(ObjectMetadata.name(old), type.group(), type.plural(),
+                            ObjectMetadata.uid(old)));
+        }
+        ObjectNode updated = old.deepCopy();
+        ObjectNode meta = ObjectMetadata.of(updated);
+        meta.put("deletionTimestamp", ObjectMetadata.timestamp(clock.instant().plusSeconds(grace)));
+        meta.put("deletionGracePeriodSeconds", grace);
+        ObjectNode result = dryRun ? updated
+                : store.update(type, namespace, ObjectMetadata.name(old), updated, expected);
+        return new ApiResponse.Body(202, result);
     }
 
     /** The spec as stored: a v1 HPA's other metrics live in an annotation, and changing them changes the spec. */

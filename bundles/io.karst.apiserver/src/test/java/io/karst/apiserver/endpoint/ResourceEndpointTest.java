@@ -257,6 +257,30 @@ class ResourceEndpointTest {
     }
 
     @Test
+    void aTerminatingPodStaysThroughStatusWritesUntilAShorterGracePeriodEndsIt() {
+        api.call("POST", "/api/v1/namespaces/default/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                + "{\"name\":\"bound\"},\"spec\":{\"nodeName\":\"n1\",\"containers\":[{\"name\":\"c\","
+                + "\"image\":\"busybox\"}]}}");
+        assertEquals(202, api.call("DELETE", "/api/v1/namespaces/default/pods/bound", null).code());
+        // the kubelet reports the stopped containers: the pod stays for it to finish
+        ObjectNode pod = api.object("GET", "/api/v1/namespaces/default/pods/bound", null);
+        ((ObjectNode) pod.path("status")).put("phase", "Failed");
+        api.call("PUT", "/api/v1/namespaces/default/pods/bound/status", pod.toString());
+        assertEquals(200, api.call("GET", "/api/v1/namespaces/default/pods/bound", null).code());
+        // a second delete without a shorter grace period changes nothing
+        ApiResponse.Body again = api.call("DELETE", "/api/v1/namespaces/default/pods/bound", null);
+        assertEquals(202, again.code());
+        assertEquals(30, again.object().path("metadata").path("deletionGracePeriodSeconds").asInt());
+        // a shorter one is taken; zero ends the deletion
+        ApiResponse.Body shorter = api.call("DELETE", "/api/v1/namespaces/default/pods/bound?gracePeriodSeconds=5",
+                null);
+        assertEquals(5, shorter.object().path("metadata").path("deletionGracePeriodSeconds").asInt());
+        assertEquals(200, api.call("DELETE", "/api/v1/namespaces/default/pods/bound?gracePeriodSeconds=0", null)
+                .code());
+        assertEquals(404, api.failure("GET", "/api/v1/namespaces/default/pods/bound", null).code());
+    }
+
+    @Test
     void bindingAssignsAPodOnce() {
         api.call("POST", "/api/v1/namespaces/default/pods", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
                 + "{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"busybox\"}]}}");

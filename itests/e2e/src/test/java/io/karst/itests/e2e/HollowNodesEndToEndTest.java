@@ -1,0 +1,241 @@
+package io.karst.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.FileReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.KubeConfig;
+
+/**
+ * The control loops end to end with the real kubectl, against a server without a node of its own and three hollow
+ * nodes ({@link HollowNodes}) that play the kubelet without containers: what a user expects after `kubectl apply`
+ * of a workload, up to pods Running, Succeeded or evicted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HollowNodesEndToEndTest {
+    private static final Path KUBECTLS = Path.of(System.getProperty("karst.kubectl.dir",
+            "/usr/lib/google-cloud-sdk/bin"));
+
+    @TempDir
+    static Path tmp;
+
+    private KarstServer server;
+    private HollowNodes hollow;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = new KarstServer(tmp.resolve("data"), List.of()).start();
+        server.awaitReady(Duration.ofSeconds(90));
+        ApiClient client;
+        try (FileReader reader = new FileReader(server.kubeconfig.toFile())) {
+            client = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(reader)).build();
+        }
+        hollow = new HollowNodes(client);
+        for (String node : List.of("hollow-1", "hollow-2", "hollow-3")) {
+            hollow.add(node);
+        }
+        ok(null, "create", "namespace", "loops");
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (hollow != null) {
+            hollow.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDeploymentRollsOutScalesUndoesAndRestarts() throws Exception {
+        ok(null, "-n", "loops", "create", "deployment", "web", "--image=busybox:1", "--replicas=3");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/web", "--timeout=60s");
+        ok(null, "-n", "loops", "scale", "deployment/web", "--replicas=5");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/web", "--timeout=60s");
+        assertEquals("5", ok(null, "-n", "loops", "get", "deployment", "web", "-o",
+                "jsonpath={.status.readyReplicas}").stdout());
+        // spread over the three nodes by the scheduler's LeastAllocated scoring
+        String nodes = ok(null, "-n", "loops", "get", "pods", "-l", "app=web", "-o",
+                "jsonpath={.items[*].spec.nodeName}").stdout();
+        assertEquals(3, Arrays.stream(nodes.split(" ")).distinct().count(), nodes);
+
+        ok(null, "-n", "loops", "set", "image", "deployment/web", "busybox=busybox:2");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/web", "--timeout=60s");
+        assertTrue(ok(null, "-n", "loops", "rollout", "history", "deployment/web").stdout().contains("2"));
+        ok(null, "-n", "loops", "rollout", "undo", "deployment/web");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/web", "--timeout=60s");
+        assertEquals("busybox:1", ok(null, "-n", "loops", "get", "deployment", "web", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}").stdout());
+        ok(null, "-n", "loops", "rollout", "restart", "deployment/web");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/web", "--timeout=60s");
+        assertTrue(ok(null, "-n", "loops", "get", "deployment", "web", "-o",
+                "jsonpath={.spec.template.metadata.annotations}").stdout().contains("kubectl.kubernetes.io/restartedAt"));
+    }
+
+    @Test
+    @Order(2)
+    void aServiceGetsTheReadyPodsAsEndpointsAndSlices() throws Exception {
+        ok(null, "-n", "loops", "expose", "deployment", "web", "--port=80");
+        awaitOutput(5, () -> ok(null, "-n", "loops", "get", "endpoints", "web", "-o",
+                "jsonpath={.subsets[*].addresses[*].ip}").stdout().split(" ").length);
+        String slice = ok(null, "-n", "loops", "get", "endpointslices", "-l", "kubernetes.io/service-name=web",
+                "-o", "jsonpath={.items[0].endpoints[*].addresses[0]}").stdout();
+        assertEquals(5, slice.split(" ").length, slice);
+    }
+
+    @Test
+    @Order(3)
+    void aDaemonSetRunsOnEveryNodeAndOnANodeAddedLater() throws Exception {
+        ok("""
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: agent, namespace: loops}
+                spec:
+                  selector: {matchLabels: {app: agent}}
+                  template:
+                    metadata: {labels: {app: agent}}
+                    spec: {containers: [{name: agent, image: busybox:1}]}
+                """, "apply", "-f", "-");
+        awaitOutput(3, () -> Integer.parseInt(ok(null, "-n", "loops", "get", "daemonset", "agent", "-o",
+                "jsonpath={.status.numberReady}").stdout().isEmpty() ? "0" : ok(null, "-n", "loops", "get",
+                "daemonset", "agent", "-o", "jsonpath={.status.numberReady}").stdout()));
+        hollow.add("hollow-4");
+        awaitOutput(4, () -> Integer.parseInt(ok(null, "-n", "loops", "get", "daemonset", "agent", "-o",
+                "jsonpath={.status.numberReady}").stdout()));
+        String nodes = ok(null, "-n", "loops", "get", "pods", "-l", "app=agent", "-o",
+                "jsonpath={.items[*].spec.nodeName}").stdout();
+        assertEquals(List.of("hollow-1", "hollow-2", "hollow-3", "hollow-4"),
+                Arrays.stream(nodes.split(" ")).sorted().toList());
+    }
+
+    @Test
+    @Order(4)
+    void jobsCompleteOrFailOnTheirBackoffLimit() throws Exception {
+        ok("""
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: works, namespace: loops}
+                spec:
+                  completions: 3
+                  parallelism: 2
+                  template:
+                    spec: {restartPolicy: Never, containers: [{name: w, image: busybox:1}]}
+                ---
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: fails, namespace: loops}
+                spec:
+                  backoffLimit: 1
+                  template:
+                    metadata: {annotations: {hollow.karst.io/exit-code: "1"}}
+                    spec: {restartPolicy: Never, containers: [{name: w, image: busybox:1}]}
+                """, "apply", "-f", "-");
+        ok(null, "-n", "loops", "wait", "--for=condition=complete", "job/works", "--timeout=90s");
+        assertEquals("3", ok(null, "-n", "loops", "get", "job", "works", "-o", "jsonpath={.status.succeeded}")
+                .stdout());
+        // backoff 10 s after the first failure, then the second fails too
+        ok(null, "-n", "loops", "wait", "--for=condition=failed", "job/fails", "--timeout=90s");
+        assertEquals("BackoffLimitExceeded", ok(null, "-n", "loops", "get", "job", "fails", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}").stdout());
+    }
+
+    @Test
+    @Order(5)
+    void anUnschedulablePodGetsFailedSchedulingWithTheReason() throws Exception {
+        ok(null, "-n", "loops", "run", "nowhere", "--image=busybox:1", "--overrides",
+                "{\"spec\":{\"nodeSelector\":{\"zone\":\"mars\"}}}");
+        awaitOutput(true, () -> ok(null, "-n", "loops", "get", "events", "--field-selector",
+                "involvedObject.name=nowhere,reason=FailedScheduling", "-o", "jsonpath={.items[*].message}")
+                .stdout().contains("0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector."));
+        assertEquals("Unschedulable", ok(null, "-n", "loops", "get", "pod", "nowhere", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"PodScheduled\")].reason}").stdout());
+    }
+
+    @Test
+    @Order(6)
+    void aSilentNodeIsTaintedAndItsPodsAreEvictedAndReplaced() throws Exception {
+        ok("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: brief, namespace: loops}
+                spec:
+                  replicas: 4
+                  selector: {matchLabels: {app: brief}}
+                  template:
+                    metadata: {labels: {app: brief}}
+                    spec:
+                      nodeSelector: {kubernetes.io/hostname: hollow-2}
+                      tolerations:
+                      - {key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 5}
+                      containers: [{name: b, image: busybox:1}]
+                """, "apply", "-f", "-");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/brief", "--timeout=60s");
+        hollow.silence("hollow-2");
+        // 50 s of silence, then Unknown and tainted; 5 s later the pods go
+        awaitOutput(true, () -> ok(null, "get", "node", "hollow-2", "-o", "jsonpath={.spec.taints[*].key}")
+                .stdout().contains("node.kubernetes.io/unreachable"), Duration.ofSeconds(90));
+        assertEquals("Unknown", ok(null, "get", "node", "hollow-2", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"Ready\")].status}").stdout());
+        awaitOutput(true, () -> ok(null, "-n", "loops", "get", "pods", "-l", "app=brief", "-o",
+                "jsonpath={.items[*].metadata.deletionTimestamp}").stdout().split(" ").length == 4,
+                Duration.ofSeconds(60));
+        // the replacements cannot go anywhere: only hollow-2 matches, and it is unreachable
+        awaitOutput(true, () -> ok(null, "-n", "loops", "get", "events", "--field-selector", "reason=FailedScheduling",
+                "-o", "jsonpath={.items[*].message}").stdout().contains("untolerated taint"), Duration.ofSeconds(60));
+    }
+
+    private void awaitOutput(Object expected, CheckedSupplier<Object> actual) throws Exception {
+        awaitOutput(expected, actual, Duration.ofSeconds(60));
+    }
+
+    private void awaitOutput(Object expected, CheckedSupplier<Object> actual, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        Object seen;
+        while (!expected.equals(seen = actual.get())) {
+            Object last = seen;
+            assertTrue(System.nanoTime() < deadline, () -> "expected " + expected + ", last " + last
+                    + "; hollow nodes: " + hollow.lastError());
+            Thread.sleep(500);
+        }
+    }
+
+    @FunctionalInterface
+    private interface CheckedSupplier<T> {
+        T get() throws Exception;
+    }
+
+    private Commands.Result kubectl(String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(KUBECTLS.resolve("kubectl.1.33").toString(), "--kubeconfig",
+                server.kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of("HOME", tmp.toString()), Duration.ofSeconds(120), stdin);
+    }
+
+    private Commands.Result ok(String stdin, String... args) throws Exception {
+        Commands.Result r = kubectl(stdin, args);
+        assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r + "\nhollow nodes: "
+                + hollow.lastError());
+        return r;
+    }
+}
