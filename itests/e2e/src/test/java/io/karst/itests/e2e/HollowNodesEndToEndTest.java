@@ -174,6 +174,53 @@ class HollowNodesEndToEndTest {
 
     @Test
     @Order(6)
+    void aStatefulSetStartsItsPodsInOrder() throws Exception {
+        ok("""
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db, namespace: loops}
+                spec:
+                  serviceName: db
+                  replicas: 3
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec: {containers: [{name: db, image: busybox:1}]}
+                """, "apply", "-f", "-");
+        ok(null, "-n", "loops", "rollout", "status", "statefulset/db", "--timeout=90s");
+        // OrderedReady: each pod is created once the one before it is Ready
+        String created = ok(null, "-n", "loops", "get", "pods", "db-0", "db-1", "db-2", "-o",
+                "jsonpath={range .items[*]}{.metadata.name}={.metadata.creationTimestamp} {end}").stdout().trim();
+        List<String> times = Arrays.stream(created.split(" ")).map(e -> e.substring(e.indexOf('=') + 1)).toList();
+        assertEquals(times.stream().sorted().toList(), times, created);
+        assertEquals("db-0 db-1 db-2", ok(null, "-n", "loops", "get", "pods", "-l", "app=db", "-o",
+                "jsonpath={.items[*].metadata.name}").stdout());
+    }
+
+    @Test
+    @Order(7)
+    void deletingAnOwnerCascadesByEachPropagationPolicy() throws Exception {
+        for (String policy : List.of("background", "foreground", "orphan")) {
+            String name = "gc-" + policy;
+            ok(null, "-n", "loops", "create", "deployment", name, "--image=busybox:1", "--replicas=2");
+            ok(null, "-n", "loops", "rollout", "status", "deployment/" + name, "--timeout=60s");
+            ok(null, "-n", "loops", "delete", "deployment", name, "--cascade=" + policy, "--wait=true",
+                    "--timeout=60s");
+            CheckedSupplier<Object> left = () -> ok(null, "-n", "loops", "get", "replicasets,pods", "-l",
+                    "app=" + name, "-o", "name").stdout().lines().filter(l -> !l.isBlank()).count();
+            if (policy.equals("orphan")) {
+                // the ReplicaSet and its pods stay, no longer owned
+                assertEquals(3L, left.get());
+                assertEquals("", ok(null, "-n", "loops", "get", "replicasets", "-l", "app=" + name, "-o",
+                        "jsonpath={.items[0].metadata.ownerReferences}").stdout());
+            } else {
+                awaitOutput(0L, left);
+            }
+        }
+    }
+
+    @Test
+    @Order(8)
     void aSilentNodeIsTaintedAndItsPodsAreEvictedAndReplaced() throws Exception {
         ok("""
                 apiVersion: apps/v1
