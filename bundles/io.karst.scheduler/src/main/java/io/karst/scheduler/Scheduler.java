@@ -256,7 +256,7 @@ public final class Scheduler implements Controller {
 
     /** Upstream's filter order in the default profile; plugins from other bundles run after these. */
     static final List<String> FILTER_ORDER = List.of("NodeUnschedulable", "NodeName", "TaintToleration",
-            "NodeAffinity", "NodePorts", "NodeResourcesFit");
+            "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread");
 
     /** The filters sorted as upstream runs them, since the first to reject a node gives its reason. */
     static List<FilterPlugin> inUpstreamOrder(List<FilterPlugin> filters) {
@@ -292,7 +292,7 @@ public final class Scheduler implements Controller {
         for (NodeInfo node : nodes) {
             List<String> why = new ArrayList<>();
             for (FilterPlugin f : filters) {
-                why.addAll(f.filter(pod, node));
+                why.addAll(f.filter(pod, node, nodes));
                 if (!why.isEmpty()) {
                     break; // upstream stops at the first plugin that rejects a node
                 }
@@ -316,7 +316,7 @@ public final class Scheduler implements Controller {
         for (ScorePlugin s : scorers) {
             Map<String, Long> scores = new HashMap<>();
             for (NodeInfo node : feasible) {
-                scores.put(node.name(), s.score(pod, node));
+                scores.put(node.name(), s.score(pod, node, nodes));
             }
             s.normalize(pod, scores);
             scores.forEach((node, score) -> total.merge(node, score * s.weight(), Long::sum));

@@ -20,4 +20,15 @@ public interface FilterPlugin {
      *         message
      */
     List<String> filter(PodInfo pod, NodeInfo node);
+
+    /**
+     * As {@link #filter(PodInfo, NodeInfo)}, for plugins that weigh a node against the others (pod topology spread,
+     * inter-pod affinity): {@code cluster} is every node of this scheduling cycle with its pods. The default ignores
+     * it.
+     *
+     * @since 1.1
+     */
+    default List<String> filter(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
+        return filter(pod, node);
+    }
 }

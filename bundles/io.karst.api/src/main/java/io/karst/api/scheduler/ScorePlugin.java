@@ -1,5 +1,6 @@
 package io.karst.api.scheduler;
 
+import java.util.List;
 import java.util.Map;
 
 import org.osgi.annotation.versioning.ConsumerType;
@@ -21,6 +22,16 @@ public interface ScorePlugin {
 
     /** A raw score for {@code node}. */
     long score(PodInfo pod, NodeInfo node);
+
+    /**
+     * As {@link #score(PodInfo, NodeInfo)}, with every node of this scheduling cycle and its pods; the default
+     * ignores them.
+     *
+     * @since 1.1
+     */
+    default long score(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
+        return score(pod, node);
+    }
 
     /**
      * Brings the raw scores of all feasible nodes (by node name) into 0..{@link #MAX_SCORE} in place; the default
