@@ -256,7 +256,7 @@ public final class Scheduler implements Controller {
 
     /** Upstream's filter order in the default profile; plugins from other bundles run after these. */
     static final List<String> FILTER_ORDER = List.of("NodeUnschedulable", "NodeName", "TaintToleration",
-            "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread");
+            "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
 
     /** The filters sorted as upstream runs them, since the first to reject a node gives its reason. */
     static List<FilterPlugin> inUpstreamOrder(List<FilterPlugin> filters) {

@@ -222,7 +222,7 @@ class HollowNodesEndToEndTest {
 
     @Test
     @Order(8)
-    void topologySpreadConstraintsSpreadPodsOverZones() throws Exception {
+    void topologySpreadAndAntiAffinityPlacePodsAsUpstream() throws Exception {
         ok(null, "label", "node", "hollow-1", "hollow-3", "topology.kubernetes.io/zone=a");
         ok(null, "label", "node", "hollow-2", "hollow-4", "topology.kubernetes.io/zone=b");
         ok("""
@@ -245,6 +245,30 @@ class HollowNodesEndToEndTest {
                 "jsonpath={.items[*].spec.nodeName}").stdout();
         long inA = Arrays.stream(nodes.split(" ")).filter(n -> n.equals("hollow-1") || n.equals("hollow-3")).count();
         assertEquals(3, inA, nodes);
+
+        // required anti-affinity on the hostname: one per node, the fifth has nowhere to go
+        ok("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: solo, namespace: loops}
+                spec:
+                  replicas: 5
+                  selector: {matchLabels: {app: solo}}
+                  template:
+                    metadata: {labels: {app: solo}}
+                    spec:
+                      affinity:
+                        podAntiAffinity:
+                          requiredDuringSchedulingIgnoredDuringExecution:
+                          - {labelSelector: {matchLabels: {app: solo}}, topologyKey: kubernetes.io/hostname}
+                      containers: [{name: s, image: busybox:1}]
+                """, "apply", "-f", "-");
+        awaitOutput(4L, () -> Arrays.stream(ok(null, "-n", "loops", "get", "pods", "-l", "app=solo", "-o",
+                "jsonpath={.items[*].spec.nodeName}").stdout().split(" ")).filter(n -> !n.isBlank()).distinct().count());
+        awaitOutput(true, () -> ok(null, "-n", "loops", "get", "events", "--field-selector", "reason=FailedScheduling",
+                "-o", "jsonpath={.items[*].message}").stdout()
+                .contains("0/4 nodes are available: 4 node(s) didn't match pod anti-affinity rules."));
+        ok(null, "-n", "loops", "delete", "deployment", "solo");
     }
 
     @Test
