@@ -1,5 +1,7 @@
 package io.karst.apiserver;
 
+import io.karst.apiserver.authorization.AuthorizationChain;
+import io.karst.apiserver.authorization.ClusterAuthorization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,7 +104,10 @@ class NodeJoinHttpsTest {
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
         NodeJoinEndpoint join = new NodeJoinEndpoint(pki.tokenService(), "", authority, stack.client(),
                 ClusterNetwork.of("10.43.0.10", "cluster.local", "10.42.0.0/16", "10.43.0.0/16"), 1000);
-        ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(new HealthRegistry()),
+        AuthorizationChain authorization = new AuthorizationChain();
+        ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10)).addTo(authorization);
+        ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
+                new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
                 new OpenApiEndpoint(SchemaModel.builtIn(), stack.registry()), new IssuerDiscovery(tokens), null, join,
                 workers, new TunnelEndpoint(() -> tunnels));
