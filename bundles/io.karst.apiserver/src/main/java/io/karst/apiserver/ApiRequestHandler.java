@@ -115,7 +115,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         send(ctx, request, forbidden);
                         return;
                     }
-                    resources.serve(ctx, request, uri.path(), uri.parameters());
+                    resources.serve(ctx, request, uri.path(), uri.parameters(), who.user().orElseThrow());
                     return;
                 }
                 if (TunnelEndpoint.handles(uri.path())) {

@@ -60,6 +60,7 @@ import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.Authorizer;
+import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ClusterAuthorization;
 import io.karst.apiserver.authorization.NodeAuthorizer;
@@ -95,6 +96,7 @@ public final class ApiServerComponent {
 
     private final AuthenticationChain authentication = new AuthenticationChain();
     private final AuthorizationChain authorization = new AuthorizationChain();
+    private volatile AccessReviews accessReviews;
     private final HealthRegistry health = new HealthRegistry();
     private final PodLogServices podLogs = new PodLogServices();
     private final PodStreamServices podStreams = new PodStreamServices();
@@ -194,6 +196,7 @@ public final class ApiServerComponent {
         rbacProps.put(Constants.SERVICE_RANKING, RbacAuthorizer.RANKING);
         rbacProps.put(AUTHORIZER_KIND, "RBAC");
         authorizerRegistrations.add(context.registerService(Authorizer.class, built.rbac(), rbacProps));
+        accessReviews = built.reviews(authorization);
     }
 
     @Deactivate
@@ -315,7 +318,7 @@ public final class ApiServerComponent {
                     encryption.resources().values().iterator().next().writer().prefix(),
                     config.encryption_provider_config());
         }
-        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
+        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers, () -> accessReviews);
     }
 
     /** Serves with the PKI's API certificate; client certificates are asked for but optional (tokens also work). */

@@ -1,6 +1,7 @@
 package io.karst.apiserver;
 
 import java.time.Duration;
+import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ClusterAuthorization;
 import java.io.IOException;
@@ -53,9 +54,12 @@ public final class HttpsApi implements AutoCloseable {
         stack.bootstrap("10.43.0.1", 6443);
         AuthenticationChain authentication = new AuthenticationChain();
         authentication.add(pki.authenticator(), 0, 1);
-        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
         AuthorizationChain authorization = new AuthorizationChain();
-        ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10)).addTo(authorization);
+        ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
+        built.addTo(authorization);
+        AccessReviews reviews = built.reviews(authorization);
+        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> reviews);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
                 new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,

@@ -1,5 +1,6 @@
 package io.karst.apiserver;
 
+import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ClusterAuthorization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,9 +90,12 @@ class ServiceAccountTokenAuthenticationTest {
         // as the component's whiteboard ranks them: the PKI's x509 authenticator (0) before tokens (-10)
         authentication.add(pki.authenticator(), 0, 1);
         authentication.add(stack.serviceAccountAuthenticator().orElseThrow(), ServiceAccountAuthenticator.RANKING, 2);
-        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
         AuthorizationChain authorization = new AuthorizationChain();
-        ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10)).addTo(authorization);
+        ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
+        built.addTo(authorization);
+        AccessReviews reviews = built.reviews(authorization);
+        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> reviews);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
                 new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,

@@ -13,10 +13,17 @@ import io.karst.api.client.ResourceClient;
 public final class ClusterAuthorization {
     private final NodeAuthorizer node;
     private final RbacAuthorizer rbac;
+    private final BootstrapPolicy policy;
 
-    private ClusterAuthorization(NodeAuthorizer node, RbacAuthorizer rbac) {
+    private ClusterAuthorization(NodeAuthorizer node, RbacAuthorizer rbac, BootstrapPolicy policy) {
         this.node = node;
         this.rbac = rbac;
+        this.policy = policy;
+    }
+
+    /** The access reviews, answered by the chain these authorizers are in. */
+    public AccessReviews reviews(AuthorizationChain chain) {
+        return new AccessReviews(chain, rbac, policy.rules("system:node"));
     }
 
     public static ClusterAuthorization start(ResourceClient loopback, ScheduledExecutorService executor,
@@ -28,7 +35,7 @@ public final class ClusterAuthorization {
                 () -> objects.clusterRoleInformer().lister().list(), loopback, executor));
         objects.start(syncTimeout);
         return new ClusterAuthorization(new NodeAuthorizer(objects, policy.rules("system:node")),
-                new RbacAuthorizer(objects));
+                new RbacAuthorizer(objects), policy);
     }
 
     public NodeAuthorizer node() {
