@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.security.UserInfo;
@@ -59,7 +58,6 @@ final class ResourceApi {
     private final ScheduledExecutorService timers;
     /** The reviews, once authorization has started (null before). */
     private final Supplier<AccessReviews> accessReviews;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers,
             ScheduledExecutorService timers, Supplier<AccessReviews> accessReviews) {
@@ -98,7 +96,8 @@ final class ResourceApi {
             request.content().readBytes(body);
             if (AccessReviews.handles(type.group(), type.plural()) && request.method().name().equals("POST")
                     && parsed.name() == null) {
-                responses.send(ctx, keepAlive, head, 201, review(type, parsed, user, body),
+                responses.send(ctx, keepAlive, head, 201, review(type, parsed, user, body,
+                        request.headers().get(HttpHeaderNames.CONTENT_TYPE)),
                         conversion.representation());
                 return;
             }
@@ -226,18 +225,13 @@ final class ResourceApi {
     }
 
     /** Reviews read only the authorizers' caches, so they are answered here on the event loop. */
-    private JsonNode review(ResourceType type, RequestPath path, UserInfo user, byte[] body) {
+    private JsonNode review(ResourceType type, RequestPath path, UserInfo user, byte[] body, String contentType) {
         AccessReviews reviews = accessReviews.get();
         if (reviews == null) {
             throw ApiException.serviceUnavailable("authorization is not started yet");
         }
-        JsonNode object;
-        try {
-            object = JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            throw ApiException.badRequest("the body of a " + type.kind() + " must be JSON: " + e.getMessage());
-        }
-        return reviews.answer(type.plural(), path.namespace(), user, object);
+        // kubectl sends reviews as protobuf; the codec reads that as JSON, YAML or protobuf by Content-Type
+        return reviews.answer(type.plural(), path.namespace(), user, codec.decodeObject(body, contentType));
     }
 
     private static boolean isAggregatable(String path) {
