@@ -57,6 +57,7 @@ public final class AuthorizationChain {
                 reasons.add(d.reason());
             }
         }
-        return AuthorizationDecision.noOpinion(String.join("; ", reasons));
+        // upstream's union authorizer joins the reasons of every authorizer without an opinion by newlines
+        return AuthorizationDecision.noOpinion(String.join("\n", reasons));
     }
 }

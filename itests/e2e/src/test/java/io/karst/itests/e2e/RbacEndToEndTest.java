@@ -182,4 +182,29 @@ class RbacEndToEndTest {
         assertEquals("no", kubectl("1.33", config, "auth", "can-i", "delete", "secrets", "-n", "team").stdout()
                 .trim());
     }
+
+    @Test
+    void aNodeReadsOnlyWhatItsPodsUseAndWritesOnlyItself() throws Exception {
+        Path node = userKubeconfig("system:node:worker-x", "system:nodes");
+        admin("create", "secret", "generic", "used", "--from-literal=k=v", "-n", "team");
+        admin("create", "secret", "generic", "unused", "--from-literal=k=v", "-n", "team");
+        Path pod = tmp.resolve("bound-pod.yaml");
+        Files.writeString(pod, "apiVersion: v1\nkind: Pod\nmetadata: {name: bound, namespace: team}\nspec:\n"
+                + "  nodeName: worker-x\n  containers: [{name: c, image: busybox}]\n"
+                + "  volumes: [{name: s, secret: {secretName: used}}]\n");
+        admin("apply", "-f", pod.toString());
+        awaitAllowed("1.33", node, "get", "secret", "used", "-n", "team");
+        for (String v : VERSIONS) {
+            assertEquals(0, kubectl(v, node, "get", "secret", "used", "-n", "team").exit());
+            Commands.Result other = kubectl(v, node, "get", "secret", "unused", "-n", "team");
+            assertTrue(other.stderr().contains("secrets \"unused\" is forbidden: User \"system:node:worker-x\" cannot "
+                    + "get resource \"secrets\" in API group \"\" in the namespace \"team\": no relationship found "
+                    + "between node 'worker-x' and this object"), other::toString);
+            assertNotEquals(0, kubectl(v, node, "get", "secrets", "-n", "team").exit(), "no listing secrets");
+            assertEquals(0, kubectl(v, node, "get", "pods", "-A").exit(), "the system:node role reads pods");
+            Commands.Result lease = kubectl(v, node, "get", "lease", "worker-y", "-n", "kube-node-lease");
+            assertTrue(lease.stderr().contains("can only access node lease with the same name as the requesting "
+                    + "node"), lease::toString);
+        }
+    }
 }
