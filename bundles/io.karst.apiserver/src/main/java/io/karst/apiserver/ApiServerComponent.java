@@ -146,6 +146,13 @@ public final class ApiServerComponent {
             deactivate();
             throw e;
         }
+        try {
+            // before the port opens, so no request ever meets an authorizer chain without RBAC in it
+            registerAuthorizers(context);
+        } catch (RuntimeException | InterruptedException e) {
+            deactivate();
+            throw e;
+        }
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization, new HealthEndpoint(health),
                 version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
@@ -159,7 +166,6 @@ public final class ApiServerComponent {
         LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
-        registerAuthorizers(context);
         if (!config.advertise_address().isBlank() && config.endpoint_reconciler_type().equals("lease")) {
             kubernetesEndpoints = new KubernetesEndpoints(() -> datastore, client, config.advertise_address().trim(),
                     server.address().getPort(), timers);
