@@ -23,8 +23,6 @@ import io.karst.api.security.UserInfo;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ForbiddenStatus;
 import io.karst.apiserver.authorization.RequestAttributes;
-import io.karst.apiserver.status.ApiException;
-import io.karst.apiserver.status.StatusObject;
 import io.karst.apiserver.join.JoinAnswer;
 import io.karst.apiserver.join.NodeJoinEndpoint;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
@@ -46,7 +44,8 @@ import io.netty.handler.ssl.SslHandler;
  * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
  * {@code /cacerts}, {@code /ping}, and the node join, which carries its own token), then authentication for
  * everything else: the resource API under {@code /api} and {@code /apis}, and a 404 for any other path as upstream
- * answers an unknown path.
+ * answers an unknown path. Every request but the join, the tunnel, {@code /cacerts} and {@code /ping} is then
+ * authorized (anonymous ones as {@code system:anonymous}) before anything is read or written.
  */
 @ChannelHandler.Sharable
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -266,8 +265,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return null;
         }
         LOG.debug("forbidden {} {} for {}: {}", request.method(), uri.path(), user.name(), decision.reason());
-        ApiException refusal = ForbiddenStatus.of(attributes, decision.reason());
-        return StatusResponses.json(HttpResponseStatus.FORBIDDEN, StatusObject.failure(refusal));
+        return StatusResponses.json(HttpResponseStatus.FORBIDDEN, ForbiddenStatus.body(attributes, decision.reason()));
     }
 
     /** K3s's supervisor paths, outside Kubernetes authorization: the CA bundle agents fetch and the liveness ping. */

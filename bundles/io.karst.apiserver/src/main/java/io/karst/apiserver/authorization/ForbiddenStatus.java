@@ -1,7 +1,11 @@
 package io.karst.apiserver.authorization;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.karst.api.security.AuthorizationAttributes;
 import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.status.StatusObject;
 
 /** The 403 Status upstream's authorization filter answers, message and details in its exact form. */
 public final class ForbiddenStatus {
@@ -17,6 +21,20 @@ public final class ForbiddenStatus {
             return new ApiException(403, "Forbidden", "forbidden: " + message, ApiException.Details.of("", "", ""));
         }
         return ApiException.forbidden(request.resource(), request.apiGroup(), request.name(), message);
+    }
+
+    /**
+     * The Status body: upstream always sends {@code details}, empty for a path ({@code "details":{}}), where other
+     * failures with nothing to detail leave it out.
+     */
+    public static ObjectNode body(AuthorizationAttributes request, String reason) {
+        ObjectNode status = StatusObject.failure(of(request, reason));
+        if (!status.has("details")) {
+            JsonNode code = status.remove("code");
+            status.putObject("details");
+            status.set("code", code);
+        }
+        return status;
     }
 
     /** Upstream's {@code forbiddenMessage}. */

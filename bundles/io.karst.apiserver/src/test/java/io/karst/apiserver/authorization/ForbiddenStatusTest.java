@@ -46,5 +46,9 @@ class ForbiddenStatusTest {
         assertEquals(403, e.code());
         assertEquals("Forbidden", e.reason());
         assertEquals("forbidden: User \"alice\" cannot get path \"/foo\"", e.getMessage());
+        assertEquals("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\","
+                + "\"message\":\"forbidden: User \\\"alice\\\" cannot get path \\\"/foo\\\"\",\"reason\":\"Forbidden\","
+                + "\"details\":{},\"code\":403}", ForbiddenStatus.body(AuthorizationAttributes.nonResource(ALICE, "get",
+                        "/foo"), "").toString());
     }
 }
