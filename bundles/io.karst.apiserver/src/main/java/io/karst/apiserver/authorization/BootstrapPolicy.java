@@ -89,20 +89,61 @@ public final class BootstrapPolicy {
         throw new IllegalArgumentException("no bootstrap ClusterRole " + clusterRole);
     }
 
-    /** Creates every bootstrap role and binding that does not exist yet. */
+    /**
+     * Creates every bootstrap role and binding that does not exist yet, and, as upstream's reconciliation, adds to
+     * those still annotated {@code autoupdate: "true"} the rules and subjects a newer Karst brings (never removing
+     * what an administrator added; set the annotation to {@code "false"} to keep an object as it is).
+     */
     public void ensure(ResourceClient client) {
         for (ObjectNode role : clusterRoles) {
-            createIfMissing(client, RbacKeys.CLUSTER_ROLES, role);
+            createOrExtend(client, RbacKeys.CLUSTER_ROLES, role, "rules", BootstrapPolicy::sameRule);
         }
         for (ObjectNode binding : clusterRoleBindings) {
-            createIfMissing(client, RbacKeys.CLUSTER_ROLE_BINDINGS, binding);
+            createOrExtend(client, RbacKeys.CLUSTER_ROLE_BINDINGS, binding, "subjects", BootstrapPolicy::sameSubject);
         }
     }
 
-    private static void createIfMissing(ResourceClient client, io.karst.api.client.ResourceKey key,
-            ObjectNode object) {
+    private static boolean sameRule(JsonNode a, JsonNode b) {
+        return PolicyRule.of(a).equals(PolicyRule.of(b));
+    }
+
+    private static boolean sameSubject(JsonNode a, JsonNode b) {
+        return a.path("kind").asText().equals(b.path("kind").asText())
+                && a.path("name").asText().equals(b.path("name").asText())
+                && a.path("namespace").asText("").equals(b.path("namespace").asText(""));
+    }
+
+    private static void createOrExtend(ResourceClient client, io.karst.api.client.ResourceKey key,
+            ObjectNode object, String listField, java.util.function.BiPredicate<JsonNode, JsonNode> same) {
         var resource = client.resource(key);
-        if (resource.find(object.path("metadata").path("name").asText()).isPresent()) {
+        String name = object.path("metadata").path("name").asText();
+        var existing = resource.find(name);
+        if (existing.isPresent()) {
+            ObjectNode current = existing.get();
+            boolean autoupdate = "true".equals(current.path("metadata").path("annotations").path(AUTOUPDATE)
+                    .asText(""));
+            // an aggregated role's rules belong to the aggregation, not to this list
+            if (!autoupdate || current.has("aggregationRule")) {
+                return;
+            }
+            ArrayNode merged = current.path(listField).isArray() ? ((ArrayNode) current.get(listField)).deepCopy()
+                    : JsonNodeFactory.instance.arrayNode();
+            boolean changed = false;
+            for (JsonNode wanted : object.path(listField)) {
+                boolean present = false;
+                for (JsonNode have : merged) {
+                    present |= same.test(have, wanted);
+                }
+                if (!present) {
+                    merged.add(wanted.deepCopy());
+                    changed = true;
+                }
+            }
+            if (changed) {
+                ObjectNode patch = JsonNodeFactory.instance.objectNode();
+                patch.set(listField, merged);
+                resource.patch(name, io.karst.api.client.PatchTypes.MERGE_PATCH, patch);
+            }
             return;
         }
         try {
