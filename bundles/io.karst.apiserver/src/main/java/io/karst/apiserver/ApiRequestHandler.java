@@ -16,7 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.karst.api.security.CertificateAuthority;
+import io.karst.api.security.AuthorizationAttributes;
+import io.karst.api.security.AuthorizationDecision;
 import io.karst.api.security.Credentials;
+import io.karst.api.security.UserInfo;
+import io.karst.apiserver.authorization.AuthorizationChain;
+import io.karst.apiserver.authorization.ForbiddenStatus;
+import io.karst.apiserver.authorization.RequestAttributes;
 import io.karst.apiserver.join.JoinAnswer;
 import io.karst.apiserver.join.NodeJoinEndpoint;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
@@ -38,13 +44,15 @@ import io.netty.handler.ssl.SslHandler;
  * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
  * {@code /cacerts}, {@code /ping}, and the node join, which carries its own token), then authentication for
  * everything else: the resource API under {@code /api} and {@code /apis}, and a 404 for any other path as upstream
- * answers an unknown path.
+ * answers an unknown path. Every request but the join, the tunnel, {@code /cacerts} and {@code /ping} is then
+ * authorized (anonymous ones as {@code system:anonymous}) before anything is read or written.
  */
 @ChannelHandler.Sharable
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(ApiRequestHandler.class);
 
     private final AuthenticationChain authentication;
+    private final AuthorizationChain authorization;
     private final HealthEndpoint health;
     private final VersionInfo version;
     private final CertificateAuthority authority;
@@ -60,17 +68,18 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final Executor joinWorkers;
     private final TunnelEndpoint tunnel;
 
-    ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
-            CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
+    ApiRequestHandler(AuthenticationChain authentication, AuthorizationChain authorization, HealthEndpoint health,
+            VersionInfo version, CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
             IssuerDiscovery issuerDiscovery, String externalAddress) {
-        this(authentication, health, version, authority, resources, openApi, issuerDiscovery, externalAddress, null,
-                null, new TunnelEndpoint(() -> null));
+        this(authentication, authorization, health, version, authority, resources, openApi, issuerDiscovery,
+                externalAddress, null, null, new TunnelEndpoint(() -> null));
     }
 
-    ApiRequestHandler(AuthenticationChain authentication, HealthEndpoint health, VersionInfo version,
-            CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
+    ApiRequestHandler(AuthenticationChain authentication, AuthorizationChain authorization, HealthEndpoint health,
+            VersionInfo version, CertificateAuthority authority, ResourceApi resources, OpenApiEndpoint openApi,
             IssuerDiscovery issuerDiscovery, String externalAddress, NodeJoinEndpoint join, Executor joinWorkers,
             TunnelEndpoint tunnel) {
+        this.authorization = authorization;
         this.join = join;
         this.joinWorkers = joinWorkers;
         this.openApi = openApi;
@@ -100,7 +109,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    resources.serve(ctx, request, uri.path(), uri.parameters());
+                    FullHttpResponse forbidden = forbidden(who.user().orElseThrow(), request, uri);
+                    if (forbidden != null) {
+                        send(ctx, request, forbidden);
+                        return;
+                    }
+                    resources.serve(ctx, request, uri.path(), uri.parameters(), who.user().orElseThrow());
                     return;
                 }
                 if (TunnelEndpoint.handles(uri.path())) {
@@ -119,6 +133,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                     AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
                     if (who.rejected() || who.anonymous()) {
                         send(ctx, request, StatusResponses.unauthorized());
+                        return;
+                    }
+                    FullHttpResponse forbidden = forbidden(who.user().orElseThrow(), request, uri);
+                    if (forbidden != null) {
+                        send(ctx, request, forbidden);
                         return;
                     }
                     FullHttpResponse answer;
@@ -160,6 +179,16 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (who.rejected()) {
             LOG.debug("unauthorized {} {}: {}", request.method(), path, who.failures());
             return StatusResponses.unauthorized();
+        }
+        if (who.anonymous() && !isPublic(path)) {
+            return StatusResponses.unauthorized();
+        }
+        if (!isSupervisorPath(path)) {
+            // health and /version are authorized like any path; system:public-info-viewer lets anyone read them
+            FullHttpResponse forbidden = forbidden(who.user().orElse(AuthenticationChain.ANONYMOUS), request, uri);
+            if (forbidden != null) {
+                return forbidden;
+            }
         }
         if (isPublic(path)) {
             if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
@@ -222,6 +251,26 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "public, max-age=3600");
         return response;
+    }
+
+    /**
+     * Authorizes the request (after authentication, before anything is read or written) as upstream's
+     * authorization filter: the 403 Status when no authorizer allows it, null when it may go on.
+     */
+    private FullHttpResponse forbidden(UserInfo user, FullHttpRequest request, QueryStringDecoder uri) {
+        AuthorizationAttributes attributes = RequestAttributes.of(user, request.method().name(), uri.path(),
+                uri.parameters());
+        AuthorizationDecision decision = authorization.authorize(attributes);
+        if (decision.allowed()) {
+            return null;
+        }
+        LOG.debug("forbidden {} {} for {}: {}", request.method(), uri.path(), user.name(), decision.reason());
+        return StatusResponses.json(HttpResponseStatus.FORBIDDEN, ForbiddenStatus.body(attributes, decision.reason()));
+    }
+
+    /** K3s's supervisor paths, outside Kubernetes authorization: the CA bundle agents fetch and the liveness ping. */
+    private static boolean isSupervisorPath(String path) {
+        return path.equals("/cacerts") || path.equals("/ping");
     }
 
     /** What system:public-info-viewer (and K3s for /cacerts and /ping) lets anyone read. */

@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -57,6 +59,12 @@ import io.karst.apiserver.endpoint.PodStreamServices;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
+import io.karst.api.security.Authorizer;
+import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.authorization.AuthorizationChain;
+import io.karst.apiserver.authorization.ClusterAuthorization;
+import io.karst.apiserver.authorization.NodeAuthorizer;
+import io.karst.apiserver.authorization.RbacAuthorizer;
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.TokenService;
 import io.karst.apiserver.join.ClusterNetwork;
@@ -79,12 +87,16 @@ public final class ApiServerComponent {
     static final String PID = "io.karst.apiserver";
     /** Which kind of credentials an authenticator checks (the property the PKI's x509 authenticator carries). */
     static final String AUTHENTICATOR_KIND = "karst.authenticator";
+    /** Which built-in authorizer a service is ({@code Node}, {@code RBAC}), as {@code --authorization-mode} names them. */
+    static final String AUTHORIZER_KIND = "karst.authorizer";
     /** Condition id other bundles wait on before they use the API. */
     public static final String READY_CONDITION = "karst.apiserver.ready";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServerComponent.class);
 
     private final AuthenticationChain authentication = new AuthenticationChain();
+    private final AuthorizationChain authorization = new AuthorizationChain();
+    private volatile AccessReviews accessReviews;
     private final HealthRegistry health = new HealthRegistry();
     private final PodLogServices podLogs = new PodLogServices();
     private final PodStreamServices podStreams = new PodStreamServices();
@@ -111,6 +123,7 @@ public final class ApiServerComponent {
     private ServiceRegistration<ResourceClient> clientRegistration;
     /** The service-account token authenticator, joined to the chain through the whiteboard like the x509 one. */
     private ServiceRegistration<Authenticator> authenticatorRegistration;
+    private final List<ServiceRegistration<Authorizer>> authorizerRegistrations = new ArrayList<>();
     private ServiceAccountTokens serviceAccountTokens;
     private KubernetesEndpoints kubernetesEndpoints;
 
@@ -133,7 +146,15 @@ public final class ApiServerComponent {
             deactivate();
             throw e;
         }
-        ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(health), version,
+        try {
+            // before the port opens, so no request ever meets an authorizer chain without RBAC in it
+            registerAuthorizers(context);
+        } catch (RuntimeException | InterruptedException e) {
+            deactivate();
+            throw e;
+        }
+        ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization, new HealthEndpoint(health),
+                version,
                 authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
                 new IssuerDiscovery(serviceAccountTokens), externalAddress(config),
                 new NodeJoinEndpoint(tokens, config.agent_token(), authority, client,
@@ -166,9 +187,35 @@ public final class ApiServerComponent {
         }
     }
 
+    /**
+     * Writes the bootstrap RBAC policy and puts the Node and RBAC authorizers on the whiteboard (Node first, as
+     * {@code --authorization-mode=Node,RBAC}); until then only system:masters is allowed anything. The in-process
+     * client is not authorized: it is the API server's own loopback, as upstream's privileged loopback client.
+     */
+    private void registerAuthorizers(BundleContext context) throws InterruptedException {
+        ClusterAuthorization built = ClusterAuthorization.start(client, timers, Duration.ofSeconds(30));
+        Dictionary<String, Object> nodeProps = new Hashtable<>();
+        nodeProps.put(Constants.SERVICE_RANKING, NodeAuthorizer.RANKING);
+        nodeProps.put(AUTHORIZER_KIND, "Node");
+        authorizerRegistrations.add(context.registerService(Authorizer.class, built.node(), nodeProps));
+        Dictionary<String, Object> rbacProps = new Hashtable<>();
+        rbacProps.put(Constants.SERVICE_RANKING, RbacAuthorizer.RANKING);
+        rbacProps.put(AUTHORIZER_KIND, "RBAC");
+        authorizerRegistrations.add(context.registerService(Authorizer.class, built.rbac(), rbacProps));
+        accessReviews = built.reviews(authorization);
+    }
+
     @Deactivate
     void deactivate() {
         shuttingDown = true;
+        for (ServiceRegistration<Authorizer> r : authorizerRegistrations) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+        }
+        authorizerRegistrations.clear();
         if (kubernetesEndpoints != null) {
             kubernetesEndpoints.close();
         }
@@ -277,7 +324,7 @@ public final class ApiServerComponent {
                     encryption.resources().values().iterator().next().writer().prefix(),
                     config.encryption_provider_config());
         }
-        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers);
+        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers, () -> accessReviews);
     }
 
     /** Serves with the PKI's API certificate; client certificates are asked for but optional (tokens also work). */
@@ -307,6 +354,15 @@ public final class ApiServerComponent {
 
     void removeAuthenticator(Authenticator authenticator) {
         authentication.remove(authenticator);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAuthorizer(Authorizer authorizer, Map<String, Object> props) {
+        authorization.add(authorizer, ranking(props), (Long) props.get(Constants.SERVICE_ID));
+    }
+
+    void removeAuthorizer(Authorizer authorizer) {
+        authorization.remove(authorizer);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.api.security.UserInfo;
+import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.discovery.DiscoveryDocuments;
 import io.karst.apiserver.endpoint.ApiResponse;
@@ -53,9 +56,12 @@ final class ResourceApi {
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
     private final ScheduledExecutorService timers;
+    /** The reviews, once authorization has started (null before). */
+    private final Supplier<AccessReviews> accessReviews;
 
     ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers,
-            ScheduledExecutorService timers) {
+            ScheduledExecutorService timers, Supplier<AccessReviews> accessReviews) {
+        this.accessReviews = accessReviews;
         this.timers = timers;
         this.registry = registry;
         this.discovery = new DiscoveryDocuments(registry);
@@ -70,7 +76,8 @@ final class ResourceApi {
     }
 
     /** Answers the request; the response is written asynchronously. */
-    void serve(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, List<String>> query) {
+    void serve(ChannelHandlerContext ctx, FullHttpRequest request, String path, Map<String, List<String>> query,
+            UserInfo user) {
         String accept = request.headers().get(HttpHeaderNames.ACCEPT);
         boolean keepAlive = io.netty.handler.codec.http.HttpUtil.isKeepAlive(request);
         boolean head = request.method().name().equals("HEAD");
@@ -87,6 +94,13 @@ final class ResourceApi {
             ResponseConversion conversion = ResponseConversion.negotiate(accept, java.time.Clock.systemUTC());
             byte[] body = new byte[request.content().readableBytes()];
             request.content().readBytes(body);
+            if (AccessReviews.handles(type.group(), type.plural()) && request.method().name().equals("POST")
+                    && parsed.name() == null) {
+                responses.send(ctx, keepAlive, head, 201, review(type, parsed, user, body,
+                        request.headers().get(HttpHeaderNames.CONTENT_TYPE)),
+                        conversion.representation());
+                return;
+            }
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
                     body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
             if (isStreamingConnect(resourceRequest)) {
@@ -208,6 +222,16 @@ final class ResourceApi {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             responses.fail(ctx, false, ApiException.internal(e.toString()));
         }
+    }
+
+    /** Reviews read only the authorizers' caches, so they are answered here on the event loop. */
+    private JsonNode review(ResourceType type, RequestPath path, UserInfo user, byte[] body, String contentType) {
+        AccessReviews reviews = accessReviews.get();
+        if (reviews == null) {
+            throw ApiException.serviceUnavailable("authorization is not started yet");
+        }
+        // kubectl sends reviews as protobuf; the codec reads that as JSON, YAML or protobuf by Content-Type
+        return reviews.answer(type.plural(), path.namespace(), user, codec.decodeObject(body, contentType));
     }
 
     private static boolean isAggregatable(String path) {

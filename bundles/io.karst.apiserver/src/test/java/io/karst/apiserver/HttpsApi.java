@@ -1,5 +1,9 @@
 package io.karst.apiserver;
 
+import java.time.Duration;
+import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.authorization.AuthorizationChain;
+import io.karst.apiserver.authorization.ClusterAuthorization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -50,8 +54,14 @@ public final class HttpsApi implements AutoCloseable {
         stack.bootstrap("10.43.0.1", 6443);
         AuthenticationChain authentication = new AuthenticationChain();
         authentication.add(pki.authenticator(), 0, 1);
-        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
-        ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(new HealthRegistry()),
+        AuthorizationChain authorization = new AuthorizationChain();
+        ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
+        built.addTo(authorization);
+        AccessReviews reviews = built.reviews(authorization);
+        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> reviews);
+        ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
+                new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
                 new OpenApiEndpoint(SchemaModel.builtIn(), stack.registry()), null, null);
         server = new HttpsServer(new InetSocketAddress("127.0.0.1", 0),

@@ -1,5 +1,8 @@
 package io.karst.apiserver;
 
+import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.authorization.AuthorizationChain;
+import io.karst.apiserver.authorization.ClusterAuthorization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,10 +102,16 @@ class NodeJoinHttpsTest {
         stack.bootstrap("10.43.0.1", 6443);
         AuthenticationChain authentication = new AuthenticationChain();
         authentication.add(pki.authenticator(), 0, 1);
-        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
+        AuthorizationChain authorization = new AuthorizationChain();
+        ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
+        built.addTo(authorization);
+        AccessReviews reviews = built.reviews(authorization);
+        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> reviews);
         NodeJoinEndpoint join = new NodeJoinEndpoint(pki.tokenService(), "", authority, stack.client(),
                 ClusterNetwork.of("10.43.0.10", "cluster.local", "10.42.0.0/16", "10.43.0.0/16"), 1000);
-        ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(new HealthRegistry()),
+        ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
+                new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
                 new OpenApiEndpoint(SchemaModel.builtIn(), stack.registry()), new IssuerDiscovery(tokens), null, join,
                 workers, new TunnelEndpoint(() -> tunnels));

@@ -76,7 +76,8 @@ class NodeProxyEndpointTest {
         stack = new ResourceStack(() -> kv, "10.43.0.0/16", "30000-32767", timers, Clock.systemUTC(), null,
                 new PodLogServices(), new PodStreamServices(), kubelets);
         stack.bootstrap("10.43.0.1", 6443);
-        ResourceApi api = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
+        ResourceApi api = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> null);
         loop = new NioEventLoopGroup(1);
         server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -87,7 +88,7 @@ class NodeProxyEndpointTest {
                                     @Override
                                     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
                                         QueryStringDecoder uri = new QueryStringDecoder(r.uri());
-                                        api.serve(ctx, r, uri.path(), uri.parameters());
+                                        api.serve(ctx, r, uri.path(), uri.parameters(), io.karst.api.client.ResourceClient.INTERNAL_USER);
                                     }
                                 });
                     }

@@ -100,7 +100,8 @@ class PodLogEndpointTest {
         stack = new ResourceStack(() -> kv, "10.43.0.0/16", "30000-32767", timers, Clock.systemUTC(), null,
                 podLogs);
         stack.bootstrap("10.43.0.1", 6443);
-        ResourceApi api = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
+        ResourceApi api = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> null);
         loop = new NioEventLoopGroup(1);
         server = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -139,7 +140,7 @@ class PodLogEndpointTest {
             @Override
             protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
                 QueryStringDecoder uri = new QueryStringDecoder(r.uri());
-                api.serve(ctx, r, uri.path(), uri.parameters());
+                api.serve(ctx, r, uri.path(), uri.parameters(), io.karst.api.client.ResourceClient.INTERNAL_USER);
             }
         };
     }

@@ -1,5 +1,8 @@
 package io.karst.apiserver;
 
+import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.authorization.AuthorizationChain;
+import io.karst.apiserver.authorization.ClusterAuthorization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,8 +90,14 @@ class ServiceAccountTokenAuthenticationTest {
         // as the component's whiteboard ranks them: the PKI's x509 authenticator (0) before tokens (-10)
         authentication.add(pki.authenticator(), 0, 1);
         authentication.add(stack.serviceAccountAuthenticator().orElseThrow(), ServiceAccountAuthenticator.RANKING, 2);
-        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers);
-        ApiRequestHandler handler = new ApiRequestHandler(authentication, new HealthEndpoint(new HealthRegistry()),
+        AuthorizationChain authorization = new AuthorizationChain();
+        ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
+        built.addTo(authorization);
+        AccessReviews reviews = built.reviews(authorization);
+        ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
+                () -> reviews);
+        ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
+                new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
                 new OpenApiEndpoint(SchemaModel.builtIn(), stack.registry()), new IssuerDiscovery(tokens), null);
         server = new HttpsServer(new InetSocketAddress("127.0.0.1", 0),
@@ -137,7 +146,21 @@ class ServiceAccountTokenAuthenticationTest {
         // only the token: no client certificate
         HttpResponse<String> api = call(anonymous, "GET", "/api", null, token);
         assertEquals(200, api.statusCode(), api.body());
-        assertEquals(200, call(anonymous, "GET", "/api/v1/namespaces/default/pods", null, token).statusCode());
+        // a service account may read nothing until bound, as with upstream's RBAC
+        HttpResponse<String> forbidden = call(anonymous, "GET", "/api/v1/namespaces/default/pods", null, token);
+        assertEquals(403, forbidden.statusCode(), forbidden.body());
+        assertEquals("pods is forbidden: User \"system:serviceaccount:default:runner\" cannot list resource \"pods\" "
+                + "in API group \"\" in the namespace \"default\"", json(forbidden).path("message").asText());
+        assertEquals(201, call(admin, "POST", "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings",
+                "{\"metadata\":{\"name\":\"runner-view\"},\"roleRef\":{\"apiGroup\":\"rbac.authorization.k8s.io\","
+                        + "\"kind\":\"ClusterRole\",\"name\":\"view\"},\"subjects\":[{\"kind\":\"ServiceAccount\","
+                        + "\"name\":\"runner\"}]}", null).statusCode());
+        int code = 0;
+        for (int i = 0; i < 50 && code != 200; i++) {
+            Thread.sleep(i == 0 ? 0 : 50);
+            code = call(anonymous, "GET", "/api/v1/namespaces/default/pods", null, token).statusCode();
+        }
+        assertEquals(200, code, "the RoleBinding is in force within 2.5 s");
         UserInfo user = authentication.authenticate(new Credentials(List.of(), Optional.of(token))).user()
                 .orElseThrow();
         assertEquals("system:serviceaccount:default:runner", user.name());

@@ -1,8 +1,11 @@
 /**
- * Security services: the cluster PKI, join tokens and the authentication whiteboard.
+ * Security services: the cluster PKI, join tokens and the authentication and authorization whiteboards.
+ * <p>
+ * 1.3: {@link io.karst.api.security.Authorizer}, {@link io.karst.api.security.AuthorizationAttributes} and
+ * {@link io.karst.api.security.AuthorizationDecision}, the API server's authorization whiteboard.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.karst.api.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -71,6 +71,10 @@ public final class ResourceEndpoint {
 
     public ApiResponse handle(ResourceRequest request) {
         ResourceType type = request.type();
+        if (type.storagePrefix() == null) {
+            // the access reviews: answered for an authenticated HTTP user before they get here, never stored
+            throw ApiException.methodNotAllowed();
+        }
         RequestPath path = request.path();
         if (!type.namespaced() && path.namespace() != null) {
             throw ApiException.notFoundPath();

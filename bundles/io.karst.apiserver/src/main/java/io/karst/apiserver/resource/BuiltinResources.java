@@ -35,6 +35,7 @@ public final class BuiltinResources {
                 names("netpol"), NONE));
         storage(all);
         rbac(all);
+        reviews(all);
         all.add(ns("coordination.k8s.io", "v1", "Lease", "leases", "leases", names(), NONE));
         all.add(ns("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslices", names(), NONE));
         all.add(ns("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudgets",
@@ -121,6 +122,23 @@ public final class BuiltinResources {
         all.add(cluster(g, "v1", "ClusterRole", "clusterroles", "clusterroles", names(), NONE));
         all.add(ns(g, "v1", "RoleBinding", "rolebindings", "rolebindings", names(), NONE));
         all.add(ns(g, "v1", "Role", "roles", "roles", names(), NONE));
+    }
+
+    /** Create-only, never stored: answered at once with their status, as upstream's review REST storages. */
+    private static void reviews(List<ResourceType> all) {
+        String authn = "authentication.k8s.io";
+        String authz = "authorization.k8s.io";
+        List<String> create = List.of("create");
+        all.add(new ResourceType(authn, "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", false,
+                names(), NONE, create, List.of(), null));
+        all.add(new ResourceType(authz, "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews",
+                "localsubjectaccessreview", true, names(), NONE, create, List.of(), null));
+        all.add(new ResourceType(authz, "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews",
+                "selfsubjectaccessreview", false, names(), NONE, create, List.of(), null));
+        all.add(new ResourceType(authz, "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews",
+                "selfsubjectrulesreview", false, names(), NONE, create, List.of(), null));
+        all.add(new ResourceType(authz, "v1", "SubjectAccessReview", "subjectaccessreviews", "subjectaccessreview",
+                false, names(), NONE, create, List.of(), null));
     }
 
     private static void admission(List<ResourceType> all) {

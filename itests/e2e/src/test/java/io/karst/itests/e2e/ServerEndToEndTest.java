@@ -153,8 +153,16 @@ class ServerEndToEndTest {
         assertTrue(verbose.body().contains("[+]shutdown ok"), verbose.body());
         assertTrue(verbose.body().contains("[+]etcd ok"), "the datastore check: " + verbose.body());
         assertTrue(verbose.body().endsWith("readyz check passed\n"), verbose.body());
-        assertEquals("ok", server.get("/livez/ping").body());
-        assertEquals(404, server.get("/livez/no-such-check").statusCode());
+        // anonymous requests get what system:public-info-viewer grants, as upstream: not one check by name
+        HttpResponse<String> ping = server.get("/livez/ping");
+        assertEquals(403, ping.statusCode(), ping.body());
+        assertTrue(ping.body().contains("forbidden: User \\\"system:anonymous\\\" cannot get path \\\"/livez/ping\\\""),
+                ping.body());
+        String[] admin = {"--cert", server.tls("client-admin.crt").toString(), "--key",
+                server.tls("client-admin.key").toString()};
+        assertTrue(curl(admin[0], admin[1], admin[2], admin[3], server.url("/livez/ping")).stdout().endsWith("200"));
+        assertTrue(curl(admin[0], admin[1], admin[2], admin[3], server.url("/livez/no-such-check")).stdout()
+                .endsWith("404"));
         assertTrue(server.get("/readyz?verbose&exclude=ping").body().contains("[+]ping excluded: ok"));
     }
 

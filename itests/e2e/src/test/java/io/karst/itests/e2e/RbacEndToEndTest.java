@@ -1,0 +1,210 @@
+package io.karst.itests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RBAC with the real kubectl 1.27 and 1.33: a user whose certificate the client CA signed, and a service account's
+ * token, are forbidden everything until a binding grants it, then allowed exactly that; {@code auth can-i},
+ * {@code can-i --list} and {@code auth whoami} answer from the server's access reviews.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RbacEndToEndTest {
+    private static final Path KUBECTLS = Path.of(System.getProperty("karst.kubectl.dir",
+            "/usr/lib/google-cloud-sdk/bin"));
+    private static final List<String> VERSIONS = List.of("1.27", "1.33");
+
+    @TempDir
+    static Path tmp;
+
+    private KarstServer server;
+    private Path alice;
+
+    @BeforeAll
+    void startServer() throws Exception {
+        server = new KarstServer(tmp.resolve("data"), List.of()).start();
+        server.awaitReady(Duration.ofSeconds(90));
+        alice = userKubeconfig("alice", "devs");
+        admin("create", "namespace", "team");
+        admin("create", "namespace", "other");
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    /** A key and certificate signed by the cluster's client CA (CN user, O group) in a kubeconfig of their own. */
+    private Path userKubeconfig(String user, String group) throws Exception {
+        Path key = tmp.resolve(user + ".key");
+        Path csr = tmp.resolve(user + ".csr");
+        Path crt = tmp.resolve(user + ".crt");
+        run(List.of("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key.toString(), "-out", csr.toString(), "-subj", "/O=" + group + "/CN=" + user));
+        run(List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA", server.tls("client-ca.crt").toString(),
+                "-CAkey", server.tls("client-ca.key").toString(), "-CAcreateserial", "-out", crt.toString(), "-days",
+                "2"));
+        return kubeconfig(user, "client-certificate: " + crt + "\n    client-key: " + key);
+    }
+
+    private Path kubeconfig(String user, String credentials) throws Exception {
+        Path file = tmp.resolve(user + ".kubeconfig");
+        Files.writeString(file, "apiVersion: v1\nkind: Config\nclusters:\n- name: karst\n  cluster:\n"
+                + "    server: " + server.url("") + "\n    certificate-authority: " + server.serverCa() + "\n"
+                + "users:\n- name: " + user + "\n  user:\n    " + credentials + "\n"
+                + "contexts:\n- name: " + user + "\n  context:\n    cluster: karst\n    user: " + user + "\n"
+                + "current-context: " + user + "\n");
+        return file;
+    }
+
+    private static void run(List<String> cmd) throws Exception {
+        Commands.Result r = Commands.run(cmd, Map.of(), Duration.ofSeconds(30));
+        assertEquals(0, r.exit(), r::toString);
+    }
+
+    private Commands.Result kubectl(String version, Path config, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(KUBECTLS.resolve("kubectl." + version).toString(),
+                "--kubeconfig", config.toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of("HOME", tmp.toString()), Duration.ofSeconds(60));
+    }
+
+    private Commands.Result admin(String... args) throws Exception {
+        Commands.Result r = kubectl("1.33", server.kubeconfig, args);
+        assertEquals(0, r.exit(), () -> String.join(" ", args) + " -> " + r);
+        return r;
+    }
+
+    /** Retries until the command succeeds: a binding is in force once its watch event reaches the authorizer. */
+    private Duration awaitAllowed(String version, Path config, String... args) throws Exception {
+        Instant start = Instant.now();
+        Commands.Result r = null;
+        while (Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(10)) < 0) {
+            r = kubectl(version, config, args);
+            if (r.exit() == 0) {
+                return Duration.between(start, Instant.now());
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(String.join(" ", args) + " still refused: " + r);
+    }
+
+    @Test
+    void aCertificateUserIsForbiddenUntilBoundThenReadsOnlyThatNamespace() throws Exception {
+        for (String v : VERSIONS) {
+            Commands.Result refused = kubectl(v, alice, "get", "pods", "-n", "team");
+            assertNotEquals(0, refused.exit());
+            assertTrue(refused.stderr().contains("pods is forbidden: User \"alice\" cannot list resource \"pods\" in "
+                    + "API group \"\" in the namespace \"team\""), refused::toString);
+            Commands.Result no = kubectl(v, alice, "auth", "can-i", "list", "pods", "-n", "team");
+            assertEquals("no", no.stdout().trim(), no::toString);
+        }
+        admin("create", "rolebinding", "alice-view", "--clusterrole=view", "--user=alice", "-n", "team");
+        Duration took = awaitAllowed("1.33", alice, "get", "pods", "-n", "team");
+        assertTrue(took.compareTo(Duration.ofSeconds(3)) < 0, "the binding took " + took);
+        for (String v : VERSIONS) {
+            Commands.Result list = kubectl(v, alice, "get", "configmaps,services,pods", "-n", "team");
+            assertEquals(0, list.exit(), list::toString);
+            Commands.Result other = kubectl(v, alice, "get", "pods", "-n", "other");
+            assertTrue(other.stderr().contains("in the namespace \"other\""), other::toString);
+            Commands.Result everywhere = kubectl(v, alice, "get", "pods", "-A");
+            assertTrue(everywhere.stderr().contains("cannot list resource \"pods\" in API group \"\" at the cluster "
+                    + "scope"), everywhere::toString);
+            Commands.Result secrets = kubectl(v, alice, "get", "secrets", "-n", "team");
+            assertNotEquals(0, secrets.exit(), "view does not read secrets: " + secrets);
+            assertEquals("yes", kubectl(v, alice, "auth", "can-i", "list", "pods", "-n", "team").stdout().trim());
+            assertEquals("no", kubectl(v, alice, "auth", "can-i", "delete", "pods", "-n", "team").stdout().trim());
+            assertEquals("no", kubectl(v, alice, "auth", "can-i", "list", "pods", "-n", "other").stdout().trim());
+            Commands.Result rules = kubectl(v, alice, "auth", "can-i", "--list", "-n", "team");
+            assertEquals(0, rules.exit(), rules::toString);
+            assertTrue(rules.stdout().lines().anyMatch(l -> l.startsWith("pods ") && l.contains("[get list watch]")),
+                    rules::toString);
+            assertTrue(rules.stdout().contains("selfsubjectaccessreviews.authorization.k8s.io"), rules::toString);
+            Commands.Result refusedWrite = kubectl(v, alice, "create", "configmap", "x", "-n", "team");
+            assertTrue(refusedWrite.stderr().contains("configmaps is forbidden: User \"alice\" cannot create "
+                    + "resource \"configmaps\" in API group \"\" in the namespace \"team\""), refusedWrite::toString);
+        }
+        assertNotEquals(0, kubectl("1.33", server.kubeconfig, "get", "configmap", "x", "-n", "team").exit(),
+                "a refused create writes nothing");
+    }
+
+    @Test
+    void whoAmIAndTheAdministratorsRights() throws Exception {
+        Commands.Result me = kubectl("1.33", alice, "auth", "whoami", "-o", "jsonpath={.status.userInfo}");
+        assertEquals(0, me.exit(), me::toString);
+        assertTrue(me.stdout().contains("\"username\":\"alice\""), me::toString);
+        assertTrue(me.stdout().contains("\"devs\"") && me.stdout().contains("system:authenticated"), me::toString);
+        Commands.Result admin = admin("auth", "whoami", "-o", "jsonpath={.status.userInfo.groups}");
+        assertTrue(admin.stdout().contains("system:masters"), admin::toString);
+        for (String v : VERSIONS) {
+            assertEquals("yes", kubectl(v, server.kubeconfig, "auth", "can-i", "*", "*").stdout().trim());
+            assertEquals("no", kubectl(v, alice, "auth", "can-i", "get", "nodes").stdout().trim());
+            assertEquals("yes", kubectl(v, alice, "auth", "can-i", "get", "/version").stdout().trim());
+            assertEquals("no", kubectl(v, alice, "auth", "can-i", "get", "/metrics").stdout().trim());
+        }
+        Commands.Result path = kubectl("1.33", alice, "get", "--raw", "/metrics");
+        assertTrue(path.stderr().contains("forbidden: User \\\"alice\\\" cannot get path \\\"/metrics\\\"")
+                || path.stderr().contains("forbidden: User \"alice\" cannot get path \"/metrics\""), path::toString);
+    }
+
+    @Test
+    void aServiceAccountTokenIsForbiddenToListSecretsUntilBound() throws Exception {
+        admin("create", "serviceaccount", "builder", "-n", "team");
+        String token = admin("create", "token", "builder", "-n", "team").stdout().trim();
+        Path config = kubeconfig("builder", "token: " + token);
+        for (String v : VERSIONS) {
+            Commands.Result refused = kubectl(v, config, "get", "secrets", "-n", "team");
+            assertTrue(refused.stderr().contains("secrets is forbidden: User \"system:serviceaccount:team:builder\" "
+                    + "cannot list resource \"secrets\" in API group \"\" in the namespace \"team\""),
+                    refused::toString);
+        }
+        admin("create", "role", "secret-reader", "--verb=get,list", "--resource=secrets", "-n", "team");
+        admin("create", "rolebinding", "builder-secrets", "--role=secret-reader", "--serviceaccount=team:builder",
+                "-n", "team");
+        awaitAllowed("1.33", config, "get", "secrets", "-n", "team");
+        assertEquals(0, kubectl("1.27", config, "get", "secrets", "-n", "team").exit());
+        assertNotEquals(0, kubectl("1.33", config, "get", "secrets", "-n", "other").exit());
+        assertEquals("no", kubectl("1.33", config, "auth", "can-i", "delete", "secrets", "-n", "team").stdout()
+                .trim());
+    }
+
+    @Test
+    void aNodeReadsOnlyWhatItsPodsUseAndWritesOnlyItself() throws Exception {
+        Path node = userKubeconfig("system:node:worker-x", "system:nodes");
+        admin("create", "secret", "generic", "used", "--from-literal=k=v", "-n", "team");
+        admin("create", "secret", "generic", "unused", "--from-literal=k=v", "-n", "team");
+        Path pod = tmp.resolve("bound-pod.yaml");
+        Files.writeString(pod, "apiVersion: v1\nkind: Pod\nmetadata: {name: bound, namespace: team}\nspec:\n"
+                + "  nodeName: worker-x\n  containers: [{name: c, image: busybox}]\n"
+                + "  volumes: [{name: s, secret: {secretName: used}}]\n");
+        admin("apply", "-f", pod.toString());
+        awaitAllowed("1.33", node, "get", "secret", "used", "-n", "team");
+        for (String v : VERSIONS) {
+            assertEquals(0, kubectl(v, node, "get", "secret", "used", "-n", "team").exit());
+            Commands.Result other = kubectl(v, node, "get", "secret", "unused", "-n", "team");
+            assertTrue(other.stderr().contains("secrets \"unused\" is forbidden: User \"system:node:worker-x\" cannot "
+                    + "get resource \"secrets\" in API group \"\" in the namespace \"team\": no relationship found "
+                    + "between node 'worker-x' and this object"), other::toString);
+            assertNotEquals(0, kubectl(v, node, "get", "secrets", "-n", "team").exit(), "no listing secrets");
+            assertEquals(0, kubectl(v, node, "get", "pods", "-A").exit(), "the system:node role reads pods");
+            Commands.Result lease = kubectl(v, node, "get", "lease", "worker-y", "-n", "kube-node-lease");
+            assertTrue(lease.stderr().contains("can only access node lease with the same name as the requesting "
+                    + "node"), lease::toString);
+        }
+    }
+}
