@@ -81,7 +81,8 @@ public final class Validators {
                 "validatingadmissionpolicies", "validatingadmissionpolicybindings")) {
             metadataOnly("admissionregistration.k8s.io", r, false, NameRule.DNS_SUBDOMAIN);
         }
-        metadataOnly("apiextensions.k8s.io", "customresourcedefinitions", false, NameRule.DNS_SUBDOMAIN);
+        put("apiextensions.k8s.io", "customresourcedefinitions", false, CustomResourceDefinitionValidation::validate,
+                CustomResourceDefinitionValidation::validateUpdate);
         metadataOnly("certificates.k8s.io", "certificatesigningrequests", false, NameRule.PATH_SEGMENT);
     }
 
