@@ -1,0 +1,196 @@
+package io.karst.apiserver.endpoint;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.karst.apiserver.admission.BuiltinAdmission;
+import io.karst.apiserver.crd.CustomResourceDefinitionController;
+import io.karst.apiserver.discovery.DiscoveryDocuments;
+import io.karst.apiserver.resource.BuiltinResources;
+import io.karst.apiserver.status.ApiException;
+
+/**
+ * Custom resources served from their CustomResourceDefinitions through the endpoint, with the CRD controller
+ * following the CRDs in the store: status, CRUD, patch, watch, storage key and version, discovery, conflicts and
+ * the end of serving when the CRD goes.
+ */
+class CustomResourceEndpointTest {
+    private static final String CRDS = CustomResourceDefinitionValidationTest.CRDS;
+    private static final String WIDGETS = "/apis/example.com/v1/namespaces/default/widgets";
+
+    @TempDir
+    Path dir;
+    ApiFixture api;
+    ExecutorService executor = Executors.newSingleThreadExecutor();
+    CustomResourceDefinitionController controller;
+
+    @BeforeEach
+    void start() {
+        api = new ApiFixture(dir, (store, kv) -> new BuiltinAdmission(store,
+                new io.karst.apiserver.resource.ResourceRegistry(BuiltinResources.all())));
+        controller = new CustomResourceDefinitionController(api.store, api.registry, BuiltinResources.all(), executor,
+                Clock.systemUTC());
+        controller.start();
+    }
+
+    @AfterEach
+    void stop() {
+        controller.close();
+        executor.shutdownNow();
+        api.close();
+    }
+
+    /** Two versions, v1 stored, v1beta1 served too. */
+    static String widgetsCrd(String name, String plural, String kind) {
+        return "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\",\"metadata\":"
+                + "{\"name\":\"" + name + "\"},\"spec\":{\"group\":\"example.com\",\"scope\":\"Namespaced\","
+                + "\"names\":{\"plural\":\"" + plural + "\",\"kind\":\"" + kind + "\",\"shortNames\":[\"wd\"],"
+                + "\"categories\":[\"all\"]},\"versions\":["
+                + "{\"name\":\"v1\",\"served\":true,\"storage\":true,\"schema\":{\"openAPIV3Schema\":"
+                + CustomResourceDefinitionValidationTest.SCHEMA + "},\"subresources\":{\"status\":{}}},"
+                + "{\"name\":\"v1beta1\",\"served\":true,\"storage\":false,\"schema\":{\"openAPIV3Schema\":"
+                + CustomResourceDefinitionValidationTest.SCHEMA + "}}]}}";
+    }
+
+    static String widget(String apiVersion, String name, int size) {
+        return "{\"apiVersion\":\"" + apiVersion + "\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"" + name
+                + "\"},\"spec\":{\"size\":" + size + "}}";
+    }
+
+    private ObjectNode established() throws InterruptedException {
+        api.call("POST", CRDS, widgetsCrd("widgets.example.com", "widgets", "Widget"));
+        return awaitCondition("widgets.example.com", "Established", "True");
+    }
+
+    private ObjectNode awaitCondition(String crd, String type, String status) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            ObjectNode o = api.object("GET", CRDS + "/" + crd, null);
+            for (JsonNode c : o.path("status").path("conditions")) {
+                if (c.path("type").asText().equals(type) && c.path("status").asText().equals(status)) {
+                    return o;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no " + type + "=" + status + " in " + o.path("status"));
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void establishedCrdHasUpstreamStatusAndItsResourcesAreServed() throws Exception {
+        ObjectNode crd = established();
+        JsonNode status = crd.path("status");
+        assertEquals("widgets", status.at("/acceptedNames/plural").asText());
+        assertEquals("WidgetList", status.at("/acceptedNames/listKind").asText());
+        assertEquals("wd", status.at("/acceptedNames/shortNames/0").asText());
+        assertEquals("NoConflicts", status.at("/conditions/0/reason").asText());
+        assertEquals("no conflicts found", status.at("/conditions/0/message").asText());
+        assertEquals("InitialNamesAccepted", status.at("/conditions/1/reason").asText());
+        assertEquals("the initial names have been accepted", status.at("/conditions/1/message").asText());
+        assertEquals("[\"v1\"]", status.path("storedVersions").toString());
+
+        ObjectNode created = api.object("POST", WIDGETS, widget("example.com/v1", "w1", 3));
+        assertEquals(1, created.at("/metadata/generation").asInt());
+        assertTrue(api.kv.get("/registry/example.com/widgets/default/w1").isPresent());
+        assertEquals(3, api.object("GET", WIDGETS + "/w1", null).at("/spec/size").asInt());
+        // another served version reads the same object, apiVersion rewritten; stored in the storage version
+        ObjectNode beta = api.object("GET", "/apis/example.com/v1beta1/namespaces/default/widgets/w1", null);
+        assertEquals("example.com/v1beta1", beta.path("apiVersion").asText());
+        api.call("POST", "/apis/example.com/v1beta1/namespaces/default/widgets", widget("example.com/v1beta1", "w2", 5));
+        String stored = new String(api.kv.get("/registry/example.com/widgets/default/w2").orElseThrow().value(),
+                StandardCharsets.UTF_8);
+        assertTrue(stored.contains("\"apiVersion\":\"example.com/v1\""), stored);
+        ObjectNode list = api.object("GET", WIDGETS, null);
+        assertEquals("WidgetList", list.path("kind").asText());
+        assertEquals(2, list.path("items").size());
+    }
+
+    @Test
+    void customResourcesUpdatePatchWatchAndDeleteCollection() throws Exception {
+        established();
+        ObjectNode w1 = api.object("POST", WIDGETS, widget("example.com/v1", "w1", 1));
+        ApiResponse.Stream stream = (ApiResponse.Stream) api.request("GET", WIDGETS + "?watch=true&resourceVersion="
+                + w1.at("/metadata/resourceVersion").asText(), null, null);
+        ApiFixture.Frames frames = new ApiFixture.Frames();
+        stream.session().start(frames);
+        ((ObjectNode) w1.get("spec")).put("size", 2);
+        assertEquals(2, api.object("PUT", WIDGETS + "/w1", w1.toString()).at("/metadata/generation").asInt());
+        ApiResponse.Body merged = (ApiResponse.Body) api.request("PATCH", WIDGETS + "/w1",
+                "{\"spec\":{\"size\":7}}", "application/merge-patch+json");
+        assertEquals(7, merged.object().at("/spec/size").asInt());
+        ApiResponse.Body patched = (ApiResponse.Body) api.request("PATCH", WIDGETS + "/w1",
+                "[{\"op\":\"replace\",\"path\":\"/spec/size\",\"value\":8}]", "application/json-patch+json");
+        assertEquals(8, patched.object().at("/spec/size").asInt());
+        ApiException smp = assertFails(() -> api.request("PATCH", WIDGETS + "/w1", "{\"spec\":{\"size\":9}}",
+                "application/strategic-merge-patch+json"));
+        assertEquals(415, smp.code());
+        api.call("POST", WIDGETS, widget("example.com/v1", "w2", 1));
+        api.call("DELETE", WIDGETS, null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (frames.frames.size() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of("MODIFIED w1", "MODIFIED w1", "MODIFIED w1", "ADDED w2", "DELETED w1", "DELETED w2"),
+                frames.summary());
+        stream.session().stop();
+        assertEquals(0, api.object("GET", WIDGETS, null).path("items").size());
+    }
+
+    @Test
+    void discoveryListsTheCustomResources() throws Exception {
+        established();
+        DiscoveryDocuments discovery = new DiscoveryDocuments(api.registry);
+        JsonNode list = discovery.resourceList("example.com", "v1").orElseThrow();
+        JsonNode widgets = list.path("resources").get(0);
+        assertEquals("widgets", widgets.path("name").asText());
+        assertEquals("widget", widgets.path("singularName").asText());
+        assertEquals("[\"wd\"]", widgets.path("shortNames").toString());
+        assertEquals("[\"all\"]", widgets.path("categories").toString());
+        assertEquals("widgets/status", list.path("resources").get(1).path("name").asText());
+        assertEquals("v1", discovery.group("example.com").orElseThrow().at("/preferredVersion/version").asText());
+        assertTrue(discovery.aggregated(false, "apidiscovery.k8s.io/v2").toString().contains("\"widgets\""));
+    }
+
+    @Test
+    void conflictingNamesAreNotAcceptedAndDeletedCrdStopsServing() throws Exception {
+        established();
+        api.call("POST", CRDS, widgetsCrd("gadgets.example.com", "gadgets", "Widget"));
+        ObjectNode conflicting = awaitCondition("gadgets.example.com", "NamesAccepted", "False");
+        assertEquals("SingularConflict", conflicting.at("/status/conditions/0/reason").asText());
+        assertEquals("\"widget\" is already in use", conflicting.at("/status/conditions/0/message").asText());
+        assertEquals("NotAccepted", conflicting.at("/status/conditions/1/reason").asText());
+        assertEquals(404, assertFails(() -> api.request("GET", "/apis/example.com/v1/namespaces/default/gadgets",
+                null, null)).code());
+        api.call("DELETE", CRDS + "/widgets.example.com", null);
+        controller.sync();
+        assertEquals(404, assertFails(() -> api.request("GET", WIDGETS, null, null)).code());
+    }
+
+    private static ApiException assertFails(Runnable r) {
+        try {
+            r.run();
+        } catch (ApiException e) {
+            return e;
+        }
+        throw new AssertionError("did not fail");
+    }
+
+}
