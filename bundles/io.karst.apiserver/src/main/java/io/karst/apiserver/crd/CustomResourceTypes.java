@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.schema.CustomResourceSchema;
 import io.karst.apiserver.resource.ResourceType.Subresource;
 import io.karst.apiserver.validation.Json;
 
@@ -46,6 +47,10 @@ public final class CustomResourceTypes {
             ResourceType type = new ResourceType(group, version, Json.text(names, "kind"), plural,
                     Json.text(names, "singular"), namespaced, Json.strings(names, "shortNames"),
                     Json.strings(names, "categories"), ResourceType.ALL_VERBS, subresources, group + "/" + plural);
+            JsonNode schema = v.path("schema").path("openAPIV3Schema");
+            if (schema.isObject()) {
+                type = type.withSchema(new CustomResourceSchema(schema));
+            }
             if (!version.equals(storageVersion)) {
                 type = type.storedAs(new ApiVersionRewrite(group + "/" + version, group + "/" + storageVersion));
             }

@@ -184,6 +184,67 @@ class CustomResourceEndpointTest {
         assertEquals(404, assertFails(() -> api.request("GET", WIDGETS, null, null)).code());
     }
 
+    static final String GIZMO_SCHEMA = "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\","
+            + "\"required\":[\"size\"],\"properties\":{"
+            + "\"size\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},"
+            + "\"color\":{\"type\":\"string\",\"enum\":[\"red\",\"blue\"],\"default\":\"red\"},"
+            + "\"name\":{\"type\":\"string\",\"maxLength\":5,\"pattern\":\"^[a-z]+$\"},"
+            + "\"tags\":{\"type\":\"array\",\"maxItems\":2,\"items\":{\"type\":\"string\"}},"
+            + "\"any\":{\"type\":\"object\",\"x-kubernetes-preserve-unknown-fields\":true},"
+            + "\"port\":{\"x-kubernetes-int-or-string\":true}}}}}";
+    private static final String GIZMOS = "/apis/example.com/v1/namespaces/default/gizmos";
+
+    private void gizmosEstablished() throws InterruptedException {
+        api.call("POST", CRDS, CustomResourceDefinitionValidationTest.crd("gizmos.example.com", "gizmos", "Gizmo",
+                GIZMO_SCHEMA).replace("[\"wd\"]", "[\"gz\"]"));
+        awaitCondition("gizmos.example.com", "Established", "True");
+    }
+
+    private static String gizmo(String name, String spec) {
+        return "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Gizmo\",\"metadata\":{\"name\":\"" + name
+                + "\"},\"spec\":" + spec + ",\"extra\":1}";
+    }
+
+    @Test
+    void customResourcesArePrunedDefaultedAndValidatedByTheirSchema() throws Exception {
+        gizmosEstablished();
+        ApiResponse.Body created = api.call("POST", GIZMOS, gizmo("g1", "{\"size\":2,\"unknown\":true,"
+                + "\"any\":{\"free\":{\"form\":1}},\"port\":\"http\"}"));
+        assertEquals(201, created.code());
+        assertEquals(List.of("unknown field \"extra\"", "unknown field \"spec.unknown\""), created.warnings());
+        JsonNode g1 = created.object();
+        assertTrue(g1.path("spec").path("unknown").isMissingNode());
+        assertTrue(g1.path("extra").isMissingNode());
+        assertEquals("red", g1.at("/spec/color").asText());
+        assertEquals(1, g1.at("/spec/any/free/form").asInt());
+        assertEquals("red", api.object("GET", GIZMOS + "/g1", null).at("/spec/color").asText());
+
+        ApiException strict = api.failure("POST", GIZMOS + "?fieldValidation=Strict", gizmo("g2", "{\"size\":2}"));
+        assertEquals(400, strict.code());
+        assertEquals("Gizmo in version \"v1\" cannot be handled as a Gizmo: strict decoding error: "
+                + "unknown field \"extra\"", strict.getMessage());
+
+        ApiException invalid = api.failure("POST", GIZMOS, gizmo("g3", "{\"size\":11,\"color\":\"green\","
+                + "\"name\":\"ABCDEFG\",\"tags\":[\"a\",\"b\",\"c\"],\"port\":true}"));
+        assertEquals(422, invalid.code());
+        String m = invalid.getMessage();
+        for (String expected : List.of("Gizmo.example.com \"g3\" is invalid: ",
+                "spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10",
+                "spec.color: Unsupported value: \"green\": supported values: \"red\", \"blue\"",
+                "spec.name: Too long: may not be more than 5 bytes",
+                "spec.name: Invalid value: \"ABCDEFG\": spec.name in body should match '^[a-z]+$'",
+                "spec.tags: Too many: 3: must have at most 2 items",
+                "spec.port: Invalid value: \"boolean\": spec.port in body must be of type integer,string: "
+                        + "\"boolean\"")) {
+            assertTrue(m.contains(expected), () -> "missing <" + expected + "> in " + m);
+        }
+        ApiException required = api.failure("POST", GIZMOS, gizmo("g4", "{\"size\":\"big\"}"));
+        assertTrue(required.getMessage().contains("spec.size: Invalid value: \"string\": spec.size in body must be "
+                + "of type integer: \"string\""), required.getMessage());
+        assertTrue(api.failure("POST", GIZMOS, gizmo("g5", "{}")).getMessage().contains("spec.size: Required value"));
+        assertEquals(1, api.object("GET", GIZMOS, null).path("items").size());
+    }
+
     private static ApiException assertFails(Runnable r) {
         try {
             r.run();
