@@ -38,9 +38,7 @@ public final class CustomResourceTypes {
             String version = Json.text(v, "name");
             List<Subresource> subresources = new ArrayList<>();
             JsonNode sub = v.path("subresources");
-            if (sub.has("scale")) {
-                subresources.add(new Subresource("scale", "Scale", STATUS_VERBS));
-            }
+            // the scale subresource (specReplicasPath, ...) is not served yet, so discovery does not offer it
             if (sub.has("status")) {
                 subresources.add(new Subresource("status", Json.text(names, "kind"), STATUS_VERBS));
             }

@@ -47,7 +47,8 @@ class CustomResourceDefinitionValidationTest {
     }
 
     static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\","
-            + "\"properties\":{\"size\":{\"type\":\"integer\"}}}}}";
+            + "\"properties\":{\"size\":{\"type\":\"integer\"}}},\"status\":{\"type\":\"object\","
+            + "\"properties\":{\"ready\":{\"type\":\"boolean\"}}}}}";
 
     @Test
     void createdCrdIsDefaultedAndReadable() {

@@ -184,6 +184,31 @@ class CustomResourceEndpointTest {
         assertEquals(404, assertFails(() -> api.request("GET", WIDGETS, null, null)).code());
     }
 
+    @Test
+    void statusIsASubresourceAndGenerationCountsOnlyOtherChanges() throws Exception {
+        established();
+        ObjectNode w = api.object("POST", WIDGETS, widget("example.com/v1", "w1", 1).replace("}}",
+                "},\"status\":{\"ready\":true}}"));
+        assertTrue(w.path("status").isMissingNode(), w::toString);
+        w.putObject("status").put("ready", true).put("unknown", 1);
+        ObjectNode withStatus = api.object("PUT", WIDGETS + "/w1/status", w.toString());
+        assertTrue(withStatus.at("/status/ready").asBoolean());
+        assertTrue(withStatus.at("/status/unknown").isMissingNode(), "pruned by the schema");
+        assertEquals(1, withStatus.at("/metadata/generation").asInt());
+        ((ObjectNode) withStatus.get("status")).put("ready", false);
+        ((ObjectNode) withStatus.get("metadata")).putObject("labels").put("a", "b");
+        ObjectNode relabelled = api.object("PUT", WIDGETS + "/w1", withStatus.toString());
+        assertTrue(relabelled.at("/status/ready").asBoolean(), "the main resource ignores status");
+        assertEquals(1, relabelled.at("/metadata/generation").asInt(), "metadata changes keep the generation");
+        ApiResponse.Body patched = (ApiResponse.Body) api.request("PATCH", WIDGETS + "/w1/status",
+                "{\"status\":{\"ready\":false},\"spec\":{\"size\":5}}", "application/merge-patch+json");
+        assertEquals(false, patched.object().at("/status/ready").asBoolean());
+        assertEquals(1, patched.object().at("/spec/size").asInt(), "the status subresource ignores spec");
+        ApiResponse.Body spec = (ApiResponse.Body) api.request("PATCH", WIDGETS + "/w1",
+                "{\"spec\":{\"size\":5}}", "application/merge-patch+json");
+        assertEquals(2, spec.object().at("/metadata/generation").asInt());
+    }
+
     static final String GIZMO_SCHEMA = "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\","
             + "\"required\":[\"size\"],\"properties\":{"
             + "\"size\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},"
