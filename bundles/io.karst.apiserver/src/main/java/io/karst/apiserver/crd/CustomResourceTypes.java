@@ -47,7 +47,7 @@ public final class CustomResourceTypes {
                     Json.strings(names, "categories"), ResourceType.ALL_VERBS, subresources, group + "/" + plural);
             JsonNode schema = v.path("schema").path("openAPIV3Schema");
             if (schema.isObject()) {
-                type = type.withSchema(new CustomResourceSchema(schema));
+                type = type.withSchema(new CustomResourceSchema(schema, v.get("additionalPrinterColumns")));
             }
             if (!version.equals(storageVersion)) {
                 type = type.storedAs(new ApiVersionRewrite(group + "/" + version, group + "/" + storageVersion));

@@ -29,9 +29,24 @@ public final class CustomResourceSchema {
     private static final Set<String> ROOT_FIELDS = Set.of("apiVersion", "kind", "metadata");
 
     private final JsonNode schema;
+    private final JsonNode printerColumns;
 
     public CustomResourceSchema(JsonNode schema) {
+        this(schema, null);
+    }
+
+    /**
+     * @param printerColumns the version's {@code additionalPrinterColumns}, which its Tables print; null or
+     *        empty for upstream's default (Name, Age)
+     */
+    public CustomResourceSchema(JsonNode schema, JsonNode printerColumns) {
         this.schema = schema;
+        this.printerColumns = printerColumns;
+    }
+
+    /** The version's {@code additionalPrinterColumns}; null when it has none. */
+    public JsonNode printerColumns() {
+        return printerColumns;
     }
 
     /**
