@@ -7,7 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,17 +40,17 @@ public final class CustomResourceDefinitionController implements AutoCloseable {
     private final ResourceRegistry registry;
     private final List<ResourceType> builtIn;
     private final ResourceType crds;
-    private final Executor executor;
+    private final ScheduledExecutorService executor;
     private final Clock clock;
     private volatile Watch watch;
     private volatile boolean closed;
 
     /**
      * @param builtIn the resources served whatever the CRDs say
-     * @param executor where changes are handled, one at a time or not (the handling is synchronized)
+     * @param executor where changes are handled (the handling is synchronized), and cleanups retried
      */
     public CustomResourceDefinitionController(ObjectStore store, ResourceRegistry registry,
-            List<ResourceType> builtIn, Executor executor, Clock clock) {
+            List<ResourceType> builtIn, ScheduledExecutorService executor, Clock clock) {
         this.store = store;
         this.registry = registry;
         this.builtIn = List.copyOf(builtIn);
@@ -114,27 +115,45 @@ public final class CustomResourceDefinitionController implements AutoCloseable {
         builtIn.forEach(used::add);
         List<ResourceType> served = new ArrayList<>(builtIn);
         List<ObjectNode> changed = new ArrayList<>();
+        List<ObjectNode> terminating = new ArrayList<>();
         for (ObjectNode crd : all) {
             ObjectNode status = CustomResourceDefinitionStatus.next(crd, used, clock);
-            if (!status.equals(crd.get("status"))) {
+            boolean finalizerMissing = !CustomResourceDefinitionStatus.isTerminating(crd)
+                    && !CustomResourceCleanup.hasFinalizer(crd);
+            if (!status.equals(crd.get("status")) || finalizerMissing) {
                 ObjectNode updated = crd.deepCopy();
                 updated.set("status", status);
+                if (finalizerMissing) {
+                    CustomResourceCleanup.addFinalizer(updated);
+                }
                 changed.add(updated);
                 crd = updated;
             }
-            if (CustomResourceDefinitionStatus.isEstablished(crd) && !CustomResourceDefinitionStatus.isTerminating(crd)) {
+            if (CustomResourceDefinitionStatus.isTerminating(crd) && CustomResourceCleanup.hasFinalizer(crd)) {
+                terminating.add(crd);
+            }
+            // a terminating CRD is still served, so controllers can finish its objects' finalizers
+            if (CustomResourceDefinitionStatus.isEstablished(crd)) {
                 List<ResourceType> types = CustomResourceTypes.of(crd);
                 types.forEach(used::add);
                 served.addAll(types);
             }
         }
         registry.replace(served);
+        java.util.Map<String, ObjectNode> written = new java.util.HashMap<>();
         for (ObjectNode crd : changed) {
             try {
-                store.update(crds, null, ObjectMetadata.name(crd), crd, ObjectMetadata.resourceVersion(crd));
+                written.put(ObjectMetadata.name(crd),
+                        store.update(crds, null, ObjectMetadata.name(crd), crd, ObjectMetadata.resourceVersion(crd)));
             } catch (ApiException e) {
                 // changed meanwhile (409) or deleted (404): the watch brings the change and another pass
                 LOG.debug("status of {} not written: {}", ObjectMetadata.name(crd), e.getMessage());
+            }
+        }
+        for (ObjectNode crd : terminating) {
+            if (!new CustomResourceCleanup(store, crds).finish(written.getOrDefault(ObjectMetadata.name(crd), crd))) {
+                // objects wait for their finalizers: look again shortly
+                executor.schedule(this::syncQuietly, 1, TimeUnit.SECONDS);
             }
         }
         return page.revision();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +37,7 @@ class CustomResourceEndpointTest {
     @TempDir
     Path dir;
     ApiFixture api;
-    ExecutorService executor = Executors.newSingleThreadExecutor();
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     CustomResourceDefinitionController controller;
 
     @BeforeEach
@@ -180,6 +180,7 @@ class CustomResourceEndpointTest {
         assertEquals(404, assertFails(() -> api.request("GET", "/apis/example.com/v1/namespaces/default/gadgets",
                 null, null)).code());
         api.call("DELETE", CRDS + "/widgets.example.com", null);
+        awaitGone(CRDS + "/widgets.example.com");
         controller.sync();
         assertEquals(404, assertFails(() -> api.request("GET", WIDGETS, null, null)).code());
     }
@@ -207,6 +208,50 @@ class CustomResourceEndpointTest {
         ApiResponse.Body spec = (ApiResponse.Body) api.request("PATCH", WIDGETS + "/w1",
                 "{\"spec\":{\"size\":5}}", "application/merge-patch+json");
         assertEquals(2, spec.object().at("/metadata/generation").asInt());
+    }
+
+    @Test
+    void deletingTheCrdDeletesItsObjectsThenTheCrd() throws Exception {
+        ObjectNode crd = established();
+        assertEquals("[\"customresourcecleanup.apiextensions.k8s.io\"]", crd.at("/metadata/finalizers").toString());
+        api.call("POST", WIDGETS, widget("example.com/v1", "w1", 1));
+        api.call("POST", WIDGETS, widget("example.com/v1", "held", 1).replace("\"name\":\"held\"",
+                "\"name\":\"held\",\"finalizers\":[\"example.com/hold\"]"));
+        api.call("DELETE", CRDS + "/widgets.example.com", null);
+        ObjectNode terminating = awaitCondition("widgets.example.com", "Terminating", "True");
+        assertEquals("InstanceDeletionInProgress", terminating.at("/status/conditions/2/reason").asText());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (api.object("GET", WIDGETS, null).path("items").size() > 1 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        // the object with a finalizer is marked and waited for; the resource is still served meanwhile
+        ObjectNode held = api.object("GET", WIDGETS + "/held", null);
+        assertTrue(held.at("/metadata/deletionTimestamp").isTextual());
+        assertEquals(200, api.call("GET", CRDS + "/widgets.example.com", null).code());
+        api.request("PATCH", WIDGETS + "/held", "{\"metadata\":{\"finalizers\":null}}",
+                "application/merge-patch+json");
+        awaitGone(CRDS + "/widgets.example.com");
+        controller.sync();
+        assertEquals(404, assertFails(() -> api.request("GET", WIDGETS, null, null)).code());
+        assertTrue(api.kv.range("/registry/example.com/widgets/", 0, 0, null).kvs().isEmpty());
+    }
+
+    private void awaitGone(String url) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                api.call("GET", url, null);
+            } catch (ApiException e) {
+                if (e.code() == 404) {
+                    return;
+                }
+                throw e;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(url + " still there");
+            }
+            Thread.sleep(20);
+        }
     }
 
     static final String GIZMO_SCHEMA = "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\","
