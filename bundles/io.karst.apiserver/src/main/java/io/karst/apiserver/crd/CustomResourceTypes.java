@@ -38,7 +38,9 @@ public final class CustomResourceTypes {
             String version = Json.text(v, "name");
             List<Subresource> subresources = new ArrayList<>();
             JsonNode sub = v.path("subresources");
-            // the scale subresource (specReplicasPath, ...) is not served yet, so discovery does not offer it
+            if (sub.path("scale").isObject()) {
+                subresources.add(new Subresource("scale", "Scale", STATUS_VERBS));
+            }
             if (sub.has("status")) {
                 subresources.add(new Subresource("status", Json.text(names, "kind"), STATUS_VERBS));
             }
@@ -47,7 +49,8 @@ public final class CustomResourceTypes {
                     Json.strings(names, "categories"), ResourceType.ALL_VERBS, subresources, group + "/" + plural);
             JsonNode schema = v.path("schema").path("openAPIV3Schema");
             if (schema.isObject()) {
-                type = type.withSchema(new CustomResourceSchema(schema, v.get("additionalPrinterColumns")));
+                type = type.withSchema(new CustomResourceSchema(schema, v.get("additionalPrinterColumns"),
+                        sub.path("scale").isObject() ? sub.get("scale") : null));
             }
             if (!version.equals(storageVersion)) {
                 type = type.storedAs(new ApiVersionRewrite(group + "/" + version, group + "/" + storageVersion));

@@ -30,18 +30,29 @@ public final class CustomResourceSchema {
 
     private final JsonNode schema;
     private final JsonNode printerColumns;
+    private final JsonNode scale;
 
     public CustomResourceSchema(JsonNode schema) {
-        this(schema, null);
+        this(schema, null, null);
     }
 
     /**
      * @param printerColumns the version's {@code additionalPrinterColumns}, which its Tables print; null or
      *        empty for upstream's default (Name, Age)
      */
-    public CustomResourceSchema(JsonNode schema, JsonNode printerColumns) {
+    /**
+     * @param scale the version's {@code subresources.scale} ({@code specReplicasPath}, {@code statusReplicasPath},
+     *        {@code labelSelectorPath}); null without a scale subresource
+     */
+    public CustomResourceSchema(JsonNode schema, JsonNode printerColumns, JsonNode scale) {
         this.schema = schema;
         this.printerColumns = printerColumns;
+        this.scale = scale;
+    }
+
+    /** The version's {@code subresources.scale}; null when it has none. */
+    public JsonNode scale() {
+        return scale;
     }
 
     /** The version's {@code additionalPrinterColumns}; null when it has none. */

@@ -85,6 +85,10 @@ public final class CustomResourceDefinitionValidation {
             if (!nameErrs.isEmpty()) {
                 errs.add(FieldError.invalid(vp.child("name"), name, String.join(",", nameErrs)));
             }
+            JsonNode scale = v.path("subresources").path("scale");
+            if (scale.isObject()) {
+                scalePaths(scale, vp.child("subresources", "scale"), errs);
+            }
             JsonNode schema = v.path("schema").path("openAPIV3Schema");
             if (schema.isMissingNode() || schema.isNull()) {
                 errs.add(FieldError.required(vp.child("schema", "openAPIV3Schema"), "schemas are required"));
@@ -104,6 +108,28 @@ public final class CustomResourceDefinitionValidation {
         }
         if (storage != 1) {
             errs.add(FieldError.invalid(path, GoValues.OMIT, "must have exactly one version marked as storage version"));
+        }
+    }
+
+    /** Upstream's rules for the scale subresource's paths (simple paths under .spec and .status). */
+    private static void scalePaths(JsonNode scale, FieldPath path, List<FieldError> errs) {
+        String spec = Json.text(scale, "specReplicasPath");
+        if (spec.isEmpty()) {
+            errs.add(FieldError.required(path.child("specReplicasPath"), ""));
+        } else if (!spec.startsWith(".spec.")) {
+            errs.add(FieldError.invalid(path.child("specReplicasPath"), spec, "should be a json path under .spec"));
+        }
+        String status = Json.text(scale, "statusReplicasPath");
+        if (status.isEmpty()) {
+            errs.add(FieldError.required(path.child("statusReplicasPath"), ""));
+        } else if (!status.startsWith(".status.")) {
+            errs.add(FieldError.invalid(path.child("statusReplicasPath"), status,
+                    "should be a json path under .status"));
+        }
+        String selector = Json.text(scale, "labelSelectorPath");
+        if (!selector.isEmpty() && !selector.startsWith(".spec.") && !selector.startsWith(".status.")) {
+            errs.add(FieldError.invalid(path.child("labelSelectorPath"), selector,
+                    "should be a json path under either .spec or .status"));
         }
     }
 

@@ -254,6 +254,39 @@ class CustomResourceEndpointTest {
         }
     }
 
+    @Test
+    void scaleSubresourceReadsAndWritesTheCrdsPaths() throws Exception {
+        String schema = "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\",\"properties\":"
+                + "{\"replicas\":{\"type\":\"integer\"}}},\"status\":{\"type\":\"object\",\"properties\":"
+                + "{\"replicas\":{\"type\":\"integer\"},\"selector\":{\"type\":\"string\"}}}}}";
+        String crd = CustomResourceDefinitionValidationTest.crd("scalers.example.com", "scalers", "Scaler", schema)
+                .replace("[\"wd\"]", "[\"sc\"]").replace("\"schema\":", "\"subresources\":{\"status\":{},"
+                + "\"scale\":{\"specReplicasPath\":\".spec.replicas\",\"statusReplicasPath\":\".status.replicas\","
+                + "\"labelSelectorPath\":\".status.selector\"}},\"schema\":");
+        ApiException bad = api.failure("POST", CRDS, crd.replace("\".spec.replicas\"", "\".replicas\""));
+        assertTrue(bad.getMessage().contains("spec.versions[0].subresources.scale.specReplicasPath: Invalid value: "
+                + "\".replicas\": should be a json path under .spec"), bad.getMessage());
+        api.call("POST", CRDS, crd);
+        awaitCondition("scalers.example.com", "Established", "True");
+        String scalers = "/apis/example.com/v1/namespaces/default/scalers";
+        api.call("POST", scalers, "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Scaler\",\"metadata\":"
+                + "{\"name\":\"s1\"},\"spec\":{\"replicas\":2}}");
+        api.request("PATCH", scalers + "/s1/status", "{\"status\":{\"replicas\":1,\"selector\":\"app=s\"}}",
+                "application/merge-patch+json");
+        ObjectNode scale = api.object("GET", scalers + "/s1/scale", null);
+        assertEquals("Scale", scale.path("kind").asText());
+        assertEquals("autoscaling/v1", scale.path("apiVersion").asText());
+        assertEquals(2, scale.at("/spec/replicas").asInt());
+        assertEquals(1, scale.at("/status/replicas").asInt());
+        assertEquals("app=s", scale.at("/status/selector").asText());
+        ApiResponse.Body scaled = (ApiResponse.Body) api.request("PATCH", scalers + "/s1/scale",
+                "{\"spec\":{\"replicas\":5}}", "application/merge-patch+json");
+        assertEquals(5, scaled.object().at("/spec/replicas").asInt());
+        assertEquals(5, api.object("GET", scalers + "/s1", null).at("/spec/replicas").asInt());
+        assertTrue(new DiscoveryDocuments(api.registry).resourceList("example.com", "v1").orElseThrow().toString()
+                .contains("\"scalers/scale\""));
+    }
+
     static final String GIZMO_SCHEMA = "{\"type\":\"object\",\"properties\":{\"spec\":{\"type\":\"object\","
             + "\"required\":[\"size\"],\"properties\":{"
             + "\"size\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":10},"
