@@ -111,6 +111,10 @@ class CustomResourceEndToEndTest {
         String table = ok(version, null, "get", "widgets." + group).stdout();
         assertTrue(table.lines().findFirst().orElse("").matches("NAME\\s+SIZE\\s+READY"), table);
         assertTrue(table.lines().anyMatch(l -> l.matches("w1\\s+3\\s*")), table);
+        String crds = ok(version, null, "get", "crd", "widgets." + group).stdout();
+        assertTrue(crds.lines().findFirst().orElse("").matches("NAME\\s+CREATED AT"), crds);
+        // the short name (each run deletes its CRD, so "wd" is only ever this one's)
+        assertTrue(ok(version, null, "get", "wd", "-o", "name").stdout().contains("w1"));
         ok(version, null, "patch", "widgets." + group, "w1", "--subresource=status", "--type=merge", "-p",
                 "{\"status\":{\"ready\":true}}");
         String after = ok(version, null, "get", "widgets." + group, "w1").stdout();
