@@ -132,6 +132,15 @@ public final class Validators {
         return e == null ? generic(namespaced) : wrap(e);
     }
 
+    /**
+     * The validator of a custom resource: upstream's custom resource validator checks the metadata with names as
+     * DNS subdomains (the schema's rules run when the body is decoded).
+     */
+    public static ResourceValidator forCustomResource(boolean namespaced) {
+        return wrap(new Entry(namespaced, o -> ObjectMetaValidation.validate(ObjectMetaValidation.metadata(o),
+                namespaced, NameRule.DNS_SUBDOMAIN, FieldPath.root("metadata")), CoreValidation::metaUpdate));
+    }
+
     private static ResourceValidator wrap(Entry e) {
         return new ResourceValidator() {
             @Override

@@ -345,6 +345,10 @@ class CustomResourceEndpointTest {
         assertTrue(required.getMessage().contains("spec.size: Invalid value: \"string\": spec.size in body must be "
                 + "of type integer: \"string\""), required.getMessage());
         assertTrue(api.failure("POST", GIZMOS, gizmo("g5", "{}")).getMessage().contains("spec.size: Required value"));
+        ApiException badName = api.failure("POST", GIZMOS, gizmo("Bad_Name", "{\"size\":1}"));
+        assertEquals(422, badName.code());
+        assertTrue(badName.getMessage().contains("metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 "
+                + "subdomain must consist of"), badName.getMessage());
         assertEquals(1, api.object("GET", GIZMOS, null).path("items").size());
     }
 
