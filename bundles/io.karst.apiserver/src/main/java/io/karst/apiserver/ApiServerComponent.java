@@ -166,6 +166,7 @@ public final class ApiServerComponent {
         LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
+        stack.serveCustomResources();
         if (!config.advertise_address().isBlank() && config.endpoint_reconciler_type().equals("lease")) {
             kubernetesEndpoints = new KubernetesEndpoints(() -> datastore, client, config.advertise_address().trim(),
                     server.address().getPort(), timers);

@@ -18,6 +18,7 @@ import io.karst.apiserver.cache.WatchCaches;
 import io.karst.apiserver.client.ClientSettings;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.crd.CustomResourceDefinitionController;
 import io.karst.apiserver.endpoint.ObjectAdmission;
 import io.karst.apiserver.endpoint.ObjectWriter;
 import io.karst.apiserver.endpoint.KubeletHttpServices;
@@ -48,6 +49,7 @@ public final class ResourceStack implements AutoCloseable {
     private final ResourceEndpoint endpoint;
     private final LocalResourceClient client;
     private final ClusterBootstrap bootstrap;
+    private final CustomResourceDefinitionController customResources;
     private final Optional<Authenticator> serviceAccountAuthenticator;
 
     /**
@@ -126,6 +128,8 @@ public final class ResourceStack implements AutoCloseable {
         serviceAccountAuthenticator = tokens == null ? Optional.empty()
                 : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));
         bootstrap = new ClusterBootstrap(store, registry, clock);
+        customResources = new CustomResourceDefinitionController(store, registry, BuiltinResources.all(), timers,
+                clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
     }
 
@@ -137,6 +141,14 @@ public final class ResourceStack implements AutoCloseable {
     /** Creates the system namespaces and the {@code kubernetes} Service when they are missing. */
     public void bootstrap(String serviceIp, int httpsPort) {
         bootstrap.ensure(serviceIp, httpsPort);
+    }
+
+    /**
+     * Serves the resources of the stored CustomResourceDefinitions and follows their changes (the datastore must be
+     * up).
+     */
+    public void serveCustomResources() {
+        customResources.start();
     }
 
     /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
@@ -163,6 +175,7 @@ public final class ResourceStack implements AutoCloseable {
     /** Ends every watch and informer of the client, then the watch caches. */
     @Override
     public void close() {
+        customResources.close();
         client.close();
         caches.close();
     }

@@ -15,6 +15,7 @@ import io.karst.apiserver.table.ConversionException;
 import io.karst.apiserver.table.IncludeObject;
 import io.karst.apiserver.table.MediaTypeChoice;
 import io.karst.apiserver.table.PartialObjectMetadata;
+import io.karst.apiserver.table.CustomResourcePrinter;
 import io.karst.apiserver.table.TablePrinter;
 import io.karst.apiserver.table.TablePrinters;
 import io.karst.apiserver.table.TableWatch;
@@ -97,6 +98,9 @@ final class ResponseConversion {
      */
     private static TablePrinter printer(ResourceRequest request) {
         ResourceType type = request.type();
+        if (type.custom() && !"scale".equals(request.subresource())) {
+            return new CustomResourcePrinter(type.customSchema().printerColumns());
+        }
         if (!type.converted() || "scale".equals(request.subresource())) {
             return TablePrinters.forResource(type.group(), resource(request));
         }

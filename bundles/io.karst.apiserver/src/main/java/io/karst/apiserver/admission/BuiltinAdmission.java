@@ -49,8 +49,7 @@ public final class BuiltinAdmission implements ObjectAdmission {
         if (type.group().equals("batch") && type.plural().equals("jobs")) {
             BatchDefaults.generateJobSelector(object, ObjectMetadata.uid(object));
         }
-        refuseIfInvalid(type, object, Validators.forResource(type.group(), type.plural(), type.namespaced())
-                .validateCreate(object));
+        refuseIfInvalid(type, object, validator(type).validateCreate(object));
     }
 
     @Override
@@ -63,8 +62,12 @@ public final class BuiltinAdmission implements ObjectAdmission {
             // an update that leaves out the allocated ClusterIPs and node ports keeps them, as upstream's strategy
             ServiceDefaults.carryOverAllocations(object, old);
         }
-        refuseIfInvalid(type, object, Validators.forResource(type.group(), type.plural(), type.namespaced())
-                .validateUpdate(object, old));
+        refuseIfInvalid(type, object, validator(type).validateUpdate(object, old));
+    }
+
+    private static io.karst.apiserver.validation.ResourceValidator validator(ResourceType type) {
+        return type.custom() ? Validators.forCustomResource(type.namespaced())
+                : Validators.forResource(type.group(), type.plural(), type.namespaced());
     }
 
     private static boolean isCore(ResourceType type, String plural) {

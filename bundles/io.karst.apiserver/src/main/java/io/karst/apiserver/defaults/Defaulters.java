@@ -42,6 +42,7 @@ public final class Defaulters {
         put("scheduling.k8s.io", "priorityclasses", OtherDefaults::priorityClass);
         put("discovery.k8s.io", "endpointslices", OtherDefaults::endpointSlice);
         put("autoscaling", "horizontalpodautoscalers", OtherDefaults::hpaV2);
+        put("apiextensions.k8s.io", "customresourcedefinitions", CustomResourceDefinitionDefaults::apply);
         put("admissionregistration.k8s.io", "mutatingwebhookconfigurations", c -> OtherDefaults.webhooks(c, true));
         put("admissionregistration.k8s.io", "validatingwebhookconfigurations", c -> OtherDefaults.webhooks(c, false));
     }

@@ -13,6 +13,7 @@ import io.karst.apiserver.schema.SchemaValidator;
 import io.karst.apiserver.schema.TypeSchema;
 import io.karst.apiserver.schema.UnknownFieldPruner;
 import io.karst.apiserver.status.ApiException;
+import io.karst.apiserver.validation.InvalidStatus;
 
 /**
  * What decoding a body into upstream's Go types decides, done on the JSON tree of a create, update or patch
@@ -43,6 +44,9 @@ final class FieldValidation {
     static List<String> check(ResourceRequest request, ResourceType type, String kind, ObjectNode object,
             boolean decoding) {
         String directive = directive(request);
+        if (type.custom()) {
+            return checkCustom(type, kind, object, directive, decoding);
+        }
         Optional<TypeSchema> schema = SchemaModel.builtIn().forKind(type.group(), type.version(), kind);
         if (schema.isEmpty()) {
             return List.of(); // kinds without a built-in schema (custom resources) validate elsewhere
@@ -67,6 +71,31 @@ final class FieldValidation {
             case "Warn" -> unknown;
             default -> List.of();
         };
+    }
+
+    /**
+     * A custom resource, as upstream's apiextensions-apiserver decodes it: unknown fields pruned by the version's
+     * structural schema (refused or warned of by the directive), defaults applied, then the schema's value
+     * validations, whose failures are a 422 Invalid with one cause per field.
+     */
+    private static List<String> checkCustom(ResourceType type, String kind, ObjectNode object, String directive,
+            boolean decoding) {
+        List<String> unknown = type.customSchema().prune(object);
+        if (!unknown.isEmpty() && directive.equals("Strict")) {
+            throw ApiException.badRequest((decoding ? kind + " in version \"" + type.version()
+                    + "\" cannot be handled as a " + kind + ": " : "") + "strict decoding error: "
+                    + String.join(", ", unknown));
+        }
+        type.customSchema().applyDefaults(object);
+        List<io.karst.apiserver.validation.FieldError> errors = type.customSchema().validate(object);
+        if (!errors.isEmpty()) {
+            InvalidStatus invalid = new InvalidStatus(type.group(), type.kind(), ObjectMetadata.name(object), errors);
+            throw new ApiException(InvalidStatus.CODE, InvalidStatus.REASON, invalid.message(),
+                    new ApiException.Details(ObjectMetadata.name(object), type.group(), type.kind(),
+                            invalid.causes().stream().map(c -> new ApiException.Cause(c.reason(), c.message(),
+                                    c.field())).toList(), 0));
+        }
+        return directive.equals("Warn") ? unknown : List.of();
     }
 
     private static String directive(ResourceRequest request) {

@@ -494,6 +494,15 @@ public final class ObjectWriter {
 
     /** The spec as stored: a v1 HPA's other metrics live in an annotation, and changing them changes the spec. */
     private static JsonNode storedSpec(ResourceType type, ObjectNode object) {
+        if (type.custom()) {
+            // upstream's custom resource strategy: everything but metadata (and status, when it is a subresource)
+            ObjectNode rest = object.deepCopy();
+            rest.remove("metadata");
+            if (type.subresource("status").isPresent()) {
+                rest.remove("status");
+            }
+            return rest;
+        }
         return (type.converted() ? type.toStorage(object) : object).get("spec");
     }
 
@@ -537,7 +546,10 @@ public final class ObjectWriter {
                 case "PUT" -> {
                     ObjectNode object = request.decodeObject(codec());
                     checkKind(type, object);
-                    yield ApiResponse.ok(replace(request, "status", object, false));
+                    // custom resources are pruned and validated by their schema on every write, as upstream
+                    List<String> warnings = type.custom() ? FieldValidation.check(request, type, type.kind(), object)
+                            : List.of();
+                    yield warned(ApiResponse.ok(replace(request, "status", object, false)), warnings);
                 }
                 case "PATCH" -> patchObject(request, "status");
                 default -> throw ApiException.methodNotAllowed();

@@ -11,6 +11,7 @@ import io.karst.apiserver.codec.MediaTypes;
 import io.karst.apiserver.patch.JsonMergePatch;
 import io.karst.apiserver.patch.JsonPatch;
 import io.karst.apiserver.patch.PatchException;
+import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.storage.ObjectStore;
 
@@ -30,7 +31,7 @@ final class ScaleSubresource {
     ApiResponse handle(ResourceRequest request) {
         ObjectNode object = store.get(request.type(), request.namespace(), request.name());
         return switch (request.method()) {
-            case "GET" -> ApiResponse.ok(scaleOf(object));
+            case "GET" -> ApiResponse.ok(scaleOf(request.type(), object));
             case "PUT" -> ApiResponse.ok(write(request, object,
                     request.decodeObject(writer.codecForSubresources())));
             case "PATCH" -> {
@@ -39,8 +40,8 @@ final class ScaleSubresource {
                 JsonNode patched;
                 try {
                     patched = switch (type) {
-                        case MediaTypes.MERGE_PATCH -> JsonMergePatch.apply(scaleOf(object), patch);
-                        case MediaTypes.JSON_PATCH -> JsonPatch.apply(scaleOf(object), patch);
+                        case MediaTypes.MERGE_PATCH -> JsonMergePatch.apply(scaleOf(request.type(), object), patch);
+                        case MediaTypes.JSON_PATCH -> JsonPatch.apply(scaleOf(request.type(), object), patch);
                         default -> throw ApiException.unsupportedMediaType(type);
                     };
                 } catch (PatchException e) {
@@ -62,8 +63,55 @@ final class ScaleSubresource {
         String rv = ObjectMetadata.text(scale, "resourceVersion");
         long expected = rv.isEmpty() ? 0 : Long.parseLong(rv);
         ObjectNode updated = object.deepCopy();
-        ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
-        return scaleOf(writer.replaceFromSubresource(request, updated, expected));
+        JsonNode custom = request.type().custom() ? request.type().customSchema().scale() : null;
+        if (custom != null) {
+            setPath(updated, custom.path("specReplicasPath").asText(), replicas.asInt());
+        } else {
+            ((ObjectNode) updated.get("spec")).put("replicas", replicas.asInt());
+        }
+        return scaleOf(request.type(), writer.replaceFromSubresource(request, updated, expected));
+    }
+
+    /**
+     * The Scale of a custom resource reads its CRD's paths (upstream: {@code specReplicasPath} and
+     * {@code statusReplicasPath}, 0 when absent, {@code labelSelectorPath} as a string); a workload's its spec.
+     */
+    static ObjectNode scaleOf(ResourceType type, ObjectNode object) {
+        JsonNode custom = type.custom() ? type.customSchema().scale() : null;
+        if (custom == null) {
+            return scaleOf(object);
+        }
+        ObjectNode scale = scaleOf(object);
+        ((ObjectNode) scale.get("spec")).put("replicas", atPath(object, custom.path("specReplicasPath").asText())
+                .asInt(0));
+        ObjectNode status = (ObjectNode) scale.get("status");
+        status.put("replicas", atPath(object, custom.path("statusReplicasPath").asText()).asInt(0));
+        status.remove("selector");
+        JsonNode selector = atPath(object, custom.path("labelSelectorPath").asText(""));
+        if (selector.isTextual()) {
+            status.put("selector", selector.asText());
+        }
+        return scale;
+    }
+
+    /** The value at a simple {@code .a.b} path; missing when absent. */
+    private static JsonNode atPath(JsonNode object, String path) {
+        JsonNode at = object;
+        for (String part : path.split("\\.")) {
+            if (!part.isEmpty()) {
+                at = at.path(part);
+            }
+        }
+        return at;
+    }
+
+    private static void setPath(ObjectNode object, String path, int value) {
+        String[] parts = path.replaceFirst("^\\.", "").split("\\.");
+        ObjectNode at = object;
+        for (int i = 0; i < parts.length - 1; i++) {
+            at = at.get(parts[i]) instanceof ObjectNode o ? o : at.putObject(parts[i]);
+        }
+        at.put(parts[parts.length - 1], value);
     }
 
     static ObjectNode scaleOf(ObjectNode object) {

@@ -52,6 +52,9 @@ public final class BuiltinResources {
                 names("pc"), NONE));
         all.add(cluster("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclasses", names(), NONE));
         admission(all);
+        all.add(cluster("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
+                "apiextensions.k8s.io/customresourcedefinitions", names("crd", "crds"), ALL_API_MACHINERY,
+                status("CustomResourceDefinition")));
         return List.copyOf(all);
     }
 

@@ -18,6 +18,16 @@ public final class ResourceRegistry {
         this.byPath = index(types);
     }
 
+    /**
+     * Serves {@code types} from now on, in place of all served before (the built-in ones and those of the
+     * CustomResourceDefinitions as they are now); a request sees either the old set or the new one.
+     *
+     * @throws IllegalArgumentException when a resource is served twice; nothing changes then
+     */
+    public void replace(Collection<ResourceType> types) {
+        this.byPath = index(types);
+    }
+
     private static Map<String, ResourceType> index(Collection<ResourceType> types) {
         Map<String, ResourceType> map = new LinkedHashMap<>();
         for (ResourceType t : types) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.conversion.VersionConversion;
+import io.karst.apiserver.schema.CustomResourceSchema;
 
 /**
  * One resource the API server serves in one group-version: its names as discovery shows them, its scope, verbs
@@ -25,10 +26,13 @@ import io.karst.apiserver.conversion.VersionConversion;
  * @param storagePrefix datastore key prefix below {@code /registry/}, as kube-apiserver lays out etcd
  * @param conversion how this version's objects are kept in the version the storage holds; null when they are
  *        stored as served
+ * @param customSchema the structural schema of a custom resource version (pruning, defaulting, validation);
+ *        null for the built-in resources, whose schemas come from the schema model
  */
 public record ResourceType(String group, String version, String kind, String plural, String singular,
         boolean namespaced, List<String> shortNames, List<String> categories, List<String> verbs,
-        List<Subresource> subresources, String storagePrefix, VersionConversion conversion) {
+        List<Subresource> subresources, String storagePrefix, VersionConversion conversion,
+        CustomResourceSchema customSchema) {
 
     /** The verbs of a resource that allows everything. */
     public static final List<String> ALL_VERBS =
@@ -50,13 +54,24 @@ public record ResourceType(String group, String version, String kind, String plu
             boolean namespaced, List<String> shortNames, List<String> categories, List<String> verbs,
             List<Subresource> subresources, String storagePrefix) {
         this(group, version, kind, plural, singular, namespaced, shortNames, categories, verbs, subresources,
-                storagePrefix, null);
+                storagePrefix, null, null);
     }
 
     /** This version served from the storage of another, its objects converted by {@code conversion}. */
     public ResourceType storedAs(VersionConversion conversion) {
         return new ResourceType(group, version, kind, plural, singular, namespaced, shortNames, categories, verbs,
-                subresources, storagePrefix, conversion);
+                subresources, storagePrefix, conversion, customSchema);
+    }
+
+    /** This version with the structural schema of its CustomResourceDefinition. */
+    public ResourceType withSchema(CustomResourceSchema schema) {
+        return new ResourceType(group, version, kind, plural, singular, namespaced, shortNames, categories, verbs,
+                subresources, storagePrefix, conversion, schema);
+    }
+
+    /** Whether this is a custom resource version with a schema of its own. */
+    public boolean custom() {
+        return customSchema != null;
     }
 
     /** Whether objects are stored in another version. */

@@ -144,6 +144,8 @@ public final class TableWriter {
             cells.add(i.longValue());
         } else if (cell instanceof Boolean b) {
             cells.add(b);
+        } else if (cell instanceof Double d) {
+            cells.add(d); // custom resource "number" columns
         } else if (cell == null) {
             cells.addNull();
         } else {

@@ -81,7 +81,8 @@ public final class Validators {
                 "validatingadmissionpolicies", "validatingadmissionpolicybindings")) {
             metadataOnly("admissionregistration.k8s.io", r, false, NameRule.DNS_SUBDOMAIN);
         }
-        metadataOnly("apiextensions.k8s.io", "customresourcedefinitions", false, NameRule.DNS_SUBDOMAIN);
+        put("apiextensions.k8s.io", "customresourcedefinitions", false, CustomResourceDefinitionValidation::validate,
+                CustomResourceDefinitionValidation::validateUpdate);
         metadataOnly("certificates.k8s.io", "certificatesigningrequests", false, NameRule.PATH_SEGMENT);
     }
 
@@ -129,6 +130,15 @@ public final class Validators {
     public static ResourceValidator forResource(String group, String resource, boolean namespaced) {
         Entry e = BUILT_IN.get(group + "/" + resource);
         return e == null ? generic(namespaced) : wrap(e);
+    }
+
+    /**
+     * The validator of a custom resource: upstream's custom resource validator checks the metadata with names as
+     * DNS subdomains (the schema's rules run when the body is decoded).
+     */
+    public static ResourceValidator forCustomResource(boolean namespaced) {
+        return wrap(new Entry(namespaced, o -> ObjectMetaValidation.validate(ObjectMetaValidation.metadata(o),
+                namespaced, NameRule.DNS_SUBDOMAIN, FieldPath.root("metadata")), CoreValidation::metaUpdate));
     }
 
     private static ResourceValidator wrap(Entry e) {
