@@ -32,7 +32,8 @@ final class OpenApiEndpoint {
     OpenApiEndpoint(SchemaModel model, ResourceRegistry registry) {
         this.documents = OpenApiDocuments.render(model, registry.all().stream().map(t -> new OpenApiResource(
                 t.group(), t.version(), t.kind(), t.plural(), t.namespaced(), t.verbs(),
-                t.subresources().stream().map(s -> s.name()).toList())).toList());
+                t.subresources().stream().map(s -> new OpenApiResource.Subresource(s.name(), s.kind(), s.verbs()))
+                        .toList())).toList());
         try {
             byte[] proto = OpenApiV2Protobuf.encode(new ObjectMapper().readTree(documents.v2().body()));
             this.v2Protobuf = new Rendered(proto, documents.v2().etag());

@@ -108,7 +108,9 @@ public final class OpenApiDocuments {
       pathNode.set("parameters", pathParameters(item, true));
       for (Operation op : item.operations()) {
         pathNode.set(op.method(), v3Operation(op));
-        roots.add(op.response());
+        if (op.response() != null) {
+          roots.add(op.response());
+        }
         if (op.body() != null) {
           roots.add(op.body());
         }
@@ -129,14 +131,9 @@ public final class OpenApiDocuments {
 
   private ArrayNode pathParameters(PathItem item, boolean v3) {
     ArrayNode params = NODES.arrayNode();
-    if (item.hasName()) {
-      params.add(parameter("name", "path", "string", "name of the object", true, v3));
+    for (PathItem.Parameter p : item.parameters()) {
+      params.add(parameter(p.name(), p.in(), p.type(), p.description(), p.required(), v3));
     }
-    if (item.hasNamespace()) {
-      params.add(parameter("namespace", "path", "string", "object name and auth scope, such as for teams and"
-          + " projects", true, v3));
-    }
-    params.add(parameter("pretty", "query", "string", Parameters.QUERY.get("pretty").description(), false, v3));
     return params;
   }
 
@@ -158,15 +155,17 @@ public final class OpenApiDocuments {
     ObjectNode node = NODES.objectNode();
     node.put("description", op.description());
     node.put("operationId", op.operationId());
-    ArrayNode params = node.putArray("parameters");
-    for (String q : op.queryParameters()) {
-      Parameters.Parameter p = Parameters.QUERY.get(q);
-      params.add(parameter(q, "query", p.type(), p.description(), false, true));
+    if (!op.queryParameters().isEmpty()) {
+      ArrayNode params = node.putArray("parameters");
+      for (String q : op.queryParameters()) {
+        Parameters.Parameter p = Parameters.QUERY.get(q);
+        params.add(parameter(q, "query", p.type(), p.description(), false, true));
+      }
     }
     if (op.body() != null) {
       ObjectNode body = node.putObject("requestBody");
       ObjectNode content = body.putObject("content");
-      for (String media : op.method().equals("patch") ? PATCH_MEDIA : List.of("*/*")) {
+      for (String media : op.isPatch() ? PATCH_MEDIA : List.of("*/*")) {
         content.putObject(media).putObject("schema").put("$ref", V3_REF + op.body());
       }
       if (!op.method().equals("delete")) {
@@ -177,8 +176,8 @@ public final class OpenApiDocuments {
     for (String code : op.created() ? List.of("200", "201", "202") : List.of("200")) {
       ObjectNode response = responses.putObject(code);
       ObjectNode content = response.putObject("content");
-      for (String media : op.isWatch() || op.action().equals("list") ? WATCH_MEDIA : MEDIA) {
-        content.putObject(media).putObject("schema").put("$ref", V3_REF + op.response());
+      for (String media : produces(op)) {
+        content.putObject(media).set("schema", responseSchema(op, V3_REF));
       }
       response.put("description", code.equals("200") ? "OK" : code.equals("201") ? "Created" : "Accepted");
     }
@@ -188,6 +187,20 @@ public final class OpenApiDocuments {
     node.putObject("x-kubernetes-group-version-kind").put("group", op.gvk().group()).put("kind", op.gvk().kind())
         .put("version", op.gvk().version());
     return node;
+  }
+
+  /** What the operation answers in: its own media types, or the API's (with the watch streams for list and watch). */
+  private static List<String> produces(Operation op) {
+    if (op.produces() != null) {
+      return op.produces();
+    }
+    return op.isWatch() || op.action().equals("list") ? WATCH_MEDIA : MEDIA;
+  }
+
+  /** A reference to the response's definition, or a plain string for log and connect operations. */
+  private static ObjectNode responseSchema(Operation op, String refPrefix) {
+    return op.response() == null ? NODES.objectNode().put("type", "string")
+        : NODES.objectNode().put("$ref", refPrefix + op.response());
   }
 
   /** Upstream's v3 wraps a described $ref in allOf, since OpenAPI 3.0 ignores the siblings of a $ref. */
@@ -241,14 +254,14 @@ public final class OpenApiDocuments {
   private ObjectNode v2Operation(Operation op) {
     ObjectNode node = NODES.objectNode();
     node.putArray("consumes");
-    if (op.method().equals("patch")) {
+    if (op.isPatch()) {
       PATCH_MEDIA.forEach(node.withArray("consumes")::add);
     } else {
       node.withArray("consumes").add("*/*");
     }
     node.put("description", op.description());
     node.put("operationId", op.operationId());
-    ArrayNode params = node.putArray("parameters");
+    ArrayNode params = NODES.arrayNode();
     if (op.body() != null) {
       ObjectNode body = params.addObject().put("in", "body").put("name", "body");
       if (!op.method().equals("delete")) {
@@ -260,12 +273,15 @@ public final class OpenApiDocuments {
       Parameters.Parameter p = Parameters.QUERY.get(q);
       params.add(parameter(q, "query", p.type(), p.description(), false, false));
     }
+    if (!params.isEmpty()) {
+      node.set("parameters", params);
+    }
     ArrayNode produces = node.putArray("produces");
-    (op.isWatch() || op.action().equals("list") ? WATCH_MEDIA : MEDIA).forEach(produces::add);
+    produces(op).forEach(produces::add);
     ObjectNode responses = node.putObject("responses");
     for (String code : op.created() ? List.of("200", "201", "202") : List.of("200")) {
       responses.putObject(code).put("description", code.equals("200") ? "OK" : code.equals("201") ? "Created"
-          : "Accepted").putObject("schema").put("$ref", V2_REF + op.response());
+          : "Accepted").set("schema", responseSchema(op, V2_REF));
     }
     responses.putObject("401").put("description", "Unauthorized");
     node.putArray("schemes").add("https");

@@ -6,18 +6,31 @@ import java.util.List;
 /**
  * One operation of a resource path, independent of the OpenAPI version it is rendered in.
  *
- * @param method get, put, post, patch or delete
+ * @param method get, put, post, patch, delete, head or options
  * @param action upstream's x-kubernetes-action: get, list, watch, watchlist, post, put, patch, delete,
- *     deletecollection
+ *     deletecollection, connect
  * @param queryParameters names from {@link Parameters}, in upstream's order
  * @param body the definition of the request body, or null; PATCH bodies name meta.v1.Patch
- * @param response the definition of the 200 response
+ * @param response the definition of the 200 response, or null for a plain string (log and connect operations)
  * @param created whether create answers 201 and 202 besides 200
+ * @param produces the media types of the response, or null for the API's (JSON, YAML, protobuf; with the watch
+ *     streams for list and watch)
  */
 record Operation(String method, String action, String operationId, String description, List<String> queryParameters,
-    String body, String response, boolean created, GroupVersionKind gvk, String tag) {
+    String body, String response, boolean created, GroupVersionKind gvk, String tag, List<String> produces) {
+
+  /** An operation on objects: its response is a definition, served in the API's media types. */
+  Operation(String method, String action, String operationId, String description, List<String> queryParameters,
+      String body, String response, boolean created, GroupVersionKind gvk, String tag) {
+    this(method, action, operationId, description, queryParameters, body, response, created, gvk, tag, null);
+  }
 
   boolean isWatch() {
     return action.startsWith("watch");
+  }
+
+  /** Whether the request body is a patch document (PATCH of an object; a proxied PATCH takes anything). */
+  boolean isPatch() {
+    return method.equals("patch") && action.equals("patch");
   }
 }

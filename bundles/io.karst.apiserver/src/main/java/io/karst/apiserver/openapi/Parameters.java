@@ -55,5 +55,54 @@ final class Parameters {
       "orphanDependents", "propagationPolicy", "resourceVersion", "resourceVersionMatch", "sendInitialEvents",
       "timeoutSeconds");
 
+  /**
+   * The options of a log or connect subresource (PodLogOptions, PodExecOptions, ...) as upstream publishes them:
+   * query parameters at path level. Log leaves out sinceTime (upstream publishes no time-typed parameter) and
+   * stream, which this server does not support.
+   */
+  static java.util.List<PathItem.Parameter> subresourceOptions(String subresource, String kind) {
+    return switch (subresource) {
+      case "log" -> java.util.List.of(
+          PathItem.Parameter.query("container", "string",
+              "the container whose log is read; may be left out when the pod has one container"),
+          PathItem.Parameter.query("follow", "boolean", "keeps streaming the log as it grows"),
+          PathItem.Parameter.query("insecureSkipTLSVerifyBackend", "boolean",
+              "does not verify the serving certificate of the kubelet the log is read from"),
+          PathItem.Parameter.query("limitBytes", "integer", "stops after this many bytes of log"),
+          PathItem.Parameter.query("previous", "boolean", "reads the log of the previous, terminated container"),
+          PathItem.Parameter.query("sinceSeconds", "integer", "shows only the log of the last seconds"),
+          PathItem.Parameter.query("tailLines", "integer", "shows only this many lines from the end of the log"),
+          PathItem.Parameter.query("timestamps", "boolean", "prefixes every line with its RFC3339 timestamp"));
+      case "exec" -> java.util.List.of(
+          PathItem.Parameter.query("command", "string",
+              "the command to run, one parameter per argument; not run in a shell"),
+          PathItem.Parameter.query("container", "string",
+              "the container to run the command in; may be left out when the pod has one container"),
+          PathItem.Parameter.query("stderr", "boolean", "streams the command's standard error"),
+          PathItem.Parameter.query("stdin", "boolean", "streams the command's standard input; defaults to false"),
+          PathItem.Parameter.query("stdout", "boolean", "streams the command's standard output"),
+          PathItem.Parameter.query("tty", "boolean", "allocates a terminal for the command; defaults to false"));
+      case "attach" -> java.util.List.of(
+          PathItem.Parameter.query("container", "string",
+              "the container to attach to; may be left out when the pod has one container"),
+          PathItem.Parameter.query("stderr", "boolean", "streams the container's standard error"),
+          PathItem.Parameter.query("stdin", "boolean", "streams the container's standard input; defaults to false"),
+          PathItem.Parameter.query("stdout", "boolean", "streams the container's standard output"),
+          PathItem.Parameter.query("tty", "boolean", "the container's terminal; defaults to false"));
+      case "portforward" -> java.util.List.of(
+          PathItem.Parameter.query("ports", "integer", "the ports to forward; needed with WebSockets"));
+      case "proxy" -> java.util.List.of(PathItem.Parameter.query("path", "string",
+          "the URL path of the request made through the proxy to the " + proxied(kind)));
+      default -> java.util.List.of();
+    };
+  }
+
+  /** pod, service or node: what a PodProxyOptions, ServiceProxyOptions or NodeProxyOptions proxies to. */
+  private static String proxied(String kind) {
+    String target = kind.endsWith("ProxyOptions") ? kind.substring(0, kind.length() - "ProxyOptions".length())
+        : kind;
+    return target.toLowerCase(java.util.Locale.ROOT);
+  }
+
   private Parameters() {}
 }

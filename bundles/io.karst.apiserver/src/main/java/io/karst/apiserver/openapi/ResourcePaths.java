@@ -4,13 +4,17 @@ import io.karst.apiserver.schema.GroupVersionKind;
 import io.karst.apiserver.schema.SchemaModel;
 import io.karst.apiserver.schema.TypeSchema;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The paths and operations upstream publishes for one resource: the collection, the item, the all-namespaces
- * list, the deprecated watch paths, and the status, scale, binding and eviction subresources, with upstream's
- * operation ids (listCoreV1NamespacedPod, patchAppsV1NamespacedDeploymentScale).
+ * list, the deprecated watch paths, the status, scale, binding and eviction subresources, and the log and connect
+ * subresources (exec, attach, portforward, proxy) with the methods their discovery verbs allow, with upstream's
+ * operation ids (listCoreV1NamespacedPod, patchAppsV1NamespacedDeploymentScale, connectCoreV1PostNamespacedPodExec).
  */
 final class ResourcePaths {
 
@@ -21,6 +25,18 @@ final class ResourcePaths {
   static final String SCALE = "io.k8s.api.autoscaling.v1.Scale";
   static final String BINDING = "io.k8s.api.core.v1.Binding";
   static final String EVICTION = "io.k8s.api.policy.v1.Eviction";
+  private static final String NAMESPACE_DESCRIPTION = "object name and auth scope, such as for teams and projects";
+  /** pods/log answers text/plain as well as the API's media types. */
+  private static final List<String> LOG_MEDIA = List.of("text/plain", "application/json", "application/yaml",
+      "application/vnd.kubernetes.protobuf");
+  /** A connect operation hands the connection over (stream upgrade, proxied response): any media type. */
+  private static final List<String> CONNECT_MEDIA = List.of("*/*");
+  private static final List<String> STREAM_METHODS = List.of("get", "post");
+  private static final List<String> PROXY_METHODS = List.of("delete", "get", "head", "options", "patch", "post",
+      "put");
+  /** The discovery verb that says a method is served; HEAD and OPTIONS come with GET (discovery lists neither). */
+  private static final Map<String, String> DISCOVERY_VERB = Map.of("get", "get", "head", "get", "options", "get",
+      "post", "create", "put", "update", "patch", "patch", "delete", "delete");
 
   private ResourcePaths() {}
 
@@ -99,46 +115,120 @@ final class ResourcePaths {
             Parameters.LIST, null, WATCH_EVENT, false, gvk, tag)));
       }
     }
-    for (String sub : r.subresources()) {
-      subresource(paths, r, sub, item, gv + ns + r.kind(), gvk, kindDef, tag);
+    for (OpenApiResource.Subresource sub : r.subresources()) {
+      subresource(paths, r, sub, item, gv, ns, gvk, kindDef, tag);
     }
     return paths;
   }
 
-  private static void subresource(List<PathItem> paths, OpenApiResource r, String sub, String item, String idStem,
-      GroupVersionKind gvk, String kindDef, String tag) {
-    String path = item + "/" + sub;
-    String suffix = Character.toUpperCase(sub.charAt(0)) + sub.substring(1);
-    switch (sub) {
+  private static void subresource(List<PathItem> paths, OpenApiResource r, OpenApiResource.Subresource sub,
+      String item, String gv, String ns, GroupVersionKind gvk, String kindDef, String tag) {
+    String name = sub.name();
+    String path = item + "/" + name;
+    String idStem = gv + ns + r.kind();
+    String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    switch (name) {
       case "status", "scale" -> {
-        String def = sub.equals("scale") ? SCALE : kindDef;
-        GroupVersionKind opGvk = sub.equals("scale") ? new GroupVersionKind("autoscaling", "v1", "Scale") : gvk;
+        String def = name.equals("scale") ? SCALE : kindDef;
+        GroupVersionKind opGvk = name.equals("scale") ? new GroupVersionKind("autoscaling", "v1", "Scale") : gvk;
         add(paths, path, true, r.namespaced(), List.of(
-            new Operation("get", "get", "read" + idStem + suffix, "read " + sub + " of the specified " + r.kind(),
+            new Operation("get", "get", "read" + idStem + suffix, "read " + name + " of the specified " + r.kind(),
                 List.of(), null, def, false, opGvk, tag),
             new Operation("put", "put", "replace" + idStem + suffix,
-                "replace " + sub + " of the specified " + r.kind(), Parameters.CREATE, def, def, true, opGvk, tag),
+                "replace " + name + " of the specified " + r.kind(), Parameters.CREATE, def, def, true, opGvk, tag),
             new Operation("patch", "patch", "patch" + idStem + suffix,
-                "partially update " + sub + " of the specified " + r.kind(), Parameters.PATCH, PATCH, def, true,
+                "partially update " + name + " of the specified " + r.kind(), Parameters.PATCH, PATCH, def, true,
                 opGvk, tag)));
       }
       case "binding", "eviction" -> {
-        String def = sub.equals("binding") ? BINDING : EVICTION;
-        GroupVersionKind opGvk = sub.equals("binding") ? new GroupVersionKind("", "v1", "Binding")
+        String def = name.equals("binding") ? BINDING : EVICTION;
+        GroupVersionKind opGvk = name.equals("binding") ? new GroupVersionKind("", "v1", "Binding")
             : new GroupVersionKind("policy", "v1", "Eviction");
         add(paths, path, true, r.namespaced(), List.of(new Operation("post", "post", "create" + idStem + suffix,
-            "create " + sub + " of " + article(r.kind()), Parameters.CREATE, def, def, true, opGvk, tag)));
+            "create " + name + " of " + article(r.kind()), Parameters.CREATE, def, def, true, opGvk, tag)));
       }
+      case "log" -> {
+        if (sub.verbs().contains("get")) {
+          List<PathItem.Parameter> options = new ArrayList<>(Parameters.subresourceOptions(name, sub.kind()));
+          options.add(PathItem.Parameter.query("pretty", "string", Parameters.QUERY.get("pretty").description()));
+          paths.add(new PathItem(path, sorted(itemParameters(r, sub.kind()), options), List.of(new Operation(
+              "get", "get", "read" + idStem + suffix, "read log of the specified " + r.kind(), List.of(), null, null,
+              false, new GroupVersionKind(r.group(), r.version(), sub.kind()), tag, LOG_MEDIA))));
+        }
+      }
+      case "exec", "attach", "portforward", "proxy" -> connect(paths, r, sub, item, gv, ns, tag);
       default -> {
-        // log, exec, attach, portforward, proxy: connect operations with no schema of their own
+        // finalize, token: not published yet
       }
     }
+  }
+
+  /**
+   * A connect subresource: one operation per HTTP method its discovery verbs allow, each answering a string in
+   * any media type, its options at path level; a proxy also has the {path} form that carries the proxied path.
+   */
+  private static void connect(List<PathItem> paths, OpenApiResource r, OpenApiResource.Subresource sub,
+      String item, String gv, String ns, String tag) {
+    String name = sub.name();
+    List<String> methods = (name.equals("proxy") ? PROXY_METHODS : STREAM_METHODS).stream()
+        .filter(m -> sub.verbs().contains(DISCOVERY_VERB.get(m))).toList();
+    if (methods.isEmpty()) {
+      return;
+    }
+    GroupVersionKind opGvk = new GroupVersionKind(r.group(), r.version(), sub.kind());
+    List<PathItem.Parameter> base = itemParameters(r, sub.kind());
+    List<PathItem.Parameter> options = Parameters.subresourceOptions(name, sub.kind());
+    String suffix = Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    List<Operation> ops = new ArrayList<>();
+    List<Operation> withPathOps = new ArrayList<>();
+    for (String method : methods) {
+      String upper = method.toUpperCase(Locale.ROOT);
+      // connectCoreV1PostNamespacedPodExec: the method sits between the group-version and the kind
+      String id = "connect" + gv + upper.charAt(0) + method.substring(1) + ns + r.kind() + suffix;
+      String description = "connect " + upper + " requests to " + name + " of " + r.kind();
+      ops.add(new Operation(method, "connect", id, description, List.of(), null, null, false, opGvk, tag,
+          CONNECT_MEDIA));
+      withPathOps.add(new Operation(method, "connect", id + "WithPath", description, List.of(), null, null, false,
+          opGvk, tag, CONNECT_MEDIA));
+    }
+    paths.add(new PathItem(item + "/" + name, sorted(base, options), ops));
+    if (name.equals("proxy")) {
+      List<PathItem.Parameter> withPath = new ArrayList<>(options);
+      withPath.add(PathItem.Parameter.path("path", "path to the resource"));
+      paths.add(new PathItem(item + "/" + name + "/{path}", sorted(base, withPath), withPathOps));
+    }
+  }
+
+  /** name (described by the kind the path serves) and, for a namespaced resource, namespace. */
+  private static List<PathItem.Parameter> itemParameters(OpenApiResource r, String nameOf) {
+    List<PathItem.Parameter> params = new ArrayList<>();
+    params.add(PathItem.Parameter.path("name", "name of the " + nameOf));
+    if (r.namespaced()) {
+      params.add(PathItem.Parameter.path("namespace", NAMESPACE_DESCRIPTION));
+    }
+    return params;
+  }
+
+  /** Upstream lists path-level parameters by name (the path parameter first when a query one has its name). */
+  private static List<PathItem.Parameter> sorted(List<PathItem.Parameter> first, List<PathItem.Parameter> more) {
+    List<PathItem.Parameter> all = new ArrayList<>(first);
+    all.addAll(more);
+    all.sort(Comparator.comparing(PathItem.Parameter::name).thenComparing(PathItem.Parameter::in));
+    return all;
   }
 
   private static void add(List<PathItem> paths, String path, boolean hasName, boolean hasNamespace,
       List<Operation> operations) {
     if (!operations.isEmpty()) {
-      paths.add(new PathItem(path, hasName, hasNamespace, operations));
+      List<PathItem.Parameter> params = new ArrayList<>();
+      if (hasName) {
+        params.add(PathItem.Parameter.path("name", "name of the object"));
+      }
+      if (hasNamespace) {
+        params.add(PathItem.Parameter.path("namespace", NAMESPACE_DESCRIPTION));
+      }
+      params.add(PathItem.Parameter.query("pretty", "string", Parameters.QUERY.get("pretty").description()));
+      paths.add(new PathItem(path, params, operations));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.schema.SchemaModel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -12,6 +13,9 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the real kubectl 1.33 explain against the rendered documents, served by a loopback HTTP server with
- * hand-written discovery: proves kubectl accepts the index, the hashes and the schemas.
+ * hand-written discovery: proves kubectl accepts the index, the hashes, the schemas and the paths (the log and
+ * connect paths, proxies with their {path} form included).
  */
 @EnabledIf("kubectlPresent")
 class KubectlExplainTest {
@@ -31,8 +36,8 @@ class KubectlExplainTest {
   @TempDir
   Path dir;
   private HttpServer server;
-  private final OpenApiDocuments docs = OpenApiDocuments.render(SchemaModel.builtIn(),
-      OpenApiDocumentsTest.RESOURCES);
+  private final List<String> requested = new CopyOnWriteArrayList<>();
+  private final OpenApiDocuments docs = OpenApiDocuments.render(SchemaModel.builtIn(), withProxies());
 
   static boolean kubectlPresent() {
     return Files.isExecutable(KUBECTL);
@@ -52,6 +57,7 @@ class KubectlExplainTest {
 
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
+    requested.add(path);
     byte[] body;
     int code = 200;
     if (path.equals("/openapi/v3")) {
@@ -107,6 +113,29 @@ class KubectlExplainTest {
     assertTrue(process.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, process.exitValue(), output);
     return output;
+  }
+
+  /** The test's resources with the proxy subresources that are not served yet, so that kubectl reads them too. */
+  private static List<OpenApiResource> withProxies() {
+    List<String> verbs = List.of("create", "delete", "get", "patch", "update");
+    List<OpenApiResource> resources = new ArrayList<>(OpenApiDocumentsTest.RESOURCES);
+    resources.add(new OpenApiResource("", "v1", "Node", "nodes", false, ResourceType.ALL_VERBS,
+        List.of(new OpenApiResource.Subresource("proxy", "NodeProxyOptions", verbs))));
+    resources.add(new OpenApiResource("", "v1", "Service", "services", true, ResourceType.ALL_VERBS,
+        List.of(new OpenApiResource.Subresource("proxy", "ServiceProxyOptions", verbs))));
+    return resources;
+  }
+
+  @Test
+  void kubectlValidatesAPodStrictlyByTheCoreDocumentsPaths() throws Exception {
+    // kubectl walks every path of api/v1 for a PATCH of Pod offering fieldValidation, then leaves validation to
+    // the server: a document kubectl cannot read would fail here
+    Path pod = dir.resolve("pod.yaml");
+    Files.writeString(pod, "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+        + "    image: busybox\n");
+    String output = kubectl("create", "-f", pod.toString(), "--validate=strict", "--dry-run=client", "-o", "name");
+    assertEquals("pod/p", output.strip());
+    assertTrue(requested.contains("/openapi/v3/api/v1"), requested.toString());
   }
 
   @Test
