@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.DeleteOptions;
 import io.karst.api.client.Informer;
+import io.karst.api.client.PatchTypes;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.client.ResourceEventHandler;
 import io.karst.api.client.ResourceException;
@@ -587,15 +588,22 @@ public final class JobController implements Controller {
             return owned;
         }
 
+        /**
+         * A strategic merge patch, as upstream's ControllerRefManager sends: the reference and the finalizer are
+         * merged into the pod as it is on the server, so a kubelet writing its status meanwhile does not make the
+         * adoption fail (and the Job create a pod of its own); the pod's uid in the patch keeps it to this pod.
+         */
         private Optional<ObjectNode> adopt(ObjectNode cached) {
-            ObjectNode pod = cached.deepCopy();
-            ObjectNode meta = (ObjectNode) pod.get("metadata");
-            meta.withArray("ownerReferences").add(ControllerRefs.to("batch/v1", "Job", job));
-            if (!hasFinalizer(pod)) {
-                meta.withArray("finalizers").add(TRACKING_FINALIZER);
+            ObjectNode patch = JsonNodeFactory.instance.objectNode();
+            ObjectNode meta = patch.putObject("metadata");
+            meta.put("uid", uidOf(cached));
+            meta.putArray("ownerReferences").add(ControllerRefs.to("batch/v1", "Job", job));
+            if (!hasFinalizer(cached)) {
+                meta.putArray("finalizers").add(TRACKING_FINALIZER);
             }
             try {
-                return Optional.of(client.resource(PODS).inNamespace(namespaceOf(pod)).update(pod));
+                return Optional.of(client.resource(PODS).inNamespace(namespaceOf(cached)).patch(nameOf(cached),
+                        PatchTypes.STRATEGIC_MERGE_PATCH, patch));
             } catch (ResourceException e) {
                 if (e.isNotFound() || e.isConflict()) {
                     return Optional.empty(); // changed meanwhile: the next pass decides again
