@@ -26,7 +26,7 @@ class OpenApiEndpointTest {
     private static final String POD = "/api/v1/namespaces/{namespace}/pods/{name}";
 
     @Test
-    void theBuiltinRegistryPublishesLogExecAttachAndPortforwardButNoProxyPaths() throws Exception {
+    void theBuiltinRegistryPublishesLogExecAttachPortforwardAndNodeProxyPaths() throws Exception {
         OpenApiEndpoint endpoint = new OpenApiEndpoint(SchemaModel.builtIn(),
                 new ResourceRegistry(BuiltinResources.all()));
         for (String document : List.of("/openapi/v2", "/openapi/v3/api/v1")) {
@@ -43,18 +43,22 @@ class OpenApiEndpointTest {
                     proxies.add(p);
                 }
             });
-            assertEquals(List.of(), proxies, document);
+            // the proxy the server serves (nodes/proxy is in discovery), not pods/ or services/proxy
+            proxies.sort(null);
+            assertEquals(List.of("/api/v1/nodes/{name}/proxy", "/api/v1/nodes/{name}/proxy/{path}"), proxies,
+                    document);
+            assertEquals("connectCoreV1PutNodeProxyWithPath", paths.path("/api/v1/nodes/{name}/proxy/{path}")
+                    .path("put").path("operationId").asText(), document);
         }
     }
 
     @Test
-    void aProxySubresourceInTheRegistryPublishesItsPaths() throws Exception {
+    void aProxySubresourceInTheRegistryPublishesThePathsOfItsVerbs() throws Exception {
         List<ResourceType> types = new ArrayList<>();
         for (ResourceType t : BuiltinResources.all()) {
-            if (t.group().isEmpty() && t.plural().equals("nodes")) {
+            if (t.group().isEmpty() && t.plural().equals("services")) {
                 List<ResourceType.Subresource> subs = new ArrayList<>(t.subresources());
-                subs.add(new ResourceType.Subresource("proxy", "NodeProxyOptions",
-                        List.of("create", "delete", "get", "patch", "update")));
+                subs.add(new ResourceType.Subresource("proxy", "ServiceProxyOptions", List.of("get")));
                 t = new ResourceType(t.group(), t.version(), t.kind(), t.plural(), t.singular(), t.namespaced(),
                         t.shortNames(), t.categories(), t.verbs(), subs, t.storagePrefix());
             }
@@ -62,11 +66,12 @@ class OpenApiEndpointTest {
         }
         OpenApiEndpoint endpoint = new OpenApiEndpoint(SchemaModel.builtIn(), new ResourceRegistry(types));
         JsonNode paths = get(endpoint, "/openapi/v3/api/v1").path("paths");
-        assertEquals("connectCoreV1PutNodeProxyWithPath", paths.path("/api/v1/nodes/{name}/proxy/{path}")
-                .path("put").path("operationId").asText());
-        assertEquals("NodeProxyOptions", paths.path("/api/v1/nodes/{name}/proxy").path("head")
-                .path("x-kubernetes-group-version-kind").path("kind").asText());
-        assertFalse(paths.has("/api/v1/namespaces/{namespace}/services/{name}/proxy"));
+        JsonNode proxy = paths.path("/api/v1/namespaces/{namespace}/services/{name}/proxy/{path}");
+        assertEquals("connectCoreV1GetNamespacedServiceProxyWithPath", proxy.path("get").path("operationId").asText());
+        assertEquals("ServiceProxyOptions", proxy.path("head").path("x-kubernetes-group-version-kind").path("kind")
+                .asText());
+        assertFalse(proxy.has("put"), "only the verbs discovery lists");
+        assertFalse(paths.has("/api/v1/namespaces/{namespace}/pods/{name}/proxy"));
     }
 
     private static JsonNode get(OpenApiEndpoint endpoint, String path) throws Exception {
