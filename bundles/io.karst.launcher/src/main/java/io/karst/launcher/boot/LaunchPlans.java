@@ -77,6 +77,7 @@ final class LaunchPlans {
         if (!datastore.equals("karst-datastore-sqlite")) {
             // servers on one external datastore share the cluster's CAs through it (K3s's bootstrap data)
             pki.put("shared.datastore", true);
+            pki.put("datastore.target", "(objectClass=io.karst.api.datastore.KeyValueStore)");
             pki.put("datastore.cardinality.minimum", 1);
         }
 

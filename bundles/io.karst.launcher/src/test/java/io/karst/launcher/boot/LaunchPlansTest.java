@@ -214,6 +214,7 @@ class LaunchPlansTest {
                 .get("io.karst.pki");
         assertEquals(true, pki.get("shared.datastore"));
         assertEquals(1, pki.get("datastore.cardinality.minimum"));
+        assertEquals("(objectClass=io.karst.api.datastore.KeyValueStore)", pki.get("datastore.target"));
         assertEquals(null, server().configurations().get("io.karst.pki").get("shared.datastore"));
     }
 

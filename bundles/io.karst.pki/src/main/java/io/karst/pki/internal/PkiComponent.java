@@ -39,14 +39,22 @@ public final class PkiComponent {
     /** Which kind of credentials an authenticator checks; the API server's chain logs and filters on it. */
     static final String AUTHENTICATOR_KIND = "karst.authenticator";
 
+    /**
+     * Binds no datastore unless the configuration's {@code datastore.target} names one (the launcher does for an
+     * external datastore): a server of its own must not restart its PKI, and with it the API server, when its
+     * datastore bundle is replaced.
+     */
+    static final String NO_DATASTORE = "(karst.pki.datastore=none)";
+
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
     @Activate
     public PkiComponent(PkiConfig config, BundleContext context,
-            @Reference(name = "datastore", cardinality = ReferenceCardinality.OPTIONAL) KeyValueStore datastore) {
+            @Reference(name = "datastore", cardinality = ReferenceCardinality.OPTIONAL, target = NO_DATASTORE)
+            KeyValueStore datastore) {
         if (config.shared_datastore() && datastore == null) {
             throw new IllegalStateException("shared.datastore is set but no datastore is bound: set "
-                    + "datastore.cardinality.minimum=1 so that the PKI waits for it");
+                    + "datastore.target and datastore.cardinality.minimum=1 so that the PKI waits for it");
         }
         ClusterPki pki = ClusterPki.open(settings(config), Clock.systemUTC(),
                 config.shared_datastore() ? datastore : null);

@@ -44,6 +44,7 @@ public @interface PkiConfig {
 
     @AttributeDefinition(description = "Whether servers share this server's datastore (an external one): the cluster's "
             + "CAs and service-account key are then kept in it, encrypted with the token, for every server. The "
-            + "launcher also sets datastore.cardinality.minimum=1 then, so the PKI waits for the datastore")
+            + "launcher also sets datastore.target and datastore.cardinality.minimum=1 then, so the PKI binds the "
+            + "datastore and waits for it")
     boolean shared_datastore() default false;
 }
