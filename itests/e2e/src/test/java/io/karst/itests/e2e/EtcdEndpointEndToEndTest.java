@@ -85,6 +85,11 @@ class EtcdEndpointEndToEndTest {
     @Order(1)
     void aRestartWithTheFlagListensOnASocketInTheDatabaseFolderThatOnlyItsOwnerMayUse() throws Exception {
         start(List.of("--etcd-endpoint", "unix://etcd.sock"));
+        // the endpoint's bundle starts beside the API server, so /readyz can answer before the socket is there
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         assertTrue(Files.exists(socket), () -> "no " + socket + "\n" + logText());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
         assertTrue(logText().contains("etcd v3 endpoint listening on " + endpoint));
