@@ -102,7 +102,8 @@ final class ResourceApi {
                 return;
             }
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
-                    body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+                    body, request.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    request.headers().get(HttpHeaderNames.USER_AGENT));
             if (isStreamingConnect(resourceRequest)) {
                 StreamUpgrade upgrade = new StreamUpgrade(ctx, request, codec);
                 workers.execute(() -> handleConnect(ctx, keepAlive, resourceRequest, upgrade));

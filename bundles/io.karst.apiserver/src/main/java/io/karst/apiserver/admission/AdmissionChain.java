@@ -16,6 +16,13 @@ public final class AdmissionChain implements ObjectAdmission {
     }
 
     @Override
+    public void applyDefaults(ResourceType type, ObjectNode object) {
+        for (ObjectAdmission step : steps) {
+            step.applyDefaults(type, object);
+        }
+    }
+
+    @Override
     public void admitCreate(ResourceType type, ObjectNode object) {
         for (ObjectAdmission step : steps) {
             step.admitCreate(type, object);

@@ -37,6 +37,11 @@ public final class BuiltinAdmission implements ObjectAdmission {
     }
 
     @Override
+    public void applyDefaults(ResourceType type, ObjectNode object) {
+        Defaulters.forResource(type.group(), type.version(), type.plural()).apply(object);
+    }
+
+    @Override
     public void admitCreate(ResourceType type, ObjectNode object) {
         Defaulters.forResource(type.group(), type.version(), type.plural()).apply(object);
         if (isCore(type, "pods")) {

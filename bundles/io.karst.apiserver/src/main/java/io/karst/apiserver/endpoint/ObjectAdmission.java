@@ -13,6 +13,14 @@ public interface ObjectAdmission {
     ObjectAdmission NONE = new ObjectAdmission() {
     };
 
+    /**
+     * Upstream's defaulting alone, which happens as a request is decoded: before the write's managed fields are
+     * worked out, so that the writer owns the defaults it got. {@link #admitCreate} and {@link #admitUpdate} apply
+     * it again (it changes nothing the second time).
+     */
+    default void applyDefaults(ResourceType type, ObjectNode object) {
+    }
+
     default void admitCreate(ResourceType type, ObjectNode object) {
     }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.apiserver.apply.FieldManager;
 import io.karst.apiserver.codec.MediaTypes;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.defaults.Defaulters;
@@ -51,12 +52,14 @@ public final class ObjectWriter {
     private final ResourceRegistry registry;
     private final ObjectAdmission admission;
     private final Clock clock;
+    private final FieldManager fieldManager;
 
     public ObjectWriter(ObjectStore store, ResourceRegistry registry, ObjectAdmission admission, Clock clock) {
         this.store = store;
         this.registry = registry;
         this.admission = admission;
         this.clock = clock;
+        this.fieldManager = new FieldManager(clock);
     }
 
     private ObjectCodec codec() {
@@ -70,15 +73,17 @@ public final class ObjectWriter {
         ResourceEndpoint.require(type, "create");
         ObjectNode object = request.decodeObject(codec());
         checkKind(type, object);
+        checkManager(request, "CreateOptions");
         List<String> warnings = FieldValidation.check(request, type, type.kind(), object);
-        return warned(createChecked(request, object), warnings);
+        return warned(createChecked(request, object, false), warnings);
     }
 
     private static ApiResponse warned(ApiResponse response, List<String> warnings) {
         return response instanceof ApiResponse.Body body ? body.withWarnings(warnings) : response;
     }
 
-    private ApiResponse createChecked(ResourceRequest request, ObjectNode object) {
+    /** @param applied the object comes from a server-side apply, which set its managed fields */
+    private ApiResponse createChecked(ResourceRequest request, ObjectNode object, boolean applied) {
         ResourceType type = request.type();
         ObjectNode meta = ObjectMetadata.of(object);
         scopeNamespace(type, request.namespace(), object);
@@ -110,6 +115,10 @@ public final class ObjectWriter {
             meta.remove("generation");
         }
         resetStatusOnCreate(type, object);
+        if (!applied) {
+            admission.applyDefaults(type, object);
+            fieldManager.update(type, null, null, object, manager(request));
+        }
         admission.admitCreate(type, object);
         if (dryRun(request)) {
             return ApiResponse.created(asStored(type, object));
@@ -124,6 +133,7 @@ public final class ObjectWriter {
         ResourceEndpoint.require(type, "update");
         ObjectNode object = request.decodeObject(codec());
         checkKind(type, object);
+        checkManager(request, "UpdateOptions");
         List<String> warnings = FieldValidation.check(request, type, type.kind(), object);
         return warned(ApiResponse.ok(replace(request, null, object, false)), warnings);
     }
@@ -137,6 +147,14 @@ public final class ObjectWriter {
     private ApiResponse.Body patchObject(ResourceRequest request, String subresource) {
         ResourceType type = request.type();
         String contentType = MediaTypes.essence(request.contentType());
+        if (contentType.equals(MediaTypes.APPLY_PATCH)) {
+            return applyPatch(request, subresource);
+        }
+        checkManager(request, "PatchOptions");
+        if (request.param("force") != null) {
+            throw optionsInvalid("PatchOptions", new ApiException.Cause("FieldValueForbidden",
+                    "Forbidden: may not be specified for non-apply patch", "force"));
+        }
         JsonNode patch = switch (contentType) {
             case MediaTypes.MERGE_PATCH, MediaTypes.JSON_PATCH, MediaTypes.STRATEGIC_MERGE_PATCH ->
                 request.decodeBody(codec());
@@ -196,6 +214,12 @@ public final class ObjectWriter {
      * @param fromPatch the object's resourceVersion is the one just read (a patch), not a client's precondition
      */
     private ObjectNode replace(ResourceRequest request, String subresource, ObjectNode object, boolean fromPatch) {
+        return replace(request, subresource, object, fromPatch, false);
+    }
+
+    /** @param applied the object comes from a server-side apply, which set its managed fields */
+    private ObjectNode replace(ResourceRequest request, String subresource, ObjectNode object, boolean fromPatch,
+            boolean applied) {
         ResourceType type = request.type();
         String name = request.name();
         if (!ObjectMetadata.name(object).isEmpty() && !ObjectMetadata.name(object).equals(name)) {
@@ -226,6 +250,12 @@ public final class ObjectWriter {
         ObjectNode updated = "status".equals(subresource) ? withStatusOf(type, old, object)
                 : withoutStatusChange(type, old, object);
         keepServerMetadata(type, old, updated);
+        if (!applied) {
+            if (subresource == null) {
+                admission.applyDefaults(type, updated);
+            }
+            fieldManager.update(type, subresource, old, updated, manager(request));
+        }
         admission.admitUpdate(type, subresource, updated, old);
         if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)
                 && ObjectMetadata.of(updated).path("deletionGracePeriodSeconds").asLong(0) == 0
@@ -327,6 +357,90 @@ public final class ObjectWriter {
             }
         }
         return false;
+    }
+
+    // ---- server-side apply ----
+
+    /**
+     * {@code application/apply-patch+yaml}: the configuration merged into the object (or creating it) by the field
+     * manager, which refuses with a 409 to take fields other managers own unless {@code force=true}. Retried on a
+     * newer object when another write wins the race, as other patches.
+     */
+    private ApiResponse.Body applyPatch(ResourceRequest request, String subresource) {
+        ResourceType type = request.type();
+        String manager = request.param("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw optionsInvalid("PatchOptions", new ApiException.Cause("FieldValueRequired",
+                    "Required value: is required for apply patch", "fieldManager"));
+        }
+        checkManager(request, "PatchOptions");
+        boolean force = request.flag("force");
+        if (!(request.decodeBody(codec()) instanceof ObjectNode config)) {
+            throw ApiException.badRequest("error decoding patch: the apply configuration must be an object");
+        }
+        for (int attempt = 1; ; attempt++) {
+            java.util.Optional<ObjectNode> live = store.find(type, request.namespace(), request.name());
+            if (live.isEmpty()) {
+                if (subresource != null) {
+                    throw ApiException.notFound(type.plural(), type.group(), request.name());
+                }
+                ObjectNode created = fieldManager.apply(type, null, null, config.deepCopy(), manager, force);
+                String name = ObjectMetadata.name(created);
+                if (!name.isEmpty() && !name.equals(request.name())) {
+                    throw ApiException.badRequest("the name of the object (" + name
+                            + ") does not match the name on the URL (" + request.name() + ")");
+                }
+                ObjectMetadata.of(created).put("name", request.name());
+                List<String> warnings = FieldValidation.check(request, type, type.kind(), created, false);
+                try {
+                    ApiResponse response = createChecked(request, created, true);
+                    return response instanceof ApiResponse.Body body ? body.withWarnings(warnings)
+                            : new ApiResponse.Body(201, created, warnings);
+                } catch (ApiException e) {
+                    if (e.code() != 409 || !"AlreadyExists".equals(e.reason()) || attempt >= PATCH_RETRIES) {
+                        throw e;
+                    }
+                    continue; // created meanwhile: apply to it
+                }
+            }
+            ObjectNode current = live.get();
+            ObjectNode applied = fieldManager.apply(type, subresource, current, config.deepCopy(), manager, force);
+            boolean pinned = !ObjectMetadata.text(config, "resourceVersion").isEmpty();
+            if (!pinned) {
+                ObjectMetadata.of(applied).put("resourceVersion", ObjectMetadata.text(current, "resourceVersion"));
+            }
+            List<String> warnings = subresource == null || subresource.equals("status")
+                    ? FieldValidation.check(request, type, type.kind(), applied, false) : List.of();
+            try {
+                return new ApiResponse.Body(200, replace(request, subresource, applied, !pinned, true), warnings);
+            } catch (ApiException e) {
+                if (e.code() != 409 || pinned || !"Conflict".equals(e.reason()) || e.details() == null
+                        || !e.details().causes().isEmpty() || attempt >= PATCH_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The manager of a write: its {@code fieldManager}, else its User-Agent; in-process writers are Karst's own. */
+    private static String manager(ResourceRequest request) {
+        String named = FieldManager.managerName(request.param("fieldManager"), request.userAgent());
+        return named.isEmpty() && request.userAgent() == null ? "karst" : named;
+    }
+
+    private static void checkManager(ResourceRequest request, String optionsKind) {
+        String problem = FieldManager.checkManagerParameter(request.param("fieldManager"));
+        if (problem != null) {
+            int colon = problem.indexOf(": ");
+            throw optionsInvalid(optionsKind, new ApiException.Cause(problem.contains("Too long")
+                    ? "FieldValueTooLong" : "FieldValueInvalid", problem.substring(colon + 2), "fieldManager"));
+        }
+    }
+
+    /** Upstream's 422 for bad write options: {@code PatchOptions.meta.k8s.io "" is invalid: ...}. */
+    private static ApiException optionsInvalid(String kind, ApiException.Cause cause) {
+        return new ApiException(422, "Invalid", kind + ".meta.k8s.io \"\" is invalid: " + cause.field() + ": "
+                + cause.message(), new ApiException.Details("", "meta.k8s.io", kind, List.of(cause), 0));
     }
 
     // ---- delete ----
@@ -607,6 +721,7 @@ public final class ObjectWriter {
             throw ApiException.modified(type.plural(), type.group(), request.name());
         }
         keepServerMetadata(type, old, object);
+        fieldManager.update(type, "scale", old, object, manager(request));
         admission.admitUpdate(type, "scale", object, old);
         if (dryRun(request)) {
             return object;

@@ -18,22 +18,29 @@ import io.karst.apiserver.resource.ResourceType;
  * @param contentType the Content-Type header, or null
  * @param tree the body already as a tree, from an in-process caller; null for HTTP requests, whose body is decoded
  *        from {@code body} by {@link #decodeBody}
+ * @param userAgent the User-Agent header (the manager of a write that names none); null in process
  */
 public record ResourceRequest(RequestPath path, ResourceType type, String method,
-        Map<String, List<String>> query, byte[] body, String contentType, JsonNode tree) {
+        Map<String, List<String>> query, byte[] body, String contentType, JsonNode tree, String userAgent) {
 
     private static final byte[] NO_BYTES = new byte[0];
 
     /** An HTTP request: the body as bytes. */
     public ResourceRequest(RequestPath path, ResourceType type, String method, Map<String, List<String>> query,
             byte[] body, String contentType) {
-        this(path, type, method, query, body, contentType, null);
+        this(path, type, method, query, body, contentType, null, null);
+    }
+
+    /** An HTTP request from a client that says what it is. */
+    public ResourceRequest(RequestPath path, ResourceType type, String method, Map<String, List<String>> query,
+            byte[] body, String contentType, String userAgent) {
+        this(path, type, method, query, body, contentType, null, userAgent);
     }
 
     /** An in-process request: the body is a tree (null for none) the verbs may modify; nothing is encoded. */
     public static ResourceRequest inProcess(RequestPath path, ResourceType type, String method,
             Map<String, List<String>> query, JsonNode tree, String contentType) {
-        return new ResourceRequest(path, type, method, query, NO_BYTES, contentType, tree);
+        return new ResourceRequest(path, type, method, query, NO_BYTES, contentType, tree, null);
     }
 
     public String param(String name) {

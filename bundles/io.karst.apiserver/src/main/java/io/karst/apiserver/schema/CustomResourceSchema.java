@@ -50,6 +50,11 @@ public final class CustomResourceSchema {
         this.scale = scale;
     }
 
+    /** The version's {@code openAPIV3Schema} as the CustomResourceDefinition gives it. */
+    public JsonNode json() {
+        return schema;
+    }
+
     /** The version's {@code subresources.scale}; null when it has none. */
     public JsonNode scale() {
         return scale;
