@@ -21,16 +21,21 @@ import java.util.regex.Pattern;
 final class ProtoMarkers {
 
   /** The markers of one field; null members are absent. */
-  record Markers(String patchMergeKey, String patchStrategy, String listType, List<String> listMapKeys) {}
+  record Markers(String patchMergeKey, String patchStrategy, String listType, List<String> listMapKeys,
+      String mapType) {}
 
   private static final Pattern MESSAGE =
       Pattern.compile("public interface (\\w+)OrBuilder extends");
   private static final Pattern JAVADOC = Pattern.compile("/\\*\\*(.*?)\\*/", Pattern.DOTALL);
   private static final Pattern FIELD = Pattern.compile("<code>[^<]*?\\s(\\w+) = \\d+;</code>");
   private static final Pattern MARKER =
-      Pattern.compile("\\+(patchMergeKey|patchStrategy|listType|listMapKey)=([\\w,.-]+)");
+      Pattern.compile("\\+(patchMergeKey|patchStrategy|listType|listMapKey|mapType)=([\\w,.-]+)");
+  private static final Pattern MESSAGE_TYPE = Pattern.compile("Protobuf type \\{@code ([\\w.]+)\\}");
+  private static final Pattern ATOMIC_TYPE = Pattern.compile("\\+(structType|mapType)=atomic");
 
   private final Map<String, Markers> byField = new HashMap<>();
+  /** Messages whose Go type is marked {@code +structType=atomic} (or {@code +mapType=atomic}): owned whole by apply. */
+  private final java.util.Set<String> atomicMessages = new java.util.HashSet<>();
 
   /**
    * @param protoPackage e.g. {@code k8s.io.api.core.v1}
@@ -72,6 +77,11 @@ final class ProtoMarkers {
     Matcher doc = JAVADOC.matcher(source);
     while (doc.find()) {
       String text = doc.group(1);
+      Matcher type = MESSAGE_TYPE.matcher(text);
+      if (type.find() && ATOMIC_TYPE.matcher(text).find()) {
+        atomicMessages.add(type.group(1));
+        continue;
+      }
       Matcher field = FIELD.matcher(text);
       if (!field.find()) {
         continue;
@@ -90,7 +100,8 @@ final class ProtoMarkers {
       }
       byField.putIfAbsent(protoPackage + "." + message + "#" + field.group(1), new Markers(
           first(found, "patchMergeKey"), first(found, "patchStrategy"), first(found, "listType"),
-          found.containsKey("listMapKey") ? List.copyOf(found.get("listMapKey")) : null));
+          found.containsKey("listMapKey") ? List.copyOf(found.get("listMapKey")) : null,
+          first(found, "mapType")));
     }
   }
 
@@ -111,6 +122,15 @@ final class ProtoMarkers {
   /** The markers of a field of a message, e.g. ({@code k8s.io.api.core.v1.Container}, {@code env}). */
   Markers of(String messageFullName, String protoFieldName) {
     return byField.get(messageFullName + "#" + protoFieldName);
+  }
+
+  /** Whether a message (full proto name) is owned as a whole by server-side apply. */
+  boolean atomic(String messageFullName) {
+    return atomicMessages.contains(messageFullName);
+  }
+
+  int atomicMessages() {
+    return atomicMessages.size();
   }
 
   int size() {

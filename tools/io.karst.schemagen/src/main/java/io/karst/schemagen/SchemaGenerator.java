@@ -188,6 +188,9 @@ public final class SchemaGenerator {
     if (m.patchStrategy() != null) {
       extended.put("x-kubernetes-patch-strategy", m.patchStrategy());
     }
+    if (m.mapType() != null) {
+      extended.put("x-kubernetes-map-type", m.mapType());
+    }
     return extended;
   }
 
@@ -232,6 +235,9 @@ public final class SchemaGenerator {
     }
     if (!required.isEmpty()) {
       schema.set("required", required);
+    }
+    if (message != null && markers.atomic(message.getFullName())) {
+      schema.put("x-kubernetes-map-type", "atomic");
     }
     ArrayNode gvks = groupVersionKinds(model, name);
     if (!gvks.isEmpty()) {
@@ -397,7 +403,8 @@ public final class SchemaGenerator {
         definitions, document.path("kubernetesVersion").asText(), bySource, proto.size(), describedProperties,
         properties, properties - describedProperties, protoFieldMismatches);
     System.out.printf("schemagen: %d properties carry patch/list extensions (%d fields with markers in the proto"
-        + " sources)%n", marked, markers.size());
+        + " sources); %d types owned whole by apply (+structType=atomic)%n", marked, markers.size(),
+        markers.atomicMessages());
     if (marked == 0) {
       throw new IllegalStateException("no patch markers found: is client-java-proto's sources jar on the class path?");
     }

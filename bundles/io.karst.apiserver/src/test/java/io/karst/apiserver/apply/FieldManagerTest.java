@@ -215,6 +215,19 @@ class FieldManagerTest {
     }
 
     @Test
+    void aTypeMarkedAtomicIsOwnedAndReplacedAsAWhole() {
+        ObjectNode applied = manager.apply(deployments, null, null, deployment(1, "x"), "m", false);
+        assertEquals(json("{}"), entry(applied, "m", "Apply").path("fieldsV1").path("f:spec").path("f:selector"),
+                "LabelSelector is +structType=atomic upstream");
+        ObjectMetadataForTest.setUid(applied);
+        ObjectNode live = applied.deepCopy();
+        ((ObjectNode) live.at("/spec/selector/matchLabels")).put("extra", "1");
+        ObjectNode again = manager.apply(deployments, null, live, deployment(1, "x"), "m", true);
+        assertEquals(json("{'app':'web'}"), again.at("/spec/selector/matchLabels"),
+                "an atomic value is replaced, not merged");
+    }
+
+    @Test
     void fieldsV1RoundTripsThroughTheFieldSet() {
         ObjectNode fields = json("{'f:metadata':{'f:labels':{'.':{},'f:app':{}}},'f:spec':{'f:containers':"
                 + "{'k:{\\\"name\\\":\\\"a\\\"}':{'.':{},'f:image':{}}},'f:finalizers':{'v:\\\"x\\\"':{}}}}");

@@ -269,6 +269,47 @@ class ResourceApiEndToEndTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
+    void serverSideApplyOwnsFieldsRefusesConflictsUntilForcedAndTakesOverClientSideApply(String version)
+            throws Exception {
+        String name = "ssa-" + version.replace('.', '-');
+        String v1 = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n"
+                + "  replicas: 1\n  selector:\n    matchLabels:\n      app: " + name + "\n  template:\n"
+                + "    metadata:\n      labels:\n        app: " + name + "\n    spec:\n      containers:\n"
+                + "      - name: app\n        image: busybox:1\n        ports:\n        - containerPort: 80\n";
+        assertTrue(ok(version, v1, "apply", "--server-side", "-f", "-").stdout().contains("serverside-applied"));
+        String managed = ok(version, null, "get", "deployment", name, "-o", "yaml", "--show-managed-fields")
+                .stdout();
+        assertTrue(managed.contains("manager: kubectl") && managed.contains("operation: Apply")
+                && managed.contains("f:replicas: {}")
+                && managed.contains("k:{\"containerPort\":80,\"protocol\":\"TCP\"}"), managed);
+
+        ok(version, null, "patch", "deployment", name, "--type=merge", "-p", "{\"spec\":{\"replicas\":3}}");
+        Commands.Result conflict = kubectl(version, v1, "apply", "--server-side", "-f", "-");
+        assertNotEquals(0, conflict.exit(), conflict::toString);
+        assertTrue(conflict.stderr().contains("Apply failed with 1 conflict: conflict with \"kubectl-patch\" "
+                + "using apps/v1: .spec.replicas"), conflict::toString);
+        assertEquals("3", ok(version, null, "get", "deployment", name, "-o", "jsonpath={.spec.replicas}")
+                .stdout());
+        Commands.Result dry = kubectl(version, v1.replace("busybox:1", "busybox:2"), "apply", "--server-side",
+                "--force-conflicts", "--dry-run=server", "-f", "-");
+        assertEquals(0, dry.exit(), dry::toString);
+        assertEquals("busybox:1", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}").stdout(), "a server dry run stores nothing");
+        ok(version, v1, "apply", "--server-side", "--force-conflicts", "-f", "-");
+        assertEquals("1", ok(version, null, "get", "deployment", name, "-o", "jsonpath={.spec.replicas}")
+                .stdout());
+        ok(version, null, "delete", "deployment", name);
+
+        // an object managed by client-side apply moves to server-side apply without conflicts
+        String cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  a: \"1\"\n";
+        ok(version, cm, "apply", "-f", "-");
+        ok(version, cm.replace("\"1\"", "\"2\""), "apply", "--server-side", "-f", "-");
+        assertEquals("2", ok(version, null, "get", "configmap", name, "-o", "jsonpath={.data.a}").stdout());
+        ok(version, null, "delete", "configmap", name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
     void unknownFieldsAreRefusedByDefaultAndOnlyWarnedAboutWhenAsked(String version) throws Exception {
         String name = "unknown-" + version.replace('.', '-');
         String pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  bogus: 1\n"
