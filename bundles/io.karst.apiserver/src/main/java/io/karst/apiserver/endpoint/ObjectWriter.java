@@ -162,6 +162,11 @@ public final class ObjectWriter {
                     + "unknown format - accepted media types include: application/json-patch+json, "
                     + "application/merge-patch+json, application/strategic-merge-patch+json", null);
         };
+        if (contentType.equals(MediaTypes.JSON_PATCH) && !patch.isArray()) {
+            // upstream fails to decode the document before applying it: a 400, not the 422 of a failed operation
+            throw ApiException.badRequest("json: cannot unmarshal " + (patch.isObject() ? "object" : "value")
+                    + " into Go value of type jsonpatch.Patch");
+        }
         TypeSchema schema = null;
         if (contentType.equals(MediaTypes.STRATEGIC_MERGE_PATCH)) {
             schema = SchemaModel.builtIn().forKind(type.group(), type.version(), subresourceKind(type, subresource))

@@ -124,8 +124,11 @@ final class NodeSandbox implements AutoCloseable {
 
     /** Containers in containerd's k8s.io namespace (pause containers of sandboxes included), by id. */
     List<String> containers() throws Exception {
-        Commands.Result r = Commands.run(List.of("ctr", "-a", containerdSocket().toString(), "-n", "k8s.io",
-                "containers", "ls", "-q"), Map.of(), Duration.ofSeconds(30));
+        // ctr gives up dialing after a couple of seconds by default: too short for a containerd just restarted on a
+        // loaded machine (failed once in CI)
+        Commands.Result r = Commands.run(List.of("ctr", "--connect-timeout", "20s", "-a",
+                containerdSocket().toString(), "-n", "k8s.io", "containers", "ls", "-q"), Map.of(),
+                Duration.ofSeconds(30));
         if (r.exit() != 0) {
             throw new IllegalStateException("ctr containers ls: " + r);
         }

@@ -602,6 +602,21 @@ class ResourceApiEndToEndTest {
                 "@" + big, server.url("/api/v1/namespaces/default/configmaps"));
         assertTrue(tooBig.stdout().endsWith("413"), tooBig::toString);
         assertEquals(before, ok("1.33", null, "get", "cm", "-A", "-o", "name").stdout());
+
+        // patches of an existing object: each refused with its Status, the object unchanged
+        ok("1.33", null, "create", "configmap", "patch-target", "--from-literal=a=1");
+        String target = "/api/v1/namespaces/default/configmaps/patch-target";
+        String stored = ok("1.33", null, "get", "cm", "patch-target", "-o", "jsonpath={.data}").stdout();
+        assertStatus(400, "BadRequest", "PATCH", target, "{\"data\":", "application/merge-patch+json");
+        assertStatus(400, "BadRequest", "PATCH", target, "{\"op\":\"add\"}", "application/json-patch+json");
+        assertStatus(422, "Invalid", "PATCH", target, "[{\"op\":\"test\",\"path\":\"/data/a\",\"value\":\"2\"},"
+                + "{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"3\"}]", "application/json-patch+json");
+        assertStatus(400, "BadRequest", "PATCH", target + "?fieldManager=e2e", "metadata:\n  name: patch-target\n"
+                + "data:\n  a: \"4\"\n", "application/apply-patch+yaml");
+        assertStatus(422, "Invalid", "PATCH", target, "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"5\"\n",
+                "application/apply-patch+yaml");
+        assertEquals(stored, ok("1.33", null, "get", "cm", "patch-target", "-o", "jsonpath={.data}").stdout());
+        ok("1.33", null, "delete", "cm", "patch-target");
         assertEquals("ok", server.get("/readyz").body());
     }
 
@@ -673,7 +688,12 @@ class ResourceApiEndToEndTest {
     }
 
     private void assertStatus(int code, String reason, String method, String path, String body) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-X", method, "-H", "Content-Type: application/json"));
+        assertStatus(code, reason, method, path, body, "application/json");
+    }
+
+    private void assertStatus(int code, String reason, String method, String path, String body, String contentType)
+            throws Exception {
+        List<String> args = new ArrayList<>(List.of("-X", method, "-H", "Content-Type: " + contentType));
         if (body != null) {
             args.addAll(List.of("--data-binary", body));
         }
