@@ -53,6 +53,7 @@ public final class ObjectWriter {
     private final ObjectAdmission admission;
     private final Clock clock;
     private final FieldManager fieldManager;
+    private final EvictionBudgets budgets;
 
     public ObjectWriter(ObjectStore store, ResourceRegistry registry, ObjectAdmission admission, Clock clock) {
         this.store = store;
@@ -60,6 +61,7 @@ public final class ObjectWriter {
         this.admission = admission;
         this.clock = clock;
         this.fieldManager = new FieldManager(clock);
+        this.budgets = new EvictionBudgets(store, registry, clock);
     }
 
     private ObjectCodec codec() {
@@ -806,8 +808,18 @@ public final class ObjectWriter {
                 ? RequestOptions.parse(() -> DeleteOptions.parse(java.util.Map.of(), deleteOptions))
                 : DeleteOptions.none();
         ResourceType pods = request.type();
-        ObjectNode pod = store.get(pods, request.namespace(), request.name());
-        deleteOne(pods, request, request.namespace(), pod, options);
+        boolean dryRun = dryRun(request) || options.isDryRun();
+        for (int attempt = 1; ; attempt++) {
+            ObjectNode pod = store.get(pods, request.namespace(), request.name());
+            if (budgets.admit(pod, dryRun)) {
+                deleteOne(pods, request, request.namespace(), pod, options);
+                break;
+            }
+            if (attempt >= PATCH_RETRIES) {
+                throw ApiException.conflict("poddisruptionbudgets", "policy", "", "the budget kept changing; "
+                        + "please retry the eviction");
+            }
+        }
         ObjectNode status = JsonNodeFactory.instance.objectNode();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");

@@ -1,0 +1,2 @@
+/** The disruption controller: the status of PodDisruptionBudgets, which the eviction API honours. */
+package io.karst.controllers.disruption;
