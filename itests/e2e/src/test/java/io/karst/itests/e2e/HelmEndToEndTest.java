@@ -120,6 +120,10 @@ class HelmEndToEndTest {
     }
 
     private Commands.Result helm(HelmClient client, String... args) throws Exception {
+        return helm(client, helmKubeconfig, args);
+    }
+
+    private Commands.Result helm(HelmClient client, Path kubeconfig, String... args) throws Exception {
         Path binary = HELMS.resolve("helm." + client.version());
         assertTrue(Files.isExecutable(binary), binary + " is missing: scripts/install-helm puts it there");
         List<String> cmd = new ArrayList<>(List.of(binary.toString()));
@@ -131,7 +135,7 @@ class HelmEndToEndTest {
                 "HELM_CACHE_HOME", home.resolve("cache").toString(),
                 "HELM_CONFIG_HOME", home.resolve("config").toString(),
                 "HELM_DATA_HOME", home.resolve("data").toString(),
-                "KUBECONFIG", helmKubeconfig.toString()), Duration.ofSeconds(120));
+                "KUBECONFIG", kubeconfig.toString()), Duration.ofSeconds(120));
         millis.merge(args[0], (System.nanoTime() - start) / 1_000_000, Long::sum);
         assertEquals(0, r.exit(), () -> "helm " + client.version() + " " + String.join(" ", args) + " -> " + r);
         return r;
@@ -255,5 +259,28 @@ class HelmEndToEndTest {
         assertFalse(updated.isEmpty(), proxy.requests()::toString);
         updated.forEach(r -> assertEquals(client.secretEncoding(), r.contentType(), r::toString));
         System.out.println(client + " against Karst, wall time per subcommand (ms, summed over calls): " + millis);
+    }
+
+    /**
+     * {@code --wait} on a release whose Deployment has no replicas, so it can become Available without a node: Helm
+     * 3 polls the Deployment and its ReplicaSet, Helm 4 watches them (kstatus), so this needs the deployment
+     * controller's status and conditions. Straight to the server: the recording proxy does not stream watches.
+     */
+    @ParameterizedTest
+    @MethodSource("helms")
+    void waitReturnsOnceTheReleaseIsReadyAndUninstallWaitsForItsObjectsToGo(HelmClient client) throws Exception {
+        String namespace = "helm-wait-" + client.version().replace(".", "");
+        Path charts = Files.createDirectories(tmp.resolve("wait-charts-" + client.version()));
+        helm(client, server.kubeconfig, "create", charts.resolve("demo").toString());
+        List<String> install = new ArrayList<>(List.of("install", "web", charts.resolve("demo").toString(),
+                "-n", namespace, "--create-namespace", "--set", "replicaCount=0", "--wait", "--timeout", "60s"));
+        install.addAll(client.writeFlags());
+        String out = helm(client, server.kubeconfig, install.toArray(String[]::new)).stdout();
+        assertTrue(out.contains("STATUS: deployed"), out);
+        assertEquals("True", jsonpath(namespace, "deployment/web-demo",
+                ".status.conditions[?(@.type==\"Available\")].status"));
+        helm(client, server.kubeconfig, "uninstall", "web", "-n", namespace, "--wait", "--timeout", "60s");
+        assertEquals("", ok(null, "get", "deployments,services,serviceaccounts", "-n", namespace,
+                "-l", "app.kubernetes.io/instance=web", "-o", "name").stdout().trim());
     }
 }
