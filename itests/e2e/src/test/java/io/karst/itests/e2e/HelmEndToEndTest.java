@@ -283,4 +283,67 @@ class HelmEndToEndTest {
         assertEquals("", ok(null, "get", "deployments,services,serviceaccounts", "-n", namespace,
                 "-l", "app.kubernetes.io/instance=web", "-o", "name").stdout().trim());
     }
+
+    /**
+     * A chart that brings its own CustomResourceDefinition in {@code crds/} and an object of it in a template, as
+     * operator charts do: Helm creates the CRD first, waits until discovery serves it, then installs the custom
+     * resource; upgrade patches it (a merge patch: strategic merge does not apply to custom resources); uninstall
+     * deletes the custom resource but, by Helm's rule, never the CRD. Straight to the server, like the test above.
+     */
+    @ParameterizedTest
+    @MethodSource("helms")
+    void installsUpgradesAndUninstallsAChartThatBringsItsOwnCrd(HelmClient client) throws Exception {
+        String version = client.version().replace(".", "");
+        String namespace = "helm-crd-" + version;
+        String group = "h" + version + ".example.com";
+        Path chart = Files.createDirectories(tmp.resolve("crd-charts-" + client.version())).resolve("gadgets");
+        helm(client, server.kubeconfig, "create", chart.toString());
+        Files.createDirectories(chart.resolve("crds"));
+        Files.writeString(chart.resolve("crds/gadgets.yaml"), """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: gadgets.GROUP
+                spec:
+                  group: GROUP
+                  scope: Namespaced
+                  names: {plural: gadgets, singular: gadget, kind: Gadget}
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        properties:
+                          spec:
+                            type: object
+                            properties:
+                              size: {type: integer}
+                """.replace("GROUP", group));
+        Files.writeString(chart.resolve("templates/gadget.yaml"), """
+                apiVersion: GROUP/v1
+                kind: Gadget
+                metadata:
+                  name: {{ include "gadgets.fullname" . }}
+                spec:
+                  size: {{ .Values.replicaCount }}
+                """.replace("GROUP", group));
+        List<String> install = new ArrayList<>(List.of("install", "web", chart.toString(), "-n", namespace,
+                "--create-namespace"));
+        install.addAll(client.writeFlags());
+        helm(client, server.kubeconfig, install.toArray(String[]::new));
+        assertEquals("1", jsonpath(namespace, "gadgets." + group + "/web-gadgets", ".spec.size"));
+
+        List<String> upgrade = new ArrayList<>(List.of("upgrade", "web", chart.toString(), "-n", namespace,
+                "--set", "replicaCount=4"));
+        upgrade.addAll(client.writeFlags());
+        helm(client, server.kubeconfig, upgrade.toArray(String[]::new));
+        assertEquals("4", jsonpath(namespace, "gadgets." + group + "/web-gadgets", ".spec.size"));
+
+        helm(client, server.kubeconfig, "uninstall", "web", "-n", namespace);
+        assertEquals("", ok(null, "get", "gadgets." + group, "-n", namespace, "-o", "name").stdout().trim());
+        assertEquals("customresourcedefinition.apiextensions.k8s.io/gadgets." + group,
+                ok(null, "get", "crd", "gadgets." + group, "-o", "name").stdout().trim());
+    }
 }
