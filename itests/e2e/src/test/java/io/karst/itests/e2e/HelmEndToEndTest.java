@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,8 +28,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * history, status and uninstall against the assembled distribution, and kubectl 1.33 checks what each step left in
  * the cluster. Helm talks to the server through a {@link RecordingApiProxy}, so the test also sees which encoding
  * each Helm version chose for the release Secrets it writes: JSON from Helm 3.12 (client-go 0.27), protobuf from
- * Helm 3.17 and 4.1 (client-go 0.32 and later make the typed clients prefer protobuf). No {@code --wait}: the server
- * runs without a node, so the chart's pod is never started; Helm does not need it to be.
+ * Helm 3.17 and 4.1 (client-go 0.32 and later make the typed clients prefer protobuf). The server runs without a
+ * node, so the chart's pod never starts: the lifecycle runs without {@code --wait}, and {@code --wait} is shown on a
+ * release with no replicas.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HelmEndToEndTest {
@@ -69,7 +71,7 @@ class HelmEndToEndTest {
     private RecordingApiProxy proxy;
     private Path helmKubeconfig;
     /** Wall time of each Helm subcommand in the current test, printed at its end. */
-    private final Map<String, Long> millis = new java.util.LinkedHashMap<>();
+    private final Map<String, Long> millis = new LinkedHashMap<>();
 
     @BeforeAll
     void startServer() throws Exception {
