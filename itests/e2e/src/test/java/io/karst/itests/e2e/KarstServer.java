@@ -153,7 +153,7 @@ final class KarstServer implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private SSLContext trustingServerCa() throws Exception {
+    SSLContext trustingServerCa() throws Exception {
         CertificateFactory cf = CertificateFactory.getInstance("X.509");
         X509Certificate ca = (X509Certificate) cf.generateCertificate(
                 new ByteArrayInputStream(Files.readAllBytes(serverCa())));
