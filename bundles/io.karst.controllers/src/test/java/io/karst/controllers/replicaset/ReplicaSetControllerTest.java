@@ -110,6 +110,11 @@ class ReplicaSetControllerTest {
     void anOrphanThatMatchesIsAdoptedAndAPodThatStopsMatchingIsReleased() throws Exception {
         pods.create((ObjectNode) JSON.readTree("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":"
                 + "\"stray\",\"labels\":{\"app\":\"api\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\"}]}}"));
+        // The controller must see the stray before it counts pods: a ReplicaSet found with its pod cache behind
+        // makes two pods of its own, then adopts the stray and deletes one of three whose creation times tie to
+        // the second (upstream has the same window). Its informers are the client's shared ones: wait for them.
+        await("the stray in the shared pod cache", () -> api.client().informers().informer(ReplicaSetController.PODS).lister()
+                .get("default", "stray").isPresent());
         createReplicaSet("api", 2);
         await("two pods, the stray adopted", () -> podsOf("api").size() == 2
                 && pods.get("stray").path("metadata").path("ownerReferences").size() == 1);

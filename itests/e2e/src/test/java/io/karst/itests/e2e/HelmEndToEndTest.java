@@ -59,9 +59,8 @@ class HelmEndToEndTest {
         return Stream.of(
                 new HelmClient("3.12", JSON, false, List.of()),
                 new HelmClient("3.17", PROTOBUF, true, List.of()),
-                // Helm 4 writes with server-side apply by default, which Karst does not serve yet (415): use the
-                // client-side three-way merge it keeps as an option. Remove the flag once apply is served.
-                new HelmClient("4.1", PROTOBUF, true, List.of("--server-side=false")));
+                // Helm 4 installs, upgrades and rolls back with server-side apply by default
+                new HelmClient("4.1", PROTOBUF, true, List.of()));
     }
 
     @TempDir
