@@ -304,6 +304,50 @@ class HollowNodesEndToEndTest {
                 "-o", "jsonpath={.items[*].message}").stdout().contains("untolerated taint"), Duration.ofSeconds(60));
     }
 
+    @Test
+    @Order(10)
+    void drainEvictsThroughTheDisruptionBudgetWaitingWhileItAllowsNoMore() throws Exception {
+        // both replicas on hollow-3 (hollow-4 cordoned meanwhile), then a budget that lets one go at a time
+        ok(null, "cordon", "hollow-4");
+        ok("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: guarded, namespace: loops}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: guarded}}
+                  template:
+                    metadata: {labels: {app: guarded}}
+                    spec:
+                      affinity:
+                        nodeAffinity:
+                          requiredDuringSchedulingIgnoredDuringExecution:
+                            nodeSelectorTerms:
+                            - matchExpressions:
+                              - {key: kubernetes.io/hostname, operator: In, values: [hollow-3, hollow-4]}
+                      containers: [{name: g, image: busybox:1}]
+                """, "apply", "-f", "-");
+        ok(null, "-n", "loops", "rollout", "status", "deployment/guarded", "--timeout=60s");
+        ok(null, "uncordon", "hollow-4");
+        ok(null, "-n", "loops", "create", "poddisruptionbudget", "guarded", "--selector=app=guarded",
+                "--min-available=1");
+        awaitOutput("1", () -> ok(null, "-n", "loops", "get", "pdb", "guarded", "-o",
+                "jsonpath={.status.disruptionsAllowed}").stdout());
+        assertTrue(ok(null, "-n", "loops", "get", "pdb", "guarded").stdout().contains("ALLOWED DISRUPTIONS"));
+
+        Commands.Result drain = ok(null, "drain", "hollow-3", "--ignore-daemonsets", "--delete-emptydir-data",
+                "--force", "--timeout=100s");
+        // the second replica waited for the first one's replacement to be ready on hollow-4
+        assertTrue(drain.stderr().contains("Cannot evict pod as it would violate the pod's disruption budget."),
+                drain::toString);
+        assertTrue(drain.stdout().contains("node/hollow-3 drained"), drain::toString);
+        assertEquals("hollow-4 hollow-4", ok(null, "-n", "loops", "get", "pods", "-l", "app=guarded", "-o",
+                "jsonpath={.items[*].spec.nodeName}").stdout());
+        awaitOutput("1", () -> ok(null, "-n", "loops", "get", "pdb", "guarded", "-o",
+                "jsonpath={.status.disruptionsAllowed}").stdout());
+        ok(null, "uncordon", "hollow-3");
+    }
+
     private void awaitOutput(Object expected, CheckedSupplier<Object> actual) throws Exception {
         awaitOutput(expected, actual, Duration.ofSeconds(60));
     }
