@@ -116,7 +116,8 @@ class OpenApiCustomResourceEndpointTest {
 
     private FullHttpResponse get(String url) {
         int q = url.indexOf('?');
-        Map<String, List<String>> query = q < 0 ? Map.of() : Map.of("hash", List.of(url.substring(url.indexOf('=') + 1)));
+        Map<String, List<String>> query = q < 0 ? Map.of()
+                : Map.of("hash", List.of(url.substring(url.indexOf('=') + 1)));
         return endpoint.answer(q < 0 ? url : url.substring(0, q), query, "application/json", null);
     }
 

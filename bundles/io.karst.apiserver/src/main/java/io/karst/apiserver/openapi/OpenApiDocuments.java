@@ -21,18 +21,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The OpenAPI documents of one set of served resources, rendered once: the /openapi/v3 index, one v3 document
- * per group-version and the swagger 2.0 document of /openapi/v2. Build a new instance when the served
- * resources change (CRDs); an instance never changes.
+ * The OpenAPI documents of one set of served resources: the /openapi/v3 index, one v3 document per group-version
+ * and the swagger 2.0 document of /openapi/v2 (JSON and gnostic protobuf). The built-in resources' documents are
+ * rendered once; {@link #withCustomResources(List)} makes the documents with the CRDs' versions of the moment,
+ * sharing every document whose inputs did not change. An instance never changes.
  *
  * <p>Serving, as upstream does: the index and documents are application/json with the quoted {@link
  * Rendered#etag()} as ETag; a v3 request whose {@code hash} parameter equals the ETag also gets
  * {@code Cache-Control: public, immutable} and an Expires a year ahead, one with another hash is redirected (301)
- * to {@link #serverRelativeUrl(String)}. /openapi/v2 in {@link #V2_PROTOBUF} is not available: answer 406.
+ * to {@link #serverRelativeUrl(String)}.
  */
 public final class OpenApiDocuments {
 
-  /** The gnostic protobuf form of /openapi/v2, which this server does not produce. */
+  /** The gnostic protobuf form of /openapi/v2, as kubectl asks for it ({@link #v2Protobuf()}). */
   public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
   private static final ObjectMapper JSON = new ObjectMapper();
