@@ -38,6 +38,7 @@ class KubectlExplainCustomResourceTest {
   private final OpenApiDocuments builtIn = OpenApiDocuments.render(SchemaModel.builtIn(),
       OpenApiDocumentsTest.RESOURCES);
   private volatile OpenApiDocuments docs = builtIn;
+  private volatile boolean v2Requested;
 
   @BeforeEach
   void serve() throws IOException {
@@ -68,6 +69,7 @@ class KubectlExplainCustomResourceTest {
     byte[] body;
     String type = "application/json";
     if (path.equals("/openapi/v2")) {
+      v2Requested = true;
       boolean proto = accept != null && accept.contains("protobuf");
       body = proto ? now.v2Protobuf().body() : now.v2().body();
       type = proto ? V2_PROTOBUF_CONTENT : type;
@@ -149,5 +151,20 @@ class KubectlExplainCustomResourceTest {
     establishCronTabs();
     String field = kubectl(version, "explain", "crontabs.spec.replicas");
     assertTrue(field.contains("FIELD: replicas <integer>") || field.contains("FIELD:    replicas <integer>"), field);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.27", "1.33"})
+  void kubectlExplainsTheCustomResourceFromTheV2Document(String version) throws Exception {
+    establishCronTabs();
+    String field = kubectl(version, "explain", "crontabs.spec.cronSpec", "--output=plaintext-openapiv2");
+    assertTrue(field.contains("FIELD:    cronSpec <string>"), field);
+    assertTrue(field.contains("the schedule in cron format"), field);
+    assertTrue(v2Requested, "read from /openapi/v2");
+    // v2 publishes a preserve-unknown-fields field without its properties, so kubectl would not close it
+    String open = kubectl(version, "explain", "crontabs.spec.config", "--output=plaintext-openapiv2");
+    assertTrue(!open.contains("known"), open);
+    String v3 = kubectl(version, "explain", "crontabs.spec.config");
+    assertTrue(v3.contains("known"), v3);
   }
 }
