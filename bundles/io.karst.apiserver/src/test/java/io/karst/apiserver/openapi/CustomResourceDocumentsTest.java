@@ -54,6 +54,7 @@ class CustomResourceDocumentsTest {
     }
     JsonNode doc = JSON.readTree(docs.v3("apis/stable.example.com/v1").orElseThrow().body());
     assertEquals("Kubernetes CRD Swagger", doc.at("/info/title").asText());
+    assertFalse(doc.has("security"), "upstream's CRD builder configures no security scheme");
     JsonNode schemas = doc.at("/components/schemas");
     for (String name : List.of("com.example.stable.v1.CronTab", "com.example.stable.v1.CronTabList",
         "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta", "io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta",
