@@ -155,7 +155,8 @@ public final class ApiServerComponent {
         }
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization, new HealthEndpoint(health),
                 version,
-                authority, resources, new OpenApiEndpoint(SchemaModel.builtIn(), registry),
+                authority, resources,
+                new OpenApiEndpoint(SchemaModel.builtIn(), registry, stack::servedCustomResourceDefinitions),
                 new IssuerDiscovery(serviceAccountTokens), externalAddress(config),
                 new NodeJoinEndpoint(tokens, config.agent_token(), authority, client,
                         clusterNetwork(config)), workers,

@@ -3,16 +3,18 @@ package io.karst.apiserver;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.karst.apiserver.openapi.OpenApiDocuments;
 import io.karst.apiserver.openapi.OpenApiResource;
-import io.karst.apiserver.openapi.OpenApiV2Protobuf;
+import io.karst.apiserver.openapi.CustomResourceVersion;
 import io.karst.apiserver.openapi.Rendered;
 import io.karst.apiserver.resource.ResourceRegistry;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karst.apiserver.schema.SchemaModel;
 import io.karst.apiserver.status.ApiException;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -21,24 +23,55 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
  * {@code /openapi/v2} and {@code /openapi/v3[/<group-version>]}, as kubectl reads them for validation and
- * {@code explain}: rendered once from the schema model and the registry, answered with upstream's ETag and
- * caching rules (an immutable document per {@code hash}, a redirect for a stale one, 304 for a matching
- * If-None-Match).
+ * {@code explain}: the built-in resources' documents rendered once from the schema model and the registry, those
+ * of the established CustomResourceDefinitions' served versions rendered when the CRDs change (per group-version,
+ * the unchanged ones kept with their hash), answered with upstream's ETag and caching rules (an immutable document
+ * per {@code hash}, a redirect for a stale one, 304 for a matching If-None-Match).
  */
 final class OpenApiEndpoint {
-    private final OpenApiDocuments documents;
-    private final Rendered v2Protobuf;
+    private final Supplier<List<ObjectNode>> customResourceDefinitions;
+    private volatile Current current;
 
+    /** The documents and the CRD list they were made from (compared by identity: the controller replaces it). */
+    private record Current(List<ObjectNode> crds, OpenApiDocuments documents) {
+    }
+
+    /** Only the built-in resources of the registry. */
     OpenApiEndpoint(SchemaModel model, ResourceRegistry registry) {
-        this.documents = OpenApiDocuments.render(model, registry.all().stream().map(t -> new OpenApiResource(
-                t.group(), t.version(), t.kind(), t.plural(), t.namespaced(), t.verbs(),
-                t.subresources().stream().map(s -> new OpenApiResource.Subresource(s.name(), s.kind(), s.verbs()))
-                        .toList())).toList());
-        try {
-            byte[] proto = OpenApiV2Protobuf.encode(new ObjectMapper().readTree(documents.v2().body()));
-            this.v2Protobuf = new Rendered(proto, documents.v2().etag());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        this(model, registry, List::of);
+    }
+
+    /**
+     * @param customResourceDefinitions the established CRDs, as the CRD controller serves them now; a new list
+     *        whenever they may have changed
+     */
+    OpenApiEndpoint(SchemaModel model, ResourceRegistry registry,
+            Supplier<List<ObjectNode>> customResourceDefinitions) {
+        this.customResourceDefinitions = customResourceDefinitions;
+        OpenApiDocuments builtIn = OpenApiDocuments.render(model, registry.all().stream().filter(t -> !t.custom())
+                .map(t -> new OpenApiResource(t.group(), t.version(), t.kind(), t.plural(), t.namespaced(), t.verbs(),
+                        t.subresources().stream()
+                                .map(s -> new OpenApiResource.Subresource(s.name(), s.kind(), s.verbs())).toList()))
+                .toList());
+        this.current = new Current(List.of(), builtIn);
+    }
+
+    /** The documents of the CRDs served now: made again only when the controller's list changed. */
+    private OpenApiDocuments documents() {
+        List<ObjectNode> crds = customResourceDefinitions.get();
+        Current now = current;
+        if (now.crds() == crds) {
+            return now.documents();
+        }
+        synchronized (this) {
+            now = current;
+            if (now.crds() != crds) {
+                List<CustomResourceVersion> versions = new ArrayList<>();
+                crds.forEach(crd -> versions.addAll(CustomResourceVersion.of(crd)));
+                now = new Current(crds, now.documents().withCustomResources(versions));
+                current = now;
+            }
+            return now.documents();
         }
     }
 
@@ -47,9 +80,10 @@ final class OpenApiEndpoint {
     }
 
     FullHttpResponse answer(String path, Map<String, List<String>> query, String accept, String ifNoneMatch) {
+        OpenApiDocuments documents = documents();
         if (path.equals("/openapi/v2")) {
             if (accept != null && accept.contains(OpenApiDocuments.V2_PROTOBUF)) {
-                FullHttpResponse proto = document(v2Protobuf, ifNoneMatch, false);
+                FullHttpResponse proto = document(documents.v2Protobuf(), ifNoneMatch, false);
                 // The Accept form has an '@' that Go's mime parser refuses in a Content-Type; upstream answers with
                 // the dotted form.
                 proto.headers().set(HttpHeaderNames.CONTENT_TYPE,

@@ -3,6 +3,8 @@ package io.karst.apiserver;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
@@ -158,6 +160,11 @@ public final class ResourceStack implements AutoCloseable {
 
     public ObjectCodec codec() {
         return codec;
+    }
+
+    /** The established CustomResourceDefinitions served now, for their OpenAPI documents. */
+    public List<ObjectNode> servedCustomResourceDefinitions() {
+        return customResources.established();
     }
 
     public ResourceRegistry registry() {

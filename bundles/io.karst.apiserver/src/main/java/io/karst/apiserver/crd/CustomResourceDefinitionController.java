@@ -43,6 +43,7 @@ public final class CustomResourceDefinitionController implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private final Clock clock;
     private volatile Watch watch;
+    private volatile List<ObjectNode> established = List.of();
     private volatile boolean closed;
 
     /**
@@ -116,6 +117,7 @@ public final class CustomResourceDefinitionController implements AutoCloseable {
         List<ResourceType> served = new ArrayList<>(builtIn);
         List<ObjectNode> changed = new ArrayList<>();
         List<ObjectNode> terminating = new ArrayList<>();
+        List<ObjectNode> servedCrds = new ArrayList<>();
         for (ObjectNode crd : all) {
             ObjectNode status = CustomResourceDefinitionStatus.next(crd, used, clock);
             boolean finalizerMissing = !CustomResourceDefinitionStatus.isTerminating(crd)
@@ -137,9 +139,13 @@ public final class CustomResourceDefinitionController implements AutoCloseable {
                 List<ResourceType> types = CustomResourceTypes.of(crd);
                 types.forEach(used::add);
                 served.addAll(types);
+                servedCrds.add(crd);
             }
         }
         registry.replace(served);
+        if (!servedCrds.equals(established)) {
+            established = List.copyOf(servedCrds);
+        }
         java.util.Map<String, ObjectNode> written = new java.util.HashMap<>();
         for (ObjectNode crd : changed) {
             try {
@@ -157,6 +163,14 @@ public final class CustomResourceDefinitionController implements AutoCloseable {
             }
         }
         return page.revision();
+    }
+
+    /**
+     * The established CRDs whose resources are served now (for their OpenAPI documents); the same list instance
+     * until one of them changes.
+     */
+    public List<ObjectNode> established() {
+        return established;
     }
 
     @Override

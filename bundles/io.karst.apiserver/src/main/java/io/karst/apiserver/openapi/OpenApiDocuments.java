@@ -21,18 +21,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The OpenAPI documents of one set of served resources, rendered once: the /openapi/v3 index, one v3 document
- * per group-version and the swagger 2.0 document of /openapi/v2. Build a new instance when the served
- * resources change (CRDs); an instance never changes.
+ * The OpenAPI documents of one set of served resources: the /openapi/v3 index, one v3 document per group-version
+ * and the swagger 2.0 document of /openapi/v2 (JSON and gnostic protobuf). The built-in resources' documents are
+ * rendered once; {@link #withCustomResources(List)} makes the documents with the CRDs' versions of the moment,
+ * sharing every document whose inputs did not change. An instance never changes.
  *
  * <p>Serving, as upstream does: the index and documents are application/json with the quoted {@link
  * Rendered#etag()} as ETag; a v3 request whose {@code hash} parameter equals the ETag also gets
  * {@code Cache-Control: public, immutable} and an Expires a year ahead, one with another hash is redirected (301)
- * to {@link #serverRelativeUrl(String)}. /openapi/v2 in {@link #V2_PROTOBUF} is not available: answer 406.
+ * to {@link #serverRelativeUrl(String)}.
  */
 public final class OpenApiDocuments {
 
-  /** The gnostic protobuf form of /openapi/v2, which this server does not produce. */
+  /** The gnostic protobuf form of /openapi/v2, as kubectl asks for it ({@link #v2Protobuf()}). */
   public static final String V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2@v1.0+protobuf";
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,9 +49,17 @@ public final class OpenApiDocuments {
       "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json");
 
   private final SchemaModel model;
+  private final BuiltIn builtIn;
+  private final Map<String, CustomGroupVersion> custom = new TreeMap<>();
   private final Map<String, Rendered> v3ByGroupVersion = new TreeMap<>();
   private final Rendered v3Index;
-  private final Rendered v2;
+  private final V2 v2;
+
+  /** The built-in resources' paths by group-version and their v3 documents: rendered once, shared by all. */
+  private record BuiltIn(Map<String, List<PathItem>> paths, Map<String, Rendered> v3) {}
+
+  /** The v3 document of a group-version that CRDs serve, with the versions it was rendered from. */
+  private record CustomGroupVersion(List<CustomResourceVersion> versions, Rendered document) {}
 
   private OpenApiDocuments(SchemaModel model, Collection<OpenApiResource> resources) {
     this.model = model;
@@ -59,21 +68,55 @@ public final class OpenApiDocuments {
       pathsByGroupVersion.computeIfAbsent(r.groupVersionPath(), k -> new ArrayList<>())
           .addAll(ResourcePaths.of(r, model));
     }
-    List<PathItem> all = new ArrayList<>();
-    pathsByGroupVersion.forEach((gv, paths) -> {
-      v3ByGroupVersion.put(gv, render(v3Document(gv, paths)));
-      all.addAll(paths);
+    Map<String, Rendered> v3 = new TreeMap<>();
+    pathsByGroupVersion.forEach((gv, paths) -> v3.put(gv, render(v3Document(gv, paths, Map.of()))));
+    this.builtIn = new BuiltIn(pathsByGroupVersion, v3);
+    this.v3ByGroupVersion.putAll(v3);
+    this.v3Index = index();
+    this.v2 = new V2(List.of());
+  }
+
+  /**
+   * The documents of {@code previous}'s built-in resources and of these custom resource versions: a group-version
+   * whose versions are those {@code previous} rendered keeps its document (and hash), others are rendered anew;
+   * the v2 document is rendered when first asked for, and shared with {@code previous} when nothing changed.
+   */
+  private OpenApiDocuments(OpenApiDocuments previous, List<CustomResourceVersion> versions) {
+    this.model = previous.model;
+    this.builtIn = previous.builtIn;
+    Map<String, List<CustomResourceVersion>> byGroupVersion = new TreeMap<>();
+    versions.forEach(v -> byGroupVersion.computeIfAbsent(v.groupVersionPath(), k -> new ArrayList<>()).add(v));
+    v3ByGroupVersion.putAll(builtIn.v3());
+    byGroupVersion.forEach((gv, list) -> {
+      CustomGroupVersion before = previous.custom.get(gv);
+      CustomGroupVersion now = before != null && before.versions().equals(list) ? before
+          : new CustomGroupVersion(List.copyOf(list), render(customV3Document(gv, list)));
+      custom.put(gv, now);
+      v3ByGroupVersion.put(gv, now.document());
     });
-    ObjectNode index = NODES.objectNode();
-    ObjectNode indexPaths = index.putObject("paths");
-    v3ByGroupVersion.forEach((gv, doc) -> indexPaths.putObject(gv).put("serverRelativeURL", serverRelativeUrl(gv)));
-    this.v3Index = render(index);
-    this.v2 = render(v2Document(all));
+    this.v3Index = previous.v3ByGroupVersion.equals(v3ByGroupVersion) ? previous.v3Index : index();
+    this.v2 = previous.v2.versions.equals(versions) ? previous.v2 : new V2(List.copyOf(versions));
   }
 
   /** Renders the documents of these resources against this model. */
   public static OpenApiDocuments render(SchemaModel model, Collection<OpenApiResource> resources) {
     return new OpenApiDocuments(model, resources);
+  }
+
+  /**
+   * These documents with the given custom resource versions (those of the established CRDs) in place of the ones
+   * they had: upstream publishes each served version of an established CRD. Cheap when little changed: only the
+   * group-versions whose CRDs changed are rendered again.
+   */
+  public OpenApiDocuments withCustomResources(List<CustomResourceVersion> versions) {
+    return new OpenApiDocuments(this, versions);
+  }
+
+  private Rendered index() {
+    ObjectNode index = NODES.objectNode();
+    ObjectNode indexPaths = index.putObject("paths");
+    v3ByGroupVersion.forEach((gv, doc) -> indexPaths.putObject(gv).put("serverRelativeURL", serverRelativeUrl(gv)));
+    return render(index);
   }
 
   /** The /openapi/v3 index: {"paths": {"api/v1": {"serverRelativeURL": "/openapi/v3/api/v1?hash=..."}}}. */
@@ -94,10 +137,73 @@ public final class OpenApiDocuments {
 
   /** The swagger 2.0 document of /openapi/v2. */
   public Rendered v2() {
-    return v2;
+    return v2.json();
   }
 
-  private ObjectNode v3Document(String gv, List<PathItem> paths) {
+  /** The swagger 2.0 document in gnostic's protobuf form, with the JSON form's ETag. */
+  public Rendered v2Protobuf() {
+    return v2.protobuf();
+  }
+
+  /**
+   * The v2 document of the built-in resources and some custom resource versions, rendered on first use (it holds
+   * every definition: upstream renders it lazily too).
+   */
+  private final class V2 {
+    private final List<CustomResourceVersion> versions;
+    private Rendered json;
+    private Rendered protobuf;
+
+    V2(List<CustomResourceVersion> versions) {
+      this.versions = versions;
+    }
+
+    synchronized Rendered json() {
+      if (json == null) {
+        json = render(v2Document(versions));
+      }
+      return json;
+    }
+
+    synchronized Rendered protobuf() {
+      if (protobuf == null) {
+        Rendered doc = json();
+        try {
+          protobuf = new Rendered(OpenApiV2Protobuf.encode(JSON.readTree(doc.body())), doc.etag());
+        } catch (java.io.IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return protobuf;
+    }
+  }
+
+  /**
+   * The v3 document of a group-version of custom resources, titled as upstream's CRD builder titles it (or, when a
+   * built-in group-version has the same name, the two merged).
+   */
+  private ObjectNode customV3Document(String gv, List<CustomResourceVersion> versions) {
+    List<PathItem> paths = new ArrayList<>(builtIn.paths().getOrDefault(gv, List.of()));
+    Map<String, ObjectNode> definitions = new TreeMap<>();
+    CustomResourceSchemas schemas = new CustomResourceSchemas(model, false);
+    for (CustomResourceVersion v : versions) {
+      paths.addAll(CustomResourcePaths.of(v));
+      definitions.putAll(schemas.definitions(v));
+    }
+    ObjectNode doc = v3Document(gv, paths, definitions);
+    if (!builtIn.paths().containsKey(gv)) {
+      // the CRD builder's own configuration: its title, and no security scheme
+      doc.putObject("info").put("title", "Kubernetes CRD Swagger").put("version", "v0.1.0");
+      doc.remove("security");
+      ((ObjectNode) doc.get("components")).remove("securitySchemes");
+    }
+    return doc;
+  }
+
+  /**
+   * @param custom definitions that are not in the model (custom resources'), already in v3 form
+   */
+  private ObjectNode v3Document(String gv, List<PathItem> paths, Map<String, ObjectNode> custom) {
     ObjectNode doc = NODES.objectNode();
     doc.put("openapi", "3.0.0");
     doc.putObject("info").put("title", "Kubernetes").put("version", model.kubernetesVersion());
@@ -117,11 +223,18 @@ public final class OpenApiDocuments {
       }
     }
     roots.add(ResourcePaths.STATUS);
+    if (!custom.isEmpty()) {
+      roots.add(CustomResourceSchemas.OBJECT_META);
+      roots.add(CustomResourceSchemas.LIST_META);
+    }
+    Map<String, JsonNode> all = new TreeMap<>();
+    for (String name : model.reachableFrom(roots)) {
+      all.put(name, v3Schema(model.definition(name).orElseThrow().json()));
+    }
+    all.putAll(custom);
     ObjectNode components = doc.putObject("components");
     ObjectNode schemas = components.putObject("schemas");
-    for (String name : model.reachableFrom(roots)) {
-      schemas.set(name, v3Schema(model.definition(name).orElseThrow().json()));
-    }
+    all.forEach(schemas::set);
     components.putObject("securitySchemes").putObject("BearerToken")
         .put("description", "Bearer Token authentication").put("in", "header").put("name", "authorization")
         .put("type", "apiKey");
@@ -165,7 +278,7 @@ public final class OpenApiDocuments {
     if (op.body() != null) {
       ObjectNode body = node.putObject("requestBody");
       ObjectNode content = body.putObject("content");
-      for (String media : op.isPatch() ? PATCH_MEDIA : List.of("*/*")) {
+      for (String media : consumes(op)) {
         content.putObject(media).putObject("schema").put("$ref", V3_REF + op.body());
       }
       if (!op.method().equals("delete")) {
@@ -173,13 +286,13 @@ public final class OpenApiDocuments {
       }
     }
     ObjectNode responses = node.putObject("responses");
-    for (String code : op.created() ? List.of("200", "201", "202") : List.of("200")) {
+    for (String code : op.responseCodes()) {
       ObjectNode response = responses.putObject(code);
       ObjectNode content = response.putObject("content");
       for (String media : produces(op)) {
         content.putObject(media).set("schema", responseSchema(op, V3_REF));
       }
-      response.put("description", code.equals("200") ? "OK" : code.equals("201") ? "Created" : "Accepted");
+      response.put("description", responseDescription(code));
     }
     responses.putObject("401").put("description", "Unauthorized");
     node.putArray("tags").add(op.tag());
@@ -195,6 +308,22 @@ public final class OpenApiDocuments {
       return op.produces();
     }
     return op.isWatch() || op.action().equals("list") ? WATCH_MEDIA : MEDIA;
+  }
+
+  /** What the operation takes as its body: its own media types, or the API's. */
+  private static List<String> consumes(Operation op) {
+    if (op.consumes() != null) {
+      return op.consumes();
+    }
+    return op.isPatch() ? PATCH_MEDIA : List.of("*/*");
+  }
+
+  private static String responseDescription(String code) {
+    return switch (code) {
+      case "201" -> "Created";
+      case "202" -> "Accepted";
+      default -> "OK";
+    };
   }
 
   /** A reference to the response's definition, or a plain string for log and connect operations. */
@@ -228,7 +357,15 @@ public final class OpenApiDocuments {
     return schema;
   }
 
-  private ObjectNode v2Document(List<PathItem> paths) {
+  private ObjectNode v2Document(List<CustomResourceVersion> versions) {
+    List<PathItem> paths = new ArrayList<>();
+    builtIn.paths().values().forEach(paths::addAll);
+    Map<String, ObjectNode> custom = new TreeMap<>();
+    CustomResourceSchemas schemas = new CustomResourceSchemas(model, true);
+    for (CustomResourceVersion v : versions) {
+      paths.addAll(CustomResourcePaths.of(v));
+      custom.putAll(schemas.definitions(v));
+    }
     ObjectNode doc = NODES.objectNode();
     doc.put("swagger", "2.0");
     doc.putObject("info").put("title", "Kubernetes").put("version", model.kubernetesVersion());
@@ -244,6 +381,7 @@ public final class OpenApiDocuments {
     for (var type : model.definitions()) {
       definitions.set(type.name(), v2Schema(type.json()));
     }
+    custom.forEach(definitions::set);
     doc.putObject("securityDefinitions").putObject("BearerToken")
         .put("description", "Bearer Token authentication").put("in", "header").put("name", "authorization")
         .put("type", "apiKey");
@@ -253,12 +391,8 @@ public final class OpenApiDocuments {
 
   private ObjectNode v2Operation(Operation op) {
     ObjectNode node = NODES.objectNode();
-    node.putArray("consumes");
-    if (op.isPatch()) {
-      PATCH_MEDIA.forEach(node.withArray("consumes")::add);
-    } else {
-      node.withArray("consumes").add("*/*");
-    }
+    ArrayNode consumes = node.putArray("consumes");
+    consumes(op).forEach(consumes::add);
     node.put("description", op.description());
     node.put("operationId", op.operationId());
     ArrayNode params = NODES.arrayNode();
@@ -279,9 +413,9 @@ public final class OpenApiDocuments {
     ArrayNode produces = node.putArray("produces");
     produces(op).forEach(produces::add);
     ObjectNode responses = node.putObject("responses");
-    for (String code : op.created() ? List.of("200", "201", "202") : List.of("200")) {
-      responses.putObject(code).put("description", code.equals("200") ? "OK" : code.equals("201") ? "Created"
-          : "Accepted").set("schema", responseSchema(op, V2_REF));
+    for (String code : op.responseCodes()) {
+      responses.putObject(code).put("description", responseDescription(code))
+          .set("schema", responseSchema(op, V2_REF));
     }
     responses.putObject("401").put("description", "Unauthorized");
     node.putArray("schemes").add("https");

@@ -22,7 +22,9 @@ public final class CustomResourceDefinitionValidation {
     }
 
     public static List<FieldError> validate(ObjectNode crd) {
-        List<FieldError> errs = ObjectMetaValidation.validate(CoreValidation.meta(crd), false,
+        // apimachinery's generic rules, as apiextensions-apiserver runs them: not the core group's finalizer rule,
+        // which would refuse the CRD's own customresourcecleanup.apiextensions.k8s.io finalizer on every update
+        List<FieldError> errs = ObjectMetaValidation.validateGeneric(CoreValidation.meta(crd), false,
                 NameRule.DNS_SUBDOMAIN, META);
         ObjectNode spec = Json.obj(crd, "spec");
         ObjectNode names = Json.obj(spec, "names");
@@ -55,7 +57,8 @@ public final class CustomResourceDefinitionValidation {
     }
 
     public static List<FieldError> validateUpdate(ObjectNode n, ObjectNode o) {
-        List<FieldError> errs = CoreValidation.metaUpdate(n, o);
+        List<FieldError> errs = ObjectMetaValidation.validateUpdateGeneric(CoreValidation.meta(n),
+                CoreValidation.meta(o), META);
         errs.addAll(validate(n));
         String scope = Json.text(Json.obj(n, "spec"), "scope");
         String oldScope = Json.text(Json.obj(o, "spec"), "scope");

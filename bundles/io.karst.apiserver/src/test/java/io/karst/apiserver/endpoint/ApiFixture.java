@@ -55,6 +55,11 @@ public final class ApiFixture implements AutoCloseable {
         }
     }
 
+    /** The object store under the endpoint, for components the test runs beside it (the CRD controller). */
+    public ObjectStore store() {
+        return store;
+    }
+
     public ApiResponse request(String method, String url, String body, String contentType) {
         return requestBytes(method, url, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
                 contentType);

@@ -62,6 +62,19 @@ class CustomResourceDefinitionValidationTest {
     }
 
     @Test
+    void aCrdWithItsCleanupFinalizerCanBeUpdated() {
+        // the finalizer the CRD controller adds is not a core-group name: only apimachinery's rules apply to CRDs
+        String withFinalizer = crd("widgets.example.com", "widgets", "Widget", SCHEMA).replace(
+                "{\"name\":\"widgets.example.com\"}",
+                "{\"name\":\"widgets.example.com\",\"finalizers\":[\"customresourcecleanup.apiextensions.k8s.io\"]}");
+        ObjectNode created = api.object("POST", CRDS, withFinalizer);
+        ((ObjectNode) created.at("/spec/names")).putArray("categories").add("all");
+        ObjectNode updated = api.object("PUT", CRDS + "/widgets.example.com", created.toString());
+        assertEquals("all", updated.at("/spec/names/categories/0").asText());
+        assertEquals("customresourcecleanup.apiextensions.k8s.io", updated.at("/metadata/finalizers/0").asText());
+    }
+
+    @Test
     void nonStructuralSchemaIsRefusedAndNothingStored() {
         ApiException e = api.failure("POST", CRDS, crd("widgets.example.com", "widgets", "Widget",
                 "{\"type\":\"object\",\"properties\":{\"spec\":{\"properties\":{\"a\":{\"type\":\"string\"}}},"

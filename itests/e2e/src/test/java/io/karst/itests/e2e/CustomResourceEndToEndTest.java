@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * CustomResourceDefinitions driven by the real kubectl against the assembled distribution: apply a CRD, wait for
  * Established, create a custom resource, list it with its printer columns and short name, patch its status
- * through the subresource, refuse an invalid one, and delete the CRD with its objects.
+ * through the subresource, refuse an invalid one, and delete the CRD with its objects; explain a custom resource
+ * from its OpenAPI (also when the CRD is created after kubectl cached the documents) and refuse an unknown field
+ * with {@code --validate=strict}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CustomResourceEndToEndTest {
@@ -126,5 +128,61 @@ class CustomResourceEndToEndTest {
         ok(version, null, "delete", "crd", "widgets." + group, "--timeout=60s");
         Commands.Result gone = kubectl(version, null, "get", "widgets." + group);
         assertTrue(gone.exit() != 0, gone::toString);
+    }
+
+    private static String cronTabs(String group) {
+        return """
+                apiVersion: apiextensions.k8s.io/v1
+                kind: CustomResourceDefinition
+                metadata:
+                  name: crontabs.GROUP
+                spec:
+                  group: GROUP
+                  scope: Namespaced
+                  names:
+                    plural: crontabs
+                    kind: CronTab
+                  versions:
+                  - name: v1
+                    served: true
+                    storage: true
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        description: CronTab runs a command on a schedule.
+                        properties:
+                          spec:
+                            type: object
+                            description: The schedule and what runs on it.
+                            properties:
+                              cronSpec:
+                                type: string
+                                description: When the command runs, in cron format.
+                              replicas:
+                                type: integer
+                                description: How many copies run at once.
+                """.replace("GROUP", group);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
+    void explainAndStrictValidationOfACustomResource(String version) throws Exception {
+        String group = "c" + version.replace(".", "") + ".example.com";
+        // kubectl's first call caches the OpenAPI documents; the CRD comes later and has a new hash in the index
+        assertTrue(ok(version, null, "explain", "pods.spec.nodeName").stdout().contains("NodeName"));
+        ok(version, cronTabs(group), "apply", "-f", "-");
+        ok(version, null, "wait", "--for=condition=Established", "crd/crontabs." + group, "--timeout=30s");
+        String kind = ok(version, null, "explain", "crontabs").stdout();
+        assertTrue(kind.contains("CronTab runs a command on a schedule."), kind);
+        assertTrue(kind.contains("The schedule and what runs on it."), kind);
+        String field = ok(version, null, "explain", "crontabs.spec.cronSpec").stdout();
+        assertTrue(field.contains("When the command runs, in cron format."), field);
+        Commands.Result unknown = kubectl(version, "apiVersion: " + group + "/v1\nkind: CronTab\nmetadata:\n"
+                + "  name: c1\nspec:\n  cronSpec: '* * * * */5'\n  bogus: 1\n", "create", "--validate=strict", "-f",
+                "-");
+        assertTrue(unknown.exit() != 0 && unknown.toString().contains("unknown field \"spec.bogus\""),
+                unknown::toString);
+        assertTrue(kubectl(version, null, "get", "crontabs." + group, "c1").exit() != 0, "nothing stored");
+        ok(version, null, "delete", "crd", "crontabs." + group, "--timeout=60s");
     }
 }
