@@ -27,6 +27,7 @@ import io.karst.apiserver.validation.Validators;
  */
 public final class BuiltinAdmission implements ObjectAdmission {
     private final PodAdmission pods;
+    private final LimitRanger limitRanger;
 
     public BuiltinAdmission(ObjectStore store, ResourceRegistry registry) {
         ResourceType priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
@@ -34,6 +35,7 @@ public final class BuiltinAdmission implements ObjectAdmission {
                 .or(() -> store.find(priorityClasses, null, name).map(pc -> new PodAdmission.PriorityClass(
                         pc.path("value").asInt(), pc.path("preemptionPolicy").asText("PreemptLowerPriority")))),
                 new NameGenerator());
+        this.limitRanger = new LimitRanger(store, registry.find("", "v1", "limitranges").orElseThrow());
     }
 
     @Override
@@ -44,6 +46,12 @@ public final class BuiltinAdmission implements ObjectAdmission {
     @Override
     public void admitCreate(ResourceType type, ObjectNode object) {
         Defaulters.forResource(type.group(), type.version(), type.plural()).apply(object);
+        // upstream's order: LimitRanger before the service account, priority and other pod steps
+        Optional<String> limited = isCore(type, "pods") ? limitRanger.admitPod(object)
+                : isCore(type, "persistentvolumeclaims") ? limitRanger.admitClaim(object) : Optional.empty();
+        if (limited.isPresent()) {
+            throw ApiException.forbidden(type.plural(), type.group(), ObjectMetadata.name(object), limited.get());
+        }
         if (isCore(type, "pods")) {
             Optional<String> refused = pods.admit(object);
             if (refused.isPresent()) {

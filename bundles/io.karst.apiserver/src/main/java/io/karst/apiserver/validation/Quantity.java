@@ -76,6 +76,11 @@ public final class Quantity implements Comparable<Quantity> {
         }
     }
 
+    /** The sum, in this quantity's format (as upstream's {@code Add}). */
+    public Quantity plus(Quantity other) {
+        return new Quantity(value.add(other.value), format);
+    }
+
     public int signum() {
         return value.signum();
     }
