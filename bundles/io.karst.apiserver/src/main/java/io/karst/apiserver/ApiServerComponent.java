@@ -204,6 +204,7 @@ public final class ApiServerComponent {
         rbacProps.put(AUTHORIZER_KIND, "RBAC");
         authorizerRegistrations.add(context.registerService(Authorizer.class, built.rbac(), rbacProps));
         accessReviews = built.reviews(authorization);
+        built.enforceEscalationChecks(stack.escalationAdmission(), authorization);
     }
 
     @Deactivate

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.security.UserInfo;
 import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.authorization.RequestUser;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.discovery.DiscoveryDocuments;
 import io.karst.apiserver.endpoint.ApiResponse;
@@ -124,7 +125,7 @@ final class ResourceApi {
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             workers.execute(() -> {
                 try {
-                    handle(ctx, keepAlive, head, resourceRequest, conversion, answered);
+                    handle(ctx, keepAlive, head, resourceRequest, conversion, answered, user);
                 } finally {
                     timer.cancel(false);
                 }
@@ -136,11 +137,15 @@ final class ResourceApi {
         }
     }
 
-    /** Runs the verb; {@code answered} guards against answering twice when the timeout has answered first. */
+    /**
+     * Runs the verb as {@code user}; {@code answered} guards against answering twice when the timeout has answered
+     * first.
+     */
     private void handle(ChannelHandlerContext ctx, boolean keepAlive, boolean head, ResourceRequest request,
-            ResponseConversion conversion, AtomicBoolean answered) {
+            ResponseConversion conversion, AtomicBoolean answered, UserInfo user) {
         try {
-            ApiResponse response = endpoint.handle(request);
+            // the write path's RBAC escalation checks need to know who asks
+            ApiResponse response = RequestUser.actingAs(user, () -> endpoint.handle(request));
             Representation representation = conversion.representation();
             if (response instanceof ApiResponse.Body b) {
                 boolean read = request.method().equals("GET") || request.method().equals("HEAD");

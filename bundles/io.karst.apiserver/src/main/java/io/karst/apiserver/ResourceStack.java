@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.security.Authenticator;
 import io.karst.apiserver.admission.AdmissionChain;
+import io.karst.apiserver.authorization.EscalationAdmission;
 import io.karst.apiserver.admission.BuiltinAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.cache.CacheSettings;
@@ -51,6 +52,8 @@ public final class ResourceStack implements AutoCloseable {
     private final ClusterBootstrap bootstrap;
     private final CustomResourceDefinitionController customResources;
     private final Optional<Authenticator> serviceAccountAuthenticator;
+    /** RBAC escalation checks in the write path, enforced once authorization has started. */
+    private final EscalationAdmission escalation = new EscalationAdmission();
 
     /**
      * @param serviceCidr the IPv4 service range ClusterIPs come from
@@ -109,7 +112,8 @@ public final class ResourceStack implements AutoCloseable {
             ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
             PodStreamServices podStreams, KubeletHttpServices kubelets) {
         store = new ObjectStore(datastore, codec);
-        ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
+        // first, as upstream checks escalation in the RBAC storage before validating the object
+        ObjectAdmission admission = new AdmissionChain(List.of(escalation, new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange)));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
@@ -154,6 +158,10 @@ public final class ResourceStack implements AutoCloseable {
     /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
     public Optional<Authenticator> serviceAccountAuthenticator() {
         return serviceAccountAuthenticator;
+    }
+
+    public EscalationAdmission escalationAdmission() {
+        return escalation;
     }
 
     public ObjectCodec codec() {

@@ -58,6 +58,7 @@ public final class HttpsApi implements AutoCloseable {
         ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
         built.addTo(authorization);
         AccessReviews reviews = built.reviews(authorization);
+        built.enforceEscalationChecks(stack.escalationAdmission(), authorization);
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
                 () -> reviews);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
