@@ -326,7 +326,8 @@ public final class ApiServerComponent {
                     encryption.resources().values().iterator().next().writer().prefix(),
                     config.encryption_provider_config());
         }
-        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers, () -> accessReviews);
+        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers, () -> accessReviews,
+                stack.tokenReviews());
     }
 
     /** Serves with the PKI's API certificate; client certificates are asked for but optional (tokens also work). */

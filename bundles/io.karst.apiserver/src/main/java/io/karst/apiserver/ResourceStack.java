@@ -35,6 +35,7 @@ import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
 import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
 import io.karst.apiserver.serviceaccount.TokenRequests;
+import io.karst.apiserver.serviceaccount.TokenReviews;
 import io.karst.apiserver.storage.ObjectStore;
 
 /**
@@ -52,6 +53,7 @@ public final class ResourceStack implements AutoCloseable {
     private final ClusterBootstrap bootstrap;
     private final CustomResourceDefinitionController customResources;
     private final Optional<Authenticator> serviceAccountAuthenticator;
+    private final Optional<TokenReviews> tokenReviews;
     /** RBAC escalation checks in the write path, enforced once authorization has started. */
     private final EscalationAdmission escalation = new EscalationAdmission();
 
@@ -129,8 +131,11 @@ public final class ResourceStack implements AutoCloseable {
         }
         handlers.put(NodeProxySubresource.key(), new NodeProxySubresource(store, kubelets));
         endpoint = new ResourceEndpoint(store, writer, timers, caches, handlers);
-        serviceAccountAuthenticator = tokens == null ? Optional.empty()
-                : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));
+        ServiceAccountAuthenticator saAuthenticator = tokens == null ? null
+                : new ServiceAccountAuthenticator(tokens, store, registry);
+        serviceAccountAuthenticator = Optional.ofNullable(saAuthenticator);
+        tokenReviews = tokens == null ? Optional.empty()
+                : Optional.of(new TokenReviews(saAuthenticator, tokens.apiAudiences()));
         bootstrap = new ClusterBootstrap(store, registry, clock);
         customResources = new CustomResourceDefinitionController(store, registry, BuiltinResources.all(), timers,
                 clock);
@@ -158,6 +163,11 @@ public final class ResourceStack implements AutoCloseable {
     /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
     public Optional<Authenticator> serviceAccountAuthenticator() {
         return serviceAccountAuthenticator;
+    }
+
+    /** TokenReviews of service-account tokens; empty for a stack without them. */
+    public Optional<TokenReviews> tokenReviews() {
+        return tokenReviews;
     }
 
     public EscalationAdmission escalationAdmission() {

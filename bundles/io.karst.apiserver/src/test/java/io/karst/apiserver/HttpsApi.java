@@ -60,7 +60,7 @@ public final class HttpsApi implements AutoCloseable {
         AccessReviews reviews = built.reviews(authorization);
         built.enforceEscalationChecks(stack.escalationAdmission(), authorization);
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
-                () -> reviews);
+                () -> reviews, stack.tokenReviews());
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
                 new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
