@@ -20,6 +20,7 @@ import io.karst.api.security.AuthorizationAttributes;
 import io.karst.api.security.AuthorizationDecision;
 import io.karst.api.security.Credentials;
 import io.karst.api.security.UserInfo;
+import io.karst.apiserver.audit.RequestAudit;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ForbiddenStatus;
 import io.karst.apiserver.authorization.Impersonation;
@@ -112,12 +113,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    ActingUser acting = actingUser(who.user().orElseThrow(), request);
+                    ActingUser acting = actingUser(ctx, who.user().orElseThrow(), request);
                     if (acting.refusal() != null) {
                         send(ctx, request, acting.refusal());
                         return;
                     }
-                    FullHttpResponse forbidden = forbidden(acting.user(), request, uri);
+                    FullHttpResponse forbidden = forbidden(ctx, acting.user(), request, uri);
                     if (forbidden != null) {
                         send(ctx, request, forbidden);
                         return;
@@ -143,12 +144,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    ActingUser acting = actingUser(who.user().orElseThrow(), request);
+                    ActingUser acting = actingUser(ctx, who.user().orElseThrow(), request);
                     if (acting.refusal() != null) {
                         send(ctx, request, acting.refusal());
                         return;
                     }
-                    FullHttpResponse forbidden = forbidden(acting.user(), request, uri);
+                    FullHttpResponse forbidden = forbidden(ctx, acting.user(), request, uri);
                     if (forbidden != null) {
                         send(ctx, request, forbidden);
                         return;
@@ -197,12 +198,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return StatusResponses.unauthorized();
         }
         if (!isSupervisorPath(path)) {
-            ActingUser acting = actingUser(who.user().orElse(AuthenticationChain.ANONYMOUS), request);
+            ActingUser acting = actingUser(ctx, who.user().orElse(AuthenticationChain.ANONYMOUS), request);
             if (acting.refusal() != null) {
                 return acting.refusal();
             }
             // health and /version are authorized like any path; system:public-info-viewer lets anyone read them
-            FullHttpResponse forbidden = forbidden(acting.user(), request, uri);
+            FullHttpResponse forbidden = forbidden(ctx, acting.user(), request, uri);
             if (forbidden != null) {
                 return forbidden;
             }
@@ -278,13 +279,19 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
      * Upstream's impersonation filter, between authentication and authorization: with no Impersonate-* header the
      * authenticated user acts; otherwise the identity the headers name, once each part of it is authorized.
      */
-    private ActingUser actingUser(UserInfo authenticated, FullHttpRequest request) {
+    private ActingUser actingUser(ChannelHandlerContext ctx, UserInfo authenticated, FullHttpRequest request) {
+        Optional<RequestAudit> audit = RequestAudit.of(ctx.channel());
+        audit.ifPresent(a -> a.authenticated(authenticated));
         List<Map.Entry<String, String>> headers = request.headers().entries();
         if (!Impersonation.requested(headers)) {
             return new ActingUser(authenticated, null);
         }
         Impersonation.Outcome outcome = impersonation.actAs(authenticated, headers);
+        if (outcome.refused() != null) {
+            audit.ifPresent(a -> a.authorized(outcome.refused(), AuthorizationDecision.noOpinion(outcome.reason())));
+        }
         if (outcome.allowed()) {
+            audit.ifPresent(a -> a.impersonating(outcome.user()));
             LOG.debug("{} is impersonating {}", authenticated.name(), outcome.user().name());
             return new ActingUser(outcome.user(), null);
         }
@@ -307,10 +314,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
      * Authorizes the request (after authentication, before anything is read or written) as upstream's
      * authorization filter: the 403 Status when no authorizer allows it, null when it may go on.
      */
-    private FullHttpResponse forbidden(UserInfo user, FullHttpRequest request, QueryStringDecoder uri) {
+    private FullHttpResponse forbidden(ChannelHandlerContext ctx, UserInfo user, FullHttpRequest request,
+            QueryStringDecoder uri) {
         AuthorizationAttributes attributes = RequestAttributes.of(user, request.method().name(), uri.path(),
                 uri.parameters());
         AuthorizationDecision decision = authorization.authorize(attributes);
+        RequestAudit.of(ctx.channel()).ifPresent(a -> a.authorized(attributes, decision));
         if (decision.allowed()) {
             return null;
         }
