@@ -1,16 +1,21 @@
 package io.karst.apiserver.audit;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -35,6 +40,7 @@ import io.netty.handler.codec.http.HttpResponse;
  */
 public final class AuditHandler extends ChannelDuplexHandler {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Go's metav1.MicroTime in RFC 3339 with microseconds. */
     private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
             .withZone(ZoneOffset.UTC);
@@ -69,7 +75,11 @@ public final class AuditHandler extends ChannelDuplexHandler {
             RequestAudit audit = pending.pollFirst();
             if (audit != null) {
                 response.headers().set("Audit-Id", audit.auditId);
-                log.write(event(audit, response.status().code(), msg instanceof FullHttpResponse));
+                ObjectNode event = event(audit, response.status().code(), msg instanceof FullHttpResponse);
+                if (response instanceof FullHttpResponse full && response.status().code() >= 300) {
+                    copyStatus(full, (ObjectNode) event.get("responseStatus"));
+                }
+                log.write(event);
             }
         }
         super.write(ctx, msg, promise);
@@ -116,6 +126,33 @@ public final class AuditHandler extends ChannelDuplexHandler {
             annotations.put("authorization.k8s.io/reason", decision.reason());
         }
         return event;
+    }
+
+    /**
+     * A refusal answered with a JSON Status is recorded with its bounded fields (status, message, reason, details),
+     * as upstream's audit copies them at level Metadata; other bodies are not read.
+     */
+    private static void copyStatus(FullHttpResponse response, ObjectNode into) {
+        String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!type.startsWith("application/json") || response.content().readableBytes() == 0) {
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.content().toString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return;
+        }
+        if (!body.path("kind").asText().equals("Status")) {
+            return;
+        }
+        JsonNode code = into.remove("code");
+        for (String field : List.of("status", "message", "reason", "details")) {
+            if (body.has(field)) {
+                into.set(field, body.get(field));
+            }
+        }
+        into.set("code", code);
     }
 
     private static ObjectNode user(UserInfo user) {

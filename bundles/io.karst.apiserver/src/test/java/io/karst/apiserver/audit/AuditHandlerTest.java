@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.karst.api.security.AuthorizationAttributes;
 import io.karst.api.security.AuthorizationDecision;
 import io.karst.api.security.UserInfo;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -75,7 +77,12 @@ class AuditHandlerTest {
             AuthorizationAttributes list = AuthorizationAttributes.resource(BOB, "list", "", "v1", "pods", "", "team",
                     "");
             audit.authorized(list, AuthorizationDecision.noOpinion(""));
-            channel.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.FORBIDDEN));
+            DefaultFullHttpResponse refusal = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.FORBIDDEN, Unpooled.copiedBuffer("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+                            + "\"metadata\":{},\"status\":\"Failure\",\"message\":\"pods is forbidden\",\"reason\":"
+                            + "\"Forbidden\",\"details\":{\"kind\":\"pods\"},\"code\":403}", StandardCharsets.UTF_8));
+            refusal.headers().set("Content-Type", "application/json");
+            channel.writeOutbound(refusal);
             HttpResponse sent = channel.readOutbound();
             JsonNode event = lines(file).get(0);
             assertEquals(event.path("auditID").asText(), sent.headers().get("Audit-Id"));
@@ -92,7 +99,9 @@ class AuditHandlerTest {
             assertEquals("kubectl/v1.33.0", event.path("userAgent").asText());
             assertEquals("{\"resource\":\"pods\",\"namespace\":\"team\",\"apiVersion\":\"v1\"}",
                     event.path("objectRef").toString());
-            assertEquals("{\"metadata\":{},\"code\":403}", event.path("responseStatus").toString());
+            assertEquals("{\"metadata\":{},\"status\":\"Failure\",\"message\":\"pods is forbidden\",\"reason\":"
+                    + "\"Forbidden\",\"details\":{\"kind\":\"pods\"},\"code\":403}",
+                    event.path("responseStatus").toString());
             assertEquals("2026-11-23T16:00:00.123456Z", event.path("requestReceivedTimestamp").asText());
             assertEquals("forbid", event.path("annotations").path("authorization.k8s.io/decision").asText());
         }

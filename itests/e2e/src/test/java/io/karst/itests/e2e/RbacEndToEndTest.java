@@ -385,10 +385,12 @@ class RbacEndToEndTest {
         assertTrue(forbidden.contains("\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":"
                 + "\"Metadata\""), forbidden);
         assertTrue(forbidden.contains("\"stage\":\"ResponseComplete\"") && forbidden.contains("\"verb\":\"get\"")
-                && forbidden.contains("\"user\":{\"username\":\"grace\",\"groups\":[\"staff\",\"system:authenticated\"]}")
+                && forbidden.contains("\"user\":{\"username\":\"grace\",\"groups\":[\"staff\","
+                        + "\"system:authenticated\"]}")
                 && forbidden.contains("\"objectRef\":{\"resource\":\"configmaps\",\"namespace\":\"other\",\"name\":"
                 + "\"audited\",\"apiVersion\":\"v1\"}") && forbidden.contains("\"responseStatus\":{\"metadata\":{},"
-                + "\"code\":403}") && forbidden.contains("\"authorization.k8s.io/decision\":\"forbid\"")
+                + "\"status\":\"Failure\",\"message\":\"configmaps \\\"audited\\\" is forbidden") && forbidden.contains(
+                "\"reason\":\"Forbidden\"") && forbidden.contains("\"authorization.k8s.io/decision\":\"forbid\"")
                 && forbidden.contains("\"sourceIPs\":[\"127.0.0.1\"]"), forbidden);
         String impersonated = events.get(1);
         assertTrue(impersonated.contains("\"impersonatedUser\":{\"username\":\"bob\"")
