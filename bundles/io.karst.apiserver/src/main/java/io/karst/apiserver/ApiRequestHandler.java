@@ -20,8 +20,10 @@ import io.karst.api.security.AuthorizationAttributes;
 import io.karst.api.security.AuthorizationDecision;
 import io.karst.api.security.Credentials;
 import io.karst.api.security.UserInfo;
+import io.karst.apiserver.audit.RequestAudit;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ForbiddenStatus;
+import io.karst.apiserver.authorization.Impersonation;
 import io.karst.apiserver.authorization.RequestAttributes;
 import io.karst.apiserver.join.JoinAnswer;
 import io.karst.apiserver.join.NodeJoinEndpoint;
@@ -53,6 +55,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private final AuthenticationChain authentication;
     private final AuthorizationChain authorization;
+    private final Impersonation impersonation;
     private final HealthEndpoint health;
     private final VersionInfo version;
     private final CertificateAuthority authority;
@@ -80,6 +83,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             IssuerDiscovery issuerDiscovery, String externalAddress, NodeJoinEndpoint join, Executor joinWorkers,
             TunnelEndpoint tunnel) {
         this.authorization = authorization;
+        this.impersonation = new Impersonation(authorization);
         this.join = join;
         this.joinWorkers = joinWorkers;
         this.openApi = openApi;
@@ -109,12 +113,17 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    FullHttpResponse forbidden = forbidden(who.user().orElseThrow(), request, uri);
+                    ActingUser acting = actingUser(ctx, who.user().orElseThrow(), request);
+                    if (acting.refusal() != null) {
+                        send(ctx, request, acting.refusal());
+                        return;
+                    }
+                    FullHttpResponse forbidden = forbidden(ctx, acting.user(), request, uri);
                     if (forbidden != null) {
                         send(ctx, request, forbidden);
                         return;
                     }
-                    resources.serve(ctx, request, uri.path(), uri.parameters(), who.user().orElseThrow());
+                    resources.serve(ctx, request, uri.path(), uri.parameters(), acting.user());
                     return;
                 }
                 if (TunnelEndpoint.handles(uri.path())) {
@@ -135,7 +144,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    FullHttpResponse forbidden = forbidden(who.user().orElseThrow(), request, uri);
+                    ActingUser acting = actingUser(ctx, who.user().orElseThrow(), request);
+                    if (acting.refusal() != null) {
+                        send(ctx, request, acting.refusal());
+                        return;
+                    }
+                    FullHttpResponse forbidden = forbidden(ctx, acting.user(), request, uri);
                     if (forbidden != null) {
                         send(ctx, request, forbidden);
                         return;
@@ -184,8 +198,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return StatusResponses.unauthorized();
         }
         if (!isSupervisorPath(path)) {
+            ActingUser acting = actingUser(ctx, who.user().orElse(AuthenticationChain.ANONYMOUS), request);
+            if (acting.refusal() != null) {
+                return acting.refusal();
+            }
             // health and /version are authorized like any path; system:public-info-viewer lets anyone read them
-            FullHttpResponse forbidden = forbidden(who.user().orElse(AuthenticationChain.ANONYMOUS), request, uri);
+            FullHttpResponse forbidden = forbidden(ctx, acting.user(), request, uri);
             if (forbidden != null) {
                 return forbidden;
             }
@@ -253,14 +271,55 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         return response;
     }
 
+    /** Whom a request is served as, or the refusal of the impersonation it asked for. */
+    private record ActingUser(UserInfo user, FullHttpResponse refusal) {
+    }
+
+    /**
+     * Upstream's impersonation filter, between authentication and authorization: with no Impersonate-* header the
+     * authenticated user acts; otherwise the identity the headers name, once each part of it is authorized.
+     */
+    private ActingUser actingUser(ChannelHandlerContext ctx, UserInfo authenticated, FullHttpRequest request) {
+        Optional<RequestAudit> audit = RequestAudit.of(ctx.channel());
+        audit.ifPresent(a -> a.authenticated(authenticated));
+        List<Map.Entry<String, String>> headers = request.headers().entries();
+        if (!Impersonation.requested(headers)) {
+            return new ActingUser(authenticated, null);
+        }
+        Impersonation.Outcome outcome = impersonation.actAs(authenticated, headers);
+        if (outcome.refused() != null) {
+            audit.ifPresent(a -> a.authorized(outcome.refused(), AuthorizationDecision.noOpinion(outcome.reason())));
+        }
+        if (outcome.allowed()) {
+            audit.ifPresent(a -> a.impersonating(outcome.user()));
+            LOG.debug("{} is impersonating {}", authenticated.name(), outcome.user().name());
+            return new ActingUser(outcome.user(), null);
+        }
+        if (outcome.malformed() != null) {
+            // upstream answers malformed impersonation with a plain-text internal error naming the request URI
+            return new ActingUser(null, StatusResponses.text(HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    htmlEscape("Internal Server Error: \"" + request.uri() + "\": " + outcome.malformed()) + "\n"));
+        }
+        LOG.debug("{} may not impersonate: {}", authenticated.name(), outcome.reason());
+        return new ActingUser(null, StatusResponses.json(HttpResponseStatus.FORBIDDEN,
+                ForbiddenStatus.body(outcome.refused(), outcome.reason())));
+    }
+
+    /** The escaping upstream's internal-error writer applies to what it echoes back. */
+    private static String htmlEscape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     /**
      * Authorizes the request (after authentication, before anything is read or written) as upstream's
      * authorization filter: the 403 Status when no authorizer allows it, null when it may go on.
      */
-    private FullHttpResponse forbidden(UserInfo user, FullHttpRequest request, QueryStringDecoder uri) {
+    private FullHttpResponse forbidden(ChannelHandlerContext ctx, UserInfo user, FullHttpRequest request,
+            QueryStringDecoder uri) {
         AuthorizationAttributes attributes = RequestAttributes.of(user, request.method().name(), uri.path(),
                 uri.parameters());
         AuthorizationDecision decision = authorization.authorize(attributes);
+        RequestAudit.of(ctx.channel()).ifPresent(a -> a.authorized(attributes, decision));
         if (decision.allowed()) {
             return null;
         }

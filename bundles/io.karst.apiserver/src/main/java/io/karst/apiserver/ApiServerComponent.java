@@ -11,6 +11,7 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLException;
 
@@ -57,10 +58,13 @@ import io.karst.apiserver.endpoint.KubeletHttpServices;
 import io.karst.apiserver.endpoint.PodLogServices;
 import io.karst.apiserver.endpoint.PodStreamServices;
 import io.karst.apiserver.resource.ResourceRegistry;
+import io.netty.channel.ChannelHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.karst.api.security.Authenticator;
 import io.karst.api.security.Authorizer;
 import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.audit.AuditHandler;
+import io.karst.apiserver.audit.AuditLog;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ClusterAuthorization;
 import io.karst.apiserver.authorization.NodeAuthorizer;
@@ -115,6 +119,8 @@ public final class ApiServerComponent {
     private volatile KeyValueStore datastore;
 
     private HttpsServer server;
+    /** The --audit-log-path file; null when none. */
+    private AuditLog auditLog;
     private ThreadPoolExecutor workers;
     private ScheduledExecutorService timers;
     private ServiceRegistration<Condition> ready;
@@ -162,8 +168,16 @@ public final class ApiServerComponent {
                         clusterNetwork(config)), workers,
                 new TunnelEndpoint(() -> tunnelServer));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
+        Supplier<ChannelHandler> audit = null;
+        if (!config.audit_log_path().isBlank()) {
+            AuditLog log = AuditLog.open(Path.of(config.audit_log_path()));
+            auditLog = log;
+            audit = () -> new AuditHandler(log, Clock.systemUTC(),
+                    channel -> HttpsServerInitializer.connection(channel).remoteAddress());
+            LOG.info("Audit log at level Metadata: {}", config.audit_log_path());
+        }
         server = new HttpsServer(address, new HttpsServerInitializer(sslContext(authority), handler,
-                config.max_request_bytes()));
+                config.max_request_bytes(), audit));
         LOG.info("Karst API server {} serving on https://{}:{} ({})", version.fields().get("gitVersion"),
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
@@ -205,6 +219,7 @@ public final class ApiServerComponent {
         rbacProps.put(AUTHORIZER_KIND, "RBAC");
         authorizerRegistrations.add(context.registerService(Authorizer.class, built.rbac(), rbacProps));
         accessReviews = built.reviews(authorization);
+        built.enforceEscalationChecks(stack.escalationAdmission(), authorization);
     }
 
     @Deactivate
@@ -238,6 +253,9 @@ public final class ApiServerComponent {
         }
         if (server != null) {
             server.close();
+        }
+        if (auditLog != null) {
+            auditLog.close();
         }
         if (workers != null) {
             workers.shutdownNow();
@@ -326,7 +344,8 @@ public final class ApiServerComponent {
                     encryption.resources().values().iterator().next().writer().prefix(),
                     config.encryption_provider_config());
         }
-        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers, () -> accessReviews);
+        return new ResourceApi(registry, stack.endpoint(), stack.codec(), workers, timers, () -> accessReviews,
+                stack.tokenReviews());
     }
 
     /** Serves with the PKI's API certificate; client certificates are asked for but optional (tokens also work). */

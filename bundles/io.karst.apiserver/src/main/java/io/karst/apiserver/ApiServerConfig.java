@@ -58,6 +58,10 @@ public @interface ApiServerConfig {
             + "when it does not exist (--secrets-encryption)")
     boolean secrets_encryption() default false;
 
+    @AttributeDefinition(description = "File the audit log is appended to, one audit.k8s.io/v1 Event a line at "
+            + "level Metadata (--audit-log-path); empty: no audit log")
+    String audit_log_path() default "";
+
     @AttributeDefinition(description = "Issuer of service-account tokens, their iss claim and the OIDC discovery "
             + "document's issuer (--service-account-issuer; K3s: https://kubernetes.default.svc.<cluster-domain>)")
     String service_account_issuer() default "https://kubernetes.default.svc.cluster.local";

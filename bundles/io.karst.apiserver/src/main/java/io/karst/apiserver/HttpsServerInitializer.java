@@ -1,9 +1,11 @@
 package io.karst.apiserver;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -38,7 +40,16 @@ final class HttpsServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ApiRequestHandler handler;
     private final int maxRequestBytes;
 
+    /** Makes each connection's or stream's audit handler; null when the server keeps no audit log. */
+    private final Supplier<ChannelHandler> audit;
+
     HttpsServerInitializer(SslContext ssl, ApiRequestHandler handler, int maxRequestBytes) {
+        this(ssl, handler, maxRequestBytes, null);
+    }
+
+    HttpsServerInitializer(SslContext ssl, ApiRequestHandler handler, int maxRequestBytes,
+            Supplier<ChannelHandler> audit) {
+        this.audit = audit;
         this.ssl = ssl;
         this.handler = handler;
         this.maxRequestBytes = maxRequestBytes;
@@ -67,6 +78,9 @@ final class HttpsServerInitializer extends ChannelInitializer<SocketChannel> {
                         protected void initChannel(Channel stream) {
                             stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(true));
                             stream.pipeline().addLast("aggregate", new BoundedAggregator(maxRequestBytes));
+                            if (audit != null) {
+                                stream.pipeline().addLast("audit", audit.get());
+                            }
                             stream.pipeline().addLast("api", handler);
                         }
                     }));
@@ -74,6 +88,9 @@ final class HttpsServerInitializer extends ChannelInitializer<SocketChannel> {
                     ctx.pipeline().addLast("http", new HttpServerCodec());
                     ctx.pipeline().addLast("keepalive", new HttpServerKeepAliveHandler());
                     ctx.pipeline().addLast("aggregate", new BoundedAggregator(maxRequestBytes));
+                    if (audit != null) {
+                        ctx.pipeline().addLast("audit", audit.get());
+                    }
                     ctx.pipeline().addLast("api", handler);
                 }
             }

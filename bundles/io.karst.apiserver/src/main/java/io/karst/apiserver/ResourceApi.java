@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.security.UserInfo;
 import io.karst.apiserver.authorization.AccessReviews;
+import io.karst.apiserver.authorization.RequestUser;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.discovery.DiscoveryDocuments;
 import io.karst.apiserver.endpoint.ApiResponse;
@@ -29,6 +30,7 @@ import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.endpoint.ResourceRequest;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.resource.ResourceType;
+import io.karst.apiserver.serviceaccount.TokenReviews;
 import io.karst.apiserver.status.ApiException;
 import io.karst.apiserver.status.StatusObject;
 import io.netty.channel.ChannelHandlerContext;
@@ -59,9 +61,20 @@ final class ResourceApi {
     /** The reviews, once authorization has started (null before). */
     private final Supplier<AccessReviews> accessReviews;
 
+    /** TokenReviews; empty when the server issues no service-account tokens. */
+    private final Optional<TokenReviews> tokenReviews;
+
+    /** Without TokenReviews (tests of other parts). */
     ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers,
             ScheduledExecutorService timers, Supplier<AccessReviews> accessReviews) {
+        this(registry, endpoint, codec, workers, timers, accessReviews, Optional.empty());
+    }
+
+    ResourceApi(ResourceRegistry registry, ResourceEndpoint endpoint, ObjectCodec codec, ExecutorService workers,
+            ScheduledExecutorService timers, Supplier<AccessReviews> accessReviews,
+            Optional<TokenReviews> tokenReviews) {
         this.accessReviews = accessReviews;
+        this.tokenReviews = tokenReviews;
         this.timers = timers;
         this.registry = registry;
         this.discovery = new DiscoveryDocuments(registry);
@@ -101,6 +114,14 @@ final class ResourceApi {
                         conversion.representation());
                 return;
             }
+            if (TokenReviews.handles(type.group(), type.plural()) && tokenReviews.isPresent()
+                    && request.method().name().equals("POST") && parsed.name() == null) {
+                // a token check reads the datastore (the service account and what the token is bound to)
+                byte[] review = body;
+                String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+                workers.execute(() -> answerTokenReview(ctx, keepAlive, head, review, contentType, conversion));
+                return;
+            }
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
                     body, request.headers().get(HttpHeaderNames.CONTENT_TYPE),
                     request.headers().get(HttpHeaderNames.USER_AGENT));
@@ -124,7 +145,7 @@ final class ResourceApi {
             }, timeout.toMillis(), TimeUnit.MILLISECONDS);
             workers.execute(() -> {
                 try {
-                    handle(ctx, keepAlive, head, resourceRequest, conversion, answered);
+                    handle(ctx, keepAlive, head, resourceRequest, conversion, answered, user);
                 } finally {
                     timer.cancel(false);
                 }
@@ -136,11 +157,15 @@ final class ResourceApi {
         }
     }
 
-    /** Runs the verb; {@code answered} guards against answering twice when the timeout has answered first. */
+    /**
+     * Runs the verb as {@code user}; {@code answered} guards against answering twice when the timeout has answered
+     * first.
+     */
     private void handle(ChannelHandlerContext ctx, boolean keepAlive, boolean head, ResourceRequest request,
-            ResponseConversion conversion, AtomicBoolean answered) {
+            ResponseConversion conversion, AtomicBoolean answered, UserInfo user) {
         try {
-            ApiResponse response = endpoint.handle(request);
+            // the write path's RBAC escalation checks need to know who asks
+            ApiResponse response = RequestUser.actingAs(user, () -> endpoint.handle(request));
             Representation representation = conversion.representation();
             if (response instanceof ApiResponse.Body b) {
                 boolean read = request.method().equals("GET") || request.method().equals("HEAD");
@@ -233,6 +258,20 @@ final class ResourceApi {
         }
         // kubectl sends reviews as protobuf; the codec reads that as JSON, YAML or protobuf by Content-Type
         return reviews.answer(type.plural(), path.namespace(), user, codec.decodeObject(body, contentType));
+    }
+
+    private void answerTokenReview(ChannelHandlerContext ctx, boolean keepAlive, boolean head, byte[] body,
+            String contentType, ResponseConversion conversion) {
+        try {
+            responses.send(ctx, keepAlive, head, 201,
+                    tokenReviews.orElseThrow().answer(codec.decodeObject(body, contentType)),
+                    conversion.representation());
+        } catch (ApiException e) {
+            responses.fail(ctx, keepAlive, e);
+        } catch (RuntimeException e) {
+            LOG.error("TokenReview failed", e);
+            responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+        }
     }
 
     private static boolean isAggregatable(String path) {

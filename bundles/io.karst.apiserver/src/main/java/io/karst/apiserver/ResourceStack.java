@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.security.Authenticator;
 import io.karst.apiserver.admission.AdmissionChain;
+import io.karst.apiserver.authorization.EscalationAdmission;
 import io.karst.apiserver.admission.BuiltinAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.cache.CacheSettings;
@@ -36,6 +37,7 @@ import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
 import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
 import io.karst.apiserver.serviceaccount.TokenRequests;
+import io.karst.apiserver.serviceaccount.TokenReviews;
 import io.karst.apiserver.storage.ObjectStore;
 
 /**
@@ -53,6 +55,9 @@ public final class ResourceStack implements AutoCloseable {
     private final ClusterBootstrap bootstrap;
     private final CustomResourceDefinitionController customResources;
     private final Optional<Authenticator> serviceAccountAuthenticator;
+    private final Optional<TokenReviews> tokenReviews;
+    /** RBAC escalation checks in the write path, enforced once authorization has started. */
+    private final EscalationAdmission escalation = new EscalationAdmission();
 
     /**
      * @param serviceCidr the IPv4 service range ClusterIPs come from
@@ -111,7 +116,8 @@ public final class ResourceStack implements AutoCloseable {
             ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
             PodStreamServices podStreams, KubeletHttpServices kubelets) {
         store = new ObjectStore(datastore, codec);
-        ObjectAdmission admission = new AdmissionChain(List.of(new BuiltinAdmission(store, registry),
+        // first, as upstream checks escalation in the RBAC storage before validating the object
+        ObjectAdmission admission = new AdmissionChain(List.of(escalation, new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange)));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
@@ -127,8 +133,11 @@ public final class ResourceStack implements AutoCloseable {
         }
         handlers.put(NodeProxySubresource.key(), new NodeProxySubresource(store, kubelets));
         endpoint = new ResourceEndpoint(store, writer, timers, caches, handlers);
-        serviceAccountAuthenticator = tokens == null ? Optional.empty()
-                : Optional.of(new ServiceAccountAuthenticator(tokens, store, registry));
+        ServiceAccountAuthenticator saAuthenticator = tokens == null ? null
+                : new ServiceAccountAuthenticator(tokens, store, registry);
+        serviceAccountAuthenticator = Optional.ofNullable(saAuthenticator);
+        tokenReviews = tokens == null ? Optional.empty()
+                : Optional.of(new TokenReviews(saAuthenticator, tokens.apiAudiences()));
         bootstrap = new ClusterBootstrap(store, registry, clock);
         customResources = new CustomResourceDefinitionController(store, registry, BuiltinResources.all(), timers,
                 clock);
@@ -156,6 +165,15 @@ public final class ResourceStack implements AutoCloseable {
     /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
     public Optional<Authenticator> serviceAccountAuthenticator() {
         return serviceAccountAuthenticator;
+    }
+
+    /** TokenReviews of service-account tokens; empty for a stack without them. */
+    public Optional<TokenReviews> tokenReviews() {
+        return tokenReviews;
+    }
+
+    public EscalationAdmission escalationAdmission() {
+        return escalation;
     }
 
     public ObjectCodec codec() {

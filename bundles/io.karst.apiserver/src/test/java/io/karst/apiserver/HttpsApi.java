@@ -58,8 +58,9 @@ public final class HttpsApi implements AutoCloseable {
         ClusterAuthorization built = ClusterAuthorization.start(stack.client(), timers, Duration.ofSeconds(10));
         built.addTo(authorization);
         AccessReviews reviews = built.reviews(authorization);
+        built.enforceEscalationChecks(stack.escalationAdmission(), authorization);
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
-                () -> reviews);
+                () -> reviews, stack.tokenReviews());
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
                 new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,

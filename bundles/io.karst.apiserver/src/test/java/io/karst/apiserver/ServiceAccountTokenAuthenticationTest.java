@@ -4,6 +4,7 @@ import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.authorization.AuthorizationChain;
 import io.karst.apiserver.authorization.ClusterAuthorization;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -95,7 +96,7 @@ class ServiceAccountTokenAuthenticationTest {
         built.addTo(authorization);
         AccessReviews reviews = built.reviews(authorization);
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
-                () -> reviews);
+                () -> reviews, stack.tokenReviews());
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
                 new HealthEndpoint(new HealthRegistry()),
                 new VersionInfo("v1.33.0", "v0.1.0", ""), authority, resources,
@@ -311,6 +312,73 @@ class ServiceAccountTokenAuthenticationTest {
 
         String token = answer.path("status").path("token").asText();
         assertEquals(200, call(anonymous, "GET", "/api", null, token).statusCode());
+    }
+
+    private HttpResponse<String> tokenReview(String spec, String bearer) throws Exception {
+        return call(bearer == null ? admin : anonymous, "POST", "/apis/authentication.k8s.io/v1/tokenreviews",
+                "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"TokenReview\",\"spec\":" + spec + "}",
+                bearer);
+    }
+
+    @Test
+    void aTokenReviewSaysWhoAValidTokenIsAndForWhichAudiences() throws Exception {
+        JsonNode serviceAccount = createServiceAccountPodAndNode();
+        String token = token("{}");
+        HttpResponse<String> reviewed = tokenReview("{\"token\":\"" + token + "\"}", null);
+        assertEquals(201, reviewed.statusCode(), reviewed.body());
+        JsonNode review = json(reviewed);
+        assertEquals("TokenReview", review.path("kind").asText());
+        assertTrue(review.path("metadata").has("creationTimestamp"));
+        JsonNode status = review.path("status");
+        assertEquals(List.of("authenticated", "user", "audiences"), fieldNames(status));
+        assertTrue(status.path("authenticated").asBoolean());
+        assertEquals("system:serviceaccount:default:runner", status.path("user").path("username").asText());
+        assertEquals(uid(serviceAccount), status.path("user").path("uid").asText());
+        assertEquals("[\"system:serviceaccounts\",\"system:serviceaccounts:default\",\"system:authenticated\"]",
+                status.path("user").path("groups").toString());
+        assertEquals("[\"" + ISSUER + "\"]", status.path("audiences").toString());
+
+        String vault = token("{\"spec\":{\"audiences\":[\"vault\",\"other\"]}}");
+        JsonNode forVault = json(tokenReview("{\"token\":\"" + vault + "\",\"audiences\":[\"vault\"]}", null));
+        assertTrue(forVault.path("status").path("authenticated").asBoolean(), forVault::toString);
+        assertEquals("[\"vault\"]", forVault.path("status").path("audiences").toString());
+        assertEquals(401, call(anonymous, "GET", "/api", null, vault).statusCode(),
+                "a token for vault does not authenticate to the API server");
+        assertFalse(json(tokenReview("{\"token\":\"" + vault + "\"}", null)).path("status").has("authenticated"),
+                "without audiences the review asks for the API server's");
+        assertEquals(405, call(admin, "GET", "/apis/authentication.k8s.io/v1/tokenreviews/x", null, null)
+                .statusCode(), "reviews are never stored");
+    }
+
+    @Test
+    void aTokenReviewOfABadTokenSaysWhyAndABadReviewIsRefused() throws Exception {
+        createServiceAccountPodAndNode();
+        String token = token("{}");
+        JsonNode otherAudience = json(tokenReview("{\"token\":\"" + token + "\",\"audiences\":[\"vault\"]}",
+                null)).path("status");
+        assertFalse(otherAudience.has("authenticated"));
+        assertEquals("{}", otherAudience.path("user").toString());
+        assertTrue(otherAudience.path("error").asText().startsWith("token audiences"), otherAudience::toString);
+        JsonNode garbage = json(tokenReview("{\"token\":\"not-a-token\"}", null)).path("status");
+        assertEquals("invalid bearer token", garbage.path("error").asText());
+        call(admin, "DELETE", "/api/v1/namespaces/default/serviceaccounts/runner", null, null);
+        JsonNode deleted = json(tokenReview("{\"token\":\"" + token + "\"}", null)).path("status");
+        assertEquals("serviceaccounts \"runner\" not found", deleted.path("error").asText());
+
+        HttpResponse<String> empty = tokenReview("{}", null);
+        assertEquals(400, empty.statusCode());
+        assertEquals("token is required for TokenReview in authentication", json(empty).path("message").asText());
+        // a service account may not review tokens unless RBAC grants it (system:auth-delegator does)
+        call(admin, "POST", "/api/v1/namespaces/default/serviceaccounts", serviceAccount("runner"), null);
+        String fresh = token("{}");
+        HttpResponse<String> forbidden = tokenReview("{\"token\":\"" + fresh + "\"}", fresh);
+        assertEquals(403, forbidden.statusCode(), forbidden.body());
+    }
+
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private String token(String body) throws Exception {

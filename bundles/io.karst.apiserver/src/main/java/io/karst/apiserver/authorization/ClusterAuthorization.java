@@ -14,8 +14,11 @@ public final class ClusterAuthorization {
     private final NodeAuthorizer node;
     private final RbacAuthorizer rbac;
     private final BootstrapPolicy policy;
+    private final RbacObjects objects;
 
-    private ClusterAuthorization(NodeAuthorizer node, RbacAuthorizer rbac, BootstrapPolicy policy) {
+    private ClusterAuthorization(NodeAuthorizer node, RbacAuthorizer rbac, BootstrapPolicy policy,
+            RbacObjects objects) {
+        this.objects = objects;
         this.node = node;
         this.rbac = rbac;
         this.policy = policy;
@@ -35,7 +38,12 @@ public final class ClusterAuthorization {
                 () -> objects.clusterRoleInformer().lister().list(), loopback, executor));
         objects.start(syncTimeout);
         return new ClusterAuthorization(new NodeAuthorizer(objects, policy.rules("system:node")),
-                new RbacAuthorizer(objects), policy);
+                new RbacAuthorizer(objects), policy, objects);
+    }
+
+    /** Turns on the RBAC escalation and bind checks of the write path, answered by this chain and policy. */
+    public void enforceEscalationChecks(EscalationAdmission admission, AuthorizationChain chain) {
+        admission.enforce(chain, rbac, objects);
     }
 
     public NodeAuthorizer node() {

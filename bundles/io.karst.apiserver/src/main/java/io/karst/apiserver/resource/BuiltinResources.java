@@ -134,6 +134,8 @@ public final class BuiltinResources {
         List<String> create = List.of("create");
         all.add(new ResourceType(authn, "v1", "SelfSubjectReview", "selfsubjectreviews", "selfsubjectreview", false,
                 names(), NONE, create, List.of(), null));
+        all.add(new ResourceType(authn, "v1", "TokenReview", "tokenreviews", "tokenreview", false, names(), NONE,
+                create, List.of(), null));
         all.add(new ResourceType(authz, "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews",
                 "localsubjectaccessreview", true, names(), NONE, create, List.of(), null));
         all.add(new ResourceType(authz, "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews",

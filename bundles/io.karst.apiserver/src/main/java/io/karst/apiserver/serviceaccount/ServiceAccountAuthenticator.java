@@ -57,12 +57,28 @@ public final class ServiceAccountAuthenticator implements Authenticator {
         return "system:serviceaccount:" + namespace + ":" + name;
     }
 
+    /** A token's user and the audiences it was accepted for: those of the token among the ones asked for. */
+    public record Authenticated(UserInfo user, List<String> audiences) {
+        public Authenticated {
+            audiences = List.copyOf(audiences);
+        }
+    }
+
     @Override
     public Optional<UserInfo> authenticate(Credentials credentials) throws AuthenticationException {
         if (credentials.bearerToken().isEmpty()) {
             return Optional.empty();
         }
-        Optional<ServiceAccountTokens.Claims> verified = tokens.verify(credentials.bearerToken().get());
+        return authenticate(credentials.bearerToken().get(), tokens.apiAudiences()).map(Authenticated::user);
+    }
+
+    /**
+     * Checks a token meant for one of {@code audiences} (a TokenReview's, or this server's API audiences).
+     *
+     * @return empty when the token is no service-account token of this issuer
+     */
+    public Optional<Authenticated> authenticate(String token, List<String> audiences) throws AuthenticationException {
+        Optional<ServiceAccountTokens.Claims> verified = tokens.verify(token, audiences);
         if (verified.isEmpty()) {
             return Optional.empty();
         }
@@ -101,8 +117,10 @@ public final class ServiceAccountAuthenticator implements Authenticator {
         if (!claims.id().isEmpty()) {
             extra.put(CREDENTIAL_ID, List.of("JTI=" + claims.id()));
         }
-        return Optional.of(new UserInfo(userName(namespace, saRef.name()), saRef.uid(),
-                List.of(SERVICE_ACCOUNTS, SERVICE_ACCOUNTS + ":" + namespace, AUTHENTICATED), extra));
+        UserInfo user = new UserInfo(userName(namespace, saRef.name()), saRef.uid(),
+                List.of(SERVICE_ACCOUNTS, SERVICE_ACCOUNTS + ":" + namespace, AUTHENTICATED), extra);
+        return Optional.of(new Authenticated(user, claims.audiences().stream().filter(audiences::contains)
+                .distinct().toList()));
     }
 
     private void requireBound(ResourceType type, String namespace, ServiceAccountTokens.Ref ref, String what,

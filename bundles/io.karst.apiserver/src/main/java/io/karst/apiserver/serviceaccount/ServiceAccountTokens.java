@@ -163,6 +163,14 @@ public final class ServiceAccountTokens {
      * @throws AuthenticationException when it is one but the signature, audience or time bounds are wrong
      */
     Optional<Claims> verify(String token) throws AuthenticationException {
+        return verify(token, apiAudiences);
+    }
+
+    /**
+     * As {@link #verify(String)}, for a token that must be meant for one of {@code requested} (a TokenReview's
+     * audiences) rather than for this API server.
+     */
+    Optional<Claims> verify(String token, List<String> requested) throws AuthenticationException {
         Optional<JsonWebToken> parsed = JsonWebToken.parse(token);
         if (parsed.isEmpty() || !issuer.equals(parsed.get().claims().path("iss").asText(null))) {
             return Optional.empty();
@@ -173,9 +181,9 @@ public final class ServiceAccountTokens {
         }
         ObjectNode claims = jwt.claims();
         List<String> audiences = audiences(claims.get("aud"));
-        if (audiences.stream().noneMatch(apiAudiences::contains)) {
+        if (audiences.stream().noneMatch(requested::contains)) {
             throw new AuthenticationException("token audiences " + audiences + " is invalid for the target audiences "
-                    + apiAudiences);
+                    + requested);
         }
         Instant now = clock.instant();
         if (claims.has("nbf") && now.plus(LEEWAY).isBefore(instant(claims, "nbf"))) {

@@ -102,6 +102,8 @@ final class LaunchPlans {
             apiserver.put("encryption.provider.config", file.toString());
         }
         config.optional("agent-token").filter(t -> !t.isBlank()).ifPresent(t -> apiserver.put("agent.token", t));
+        config.optional("audit-log-path").filter(p -> !p.isBlank()).ifPresent(p -> apiserver.put("audit.log.path",
+                Path.of(p).toAbsolutePath().toString()));
         configurations.put("io.karst.apiserver", apiserver);
 
         int ssh = config.integer("admin-ssh-port");

@@ -153,6 +153,15 @@ class LaunchPlansTest {
     }
 
     @Test
+    void anAuditLogPathReachesTheApiServerAsAnAbsolutePath() throws Exception {
+        assertEquals(dir.resolve("audit.log").toAbsolutePath().toString(), server("--audit-log-path",
+                dir.resolve("audit.log").toString()).configurations().get("io.karst.apiserver").get("audit.log.path"));
+        assertEquals(Path.of("logs/audit.log").toAbsolutePath().toString(), server("--audit-log-path",
+                "logs/audit.log").configurations().get("io.karst.apiserver").get("audit.log.path"));
+        assertFalse(server().configurations().get("io.karst.apiserver").containsKey("audit.log.path"));
+    }
+
+    @Test
     void secretsEncryptionPointsTheApiServerAtK3sKeyFile() throws Exception {
         Map<String, Object> apiserver = server("--secrets-encryption").configurations().get("io.karst.apiserver");
         assertEquals(true, apiserver.get("secrets.encryption"));

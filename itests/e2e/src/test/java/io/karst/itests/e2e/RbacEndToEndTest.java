@@ -37,7 +37,7 @@ class RbacEndToEndTest {
 
     @BeforeAll
     void startServer() throws Exception {
-        server = new KarstServer(tmp.resolve("data"), List.of()).start();
+        server = new KarstServer(tmp.resolve("data"), List.of("--audit-log-path", auditLog().toString())).start();
         server.awaitReady(Duration.ofSeconds(90));
         alice = userKubeconfig("alice", "devs");
         admin("create", "namespace", "team");
@@ -206,5 +206,197 @@ class RbacEndToEndTest {
             assertTrue(lease.stderr().contains("can only access node lease with the same name as the requesting "
                     + "node"), lease::toString);
         }
+    }
+
+    /** curl with a user's certificate and extra headers: status code, then the body. */
+    private Commands.Result curlAs(String user, String path, String... headers) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-w", "\n%{http_code}", "--cacert",
+                server.serverCa().toString(), "--cert", tmp.resolve(user + ".crt").toString(), "--key",
+                tmp.resolve(user + ".key").toString()));
+        for (String h : headers) {
+            cmd.addAll(List.of("-H", h));
+        }
+        cmd.add(server.url(path));
+        return Commands.run(cmd, Map.of(), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theAdministratorActsAsWhomeverItImpersonates() throws Exception {
+        // kubectl 1.27's whoami asks authentication.k8s.io/v1beta1, which Karst does not serve
+        Commands.Result bob = kubectl("1.33", server.kubeconfig, "auth", "whoami", "--as=bob", "--as-group=devs",
+                "-o", "jsonpath={.status.userInfo}");
+        assertEquals(0, bob.exit(), bob::toString);
+        assertTrue(bob.stdout().contains("\"username\":\"bob\"") && bob.stdout().contains("\"devs\"")
+                && bob.stdout().contains("system:authenticated") && !bob.stdout().contains("system:masters"),
+                bob::toString);
+        for (String v : VERSIONS) {
+            Commands.Result pods = kubectl(v, server.kubeconfig, "get", "pods", "-n", "team", "--as=bob");
+            assertTrue(pods.stderr().contains("pods is forbidden: User \"bob\" cannot list resource \"pods\" in API "
+                    + "group \"\" in the namespace \"team\""), pods::toString);
+            assertEquals("no", kubectl(v, server.kubeconfig, "auth", "can-i", "list", "pods", "-n", "team",
+                    "--as=bob").stdout().trim());
+            assertEquals("yes", kubectl(v, server.kubeconfig, "auth", "can-i", "list", "pods", "-n", "team",
+                    "--as=bob", "--as-group=system:masters").stdout().trim());
+        }
+        Commands.Result sa = kubectl("1.33", server.kubeconfig, "auth", "whoami",
+                "--as=system:serviceaccount:team:robot", "-o", "jsonpath={.status.userInfo.groups}");
+        assertTrue(sa.stdout().contains("\"system:serviceaccounts\",\"system:serviceaccounts:team\","
+                + "\"system:authenticated\""), sa::toString);
+    }
+
+    @Test
+    void impersonationNeedsTheImpersonateVerbOnEachPart() throws Exception {
+        Path erin = userKubeconfig("erin", "staff");
+        for (String v : VERSIONS) {
+            Commands.Result refused = kubectl(v, erin, "get", "pods", "-n", "team", "--as=bob");
+            assertTrue(refused.stderr().contains("users \"bob\" is forbidden: User \"erin\" cannot impersonate "
+                    + "resource \"users\" in API group \"\" at the cluster scope"), refused::toString);
+        }
+        Commands.Result groupAlone = curlAs("erin", "/api/v1/namespaces/team/pods", "Impersonate-Group: devs");
+        assertTrue(groupAlone.stdout().endsWith("\n500") && groupAlone.stdout().contains("without impersonating a "
+                + "user"), groupAlone::toString);
+        admin("create", "clusterrole", "impersonate-bob", "--verb=impersonate", "--resource=users",
+                "--resource-name=bob");
+        admin("create", "clusterrolebinding", "erin-impersonates-bob", "--clusterrole=impersonate-bob",
+                "--user=erin");
+        awaitAllowed("1.33", erin, "auth", "whoami", "--as=bob");
+        for (String v : VERSIONS) {
+            Commands.Result asBob = kubectl(v, erin, "get", "pods", "-n", "team", "--as=bob");
+            assertTrue(asBob.stderr().contains("User \"bob\" cannot list resource \"pods\""), asBob::toString);
+            Commands.Result carol = kubectl(v, erin, "get", "pods", "-n", "team", "--as=carol");
+            assertTrue(carol.stderr().contains("users \"carol\" is forbidden"), carol::toString);
+            Commands.Result masters = kubectl(v, erin, "get", "secrets", "-A", "--as=bob",
+                    "--as-group=system:masters");
+            assertTrue(masters.stderr().contains("groups \"system:masters\" is forbidden: User \"erin\" cannot "
+                    + "impersonate resource \"groups\" in API group \"\" at the cluster scope"), masters::toString);
+        }
+        Commands.Result uid = curlAs("erin", "/api/v1/namespaces/team/pods", "Impersonate-User: bob",
+                "Impersonate-Uid: 1");
+        assertTrue(uid.stdout().endsWith("\n403") && uid.stdout().contains("uids.authentication.k8s.io \\\"1\\\" "
+                + "is forbidden"), uid::toString);
+    }
+
+    @Test
+    void rolesAndBindingsGrantOnlyWhatTheWriterHoldsUnlessEscalateOrBindIsAllowed() throws Exception {
+        Path dave = userKubeconfig("dave", "staff");
+        admin("create", "role", "rbac-writer", "--verb=create,get,update", "--resource=roles,rolebindings",
+                "-n", "team");
+        admin("create", "rolebinding", "dave-rbac", "--role=rbac-writer", "--user=dave", "-n", "team");
+        awaitAllowed("1.33", dave, "get", "role", "rbac-writer", "-n", "team");
+        for (String v : VERSIONS) {
+            Commands.Result big = kubectl(v, dave, "create", "role", "big-" + v.replace(".", ""), "--verb=get",
+                    "--resource=secrets", "-n", "team");
+            assertNotEquals(0, big.exit());
+            assertTrue(big.stderr().contains("roles.rbac.authorization.k8s.io \"big-" + v.replace(".", "")
+                    + "\" is forbidden: user \"dave\" (groups=[\"staff\" \"system:authenticated\"]) is attempting "
+                    + "to grant RBAC permissions not currently held:\n{APIGroups:[\"\"], Resources:[\"secrets\"], "
+                    + "Verbs:[\"get\"]}"), big::toString);
+            Commands.Result toView = kubectl(v, dave, "create", "rolebinding", "view-" + v.replace(".", ""),
+                    "--clusterrole=view", "--user=frank", "-n", "team");
+            assertTrue(toView.stderr().contains("rolebindings.rbac.authorization.k8s.io \"view-"
+                    + v.replace(".", "") + "\" is forbidden: user \"dave\""), toView::toString);
+        }
+        assertNotEquals(0, kubectl("1.33", server.kubeconfig, "get", "role", "big-133", "-n", "team").exit(),
+                "a refused role is not written");
+        // what dave holds he may grant and bind
+        admin(List.of("create", "role", "small", "--verb=get", "--resource=roles", "-n", "team"), dave);
+        admin(List.of("create", "rolebinding", "small", "--role=small", "--user=frank", "-n", "team"), dave);
+        // the identity an administrator impersonates is the one the write path checks
+        Commands.Result asDave = kubectl("1.33", server.kubeconfig, "create", "role", "wide", "--verb=delete",
+                "--resource=pods", "-n", "team", "--as=dave");
+        assertTrue(asDave.stderr().contains("user \"dave\" (groups=[\"system:authenticated\"]) is attempting to "
+                + "grant RBAC permissions not currently held"), asDave::toString);
+        admin("create", "role", "escalator", "--verb=escalate", "--resource=roles", "-n", "team");
+        admin("create", "rolebinding", "dave-escalates", "--role=escalator", "--user=dave", "-n", "team");
+        admin("create", "clusterrole", "bind-view", "--verb=bind", "--resource=clusterroles", "--resource-name=view");
+        admin("create", "rolebinding", "dave-binds-view", "--clusterrole=bind-view", "--user=dave", "-n", "team");
+        awaitAllowed("1.33", dave, "create", "role", "big", "--verb=get", "--resource=secrets", "-n", "team");
+        awaitAllowed("1.33", dave, "create", "rolebinding", "frank-view", "--clusterrole=view", "--user=frank",
+                "-n", "team");
+        Commands.Result edit = kubectl("1.33", dave, "create", "rolebinding", "frank-edit", "--clusterrole=edit",
+                "--user=frank", "-n", "team");
+        assertTrue(edit.stderr().contains("is attempting to grant RBAC permissions not currently held"),
+                "bind was granted for view only: " + edit);
+    }
+
+    private void admin(List<String> args, Path config) throws Exception {
+        Commands.Result r = kubectl("1.33", config, args.toArray(String[]::new));
+        assertEquals(0, r.exit(), () -> args + " -> " + r);
+    }
+
+    private Commands.Result tokenReview(String version, Path config, String spec) throws Exception {
+        Path review = Files.writeString(tmp.resolve("review.yaml"), "apiVersion: authentication.k8s.io/v1\n"
+                + "kind: TokenReview\nspec: " + spec + "\n");
+        return kubectl(version, config, "create", "-f", review.toString(), "-o", "jsonpath={.status}");
+    }
+
+    @Test
+    void aTokenReviewSaysWhoAServiceAccountTokenIsAndWhyABadOneFails() throws Exception {
+        admin("create", "serviceaccount", "reviewed", "-n", "other");
+        String token = admin("create", "token", "reviewed", "-n", "other").stdout().trim();
+        for (String v : VERSIONS) {
+            Commands.Result ok = tokenReview(v, server.kubeconfig, "{token: " + token + "}");
+            assertEquals(0, ok.exit(), ok::toString);
+            assertTrue(ok.stdout().contains("\"authenticated\":true") && ok.stdout().contains(
+                    "\"username\":\"system:serviceaccount:other:reviewed\""), ok::toString);
+            Commands.Result garbage = tokenReview(v, server.kubeconfig, "{token: not-a-token}");
+            assertTrue(garbage.stdout().contains("\"error\":\"invalid bearer token\"")
+                    && !garbage.stdout().contains("authenticated"), garbage::toString);
+            Commands.Result vault = tokenReview(v, server.kubeconfig, "{token: " + token + ", audiences: [vault]}");
+            assertTrue(vault.stdout().contains("token audiences") && !vault.stdout().contains("\"authenticated\""),
+                    vault::toString);
+            Commands.Result refused = tokenReview(v, alice, "{token: " + token + "}");
+            assertTrue(refused.stderr().contains("tokenreviews.authentication.k8s.io is forbidden: User \"alice\" "
+                    + "cannot create resource \"tokenreviews\" in API group \"authentication.k8s.io\" at the "
+                    + "cluster scope"), refused::toString);
+        }
+        Commands.Result resources = admin("api-resources", "--api-group=authentication.k8s.io");
+        assertTrue(resources.stdout().lines().anyMatch(l -> l.startsWith("tokenreviews ")), resources::toString);
+        admin("delete", "serviceaccount", "reviewed", "-n", "other");
+        Commands.Result gone = tokenReview("1.33", server.kubeconfig, "{token: " + token + "}");
+        assertTrue(gone.stdout().contains("\"error\":\"serviceaccounts \\\"reviewed\\\" not found\""),
+                gone::toString);
+    }
+
+    private static Path auditLog() {
+        return tmp.resolve("audit/audit.log");
+    }
+
+    /** The audit events whose requestURI starts with {@code uri}, read from the file the server appends to. */
+    private static List<String> auditLines(String uri) throws Exception {
+        return Files.readAllLines(auditLog()).stream().filter(l -> l.contains("\"requestURI\":\"" + uri)).toList();
+    }
+
+    @Test
+    void theAuditLogHasOneMetadataEventPerRequestWithWhoWhatAndTheCode() throws Exception {
+        Path grace = userKubeconfig("grace", "staff");
+        Commands.Result refused = kubectl("1.33", grace, "get", "configmap", "audited", "-n", "other");
+        assertNotEquals(0, refused.exit());
+        admin("create", "configmap", "audited", "-n", "other");
+        kubectl("1.33", server.kubeconfig, "get", "configmap", "audited", "-n", "other", "--as=bob");
+        Instant until = Instant.now().plusSeconds(5);
+        List<String> events = auditLines("/api/v1/namespaces/other/configmaps/audited");
+        while (events.size() < 2 && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+            events = auditLines("/api/v1/namespaces/other/configmaps/audited");
+        }
+        assertEquals(2, events.size(), events::toString);
+        String forbidden = events.get(0);
+        assertTrue(forbidden.contains("\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":"
+                + "\"Metadata\""), forbidden);
+        assertTrue(forbidden.contains("\"stage\":\"ResponseComplete\"") && forbidden.contains("\"verb\":\"get\"")
+                && forbidden.contains("\"user\":{\"username\":\"grace\",\"groups\":[\"staff\","
+                        + "\"system:authenticated\"]}")
+                && forbidden.contains("\"objectRef\":{\"resource\":\"configmaps\",\"namespace\":\"other\",\"name\":"
+                + "\"audited\",\"apiVersion\":\"v1\"}") && forbidden.contains("\"responseStatus\":{\"metadata\":{},"
+                + "\"status\":\"Failure\",\"message\":\"configmaps \\\"audited\\\" is forbidden") && forbidden.contains(
+                "\"reason\":\"Forbidden\"") && forbidden.contains("\"authorization.k8s.io/decision\":\"forbid\"")
+                && forbidden.contains("\"sourceIPs\":[\"127.0.0.1\"]"), forbidden);
+        String impersonated = events.get(1);
+        assertTrue(impersonated.contains("\"impersonatedUser\":{\"username\":\"bob\"")
+                && impersonated.contains("\"code\":403") && impersonated.contains("system:masters"), impersonated);
+        List<String> created = auditLines("/api/v1/namespaces/other/configmaps?");
+        assertTrue(created.stream().anyMatch(l -> l.contains("\"verb\":\"create\"") && l.contains("\"code\":201")),
+                created::toString);
     }
 }
