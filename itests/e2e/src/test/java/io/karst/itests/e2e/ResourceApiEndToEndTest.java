@@ -235,7 +235,7 @@ class ResourceApiEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"1.27", "1.33"})
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
     void applyTwiceAndStrategicPatchMergeContainersByName(String version) throws Exception {
         String name = "applied-" + version.replace('.', '-');
         String v1 = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\n  labels:\n"
@@ -265,6 +265,54 @@ class ResourceApiEndToEndTest {
         String labels = ok(version, null, "get", "deployment", name, "-o", "jsonpath={.metadata.labels}").stdout();
         assertTrue(labels.contains("keep") && !labels.contains("drop"), labels);
         ok(version, null, "delete", "deployment", name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
+    void everyPatchTypeOnConfigMapsAndDeploymentsAndServerDryRuns(String version) throws Exception {
+        String name = "patched-" + version.replace('.', '-');
+        ok(version, null, "create", "configmap", name, "--from-literal=a=1", "--from-literal=b=2");
+        ok(version, null, "patch", "configmap", name, "--type=merge", "-p", "{\"data\":{\"c\":\"3\",\"a\":null}}");
+        ok(version, null, "patch", "configmap", name, "--type=json", "-p",
+                "[{\"op\":\"test\",\"path\":\"/data/b\",\"value\":\"2\"},{\"op\":\"replace\",\"path\":"
+                        + "\"/data/b\",\"value\":\"20\"}]");
+        ok(version, null, "patch", "configmap", name, "-p", "{\"data\":{\"d\":\"4\"}}");
+        assertEquals("{\"b\":\"20\",\"c\":\"3\",\"d\":\"4\"}", ok(version, null, "get", "configmap", name, "-o",
+                "jsonpath={.data}").stdout());
+        Commands.Result failedTest = kubectl(version, null, "patch", "configmap", name, "--type=json", "-p",
+                "[{\"op\":\"test\",\"path\":\"/data/b\",\"value\":\"2\"},{\"op\":\"remove\",\"path\":\"/data/c\"}]");
+        assertNotEquals(0, failedTest.exit(), failedTest::toString);
+        ok(version, null, "patch", "configmap", name, "--dry-run=server", "-p", "{\"data\":{\"e\":\"5\"}}");
+        assertEquals("{\"b\":\"20\",\"c\":\"3\",\"d\":\"4\"}", ok(version, null, "get", "configmap", name, "-o",
+                "jsonpath={.data}").stdout(), "a failed test op and a server dry run change nothing");
+
+        String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n"
+                + "  selector:\n    matchLabels:\n      app: " + name + "\n  template:\n    metadata:\n      labels:\n"
+                + "        app: " + name + "\n    spec:\n      containers:\n      - name: app\n        image: busybox:1\n"
+                + "        env:\n        - name: A\n          value: \"1\"\n        - name: B\n          value: \"2\"\n"
+                + "      - name: side\n        image: busybox:1\n";
+        ok(version, deployment, "create", "--dry-run=server", "-f", "-");
+        assertNotEquals(0, kubectl(version, null, "get", "deployment", name).exit(), "a server dry run creates nothing");
+        ok(version, deployment, "create", "-f", "-");
+        // strategic merge: the container and its env variable by name, the rest kept
+        ok(version, null, "patch", "deployment", name, "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                + "[{\"name\":\"app\",\"env\":[{\"name\":\"A\",\"value\":\"9\"}]}]}}}}");
+        assertEquals("app side", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={.spec.template.spec.containers[*].name}").stdout());
+        assertEquals("A=9 B=2 busybox:1", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={range .spec.template.spec.containers[0].env[*]}{.name}={.value} {end}"
+                        + "{.spec.template.spec.containers[0].image}").stdout());
+        ok(version, null, "patch", "deployment", name, "--type=json", "-p", "[{\"op\":\"replace\",\"path\":"
+                + "\"/spec/template/spec/containers/1/image\",\"value\":\"busybox:2\"}]");
+        assertEquals("busybox:2", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={.spec.template.spec.containers[1].image}").stdout());
+        // a merge patch replaces the list whole
+        ok(version, null, "patch", "deployment", name, "--type=merge", "-p", "{\"spec\":{\"template\":{\"spec\":"
+                + "{\"containers\":[{\"name\":\"only\",\"image\":\"busybox:3\"}]}}}}");
+        assertEquals("only", ok(version, null, "get", "deployment", name, "-o",
+                "jsonpath={.spec.template.spec.containers[*].name}").stdout());
+        ok(version, null, "delete", "deployment", name);
+        ok(version, null, "delete", "configmap", name);
     }
 
     @ParameterizedTest
