@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.karst.api.security.UserInfo;
 import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.codec.protobuf.ProtobufObjects;
 import io.karst.apiserver.discovery.DiscoveryDocuments;
 import io.karst.apiserver.endpoint.ApiResponse;
 import io.karst.apiserver.endpoint.PodStreamSubresource;
@@ -140,15 +141,18 @@ final class ResourceApi {
             ResponseConversion conversion, AtomicBoolean answered) {
         try {
             ApiResponse response = endpoint.handle(request);
-            Representation representation = conversion.representation();
             if (response instanceof ApiResponse.Body b) {
                 boolean read = request.method().equals("GET") || request.method().equals("HEAD");
                 JsonNode body = read && b.code() == 200 ? conversion.body(request, b.object()) : b.object();
+                Representation representation = ProtobufFallback.forBody(conversion.representation(), body,
+                        request.type());
                 if (answered.compareAndSet(false, true)) {
                     responses.send(ctx, keepAlive, head, b.code(), body, representation, b.warnings());
                 }
             } else if (response instanceof ApiResponse.Stream s) {
                 var events = conversion.watchEvents(request);
+                Representation representation = ProtobufFallback.forWatch(conversion.representation(),
+                        request.type(), conversion.watchedApiVersion(request), conversion.watchedKind(request));
                 if (answered.compareAndSet(false, true)) {
                     responses.stream(ctx, s.session(), representation, events);
                 }
@@ -163,12 +167,12 @@ final class ResourceApi {
             }
         } catch (ApiException e) {
             if (answered.compareAndSet(false, true)) {
-                responses.fail(ctx, keepAlive, e);
+                responses.fail(ctx, keepAlive, e, conversion.representation());
             }
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             if (answered.compareAndSet(false, true)) {
-                responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+                responses.fail(ctx, keepAlive, ApiException.internal(e.toString()), conversion.representation());
             }
         }
     }
@@ -265,9 +269,17 @@ final class ResourceApi {
     }
 
     static FullHttpResponse failure(ObjectCodec codec, ApiException e) {
+        return failure(codec, e, Representation.JSON_OBJECT);
+    }
+
+    /** The Status of a failure, in protobuf when the request's Accept chose it (YAML clients read JSON Status). */
+    static FullHttpResponse failure(ObjectCodec codec, ApiException e, Representation representation) {
         ObjectNode status = StatusObject.failure(e);
-        FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), "application/json",
-                codec.encodeJson(status));
+        FullHttpResponse response = representation.kind() == Representation.Kind.PROTOBUF
+                ? StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), ProtobufObjects.MEDIA_TYPE,
+                        ProtobufObjects.encode(status).orElseThrow().bytes())
+                : StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), "application/json",
+                        codec.encodeJson(status));
         if (e.details() != null && e.details().retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, e.details().retryAfterSeconds());
         }

@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -55,7 +56,17 @@ public final class ProtobufJsonConverter {
 
     /** The message bytes of a JSON tree; fields the message does not have are dropped, as upstream's decoder does. */
     public static byte[] toProtobuf(Descriptor type, ObjectNode json) {
-        return jsonToMessage(type, json).toByteArray();
+        return toProtobuf(type, json, new ArrayList<>());
+    }
+
+    /**
+     * The message bytes of a JSON tree, adding to {@code dropped} the path of every member the message has no
+     * field for ({@code apiVersion} and {@code kind} excepted: the envelope carries them, and list items and
+     * embedded objects have them only in JSON). Absent and null members, and empty maps and lists, are not written,
+     * so the JSON read back leaves them out as upstream's omitempty does.
+     */
+    public static byte[] toProtobuf(Descriptor type, ObjectNode json, List<String> dropped) {
+        return jsonToMessage(type, json, "", dropped).toByteArray();
     }
 
     private static JsonNode messageToJson(Message message) {
@@ -122,7 +133,7 @@ public final class ProtobufJsonConverter {
         };
     }
 
-    private static Message jsonToMessage(Descriptor type, JsonNode json) {
+    private static Message jsonToMessage(Descriptor type, JsonNode json, String path, List<String> dropped) {
         DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
         switch (type.getFullName()) {
             case TIME -> builder.setField(type.findFieldByName("seconds"), Instant.parse(json.asText()).getEpochSecond());
@@ -131,6 +142,7 @@ public final class ProtobufJsonConverter {
                 builder.setField(type.findFieldByName("seconds"), instant.getEpochSecond());
                 builder.setField(type.findFieldByName("nanos"), instant.getNano());
             }
+            // a number is a valid Quantity in JSON (upstream reads {"cpu": 2}); its text is the quantity
             case QUANTITY -> builder.setField(type.findFieldByName("string"), json.asText());
             case INT_OR_STRING -> {
                 if (json.isTextual()) {
@@ -152,7 +164,14 @@ public final class ProtobufJsonConverter {
                 for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> member = it.next();
                     FieldDescriptor field = fieldByJsonName(type, member.getKey());
-                    if (field == null || member.getValue().isNull()) {
+                    if (member.getValue().isNull()) {
+                        continue;
+                    }
+                    String child = path.isEmpty() ? member.getKey() : path + "." + member.getKey();
+                    if (field == null) {
+                        if (!member.getKey().equals("apiVersion") && !member.getKey().equals("kind")) {
+                            dropped.add(child);
+                        }
                         continue;
                     }
                     if (field.isMapField()) {
@@ -162,14 +181,21 @@ public final class ProtobufJsonConverter {
                             Map.Entry<String, JsonNode> pair = pairs.next();
                             builder.addRepeatedField(field, DynamicMessage.newBuilder(entryType)
                                     .setField(entryType.findFieldByName("key"), pair.getKey())
-                                    .setField(value, jsonToValue(value, pair.getValue())).build());
+                                    .setField(value, jsonToValue(value, pair.getValue(), child + "." + pair.getKey(),
+                                            dropped)).build());
                         }
                     } else if (field.isRepeated()) {
+                        if (!member.getValue().isArray()) {
+                            throw new IllegalArgumentException(field.getFullName() + ": a "
+                                    + member.getValue().getNodeType() + " cannot be a repeated field");
+                        }
+                        int index = 0;
                         for (JsonNode item : member.getValue()) {
-                            builder.addRepeatedField(field, jsonToValue(field, item));
+                            builder.addRepeatedField(field, jsonToValue(field, item, child + "[" + index++ + "]",
+                                    dropped));
                         }
                     } else {
-                        builder.setField(field, jsonToValue(field, member.getValue()));
+                        builder.setField(field, jsonToValue(field, member.getValue(), child, dropped));
                     }
                 }
             }
@@ -180,7 +206,8 @@ public final class ProtobufJsonConverter {
     private static boolean fits(FieldDescriptor field, JsonNode json) {
         return switch (field.getJavaType()) {
             case MESSAGE -> switch (field.getMessageType().getFullName()) {
-                case TIME, MICRO_TIME, QUANTITY -> json.isTextual();
+                case TIME, MICRO_TIME -> json.isTextual();
+                case QUANTITY -> json.isTextual() || json.isNumber();
                 case INT_OR_STRING -> json.isTextual() || json.canConvertToInt();
                 case RAW_EXTENSION -> true;
                 default -> json.isObject();
@@ -194,6 +221,10 @@ public final class ProtobufJsonConverter {
     }
 
     private static FieldDescriptor fieldByJsonName(Descriptor type, String name) {
+        FieldDescriptor byName = type.findFieldByName(name);
+        if (byName != null) {
+            return byName; // the Kubernetes protos name nearly every field as its JSON member
+        }
         for (FieldDescriptor field : type.getFields()) {
             if (field.getJsonName().equals(name) || field.getName().equals(name)) {
                 return field;
@@ -202,14 +233,14 @@ public final class ProtobufJsonConverter {
         return null;
     }
 
-    private static Object jsonToValue(FieldDescriptor field, JsonNode json) {
+    private static Object jsonToValue(FieldDescriptor field, JsonNode json, String path, List<String> dropped) {
         if (!fits(field, json)) {
             // a silent zero or empty string would store something the client never sent
             throw new IllegalArgumentException(field.getFullName() + ": a " + json.getNodeType()
                     + " cannot be a " + field.getJavaType() + " field");
         }
         return switch (field.getJavaType()) {
-            case MESSAGE -> jsonToMessage(field.getMessageType(), json);
+            case MESSAGE -> jsonToMessage(field.getMessageType(), json, path, dropped);
             case STRING -> json.asText();
             case BOOLEAN -> json.asBoolean();
             case INT -> json.asInt();
