@@ -36,6 +36,8 @@ public final class ProtobufJsonConverter {
     static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
     static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
     static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
+    /** managedFields' field sets: a JSON object in JSON, its JSON bytes in protobuf. */
+    static final String FIELDS_V1 = META + "FieldsV1";
 
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSX")
             .withZone(java.time.ZoneOffset.UTC);
@@ -85,9 +87,10 @@ public final class ProtobufJsonConverter {
                 return longField(message, "type") == 1 ? NODES.textNode(String.valueOf(field(message, "strVal")))
                         : NODES.numberNode((int) longField(message, "intVal"));
             }
-            case RAW_EXTENSION -> {
+            case RAW_EXTENSION, FIELDS_V1 -> {
                 try {
-                    return JSON.readTree(((ByteString) field(message, "raw")).toByteArray());
+                    return JSON.readTree(((ByteString) field(message, rawField(message.getDescriptorForType())))
+                            .toByteArray());
                 } catch (IOException e) {
                     throw new MalformedProtobufException("embedded object is not JSON: " + e.getMessage(), e);
                 }
@@ -153,9 +156,10 @@ public final class ProtobufJsonConverter {
                     builder.setField(type.findFieldByName("intVal"), json.asInt());
                 }
             }
-            case RAW_EXTENSION -> {
+            case RAW_EXTENSION, FIELDS_V1 -> {
                 try {
-                    builder.setField(type.findFieldByName("raw"), ByteString.copyFrom(JSON.writeValueAsBytes(json)));
+                    builder.setField(type.findFieldByName(rawField(type)),
+                            ByteString.copyFrom(JSON.writeValueAsBytes(json)));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -210,6 +214,7 @@ public final class ProtobufJsonConverter {
                 case QUANTITY -> json.isTextual() || json.isNumber();
                 case INT_OR_STRING -> json.isTextual() || json.canConvertToInt();
                 case RAW_EXTENSION -> true;
+                case FIELDS_V1 -> json.isObject();
                 default -> json.isObject();
             };
             case STRING, BYTE_STRING, ENUM -> json.isTextual();
@@ -250,6 +255,11 @@ public final class ProtobufJsonConverter {
             case BYTE_STRING -> ByteString.copyFrom(Base64.getDecoder().decode(json.asText()));
             case ENUM -> field.getEnumType().findValueByName(json.asText());
         };
+    }
+
+    /** FieldsV1 names its bytes as the Go field, {@code Raw}; RawExtension {@code raw}. */
+    private static String rawField(Descriptor type) {
+        return type.getFullName().equals(FIELDS_V1) ? "Raw" : "raw";
     }
 
     private static Object field(Message message, String name) {

@@ -89,6 +89,20 @@ class ProtobufObjectsTest {
     }
 
     @Test
+    void managedFieldsCarryTheirFieldSetAsJsonBytes() throws Exception {
+        ObjectNode configMap = json("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c','managedFields':["
+                + "{'manager':'kubectl','operation':'Apply','apiVersion':'v1','time':'2026-11-23T16:00:00Z',"
+                + "'fieldsType':'FieldsV1','fieldsV1':{'f:data':{'.':{},'f:k':{}}}}]},'data':{'k':'v'}}");
+        ProtobufObjects.Encoded encoded = ProtobufObjects.encode(configMap).orElseThrow();
+
+        assertEquals(List.of(), encoded.droppedFields());
+        V1.ConfigMap message = V1.ConfigMap.parseFrom(UnknownEnvelope.decode(encoded.bytes()).raw());
+        assertEquals("{\"f:data\":{\".\":{},\"f:k\":{}}}",
+                message.getMetadata().getManagedFields(0).getFieldsV1().getRaw().toStringUtf8());
+        assertEquals(configMap, readBack(encoded.bytes()));
+    }
+
+    @Test
     void aQuantityWrittenAsANumberIsItsText() throws Exception {
         ObjectNode pod = json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p'},"
                 + "'spec':{'containers':[{'name':'c','resources':{'limits':{'cpu':2}}}]}}");
