@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.slf4j.LoggerFactory;
+
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.codec.protobuf.ProtobufObjects;
 import io.karst.apiserver.endpoint.StreamWriter;
@@ -171,8 +173,16 @@ final class ResponseWriter {
             if (protobuf) {
                 // length-prefixed frames; a watch cannot change its media type midway, so an object whose
                 // fields the protos lack is sent without them (see ProtobufObjects.Encoded)
-                line = events == IDENTITY ? SharedEncodings.encodeProtobuf(frame)
-                        : SharedEncodings.protobufFrame(frame.type(), events.apply(frame.object()));
+                try {
+                    line = events == IDENTITY ? SharedEncodings.encodeProtobuf(frame)
+                            : SharedEncodings.protobufFrame(frame.type(), events.apply(frame.object()));
+                } catch (RuntimeException e) {
+                    // an object its message cannot hold ends this watch only (the client re-lists), never the
+                    // dispatch to the other watchers
+                    LoggerFactory.getLogger(ResponseWriter.class).warn("ending a protobuf watch: {}", e.toString());
+                    end();
+                    return false;
+                }
             } else {
                 byte[] json = events == IDENTITY ? SharedEncodings.encode(frame, codec) : encode(frame);
                 line = new byte[json.length + 1];
