@@ -97,9 +97,9 @@ final class ResourceApi {
             request.content().readBytes(body);
             if (AccessReviews.handles(type.group(), type.plural()) && request.method().name().equals("POST")
                     && parsed.name() == null) {
-                responses.send(ctx, keepAlive, head, 201, review(type, parsed, user, body,
-                        request.headers().get(HttpHeaderNames.CONTENT_TYPE)),
-                        conversion.representation());
+                JsonNode answer = review(type, parsed, user, body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+                responses.send(ctx, keepAlive, head, 201, answer,
+                        ProtobufFallback.forBody(conversion.representation(), answer, type));
                 return;
             }
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
