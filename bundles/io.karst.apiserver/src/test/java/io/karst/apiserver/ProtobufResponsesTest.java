@@ -148,6 +148,35 @@ class ProtobufResponsesTest {
     }
 
     @Test
+    void aWildcardOrAPreferredJsonIsStillJson() throws Exception {
+        assertEquals("application/json", get("/api/v1/namespaces/default/configmaps/alpha", "*/*").headers()
+                .firstValue("Content-Type").orElseThrow());
+        assertEquals("application/json", get("/api/v1/namespaces/default/configmaps/alpha",
+                PROTOBUF + ";q=0.5,application/json").headers().firstValue("Content-Type").orElseThrow());
+    }
+
+    @Test
+    void anObjectWithFieldsTheProtosLackIsJsonForClientGoAndProtobufWithAWarningOtherwise() throws Exception {
+        // spec.resources (pod-level resources, 1.32) is in the 1.33 schema but not in client-java-proto 24's PodSpec
+        api.local().resource(new ResourceKey("", "v1", "pods")).inNamespace("default").create((ObjectNode) JSON
+                .readTree("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"sized\"},"
+                        + "\"spec\":{\"resources\":{\"limits\":{\"cpu\":\"1\"}},"
+                        + "\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}"));
+
+        HttpResponse<byte[]> clientGo = get("/api/v1/namespaces/default/pods/sized", CLIENT_GO);
+        assertEquals("application/json", clientGo.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("1", JSON.readTree(clientGo.body()).path("spec").path("resources").path("limits").path("cpu")
+                .asText());
+
+        HttpResponse<byte[]> protobufOnly = get("/api/v1/namespaces/default/pods/sized", PROTOBUF);
+        assertEquals(PROTOBUF, protobufOnly.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals("sized", V1.Pod.parseFrom(UnknownEnvelope.decode(protobufOnly.body()).raw()).getMetadata()
+                .getName());
+        assertTrue(protobufOnly.headers().firstValue("Warning").orElseThrow().contains("spec.resources"),
+                protobufOnly.headers().map().toString());
+    }
+
+    @Test
     void anAcceptHeaderWithNothingServedIs406WithTheServedTypes() throws Exception {
         HttpResponse<byte[]> response = get("/api/v1/namespaces/default/configmaps", "application/xml");
 
