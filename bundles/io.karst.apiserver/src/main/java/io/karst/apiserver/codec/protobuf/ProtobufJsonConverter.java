@@ -68,7 +68,7 @@ public final class ProtobufJsonConverter {
      * so the JSON read back leaves them out as upstream's omitempty does.
      */
     public static byte[] toProtobuf(Descriptor type, ObjectNode json, List<String> dropped) {
-        return jsonToMessage(type, json, "", dropped).toByteArray();
+        return new JsonProtobufWriter(dropped).message(type, json);
     }
 
     private static JsonNode messageToJson(Message message) {
@@ -133,127 +133,6 @@ public final class ProtobufJsonConverter {
             case DOUBLE -> NODES.numberNode((Double) value);
             case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
             case ENUM -> NODES.textNode(value.toString());
-        };
-    }
-
-    private static Message jsonToMessage(Descriptor type, JsonNode json, String path, List<String> dropped) {
-        DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
-        switch (type.getFullName()) {
-            case TIME -> builder.setField(type.findFieldByName("seconds"), Instant.parse(json.asText()).getEpochSecond());
-            case MICRO_TIME -> {
-                Instant instant = Instant.parse(json.asText());
-                builder.setField(type.findFieldByName("seconds"), instant.getEpochSecond());
-                builder.setField(type.findFieldByName("nanos"), instant.getNano());
-            }
-            // a number is a valid Quantity in JSON (upstream reads {"cpu": 2}); its text is the quantity
-            case QUANTITY -> builder.setField(type.findFieldByName("string"), json.asText());
-            case INT_OR_STRING -> {
-                if (json.isTextual()) {
-                    builder.setField(type.findFieldByName("type"), 1L);
-                    builder.setField(type.findFieldByName("strVal"), json.asText());
-                } else {
-                    builder.setField(type.findFieldByName("type"), 0L);
-                    builder.setField(type.findFieldByName("intVal"), json.asInt());
-                }
-            }
-            case RAW_EXTENSION, FIELDS_V1 -> {
-                try {
-                    builder.setField(type.findFieldByName(rawField(type)),
-                            ByteString.copyFrom(JSON.writeValueAsBytes(json)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            default -> {
-                for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> member = it.next();
-                    FieldDescriptor field = fieldByJsonName(type, member.getKey());
-                    if (member.getValue().isNull()) {
-                        continue;
-                    }
-                    String child = path.isEmpty() ? member.getKey() : path + "." + member.getKey();
-                    if (field == null) {
-                        if (!member.getKey().equals("apiVersion") && !member.getKey().equals("kind")) {
-                            dropped.add(child);
-                        }
-                        continue;
-                    }
-                    if (field.isMapField()) {
-                        Descriptor entryType = field.getMessageType();
-                        FieldDescriptor value = entryType.findFieldByName("value");
-                        for (Iterator<Map.Entry<String, JsonNode>> pairs = member.getValue().fields(); pairs.hasNext();) {
-                            Map.Entry<String, JsonNode> pair = pairs.next();
-                            builder.addRepeatedField(field, DynamicMessage.newBuilder(entryType)
-                                    .setField(entryType.findFieldByName("key"), pair.getKey())
-                                    .setField(value, jsonToValue(value, pair.getValue(), child + "." + pair.getKey(),
-                                            dropped)).build());
-                        }
-                    } else if (field.isRepeated()) {
-                        if (!member.getValue().isArray()) {
-                            throw new IllegalArgumentException(field.getFullName() + ": a "
-                                    + member.getValue().getNodeType() + " cannot be a repeated field");
-                        }
-                        int index = 0;
-                        for (JsonNode item : member.getValue()) {
-                            builder.addRepeatedField(field, jsonToValue(field, item, child + "[" + index++ + "]",
-                                    dropped));
-                        }
-                    } else {
-                        builder.setField(field, jsonToValue(field, member.getValue(), child, dropped));
-                    }
-                }
-            }
-        }
-        return builder.build();
-    }
-
-    private static boolean fits(FieldDescriptor field, JsonNode json) {
-        return switch (field.getJavaType()) {
-            case MESSAGE -> switch (field.getMessageType().getFullName()) {
-                case TIME, MICRO_TIME -> json.isTextual();
-                case QUANTITY -> json.isTextual() || json.isNumber();
-                case INT_OR_STRING -> json.isTextual() || json.canConvertToInt();
-                case RAW_EXTENSION -> true;
-                case FIELDS_V1 -> json.isObject();
-                default -> json.isObject();
-            };
-            case STRING, BYTE_STRING, ENUM -> json.isTextual();
-            case BOOLEAN -> json.isBoolean();
-            case INT -> json.canConvertToInt() && json.isIntegralNumber();
-            case LONG -> json.canConvertToLong() && json.isIntegralNumber();
-            case FLOAT, DOUBLE -> json.isNumber();
-        };
-    }
-
-    private static FieldDescriptor fieldByJsonName(Descriptor type, String name) {
-        FieldDescriptor byName = type.findFieldByName(name);
-        if (byName != null) {
-            return byName; // the Kubernetes protos name nearly every field as its JSON member
-        }
-        for (FieldDescriptor field : type.getFields()) {
-            if (field.getJsonName().equals(name) || field.getName().equals(name)) {
-                return field;
-            }
-        }
-        return null;
-    }
-
-    private static Object jsonToValue(FieldDescriptor field, JsonNode json, String path, List<String> dropped) {
-        if (!fits(field, json)) {
-            // a silent zero or empty string would store something the client never sent
-            throw new IllegalArgumentException(field.getFullName() + ": a " + json.getNodeType()
-                    + " cannot be a " + field.getJavaType() + " field");
-        }
-        return switch (field.getJavaType()) {
-            case MESSAGE -> jsonToMessage(field.getMessageType(), json, path, dropped);
-            case STRING -> json.asText();
-            case BOOLEAN -> json.asBoolean();
-            case INT -> json.asInt();
-            case LONG -> json.asLong();
-            case FLOAT -> (float) json.asDouble();
-            case DOUBLE -> json.asDouble();
-            case BYTE_STRING -> ByteString.copyFrom(Base64.getDecoder().decode(json.asText()));
-            case ENUM -> field.getEnumType().findValueByName(json.asText());
         };
     }
 
