@@ -111,13 +111,31 @@ public final class ProtobufJsonConverter {
                         for (Object item : (List<?>) entry.getValue()) {
                             array.add(valueToJson(field, item));
                         }
-                    } else {
+                    } else if (!isGoZero(field, entry.getValue())) {
                         object.set(field.getJsonName(), valueToJson(field, entry.getValue()));
                     }
                 }
                 return object;
             }
         }
+    }
+
+    /**
+     * Go's marshaller writes every non-pointer field, so a client's message carries empty strings and zero
+     * timestamps it never set (kubectl's ObjectMeta has generateName "" and creationTimestamp {}). Upstream decodes
+     * them into its structs, whose JSON leaves them out (omitempty; a zero Time is null): so does this converter.
+     * Map values and list items are kept as they are.
+     */
+    private static boolean isGoZero(FieldDescriptor field, Object value) {
+        if (field.getJavaType() == FieldDescriptor.JavaType.STRING) {
+            return ((String) value).isEmpty();
+        }
+        if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+            String type = field.getMessageType().getFullName();
+            return (type.equals(TIME) || type.equals(MICRO_TIME)) && longField((Message) value, "seconds") == 0
+                    && longField((Message) value, "nanos") == 0;
+        }
+        return false;
     }
 
     private static JsonNode valueToJson(FieldDescriptor field, Object value) {

@@ -103,6 +103,19 @@ class ProtobufObjectsTest {
     }
 
     @Test
+    void theEmptyStringsAndZeroTimesGoWritesAreLeftOutOfTheJsonAsUpstreamsOmitemptyDoes() throws Exception {
+        V1.ConfigMap fromGo = V1.ConfigMap.newBuilder().setMetadata(Meta.ObjectMeta.newBuilder().setName("c")
+                .setGenerateName("").setNamespace("").setSelfLink("").setUid("").setResourceVersion("")
+                .setCreationTimestamp(Meta.Time.newBuilder().setSeconds(0).setNanos(0)))
+                .putData("empty", "").setImmutable(false).build();
+
+        ObjectNode json = ProtobufBodies.decode(UnknownEnvelope.of("v1", "ConfigMap", fromGo.toByteArray()).encode());
+
+        assertEquals(json("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'c'},'data':{'empty':''},"
+                + "'immutable':false}"), json);
+    }
+
+    @Test
     void aQuantityWrittenAsANumberIsItsText() throws Exception {
         ObjectNode pod = json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p'},"
                 + "'spec':{'containers':[{'name':'c','resources':{'limits':{'cpu':2}}}]}}");
