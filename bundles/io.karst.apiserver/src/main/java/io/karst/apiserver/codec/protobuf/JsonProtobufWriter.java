@@ -7,30 +7,44 @@ import static io.karst.apiserver.codec.protobuf.ProtobufJsonConverter.QUANTITY;
 import static io.karst.apiserver.codec.protobuf.ProtobufJsonConverter.RAW_EXTENSION;
 import static io.karst.apiserver.codec.protobuf.ProtobufJsonConverter.TIME;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import com.google.protobuf.WireFormat;
 
 /**
- * Writes a JSON tree as the wire bytes of a message, driven by its descriptor, straight to the output: no message
- * objects in between, so a list of thousands of objects costs about what its JSON does. Each nested message is
- * written to its own buffer first, because protobuf prefixes it with its length.
+ * Writes a JSON tree as the wire bytes of a message, driven by its descriptor, with no message objects in between.
+ * Protobuf prefixes every nested message with its length, so the tree is walked twice, as protobuf's own
+ * serializers do: the first walk measures every nested message (in the order they occur) and finds the members
+ * the message has no field for; the second writes into one array of the exact size. A list of thousands of objects
+ * then makes no garbage but its result, which matters on the server's small serial-GC heap.
  */
 final class JsonProtobufWriter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> dropped;
+    /** The sizes of the nested messages, in the order the walks meet them. */
+    private final List<Integer> sizes = new ArrayList<>();
+    /** Bytes fields (base64 data, embedded JSON), decoded once by the first walk. */
+    private final List<byte[]> blobs = new ArrayList<>();
+    private int nextSize;
+    private int nextBlob;
+    /** Null during the measuring walk. */
+    private CodedOutputStream out;
 
     JsonProtobufWriter(List<String> dropped) {
         this.dropped = dropped;
@@ -48,45 +62,46 @@ final class JsonProtobufWriter {
         }
     }
 
+    /** The message bytes of {@code json}. */
     byte[] message(Descriptor type, JsonNode json) {
-        return message(type, json, null);
-    }
-
-    private byte[] message(Descriptor type, JsonNode json, Where where) {
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-            CodedOutputStream out = CodedOutputStream.newInstance(bytes, 256);
-            fields(out, type, json, where);
-            out.flush();
-            return bytes.toByteArray();
+            int size = fields(type, json, null);
+            byte[] bytes = new byte[size];
+            out = CodedOutputStream.newInstance(bytes);
+            fields(type, json, null);
+            out.checkNoSpaceLeft();
+            return bytes;
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
     }
 
-    private void fields(CodedOutputStream out, Descriptor type, JsonNode json, Where where) throws IOException {
+    /** The size of the message's fields when measuring; when writing, writes them (and returns 0). */
+    private int fields(Descriptor type, JsonNode json, Where where) throws IOException {
         switch (type.getFullName()) {
-            case TIME -> out.writeInt64(number(type, "seconds"), Instant.parse(json.asText()).getEpochSecond());
+            case TIME -> {
+                return int64(number(type, "seconds"), Instant.parse(json.asText()).getEpochSecond());
+            }
             case MICRO_TIME -> {
                 Instant instant = Instant.parse(json.asText());
-                out.writeInt64(number(type, "seconds"), instant.getEpochSecond());
-                out.writeInt32(number(type, "nanos"), instant.getNano());
+                return int64(number(type, "seconds"), instant.getEpochSecond())
+                        + int32(number(type, "nanos"), instant.getNano());
             }
             // a number is a valid Quantity in JSON (upstream reads {"cpu": 2}); its text is the quantity
-            case QUANTITY -> out.writeString(number(type, "string"), json.asText());
-            case INT_OR_STRING -> {
-                if (json.isTextual()) {
-                    out.writeInt64(number(type, "type"), 1);
-                    out.writeString(number(type, "strVal"), json.asText());
-                } else {
-                    out.writeInt64(number(type, "type"), 0);
-                    out.writeInt32(number(type, "intVal"), json.asInt());
-                }
+            case QUANTITY -> {
+                return string(number(type, "string"), json.asText());
             }
-            // FieldsV1 names its bytes as the Go field, Raw; RawExtension raw
-            case RAW_EXTENSION, FIELDS_V1 -> out.writeByteArray(type.getFields().get(0).getNumber(),
-                    JSON.writeValueAsBytes(json));
+            case INT_OR_STRING -> {
+                return json.isTextual()
+                        ? int64(number(type, "type"), 1) + string(number(type, "strVal"), json.asText())
+                        : int64(number(type, "type"), 0) + int32(number(type, "intVal"), json.asInt());
+            }
+            // FieldsV1 (bytes field Raw) and RawExtension (raw): the JSON itself
+            case RAW_EXTENSION, FIELDS_V1 -> {
+                return bytes(type.getFields().get(0).getNumber(), () -> JSON.writeValueAsBytes(json));
+            }
             default -> {
+                int size = 0;
                 for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
                     Map.Entry<String, JsonNode> member = it.next();
                     JsonNode value = member.getValue();
@@ -95,14 +110,14 @@ final class JsonProtobufWriter {
                     }
                     FieldDescriptor field = field(type, member.getKey());
                     if (field == null) {
-                        if (!member.getKey().equals("apiVersion") && !member.getKey().equals("kind")) {
+                        if (out == null && !member.getKey().equals("apiVersion") && !member.getKey().equals("kind")) {
                             dropped.add(new Where(where, member.getKey(), -1).toString());
                         }
                         continue;
                     }
                     Where child = new Where(where, member.getKey(), -1);
                     if (field.isMapField()) {
-                        mapEntries(out, field, value, child);
+                        size += mapEntries(field, value, child);
                     } else if (field.isRepeated()) {
                         if (!value.isArray()) {
                             throw new IllegalArgumentException(field.getFullName() + ": a " + value.getNodeType()
@@ -110,62 +125,126 @@ final class JsonProtobufWriter {
                         }
                         int index = 0;
                         for (JsonNode item : value) {
-                            value(out, field, item, new Where(child, null, index++));
+                            size += value(field, item, new Where(child, null, index++));
                         }
                     } else {
-                        value(out, field, value, child);
+                        size += value(field, value, child);
                     }
                 }
+                return size;
             }
         }
     }
 
-    private void mapEntries(CodedOutputStream out, FieldDescriptor field, JsonNode map, Where where)
-            throws IOException {
+    private int mapEntries(FieldDescriptor field, JsonNode map, Where where) throws IOException {
         if (!map.isObject()) {
             throw new IllegalArgumentException(field.getFullName() + ": a " + map.getNodeType() + " cannot be a map");
         }
         Descriptor entry = field.getMessageType();
-        FieldDescriptor key = entry.findFieldByName("key");
-        FieldDescriptor valueField = entry.findFieldByName("value");
+        int key = number(entry, "key");
+        FieldDescriptor valueField = field(entry, "value");
+        int size = 0;
         for (Iterator<Map.Entry<String, JsonNode>> pairs = map.fields(); pairs.hasNext();) {
             Map.Entry<String, JsonNode> pair = pairs.next();
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
-            CodedOutputStream entryOut = CodedOutputStream.newInstance(bytes, 64);
-            entryOut.writeString(key.getNumber(), pair.getKey());
-            value(entryOut, valueField, pair.getValue(), new Where(where, pair.getKey(), -1));
-            entryOut.flush();
-            out.writeByteArray(field.getNumber(), bytes.toByteArray());
+            Where at = new Where(where, pair.getKey(), -1);
+            size += nested(field.getNumber(), () -> string(key, pair.getKey()) + value(valueField, pair.getValue(), at));
         }
+        return size;
     }
 
-    private void value(CodedOutputStream out, FieldDescriptor field, JsonNode json, Where where) throws IOException {
-        if (!fits(field, json)) {
+    private int value(FieldDescriptor field, JsonNode json, Where where) throws IOException {
+        if (out == null && !fits(field, json)) {
             // a silent zero or empty string would send something the object does not hold
             throw new IllegalArgumentException(field.getFullName() + ": a " + json.getNodeType()
                     + " cannot be a " + field.getJavaType() + " field");
         }
         int n = field.getNumber();
         switch (field.getType()) {
-            case MESSAGE -> out.writeByteArray(n, message(field.getMessageType(), json, where));
-            case STRING -> out.writeString(n, json.asText());
-            case BOOL -> out.writeBool(n, json.asBoolean());
-            case INT32 -> out.writeInt32(n, json.asInt());
-            case SINT32 -> out.writeSInt32(n, json.asInt());
-            case UINT32 -> out.writeUInt32(n, json.asInt());
-            case FIXED32 -> out.writeFixed32(n, json.asInt());
-            case SFIXED32 -> out.writeSFixed32(n, json.asInt());
-            case INT64 -> out.writeInt64(n, json.asLong());
-            case SINT64 -> out.writeSInt64(n, json.asLong());
-            case UINT64 -> out.writeUInt64(n, json.asLong());
-            case FIXED64 -> out.writeFixed64(n, json.asLong());
-            case SFIXED64 -> out.writeSFixed64(n, json.asLong());
-            case DOUBLE -> out.writeDouble(n, json.asDouble());
-            case FLOAT -> out.writeFloat(n, (float) json.asDouble());
-            case BYTES -> out.writeByteArray(n, Base64.getDecoder().decode(json.asText()));
-            case ENUM -> out.writeEnum(n, field.getEnumType().findValueByName(json.asText()).getNumber());
-            case GROUP -> throw new IllegalArgumentException(field.getFullName() + ": groups are not Kubernetes types");
+            case MESSAGE:
+                return nested(n, () -> fields(field.getMessageType(), json, where));
+            case STRING:
+                return string(n, json.asText());
+            case BOOL:
+                if (out == null) {
+                    return CodedOutputStream.computeBoolSize(n, json.asBoolean());
+                }
+                out.writeBool(n, json.asBoolean());
+                return 0;
+            case INT32:
+                return int32(n, json.asInt());
+            case INT64:
+                return int64(n, json.asLong());
+            case DOUBLE:
+                if (out == null) {
+                    return CodedOutputStream.computeDoubleSize(n, json.asDouble());
+                }
+                out.writeDouble(n, json.asDouble());
+                return 0;
+            case BYTES:
+                return bytes(n, () -> Base64.getDecoder().decode(json.asText()));
+            default:
+                // the Kubernetes protos use none of the other scalar types
+                throw new IllegalArgumentException(field.getFullName() + ": " + field.getType()
+                        + " fields are not written");
         }
+    }
+
+    /** Work that measures or writes. */
+    private interface Part {
+        int run() throws IOException;
+    }
+
+    /** Bytes computed once. */
+    private interface Blob {
+        byte[] get() throws JsonProcessingException;
+    }
+
+    private int nested(int number, Part body) throws IOException {
+        if (out == null) {
+            int slot = sizes.size();
+            sizes.add(0);
+            int size = body.run();
+            sizes.set(slot, size);
+            return CodedOutputStream.computeTagSize(number) + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        }
+        out.writeTag(number, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeUInt32NoTag(sizes.get(nextSize++));
+        body.run();
+        return 0;
+    }
+
+    private int bytes(int number, Blob blob) throws IOException {
+        if (out == null) {
+            byte[] value = blob.get();
+            blobs.add(value);
+            return CodedOutputStream.computeByteArraySize(number, value);
+        }
+        out.writeByteArray(number, blobs.get(nextBlob++));
+        return 0;
+    }
+
+    private int string(int number, String value) throws IOException {
+        if (out == null) {
+            return CodedOutputStream.computeStringSize(number, value);
+        }
+        out.writeString(number, value);
+        return 0;
+    }
+
+    private int int32(int number, int value) throws IOException {
+        if (out == null) {
+            return CodedOutputStream.computeInt32Size(number, value);
+        }
+        out.writeInt32(number, value);
+        return 0;
+    }
+
+    private int int64(int number, long value) throws IOException {
+        if (out == null) {
+            return CodedOutputStream.computeInt64Size(number, value);
+        }
+        out.writeInt64(number, value);
+        return 0;
     }
 
     private static boolean fits(FieldDescriptor field, JsonNode json) {
@@ -175,11 +254,10 @@ final class JsonProtobufWriter {
                 case QUANTITY -> json.isTextual() || json.isNumber();
                 case INT_OR_STRING -> json.isTextual() || json.canConvertToInt();
                 case RAW_EXTENSION -> true;
-                case FIELDS_V1 -> json.isObject();
                 default -> json.isObject();
             };
             case STRING, BYTE_STRING -> json.isTextual();
-            case ENUM -> json.isTextual() && field.getEnumType().findValueByName(json.asText()) != null;
+            case ENUM -> false;
             case BOOLEAN -> json.isBoolean();
             case INT -> json.canConvertToInt() && json.isIntegralNumber();
             case LONG -> json.canConvertToLong() && json.isIntegralNumber();
@@ -187,20 +265,24 @@ final class JsonProtobufWriter {
         };
     }
 
+    /**
+     * Each message's fields by JSON member name (the Kubernetes protos name nearly every field as its member), built
+     * once: the descriptor's own lookup concatenates the full name on every call.
+     */
+    private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
+
     private static FieldDescriptor field(Descriptor type, String name) {
-        FieldDescriptor byName = type.findFieldByName(name);
-        if (byName != null) {
-            return byName; // the Kubernetes protos name nearly every field as its JSON member
-        }
-        for (FieldDescriptor field : type.getFields()) {
-            if (field.getJsonName().equals(name)) {
-                return field;
+        return FIELDS.computeIfAbsent(type, t -> {
+            Map<String, FieldDescriptor> byName = new HashMap<>();
+            for (FieldDescriptor field : t.getFields()) {
+                byName.put(field.getJsonName(), field);
+                byName.put(field.getName(), field);
             }
-        }
-        return null;
+            return byName;
+        }).get(name);
     }
 
-    private static int number(Descriptor type, String field) {
-        return type.findFieldByName(field).getNumber();
+    private static int number(Descriptor type, String name) {
+        return field(type, name).getNumber();
     }
 }
