@@ -148,6 +148,24 @@ class ProtobufResponsesTest {
     }
 
     @Test
+    void theScaleSubresourceIsTheAutoscalingV1ScaleMessage() throws Exception {
+        api.local().resource(new ResourceKey("apps", "v1", "deployments")).inNamespace("default").create((ObjectNode)
+                JSON.readTree("{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+                        + "\"spec\":{\"replicas\":3,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},"
+                        + "\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},"
+                        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}"));
+
+        HttpResponse<byte[]> response = get("/apis/apps/v1/namespaces/default/deployments/web/scale", CLIENT_GO);
+
+        assertEquals(PROTOBUF, response.headers().firstValue("Content-Type").orElseThrow());
+        UnknownEnvelope envelope = UnknownEnvelope.decode(response.body());
+        assertEquals("autoscaling/v1", envelope.apiVersion());
+        assertEquals("Scale", envelope.kind());
+        assertEquals(3, io.kubernetes.client.proto.V1Autoscaling.Scale.parseFrom(envelope.raw()).getSpec()
+                .getReplicas());
+    }
+
+    @Test
     void aWildcardOrAPreferredJsonIsStillJson() throws Exception {
         assertEquals("application/json", get("/api/v1/namespaces/default/configmaps/alpha", "*/*").headers()
                 .firstValue("Content-Type").orElseThrow());
