@@ -26,7 +26,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The API server load generator (a single-file program: java ApiLoad.java URL CA P12 SERVER_PID). Uses the JDK's
- * HttpClient over HTTP/2 and HTTP/1.1 with the admin certificate, and prints one line per figure.
+ * HttpClient over HTTP/2 and HTTP/1.1 with the admin certificate, and prints one line per figure: creates/s,
+ * gets/s, a list of 5,000 ConfigMaps in JSON and in protobuf (time and bytes), merge patches/s, watch fan-out.
  */
 public class ApiLoad {
     static final int CONCURRENCY = 32;
@@ -47,6 +48,7 @@ public class ApiLoad {
                     configMap("warm-" + i)));
             parallel(client, 5000, i -> request("GET", base + "/api/v1/namespaces/" + ns + "/configmaps/warm-"
                     + (i % 2000), null));
+            parallel(client, 2000, i -> mergePatch(base + "/api/v1/namespaces/" + ns + "/configmaps/warm-" + i, i));
             parallel(client, 2000, i -> request("DELETE", base + "/api/v1/namespaces/" + ns + "/configmaps/warm-"
                     + i, null));
             int creates = 5000;
@@ -77,9 +79,45 @@ public class ApiLoad {
             Collections.sort(listMs);
             System.out.printf("%s: creates/s %.0f (%d concurrent, 1 KiB ConfigMaps), gets/s %.0f, list of 5,000 "
                     + "ConfigMaps %d ms (median of 5)%n", version, createRate, CONCURRENCY, getRate, listMs.get(2));
+            listBothWays(client, base + "/api/v1/namespaces/" + ns + "/configmaps", version);
+            int patches = 5000;
+            t0 = System.nanoTime();
+            parallel(client, patches, i -> mergePatch(base + "/api/v1/namespaces/" + ns + "/configmaps/cm-"
+                    + (i % creates), i));
+            System.out.printf("%s: patches/s %.0f (merge patch of a ConfigMap, %d concurrent)%n", version,
+                    patches / seconds(t0), CONCURRENCY);
         }
         watchFanOut(base, tls, serverPid);
         System.exit(0);
+    }
+
+    /** The same list of 5,000 ConfigMaps as JSON and as protobuf (client-go's Accept): median time and size. */
+    static void listBothWays(HttpClient client, String url, HttpClient.Version version) throws Exception {
+        for (String accept : List.of("application/json", "application/vnd.kubernetes.protobuf,application/json")) {
+            List<Long> ms = new ArrayList<>();
+            long bytes = 0;
+            String contentType = "";
+            for (int i = 0; i < 5; i++) {
+                long l0 = System.nanoTime();
+                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).header("Accept", accept)
+                        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                ms.add((System.nanoTime() - l0) / 1_000_000);
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("list -> " + r.statusCode());
+                }
+                bytes = r.body().length;
+                contentType = r.headers().firstValue("Content-Type").orElse("");
+            }
+            Collections.sort(ms);
+            System.out.printf("%s: list of 5,000 ConfigMaps as %s: %d ms (median of 5), %,d bytes%n", version,
+                    contentType, ms.get(2), bytes);
+        }
+    }
+
+    static HttpRequest mergePatch(String url, int i) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/merge-patch+json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"data\":{\"n\":\"" + i + "\"}}")).build();
     }
 
     /** 1,000 watchers over HTTP/2 on one namespace; 50 changes; latency from the write's start to each event. */

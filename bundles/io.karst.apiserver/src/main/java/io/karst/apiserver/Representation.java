@@ -11,9 +11,20 @@ import io.karst.apiserver.status.ApiException;
  * document; ranges are tried by quality, then position, as upstream's negotiation does. Resource requests
  * negotiate through {@code table.AcceptHeader}, which also knows Tables.
  */
-record Representation(Kind kind, String contentType, String groupVersion) {
+record Representation(Kind kind, String contentType, String groupVersion, Representation fallback) {
 
-    enum Kind { JSON, YAML, DISCOVERY }
+    enum Kind { JSON, YAML, DISCOVERY, PROTOBUF }
+
+    /**
+     * @param fallback for protobuf, what the same Accept header takes when an object has no protobuf form (client-go
+     *        sends {@code application/vnd.kubernetes.protobuf,application/json}); null when it takes nothing else
+     */
+    Representation {
+    }
+
+    Representation(Kind kind, String contentType, String groupVersion) {
+        this(kind, contentType, groupVersion, null);
+    }
 
     static final Representation JSON_OBJECT = new Representation(Kind.JSON, "application/json", null);
 

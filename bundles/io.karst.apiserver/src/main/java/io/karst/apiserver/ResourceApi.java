@@ -22,6 +22,7 @@ import io.karst.api.security.UserInfo;
 import io.karst.apiserver.authorization.AccessReviews;
 import io.karst.apiserver.authorization.RequestUser;
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.codec.protobuf.ProtobufObjects;
 import io.karst.apiserver.discovery.DiscoveryDocuments;
 import io.karst.apiserver.endpoint.ApiResponse;
 import io.karst.apiserver.endpoint.PodStreamSubresource;
@@ -109,9 +110,9 @@ final class ResourceApi {
             request.content().readBytes(body);
             if (AccessReviews.handles(type.group(), type.plural()) && request.method().name().equals("POST")
                     && parsed.name() == null) {
-                responses.send(ctx, keepAlive, head, 201, review(type, parsed, user, body,
-                        request.headers().get(HttpHeaderNames.CONTENT_TYPE)),
-                        conversion.representation());
+                JsonNode answer = review(type, parsed, user, body, request.headers().get(HttpHeaderNames.CONTENT_TYPE));
+                responses.send(ctx, keepAlive, head, 201, answer,
+                        ProtobufFallback.forBody(conversion.representation(), answer, type));
                 return;
             }
             if (TokenReviews.handles(type.group(), type.plural()) && tokenReviews.isPresent()
@@ -119,7 +120,7 @@ final class ResourceApi {
                 // a token check reads the datastore (the service account and what the token is bound to)
                 byte[] review = body;
                 String contentType = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
-                workers.execute(() -> answerTokenReview(ctx, keepAlive, head, review, contentType, conversion));
+                workers.execute(() -> answerTokenReview(ctx, keepAlive, head, type, review, contentType, conversion));
                 return;
             }
             ResourceRequest resourceRequest = new ResourceRequest(parsed, type, request.method().name(), query,
@@ -166,15 +167,18 @@ final class ResourceApi {
         try {
             // the write path's RBAC escalation checks need to know who asks
             ApiResponse response = RequestUser.actingAs(user, () -> endpoint.handle(request));
-            Representation representation = conversion.representation();
             if (response instanceof ApiResponse.Body b) {
                 boolean read = request.method().equals("GET") || request.method().equals("HEAD");
                 JsonNode body = read && b.code() == 200 ? conversion.body(request, b.object()) : b.object();
+                Representation representation = ProtobufFallback.forBody(conversion.representation(), body,
+                        request.type());
                 if (answered.compareAndSet(false, true)) {
                     responses.send(ctx, keepAlive, head, b.code(), body, representation, b.warnings());
                 }
             } else if (response instanceof ApiResponse.Stream s) {
                 var events = conversion.watchEvents(request);
+                Representation representation = ProtobufFallback.forWatch(conversion.representation(),
+                        request.type(), conversion.watchedApiVersion(request), conversion.watchedKind(request));
                 if (answered.compareAndSet(false, true)) {
                     responses.stream(ctx, s.session(), representation, events);
                 }
@@ -189,12 +193,12 @@ final class ResourceApi {
             }
         } catch (ApiException e) {
             if (answered.compareAndSet(false, true)) {
-                responses.fail(ctx, keepAlive, e);
+                responses.fail(ctx, keepAlive, e, conversion.representation());
             }
         } catch (RuntimeException e) {
             LOG.error("{} {} failed", request.method(), request.path(), e);
             if (answered.compareAndSet(false, true)) {
-                responses.fail(ctx, keepAlive, ApiException.internal(e.toString()));
+                responses.fail(ctx, keepAlive, ApiException.internal(e.toString()), conversion.representation());
             }
         }
     }
@@ -260,12 +264,12 @@ final class ResourceApi {
         return reviews.answer(type.plural(), path.namespace(), user, codec.decodeObject(body, contentType));
     }
 
-    private void answerTokenReview(ChannelHandlerContext ctx, boolean keepAlive, boolean head, byte[] body,
-            String contentType, ResponseConversion conversion) {
+    private void answerTokenReview(ChannelHandlerContext ctx, boolean keepAlive, boolean head, ResourceType type,
+            byte[] body, String contentType, ResponseConversion conversion) {
         try {
-            responses.send(ctx, keepAlive, head, 201,
-                    tokenReviews.orElseThrow().answer(codec.decodeObject(body, contentType)),
-                    conversion.representation());
+            JsonNode answer = tokenReviews.orElseThrow().answer(codec.decodeObject(body, contentType));
+            responses.send(ctx, keepAlive, head, 201, answer,
+                    ProtobufFallback.forBody(conversion.representation(), answer, type));
         } catch (ApiException e) {
             responses.fail(ctx, keepAlive, e);
         } catch (RuntimeException e) {
@@ -305,9 +309,17 @@ final class ResourceApi {
     }
 
     static FullHttpResponse failure(ObjectCodec codec, ApiException e) {
+        return failure(codec, e, Representation.JSON_OBJECT);
+    }
+
+    /** The Status of a failure, in protobuf when the request's Accept chose it (YAML clients read JSON Status). */
+    static FullHttpResponse failure(ObjectCodec codec, ApiException e, Representation representation) {
         ObjectNode status = StatusObject.failure(e);
-        FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), "application/json",
-                codec.encodeJson(status));
+        FullHttpResponse response = representation.kind() == Representation.Kind.PROTOBUF
+                ? StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), ProtobufObjects.MEDIA_TYPE,
+                        ProtobufObjects.encode(status).orElseThrow().bytes())
+                : StatusResponses.bytes(HttpResponseStatus.valueOf(e.code()), "application/json",
+                        codec.encodeJson(status));
         if (e.details() != null && e.details().retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, e.details().retryAfterSeconds());
         }

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.apiserver.codec.protobuf.ProtobufObjects;
 import io.karst.apiserver.endpoint.ResourceRequest;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.status.ApiException;
@@ -26,29 +27,52 @@ import io.karst.apiserver.table.TableWriter;
  * a server-side Table (what {@code kubectl get} prints), or PartialObjectMetadata; for watches, each event.
  */
 final class ResponseConversion {
-    private static final List<String> SERVED = List.of("application/json", "application/yaml");
+    /** Upstream's serializers in its order: a wildcard Accept gets JSON. */
+    private static final List<String> SERVED = List.of("application/json", "application/yaml",
+            ProtobufObjects.MEDIA_TYPE);
+    private static final List<String> TEXTUAL = List.of("application/json", "application/yaml");
 
     private final MediaTypeChoice choice;
     private final Clock clock;
+    /** What the client takes besides protobuf, for objects without a protobuf form; null if nothing. */
+    private final MediaTypeChoice textual;
 
-    private ResponseConversion(MediaTypeChoice choice, Clock clock) {
+    private ResponseConversion(MediaTypeChoice choice, MediaTypeChoice textual, Clock clock) {
         this.choice = choice;
+        this.textual = textual;
         this.clock = clock;
     }
 
     static ResponseConversion negotiate(String accept, Clock clock) {
+        MediaTypeChoice choice;
         try {
-            return new ResponseConversion(AcceptHeader.negotiate(accept, SERVED, true), clock);
+            choice = AcceptHeader.negotiate(accept, SERVED, true);
         } catch (ConversionException e) {
             throw toApi(e);
         }
+        MediaTypeChoice textual = null;
+        if (choice.mediaType().equals(ProtobufObjects.MEDIA_TYPE)) {
+            try {
+                textual = AcceptHeader.negotiate(accept, TEXTUAL, true);
+            } catch (ConversionException e) {
+                textual = null; // protobuf only: an object without a message is 406
+            }
+        }
+        return new ResponseConversion(choice, textual, clock);
     }
 
-    /** JSON or YAML, as the serializer the client chose; a Table is sent as plain {@code application/json}. */
+    /**
+     * JSON, YAML or protobuf, as the serializer the client chose; a Table is sent as plain
+     * {@code application/json}. Protobuf carries the textual choice the same header allows as its fallback.
+     */
     Representation representation() {
-        return choice.mediaType().equals("application/yaml")
-                ? new Representation(Representation.Kind.YAML, "application/yaml", null)
-                : Representation.JSON_OBJECT;
+        return switch (choice.mediaType()) {
+            case "application/yaml" -> new Representation(Representation.Kind.YAML, "application/yaml", null);
+            case ProtobufObjects.MEDIA_TYPE -> new Representation(Representation.Kind.PROTOBUF,
+                    ProtobufObjects.MEDIA_TYPE, null, textual == null ? null
+                            : new ResponseConversion(textual, null, clock).representation());
+            default -> Representation.JSON_OBJECT;
+        };
     }
 
     /** The body to send for a successful read ({@code GET}); other answers are sent as they are. */
@@ -89,6 +113,21 @@ final class ResponseConversion {
         } catch (ConversionException e) {
             throw toApi(e);
         }
+    }
+
+    /** The apiVersion of the objects a watch of this request sends. */
+    String watchedApiVersion(ResourceRequest request) {
+        return choice.conversion() == MediaTypeChoice.Conversion.NONE ? request.type().apiVersion()
+                : choice.conversionGroupVersion();
+    }
+
+    /** The kind of the objects a watch of this request sends. */
+    String watchedKind(ResourceRequest request) {
+        return switch (choice.conversion()) {
+            case NONE -> request.type().kind();
+            case TABLE -> "Table";
+            default -> "PartialObjectMetadata";
+        };
     }
 
     /**

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.slf4j.LoggerFactory;
+
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.codec.protobuf.ProtobufObjects;
 import io.karst.apiserver.endpoint.StreamWriter;
 import io.karst.apiserver.endpoint.WatchFrame;
 import io.karst.apiserver.endpoint.WatchSession;
@@ -49,8 +52,27 @@ final class ResponseWriter {
     /** @param warnings each sent as {@code Warning: 299 - "text"}, which kubectl prints as "Warning: text" */
     void send(ChannelHandlerContext ctx, boolean keepAlive, boolean head, int code, JsonNode body,
             Representation representation, java.util.List<String> warnings) {
-        byte[] bytes = representation.kind() == Representation.Kind.YAML ? codec.encodeYaml(body)
-                : codec.encodeJson(body);
+        byte[] bytes;
+        if (representation.kind() == Representation.Kind.PROTOBUF) {
+            // the caller has checked that the object has a message (ProtobufFallback)
+            ProtobufObjects.Encoded encoded = ProtobufObjects.encode((ObjectNode) body).orElseThrow();
+            if (!encoded.droppedFields().isEmpty()) {
+                if (representation.fallback() != null) {
+                    // the protos are older than the object: JSON carries all of it, so an update the client
+                    // sends back from what it read cannot erase fields it never saw
+                    send(ctx, keepAlive, head, code, body, representation.fallback(), warnings);
+                    return;
+                }
+                warnings = new java.util.ArrayList<>(warnings);
+                warnings.add("the protobuf form of this " + body.path("kind").asText() + " leaves out "
+                        + String.join(", ", encoded.droppedFields())
+                        + ", which this server's protobuf types do not have; read it as application/json to see them");
+            }
+            bytes = encoded.bytes();
+        } else {
+            bytes = representation.kind() == Representation.Kind.YAML ? codec.encodeYaml(body)
+                    : codec.encodeJson(body);
+        }
         FullHttpResponse response = StatusResponses.bytes(HttpResponseStatus.valueOf(code),
                 representation.contentType(), bytes);
         if (head) {
@@ -78,6 +100,11 @@ final class ResponseWriter {
         write(ctx, keepAlive, ResourceApi.failure(codec, e));
     }
 
+    /** A failure Status in the representation the request negotiated (protobuf, or JSON). */
+    void fail(ChannelHandlerContext ctx, boolean keepAlive, ApiException e, Representation representation) {
+        write(ctx, keepAlive, ResourceApi.failure(codec, e, representation));
+    }
+
     private static void write(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         if (keepAlive) {
             HttpUtil.setKeepAlive(response, true);
@@ -91,17 +118,19 @@ final class ResponseWriter {
     void stream(ChannelHandlerContext ctx, WatchSession session, Representation representation,
             java.util.function.UnaryOperator<ObjectNode> events) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, representation.kind() == Representation.Kind.YAML
-                ? "application/yaml" : "application/json");
+        boolean protobuf = representation.kind() == Representation.Kind.PROTOBUF;
+        // upstream adds ;stream=watch to every watch media type but JSON's
+        head.headers().set(HttpHeaderNames.CONTENT_TYPE, protobuf ? ProtobufObjects.MEDIA_TYPE + ";stream=watch"
+                : representation.kind() == Representation.Kind.YAML ? "application/yaml" : "application/json");
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
         ctx.writeAndFlush(head);
         var open = HttpsServerInitializer.connection(ctx.channel()).attr(HttpsServerInitializer.OPEN_STREAMS).get();
         if (open != null) {
             open.incrementAndGet();
-            session.start(new ChannelStream(ctx.channel(), codec, events, open::decrementAndGet));
+            session.start(new ChannelStream(ctx.channel(), codec, events, protobuf, open::decrementAndGet));
         } else {
-            session.start(new ChannelStream(ctx.channel(), codec, events, () -> { }));
+            session.start(new ChannelStream(ctx.channel(), codec, events, protobuf, () -> { }));
         }
     }
 
@@ -114,10 +143,12 @@ final class ResponseWriter {
         private final Runnable closed;
         private final AtomicBoolean released = new AtomicBoolean();
         private final java.util.function.UnaryOperator<ObjectNode> events;
+        private final boolean protobuf;
 
         ChannelStream(Channel channel, ObjectCodec codec, java.util.function.UnaryOperator<ObjectNode> events,
-                Runnable closed) {
+                boolean protobuf, Runnable closed) {
             this.channel = channel;
+            this.protobuf = protobuf;
             this.codec = codec;
             this.events = events;
             this.closed = closed;
@@ -138,10 +169,26 @@ final class ResponseWriter {
             if (!channel.isWritable() && queued.get() > MAX_QUEUED_FRAMES) {
                 return false;
             }
-            byte[] json = events == IDENTITY ? SharedEncodings.encode(frame, codec) : encode(frame);
-            byte[] line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = '\n';
+            byte[] line;
+            if (protobuf) {
+                // length-prefixed frames; a watch cannot change its media type midway, so an object whose
+                // fields the protos lack is sent without them (see ProtobufObjects.Encoded)
+                try {
+                    line = events == IDENTITY ? SharedEncodings.encodeProtobuf(frame)
+                            : SharedEncodings.protobufFrame(frame.type(), events.apply(frame.object()));
+                } catch (RuntimeException e) {
+                    // an object its message cannot hold ends this watch only (the client re-lists), never the
+                    // dispatch to the other watchers
+                    LoggerFactory.getLogger(ResponseWriter.class).warn("ending a protobuf watch: {}", e.toString());
+                    end();
+                    return false;
+                }
+            } else {
+                byte[] json = events == IDENTITY ? SharedEncodings.encode(frame, codec) : encode(frame);
+                line = new byte[json.length + 1];
+                System.arraycopy(json, 0, line, 0, json.length);
+                line[json.length] = '\n';
+            }
             queued.incrementAndGet();
             CoalescedFlush.write(channel, new DefaultHttpContent(Unpooled.wrappedBuffer(line)), queued::decrementAndGet);
             return true;

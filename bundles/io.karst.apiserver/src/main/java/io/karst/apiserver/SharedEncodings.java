@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.codec.ObjectCodec;
+import io.karst.apiserver.codec.protobuf.ProtobufObjects;
+import io.karst.apiserver.codec.protobuf.ProtobufWatchFrame;
 import io.karst.apiserver.endpoint.WatchFrame;
 
 /**
@@ -14,11 +16,32 @@ import io.karst.apiserver.endpoint.WatchFrame;
 final class SharedEncodings {
     private static final int SLOTS = 16;
     private static final Entry[] RECENT = new Entry[SLOTS];
+    private static final Entry[] RECENT_PROTOBUF = new Entry[SLOTS];
 
     private record Entry(ObjectNode object, String type, byte[] json) {
     }
 
     private SharedEncodings() {
+    }
+
+    /** The length-prefixed protobuf frame of an event, shared as the JSON line is. */
+    static byte[] encodeProtobuf(WatchFrame frame) {
+        ObjectNode object = frame.object();
+        int slot = (System.identityHashCode(object) & 0x7fffffff) % SLOTS;
+        Entry seen = RECENT_PROTOBUF[slot];
+        if (seen != null && seen.object() == object && seen.type().equals(frame.type())) {
+            return seen.json();
+        }
+        byte[] bytes = protobufFrame(frame.type(), object);
+        RECENT_PROTOBUF[slot] = new Entry(object, frame.type(), bytes);
+        return bytes;
+    }
+
+    /** A WatchEvent frame whose object is enveloped protobuf. */
+    static byte[] protobufFrame(String type, ObjectNode object) {
+        ProtobufObjects.Encoded encoded = ProtobufObjects.encode(object).orElseThrow(() -> new IllegalStateException(
+                "no protobuf message for " + object.path("apiVersion").asText() + " " + object.path("kind").asText()));
+        return ProtobufWatchFrame.encode(type, encoded.bytes());
     }
 
     static byte[] encode(WatchFrame frame, ObjectCodec codec) {

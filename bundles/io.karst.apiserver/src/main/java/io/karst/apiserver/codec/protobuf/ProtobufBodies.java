@@ -36,7 +36,8 @@ import io.kubernetes.client.proto.V1Storage;
  * those protos do not know is refused rather than stored without it.
  */
 public final class ProtobufBodies {
-    private static final ProtobufKinds KINDS = new ProtobufKinds(List.of(Meta.getDescriptor(),
+    /** Every built-in kind this server has a message for (the meta kinds included). */
+    static final ProtobufKinds KINDS = new ProtobufKinds(List.of(Meta.getDescriptor(),
             Runtime.getDescriptor(), Resource.getDescriptor(), IntStr.getDescriptor(), V1.getDescriptor(),
             V1Apps.getDescriptor(), V1Batch.getDescriptor(), V1Rbac.getDescriptor(), V1Policy.getDescriptor(),
             V1Networking.getDescriptor(), V1Storage.getDescriptor(), V1Scheduling.getDescriptor(),

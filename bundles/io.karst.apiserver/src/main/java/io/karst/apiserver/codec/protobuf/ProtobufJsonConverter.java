@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
@@ -35,6 +36,8 @@ public final class ProtobufJsonConverter {
     static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
     static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
     static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
+    /** managedFields' field sets: a JSON object in JSON, its JSON bytes in protobuf. */
+    static final String FIELDS_V1 = META + "FieldsV1";
 
     private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSX")
             .withZone(java.time.ZoneOffset.UTC);
@@ -55,7 +58,17 @@ public final class ProtobufJsonConverter {
 
     /** The message bytes of a JSON tree; fields the message does not have are dropped, as upstream's decoder does. */
     public static byte[] toProtobuf(Descriptor type, ObjectNode json) {
-        return jsonToMessage(type, json).toByteArray();
+        return toProtobuf(type, json, new ArrayList<>());
+    }
+
+    /**
+     * The message bytes of a JSON tree, adding to {@code dropped} the path of every member the message has no
+     * field for ({@code apiVersion} and {@code kind} excepted: the envelope carries them, and list items and
+     * embedded objects have them only in JSON). Absent and null members, and empty maps and lists, are not written,
+     * so the JSON read back leaves them out as upstream's omitempty does.
+     */
+    public static byte[] toProtobuf(Descriptor type, ObjectNode json, List<String> dropped) {
+        return new JsonProtobufWriter(dropped).message(type, json);
     }
 
     private static JsonNode messageToJson(Message message) {
@@ -74,9 +87,10 @@ public final class ProtobufJsonConverter {
                 return longField(message, "type") == 1 ? NODES.textNode(String.valueOf(field(message, "strVal")))
                         : NODES.numberNode((int) longField(message, "intVal"));
             }
-            case RAW_EXTENSION -> {
+            case RAW_EXTENSION, FIELDS_V1 -> {
                 try {
-                    return JSON.readTree(((ByteString) field(message, "raw")).toByteArray());
+                    return JSON.readTree(((ByteString) field(message, rawField(message.getDescriptorForType())))
+                            .toByteArray());
                 } catch (IOException e) {
                     throw new MalformedProtobufException("embedded object is not JSON: " + e.getMessage(), e);
                 }
@@ -97,13 +111,31 @@ public final class ProtobufJsonConverter {
                         for (Object item : (List<?>) entry.getValue()) {
                             array.add(valueToJson(field, item));
                         }
-                    } else {
+                    } else if (!isGoZero(field, entry.getValue())) {
                         object.set(field.getJsonName(), valueToJson(field, entry.getValue()));
                     }
                 }
                 return object;
             }
         }
+    }
+
+    /**
+     * Go's marshaller writes every non-pointer field, so a client's message carries empty strings and zero
+     * timestamps it never set (kubectl's ObjectMeta has generateName "" and creationTimestamp {}). Upstream decodes
+     * them into its structs, whose JSON leaves them out (omitempty; a zero Time is null): so does this converter.
+     * Map values and list items are kept as they are.
+     */
+    private static boolean isGoZero(FieldDescriptor field, Object value) {
+        if (field.getJavaType() == FieldDescriptor.JavaType.STRING) {
+            return ((String) value).isEmpty();
+        }
+        if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+            String type = field.getMessageType().getFullName();
+            return (type.equals(TIME) || type.equals(MICRO_TIME)) && longField((Message) value, "seconds") == 0
+                    && longField((Message) value, "nanos") == 0;
+        }
+        return false;
     }
 
     private static JsonNode valueToJson(FieldDescriptor field, Object value) {
@@ -122,103 +154,9 @@ public final class ProtobufJsonConverter {
         };
     }
 
-    private static Message jsonToMessage(Descriptor type, JsonNode json) {
-        DynamicMessage.Builder builder = DynamicMessage.newBuilder(type);
-        switch (type.getFullName()) {
-            case TIME -> builder.setField(type.findFieldByName("seconds"), Instant.parse(json.asText()).getEpochSecond());
-            case MICRO_TIME -> {
-                Instant instant = Instant.parse(json.asText());
-                builder.setField(type.findFieldByName("seconds"), instant.getEpochSecond());
-                builder.setField(type.findFieldByName("nanos"), instant.getNano());
-            }
-            case QUANTITY -> builder.setField(type.findFieldByName("string"), json.asText());
-            case INT_OR_STRING -> {
-                if (json.isTextual()) {
-                    builder.setField(type.findFieldByName("type"), 1L);
-                    builder.setField(type.findFieldByName("strVal"), json.asText());
-                } else {
-                    builder.setField(type.findFieldByName("type"), 0L);
-                    builder.setField(type.findFieldByName("intVal"), json.asInt());
-                }
-            }
-            case RAW_EXTENSION -> {
-                try {
-                    builder.setField(type.findFieldByName("raw"), ByteString.copyFrom(JSON.writeValueAsBytes(json)));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            default -> {
-                for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext();) {
-                    Map.Entry<String, JsonNode> member = it.next();
-                    FieldDescriptor field = fieldByJsonName(type, member.getKey());
-                    if (field == null || member.getValue().isNull()) {
-                        continue;
-                    }
-                    if (field.isMapField()) {
-                        Descriptor entryType = field.getMessageType();
-                        FieldDescriptor value = entryType.findFieldByName("value");
-                        for (Iterator<Map.Entry<String, JsonNode>> pairs = member.getValue().fields(); pairs.hasNext();) {
-                            Map.Entry<String, JsonNode> pair = pairs.next();
-                            builder.addRepeatedField(field, DynamicMessage.newBuilder(entryType)
-                                    .setField(entryType.findFieldByName("key"), pair.getKey())
-                                    .setField(value, jsonToValue(value, pair.getValue())).build());
-                        }
-                    } else if (field.isRepeated()) {
-                        for (JsonNode item : member.getValue()) {
-                            builder.addRepeatedField(field, jsonToValue(field, item));
-                        }
-                    } else {
-                        builder.setField(field, jsonToValue(field, member.getValue()));
-                    }
-                }
-            }
-        }
-        return builder.build();
-    }
-
-    private static boolean fits(FieldDescriptor field, JsonNode json) {
-        return switch (field.getJavaType()) {
-            case MESSAGE -> switch (field.getMessageType().getFullName()) {
-                case TIME, MICRO_TIME, QUANTITY -> json.isTextual();
-                case INT_OR_STRING -> json.isTextual() || json.canConvertToInt();
-                case RAW_EXTENSION -> true;
-                default -> json.isObject();
-            };
-            case STRING, BYTE_STRING, ENUM -> json.isTextual();
-            case BOOLEAN -> json.isBoolean();
-            case INT -> json.canConvertToInt() && json.isIntegralNumber();
-            case LONG -> json.canConvertToLong() && json.isIntegralNumber();
-            case FLOAT, DOUBLE -> json.isNumber();
-        };
-    }
-
-    private static FieldDescriptor fieldByJsonName(Descriptor type, String name) {
-        for (FieldDescriptor field : type.getFields()) {
-            if (field.getJsonName().equals(name) || field.getName().equals(name)) {
-                return field;
-            }
-        }
-        return null;
-    }
-
-    private static Object jsonToValue(FieldDescriptor field, JsonNode json) {
-        if (!fits(field, json)) {
-            // a silent zero or empty string would store something the client never sent
-            throw new IllegalArgumentException(field.getFullName() + ": a " + json.getNodeType()
-                    + " cannot be a " + field.getJavaType() + " field");
-        }
-        return switch (field.getJavaType()) {
-            case MESSAGE -> jsonToMessage(field.getMessageType(), json);
-            case STRING -> json.asText();
-            case BOOLEAN -> json.asBoolean();
-            case INT -> json.asInt();
-            case LONG -> json.asLong();
-            case FLOAT -> (float) json.asDouble();
-            case DOUBLE -> json.asDouble();
-            case BYTE_STRING -> ByteString.copyFrom(Base64.getDecoder().decode(json.asText()));
-            case ENUM -> field.getEnumType().findValueByName(json.asText());
-        };
+    /** FieldsV1 names its bytes as the Go field, {@code Raw}; RawExtension {@code raw}. */
+    private static String rawField(Descriptor type) {
+        return type.getFullName().equals(FIELDS_V1) ? "Raw" : "raw";
     }
 
     private static Object field(Message message, String name) {

@@ -23,10 +23,15 @@ public final class ProtobufWatchFrame {
 
     /** The length-prefixed frame for an event of this type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR). */
     public static byte[] encode(String type, UnknownEnvelope object) {
+        return encode(type, object.encode());
+    }
+
+    /** The frame for an object already enveloped ({@code k8s\0} + runtime.Unknown). */
+    public static byte[] encode(String type, byte[] envelopedObject) {
         try {
             ByteArrayOutputStream rawExtension = new ByteArrayOutputStream();
             CodedOutputStream extension = CodedOutputStream.newInstance(rawExtension);
-            extension.writeByteArray(RAW, object.encode());
+            extension.writeByteArray(RAW, envelopedObject);
             extension.flush();
 
             ByteArrayOutputStream event = new ByteArrayOutputStream();
