@@ -27,7 +27,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * The API server load generator (a single-file program: java ApiLoad.java URL CA P12 SERVER_PID). Uses the JDK's
  * HttpClient over HTTP/2 and HTTP/1.1 with the admin certificate, and prints one line per figure: creates/s,
- * gets/s, a list of 5,000 ConfigMaps in JSON and in protobuf (time and bytes), merge patches/s, watch fan-out.
+ * gets/s, a list of 5,000 ConfigMaps in JSON and in protobuf (time and bytes), merge patches/s, server-side
+ * applies/s (creating and changing), watch fan-out.
  */
 public class ApiLoad {
     static final int CONCURRENCY = 32;
@@ -86,6 +87,17 @@ public class ApiLoad {
                     + (i % creates), i));
             System.out.printf("%s: patches/s %.0f (merge patch of a ConfigMap, %d concurrent)%n", version,
                     patches / seconds(t0), CONCURRENCY);
+            // server-side apply: first creates (apply of objects that do not exist), then changes of one field
+            int applies = 5000;
+            t0 = System.nanoTime();
+            parallel(client, applies, i -> apply(base + "/api/v1/namespaces/" + ns + "/configmaps/ssa-" + i,
+                    "ssa-" + i, "first"));
+            double applyCreates = applies / seconds(t0);
+            t0 = System.nanoTime();
+            parallel(client, applies, i -> apply(base + "/api/v1/namespaces/" + ns + "/configmaps/ssa-" + i,
+                    "ssa-" + i, "second"));
+            System.out.printf("%s: applies/s %.0f creating, %.0f changing a field (server-side apply of a 1 KiB "
+                    + "ConfigMap, %d concurrent)%n", version, applyCreates, applies / seconds(t0), CONCURRENCY);
         }
         watchFanOut(base, tls, serverPid);
         System.exit(0);
@@ -118,6 +130,15 @@ public class ApiLoad {
         return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/merge-patch+json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"data\":{\"n\":\"" + i + "\"}}")).build();
+    }
+
+    /** A server-side apply by the manager {@code bench}: YAML, as kubectl sends it. */
+    static HttpRequest apply(String url, String name, String value) {
+        String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\ndata:\n  value: " + value
+                + "\n  payload: " + "x".repeat(1024) + "\n";
+        return HttpRequest.newBuilder(URI.create(url + "?fieldManager=bench")).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/apply-patch+yaml")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(yaml)).build();
     }
 
     /** 1,000 watchers over HTTP/2 on one namespace; 50 changes; latency from the write's start to each event. */
