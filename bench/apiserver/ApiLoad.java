@@ -98,6 +98,9 @@ public class ApiLoad {
                     "ssa-" + i, "second"));
             System.out.printf("%s: applies/s %.0f creating, %.0f changing a field (server-side apply of a 1 KiB "
                     + "ConfigMap, %d concurrent)%n", version, applyCreates, applies / seconds(t0), CONCURRENCY);
+            // gone again, so that the RSS below is measured over the same objects as before applies were benched
+            parallel(client, applies, i -> request("DELETE", base + "/api/v1/namespaces/" + ns + "/configmaps/ssa-"
+                    + i, null));
         }
         watchFanOut(base, tls, serverPid);
         System.exit(0);
