@@ -665,6 +665,20 @@ class ResourceApiEndToEndTest {
                 "application/apply-patch+yaml");
         assertEquals(stored, ok("1.33", null, "get", "cm", "patch-target", "-o", "jsonpath={.data}").stdout());
         ok("1.33", null, "delete", "cm", "patch-target");
+
+        // a protobuf body that is not one, and a CRD whose schema is not structural
+        Path garbage = tmp.resolve("garbage.pb");
+        Files.write(garbage, new byte[] {'k', '8', 's', 0, 0x0a, (byte) 0xff, 0x7f, 0x12});
+        assertStatus(400, "BadRequest", "POST", "/api/v1/namespaces/default/configmaps", "@" + garbage,
+                "application/vnd.kubernetes.protobuf");
+        assertStatus(422, "Invalid", "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                "{\"apiVersion\":\"apiextensions.k8s.io/v1\",\"kind\":\"CustomResourceDefinition\",\"metadata\":"
+                        + "{\"name\":\"loose.example.com\"},\"spec\":{\"group\":\"example.com\",\"scope\":"
+                        + "\"Namespaced\",\"names\":{\"plural\":\"loose\",\"kind\":\"Loose\"},\"versions\":[{"
+                        + "\"name\":\"v1\",\"served\":true,\"storage\":true,\"schema\":{\"openAPIV3Schema\":"
+                        + "{\"type\":\"object\",\"properties\":{\"spec\":{\"properties\":{\"a\":{}}}}}}}]}}");
+        assertNotEquals(0, kubectl("1.33", null, "get", "crd", "loose.example.com").exit(), "nothing stored");
+        assertEquals(before, ok("1.33", null, "get", "cm", "-A", "-o", "name").stdout());
         assertEquals("ok", server.get("/readyz").body());
     }
 
