@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import io.karst.api.admission.AdmissionPlugin;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.datastore.KeyValueStore;
 import io.karst.api.health.HealthCheck;
@@ -46,6 +47,7 @@ import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.api.tunnel.TunnelServer;
+import io.karst.apiserver.admission.PluginAdmission;
 import io.karst.apiserver.admission.ServiceCidr;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
@@ -99,6 +101,7 @@ public final class ApiServerComponent {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServerComponent.class);
 
     private final AuthenticationChain authentication = new AuthenticationChain();
+    private final PluginAdmission admissionPlugins = new PluginAdmission();
     private final AuthorizationChain authorization = new AuthorizationChain();
     private volatile AccessReviews accessReviews;
     private final HealthRegistry health = new HealthRegistry();
@@ -330,7 +333,7 @@ public final class ApiServerComponent {
         serviceAccountTokens = new ServiceAccountTokens(config.service_account_issuer(), apiAudiences(config),
                 authority.serviceAccountKey(), Clock.systemUTC());
         stack = new ResourceStack(() -> datastore, serviceCidr(config), config.service_node_port_range(), timers,
-                Clock.systemUTC(), serviceAccountTokens, podLogs, podStreams, kubelets);
+                Clock.systemUTC(), serviceAccountTokens, podLogs, podStreams, kubelets, admissionPlugins);
         registry = stack.registry();
         client = stack.client();
         if (!config.encryption_provider_config().isBlank()) {
@@ -398,6 +401,19 @@ public final class ApiServerComponent {
 
     void removeHealthCheck(HealthCheck check) {
         health.remove(check);
+    }
+
+    /**
+     * Admission plugins of other bundles (ResourceQuota, vendors' own), added or removed while the server runs; the
+     * resource stack asks them last.
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addAdmissionPlugin(AdmissionPlugin plugin, Map<String, Object> props) {
+        admissionPlugins.add(plugin, ranking(props), (Long) props.get(Constants.SERVICE_ID));
+    }
+
+    void removeAdmissionPlugin(AdmissionPlugin plugin) {
+        admissionPlugins.remove(plugin);
     }
 
     /** The agents' tunnels, when the tunnel bundle runs on this server. */

@@ -15,6 +15,7 @@ import io.karst.api.security.Authenticator;
 import io.karst.apiserver.admission.AdmissionChain;
 import io.karst.apiserver.authorization.EscalationAdmission;
 import io.karst.apiserver.admission.BuiltinAdmission;
+import io.karst.apiserver.admission.PluginAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
 import io.karst.apiserver.cache.CacheSettings;
 import io.karst.apiserver.cache.WatchCaches;
@@ -58,6 +59,7 @@ public final class ResourceStack implements AutoCloseable {
     private final Optional<TokenReviews> tokenReviews;
     /** RBAC escalation checks in the write path, enforced once authorization has started. */
     private final EscalationAdmission escalation = new EscalationAdmission();
+    private final PluginAdmission plugins;
 
     /**
      * @param serviceCidr the IPv4 service range ClusterIPs come from
@@ -115,11 +117,20 @@ public final class ResourceStack implements AutoCloseable {
     public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
             ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
             PodStreamServices podStreams, KubeletHttpServices kubelets) {
+        this(datastore, serviceCidr, nodePortRange, timers, clock, tokens, podLogs, podStreams, kubelets,
+                new PluginAdmission());
+    }
+
+    /** @param plugins the admission plugins of other bundles, asked last; they may change while the stack serves */
+    public ResourceStack(Supplier<KeyValueStore> datastore, String serviceCidr, String nodePortRange,
+            ScheduledExecutorService timers, Clock clock, ServiceAccountTokens tokens, PodLogServices podLogs,
+            PodStreamServices podStreams, KubeletHttpServices kubelets, PluginAdmission plugins) {
+        this.plugins = plugins;
         store = new ObjectStore(datastore, codec);
         // first, as upstream checks escalation in the RBAC storage before validating the object
         ObjectAdmission admission = new AdmissionChain(List.of(escalation, new BuiltinAdmission(store, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
-                        serviceCidr, nodePortRange)));
+                        serviceCidr, nodePortRange), plugins));
         ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
         caches = new WatchCaches(store, datastore, CacheSettings.defaults(), timers);
         Map<String, SubresourceHandler> handlers = new HashMap<>();
@@ -170,6 +181,11 @@ public final class ResourceStack implements AutoCloseable {
     /** TokenReviews of service-account tokens; empty for a stack without them. */
     public Optional<TokenReviews> tokenReviews() {
         return tokenReviews;
+    }
+
+    /** The admission plugins of other bundles, asked last. */
+    public PluginAdmission admissionPlugins() {
+        return plugins;
     }
 
     public EscalationAdmission escalationAdmission() {

@@ -37,6 +37,21 @@ public final class AdmissionChain implements ObjectAdmission {
     }
 
     @Override
+    public void admitCreate(ResourceType type, ObjectNode object, boolean dryRun) {
+        for (ObjectAdmission step : steps) {
+            step.admitCreate(type, object, dryRun);
+        }
+    }
+
+    @Override
+    public void admitUpdate(ResourceType type, String subresource, ObjectNode object, ObjectNode old,
+            boolean dryRun) {
+        for (ObjectAdmission step : steps) {
+            step.admitUpdate(type, subresource, object, old, dryRun);
+        }
+    }
+
+    @Override
     public void deleted(ResourceType type, ObjectNode object) {
         for (ObjectAdmission step : steps) {
             step.deleted(type, object);

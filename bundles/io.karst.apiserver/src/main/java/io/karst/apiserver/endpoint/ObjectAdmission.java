@@ -28,6 +28,17 @@ public interface ObjectAdmission {
     default void admitUpdate(ResourceType type, String subresource, ObjectNode object, ObjectNode old) {
     }
 
+    /** A create that may be a dry run: steps that change things outside the object (quota usage) skip those. */
+    default void admitCreate(ResourceType type, ObjectNode object, boolean dryRun) {
+        admitCreate(type, object);
+    }
+
+    /** An update that may be a dry run. */
+    default void admitUpdate(ResourceType type, String subresource, ObjectNode object, ObjectNode old,
+            boolean dryRun) {
+        admitUpdate(type, subresource, object, old);
+    }
+
     /** Called once an object is gone from the store, to release what admission allocated for it. */
     default void deleted(ResourceType type, ObjectNode object) {
     }

@@ -121,7 +121,7 @@ public final class ObjectWriter {
             admission.applyDefaults(type, object);
             fieldManager.update(type, null, null, object, manager(request));
         }
-        admission.admitCreate(type, object);
+        admission.admitCreate(type, object, dryRun(request));
         if (dryRun(request)) {
             return ApiResponse.created(asStored(type, object));
         }
@@ -263,7 +263,7 @@ public final class ObjectWriter {
             }
             fieldManager.update(type, subresource, old, updated, manager(request));
         }
-        admission.admitUpdate(type, subresource, updated, old);
+        admission.admitUpdate(type, subresource, updated, old, dryRun(request));
         if (ObjectMetadata.deleting(updated) && !ObjectMetadata.hasFinalizers(updated)
                 && ObjectMetadata.of(updated).path("deletionGracePeriodSeconds").asLong(0) == 0
                 && !holdsNamespaceFinalizers(type, updated)) {
@@ -729,7 +729,7 @@ public final class ObjectWriter {
         }
         keepServerMetadata(type, old, object);
         fieldManager.update(type, "scale", old, object, manager(request));
-        admission.admitUpdate(type, "scale", object, old);
+        admission.admitUpdate(type, "scale", object, old, dryRun(request));
         if (dryRun(request)) {
             return object;
         }

@@ -36,6 +36,11 @@ public final class InProcessApi implements AutoCloseable {
         return stack.client();
     }
 
+    /** Registers an admission plugin as the server's whiteboard would (ranking 0). */
+    public void addAdmissionPlugin(io.karst.api.admission.AdmissionPlugin plugin) {
+        stack.admissionPlugins().add(plugin, 0, System.identityHashCode(plugin));
+    }
+
     @Override
     public void close() {
         stack.close();

@@ -267,6 +267,27 @@ class ResourceApiEndToEndTest {
         ok(version, null, "delete", "deployment", name);
     }
 
+    @Test
+    void aResourceQuotaCountsItsNamespaceAndRefusesWhatWouldExceedIt() throws Exception {
+        ok("1.33", null, "create", "namespace", "quota-e2e");
+        ok("1.33", null, "-n", "quota-e2e", "create", "quota", "small", "--hard=configmaps=2,pods=1");
+        // the namespace already holds kube-root-ca.crt
+        ok("1.33", null, "-n", "quota-e2e", "wait", "--for=jsonpath={.status.used.configmaps}=1", "quota/small",
+                "--timeout=30s");
+        ok("1.33", null, "-n", "quota-e2e", "create", "configmap", "a");
+        Commands.Result refused = kubectl("1.33", null, "-n", "quota-e2e", "create", "configmap", "b");
+        assertNotEquals(0, refused.exit(), refused::toString);
+        assertTrue(refused.stderr().contains("configmaps \"b\" is forbidden: exceeded quota: small, requested: "
+                + "configmaps=1, used: configmaps=2, limited: configmaps=2"), refused::toString);
+        String described = ok("1.33", null, "-n", "quota-e2e", "describe", "quota", "small").stdout();
+        assertTrue(described.matches("(?s).*configmaps\\s+2\\s+2.*"), described);
+        ok("1.33", null, "-n", "quota-e2e", "delete", "configmap", "a");
+        ok("1.33", null, "-n", "quota-e2e", "wait", "--for=jsonpath={.status.used.configmaps}=1", "quota/small",
+                "--timeout=30s");
+        ok("1.33", null, "-n", "quota-e2e", "create", "configmap", "b");
+        ok("1.33", null, "delete", "namespace", "quota-e2e", "--wait=false");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1.27", "1.29", "1.31", "1.33"})
     void everyPatchTypeOnConfigMapsAndDeploymentsAndServerDryRuns(String version) throws Exception {
