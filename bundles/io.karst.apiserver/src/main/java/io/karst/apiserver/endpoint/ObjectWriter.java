@@ -429,10 +429,13 @@ public final class ObjectWriter {
         }
     }
 
-    /** The manager of a write: its {@code fieldManager}, else its User-Agent; in-process writers are Karst's own. */
+    /**
+     * The manager of a write: its {@code fieldManager}, else its User-Agent (an HTTP client that sends neither is
+     * {@code unknown}, as upstream); in-process writers (controllers, scheduler, the server's kubelet) are Karst's.
+     */
     private static String manager(ResourceRequest request) {
         String named = FieldManager.managerName(request.param("fieldManager"), request.userAgent());
-        return named.isEmpty() && request.userAgent() == null ? "karst" : named;
+        return named.isEmpty() && request.tree() != null ? "karst" : named;
     }
 
     private static void checkManager(ResourceRequest request, String optionsKind) {

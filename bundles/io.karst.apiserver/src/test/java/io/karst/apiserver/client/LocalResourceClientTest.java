@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.DeleteOptions;
@@ -66,6 +67,15 @@ class LocalResourceClientTest {
     @AfterEach
     void stop() {
         api.close();
+    }
+
+    @Test
+    void inProcessWritesAreManagedByKarst() {
+        ObjectNode created = configMaps.create(configMap("managed", "{\"a\":\"b\"}"));
+        JsonNode entry = created.path("metadata").path("managedFields").get(0);
+        assertEquals("karst", entry.path("manager").asText());
+        assertEquals("Update", entry.path("operation").asText());
+        assertEquals("{\"f:data\":{\".\":{},\"f:a\":{}}}", entry.path("fieldsV1").toString());
     }
 
     @Test

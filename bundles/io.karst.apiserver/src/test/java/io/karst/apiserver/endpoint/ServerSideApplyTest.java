@@ -78,8 +78,8 @@ class ServerSideApplyTest {
         ObjectNode stored = api.object("GET", CM_URL + "c", null);
         assertEquals("{\"f:data\":{\".\":{},\"f:a\":{}}}", entry(stored, "kubectl-create").path("fieldsV1")
                 .toString());
-        // no fieldManager and no User-Agent: an in-process writer of Karst
-        assertEquals("{\"f:data\":{\"f:b\":{}}}", entry(stored, "karst").path("fieldsV1").toString());
+        // an HTTP client with neither fieldManager nor User-Agent is "unknown", as upstream
+        assertEquals("{\"f:data\":{\"f:b\":{}}}", entry(stored, "unknown").path("fieldsV1").toString());
     }
 
     @Test
