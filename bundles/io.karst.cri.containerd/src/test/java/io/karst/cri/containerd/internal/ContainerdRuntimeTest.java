@@ -299,8 +299,10 @@ class ContainerdRuntimeTest {
         } finally {
             ContainerdFixture.deleteTree(archive.getParent());
         }
+        // the import and the pin label are two steps: the image can be listed a moment before it is pinned
+        // (failed once in CI)
         waitFor(Duration.ofSeconds(20), () -> fixture.images().imageStatus(dropped).isPresent());
-        assertTrue(fixture.images().imageStatus(dropped).orElseThrow().pinned());
+        waitFor(Duration.ofSeconds(10), () -> fixture.images().imageStatus(dropped).orElseThrow().pinned());
     }
 
     @Test
