@@ -40,19 +40,20 @@ final class EvictionBudgets {
     /**
      * Takes a disruption from the budget that selects {@code pod}, if any; throws the refusal otherwise.
      *
-     * @return false when the budget changed under us (the caller reads the pod and budget again)
+     * @return null when the pod may go; the name of the budget when it changed under us (the caller reads the pod
+     *         and the budget again)
      */
-    boolean admit(ObjectNode pod, boolean dryRun) {
+    String admit(ObjectNode pod, boolean dryRun) {
         if (ignoresBudgets(pod)) {
-            return true;
+            return null;
         }
         Optional<ResourceType> type = registry.find("policy", "v1", "poddisruptionbudgets");
         if (type.isEmpty()) {
-            return true;
+            return null;
         }
         List<ObjectNode> budgets = selecting(type.get(), pod);
         if (budgets.isEmpty()) {
-            return true;
+            return null;
         }
         if (budgets.size() > 1) {
             throw new ApiException(500, "InternalError", "This pod has more than one PodDisruptionBudget, which the "
@@ -65,7 +66,7 @@ final class EvictionBudgets {
         int desiredHealthy = status.path("desiredHealthy").asInt(0);
         if (!ready(pod) && (pdb.path("spec").path("unhealthyPodEvictionPolicy").asText("").equals("AlwaysAllow")
                 || (currentHealthy >= desiredHealthy && desiredHealthy > 0))) {
-            return true; // an unready pod does not count towards the budget: evicting it costs nothing
+            return null; // an unready pod does not count towards the budget: evicting it costs nothing
         }
         if (status.path("observedGeneration").asLong(0) < ObjectMetadata.of(pdb).path("generation").asLong(0)) {
             throw tooManyRequests("The disruption budget " + name + " is still being processed by the server.");
@@ -84,7 +85,7 @@ final class EvictionBudgets {
                     + " healthy pods and has " + currentHealthy + " currently");
         }
         if (dryRun) {
-            return true;
+            return null;
         }
         ObjectNode updated = pdb.deepCopy();
         ObjectNode newStatus = updated.get("status") instanceof ObjectNode s ? s : updated.putObject("status");
@@ -107,11 +108,11 @@ final class EvictionBudgets {
                     ObjectMetadata.resourceVersion(pdb));
         } catch (ApiException e) {
             if (e.code() == 409) {
-                return false;
+                return name;
             }
             throw e;
         }
-        return true;
+        return null;
     }
 
     private List<ObjectNode> selecting(ResourceType type, ObjectNode pod) {

@@ -46,6 +46,8 @@ public final class ObjectWriter {
     private static final int PATCH_RETRIES = 5;
     /** Conflicts a delete outlives; each retry reads the object again, so only a write storm exhausts them. */
     private static final int DELETE_RETRIES = 20;
+    /** Upstream's EvictionsRetry: 20 tries, half a second apart, when the budget changes under an eviction. */
+    private static final int EVICTION_RETRIES = 20;
     private static final NameGenerator NAMES = new NameGenerator();
 
     private final ObjectStore store;
@@ -814,13 +816,21 @@ public final class ObjectWriter {
         boolean dryRun = dryRun(request) || options.isDryRun();
         for (int attempt = 1; ; attempt++) {
             ObjectNode pod = store.get(pods, request.namespace(), request.name());
-            if (budgets.admit(pod, dryRun)) {
+            String changedBudget = budgets.admit(pod, dryRun);
+            if (changedBudget == null) {
                 deleteOne(pods, request, request.namespace(), pod, options);
                 break;
             }
-            if (attempt >= PATCH_RETRIES) {
-                throw ApiException.conflict("poddisruptionbudgets", "policy", "", "the budget kept changing; "
-                        + "please retry the eviction");
+            // the disruption controller (or another eviction) wrote the budget first: as upstream's
+            // EvictionsRetry, try again every half second (a drain changes the budget with every pod it moves)
+            if (attempt >= EVICTION_RETRIES) {
+                throw ApiException.modified("poddisruptionbudgets", "policy", changedBudget);
+            }
+            try {
+                Thread.sleep(450 + java.util.concurrent.ThreadLocalRandom.current().nextLong(100));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.modified("poddisruptionbudgets", "policy", changedBudget);
             }
         }
         ObjectNode status = JsonNodeFactory.instance.objectNode();

@@ -1,6 +1,7 @@
 package io.karst.itests.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FileReader;
@@ -335,11 +336,20 @@ class HollowNodesEndToEndTest {
                 "jsonpath={.status.disruptionsAllowed}").stdout());
         assertTrue(ok(null, "-n", "loops", "get", "pdb", "guarded").stdout().contains("ALLOWED DISRUPTIONS"));
 
+        // with hollow-4 cordoned too, the first evicted replica's replacement cannot become ready anywhere: the
+        // budget allows no second eviction, and the drain gives up with the budget's refusal
+        ok(null, "cordon", "hollow-4");
+        Commands.Result held = kubectl(null, "drain", "hollow-3", "--ignore-daemonsets", "--delete-emptydir-data",
+                "--force", "--timeout=15s");
+        assertNotEquals(0, held.exit(), held::toString);
+        assertTrue(held.stderr().contains("Cannot evict pod as it would violate the pod's disruption budget."),
+                held::toString);
+        assertEquals(1, ok(null, "-n", "loops", "get", "pods", "-l", "app=guarded", "--field-selector",
+                "spec.nodeName=hollow-3", "-o", "name").stdout().lines().count(), "one replica stayed");
+        // once the replacement can run on hollow-4, the drain finishes
+        ok(null, "uncordon", "hollow-4");
         Commands.Result drain = ok(null, "drain", "hollow-3", "--ignore-daemonsets", "--delete-emptydir-data",
                 "--force", "--timeout=100s");
-        // the second replica waited for the first one's replacement to be ready on hollow-4
-        assertTrue(drain.stderr().contains("Cannot evict pod as it would violate the pod's disruption budget."),
-                drain::toString);
         assertTrue(drain.stdout().contains("node/hollow-3 drained"), drain::toString);
         assertEquals("hollow-4 hollow-4", ok(null, "-n", "loops", "get", "pods", "-l", "app=guarded", "-o",
                 "jsonpath={.items[*].spec.nodeName}").stdout());
