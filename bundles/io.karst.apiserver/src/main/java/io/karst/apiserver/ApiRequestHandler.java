@@ -43,11 +43,12 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * Routes one HTTP request: the anonymous endpoints every client may reach ({@code /version}, health,
- * {@code /cacerts}, {@code /ping}, and the node join, which carries its own token), then authentication for
- * everything else: the resource API under {@code /api} and {@code /apis}, and a 404 for any other path as upstream
- * answers an unknown path. Every request but the join, the tunnel, {@code /cacerts} and {@code /ping} is then
- * authorized (anonymous ones as {@code system:anonymous}) before anything is read or written.
+ * Routes one HTTP request: the node join (which carries its own token), then authentication: the resource API
+ * under {@code /api} and {@code /apis}, OpenAPI, {@code /version}, health, and a 404 for any other path as upstream
+ * answers an unknown path. Credentials that do not prove a user are refused 401; a request without any is
+ * {@code system:anonymous}. Every request but the join, the tunnel, {@code /cacerts} and {@code /ping} is then
+ * authorized before anything is read or written: anonymous ones get what RBAC grants them (by default
+ * {@code /version} and health, through system:public-info-viewer), else 403, as upstream.
  */
 @ChannelHandler.Sharable
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -109,11 +110,12 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 }
                 if (ResourceApi.handles(uri.path())) {
                     AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
-                    if (who.rejected() || who.anonymous()) {
+                    if (who.rejected()) {
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    ActingUser acting = actingUser(ctx, who.user().orElseThrow(), request);
+                    // an anonymous request gets what RBAC grants system:anonymous (by default nothing here: 403)
+                    ActingUser acting = actingUser(ctx, who.user().orElse(AuthenticationChain.ANONYMOUS), request);
                     if (acting.refusal() != null) {
                         send(ctx, request, acting.refusal());
                         return;
@@ -140,11 +142,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 }
                 if (OpenApiEndpoint.handles(uri.path())) {
                     AuthenticationChain.Outcome who = authentication.authenticate(credentials(ctx, request));
-                    if (who.rejected() || who.anonymous()) {
+                    if (who.rejected()) {
                         send(ctx, request, StatusResponses.unauthorized());
                         return;
                     }
-                    ActingUser acting = actingUser(ctx, who.user().orElseThrow(), request);
+                    ActingUser acting = actingUser(ctx, who.user().orElse(AuthenticationChain.ANONYMOUS), request);
                     if (acting.refusal() != null) {
                         send(ctx, request, acting.refusal());
                         return;
@@ -194,9 +196,6 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             LOG.debug("unauthorized {} {}: {}", request.method(), path, who.failures());
             return StatusResponses.unauthorized();
         }
-        if (who.anonymous() && !isPublic(path)) {
-            return StatusResponses.unauthorized();
-        }
         if (!isSupervisorPath(path)) {
             ActingUser acting = actingUser(ctx, who.user().orElse(AuthenticationChain.ANONYMOUS), request);
             if (acting.refusal() != null) {
@@ -213,9 +212,6 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
                 return StatusResponses.methodNotAllowed(request.method().name());
             }
             return publicEndpoint(path, uri.parameters());
-        }
-        if (who.anonymous()) {
-            return StatusResponses.unauthorized();
         }
         if (issuerDiscovery != null && IssuerDiscovery.handles(path)) {
             return issuerDiscovery(request, path);

@@ -49,6 +49,8 @@ import io.karst.api.node.PodStreams;
 import io.karst.api.tunnel.TunnelServer;
 import io.karst.apiserver.admission.PluginAdmission;
 import io.karst.apiserver.admission.ServiceCidr;
+import io.karst.apiserver.bootstraptoken.BootstrapTokenAuthenticator;
+import io.karst.apiserver.bootstraptoken.LegacyBootstrapTokens;
 import io.karst.apiserver.client.LocalResourceClient;
 import io.karst.apiserver.serviceaccount.IssuerDiscovery;
 import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
@@ -132,6 +134,7 @@ public final class ApiServerComponent {
     private ServiceRegistration<ResourceClient> clientRegistration;
     /** The service-account token authenticator, joined to the chain through the whiteboard like the x509 one. */
     private ServiceRegistration<Authenticator> authenticatorRegistration;
+    private ServiceRegistration<Authenticator> bootstrapAuthenticatorRegistration;
     private final List<ServiceRegistration<Authorizer>> authorizerRegistrations = new ArrayList<>();
     private ServiceAccountTokens serviceAccountTokens;
     private KubernetesEndpoints kubernetesEndpoints;
@@ -167,8 +170,8 @@ public final class ApiServerComponent {
                 authority, resources,
                 new OpenApiEndpoint(SchemaModel.builtIn(), registry, stack::servedCustomResourceDefinitions),
                 new IssuerDiscovery(serviceAccountTokens), externalAddress(config),
-                new NodeJoinEndpoint(tokens, config.agent_token(), authority, client,
-                        clusterNetwork(config)), workers,
+                new NodeJoinEndpoint(tokens, stack.bootstrapTokenAuthenticator(), config.agent_token(), authority,
+                        client, clusterNetwork(config)), workers,
                 new TunnelEndpoint(() -> tunnelServer));
         InetSocketAddress address = new InetSocketAddress(config.bind_address(), config.https_port());
         Supplier<ChannelHandler> audit = null;
@@ -185,6 +188,12 @@ public final class ApiServerComponent {
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
         stack.serveCustomResources();
+        try {
+            LegacyBootstrapTokens.move(tokens, client);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not move the bootstrap tokens of server/cred/bootstrap-tokens to Secrets; they stay in "
+                    + "the file for the next start: {}", e.toString());
+        }
         if (!config.advertise_address().isBlank() && config.endpoint_reconciler_type().equals("lease")) {
             kubernetesEndpoints = new KubernetesEndpoints(() -> datastore, client, config.advertise_address().trim(),
                     server.address().getPort(), timers);
@@ -200,6 +209,11 @@ public final class ApiServerComponent {
         authenticatorProps.put(AUTHENTICATOR_KIND, "serviceaccount");
         authenticatorRegistration = context.registerService(Authenticator.class,
                 stack.serviceAccountAuthenticator().orElseThrow(), authenticatorProps);
+        Dictionary<String, Object> bootstrapProps = new Hashtable<>();
+        bootstrapProps.put(Constants.SERVICE_RANKING, BootstrapTokenAuthenticator.RANKING);
+        bootstrapProps.put(AUTHENTICATOR_KIND, "bootstrap-token");
+        bootstrapAuthenticatorRegistration = context.registerService(Authenticator.class,
+                stack.bootstrapTokenAuthenticator(), bootstrapProps);
         if (secretsEncryption != null) {
             // for karst:secrets-encrypt in this bundle's shell commands; a private class, seen by no other bundle
             encryptionRegistration = context.registerService(SecretsEncryption.class, secretsEncryption, null);
@@ -244,6 +258,9 @@ public final class ApiServerComponent {
         }
         if (authenticatorRegistration != null) {
             authenticatorRegistration.unregister();
+        }
+        if (bootstrapAuthenticatorRegistration != null) {
+            bootstrapAuthenticatorRegistration.unregister();
         }
         if (clientRegistration != null) {
             clientRegistration.unregister();

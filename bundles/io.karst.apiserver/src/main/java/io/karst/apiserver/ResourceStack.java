@@ -37,6 +37,7 @@ import io.karst.apiserver.resource.BuiltinResources;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
 import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
+import io.karst.apiserver.bootstraptoken.BootstrapTokenAuthenticator;
 import io.karst.apiserver.serviceaccount.TokenRequests;
 import io.karst.apiserver.serviceaccount.TokenReviews;
 import io.karst.apiserver.storage.ObjectStore;
@@ -57,6 +58,7 @@ public final class ResourceStack implements AutoCloseable {
     private final CustomResourceDefinitionController customResources;
     private final Optional<Authenticator> serviceAccountAuthenticator;
     private final Optional<TokenReviews> tokenReviews;
+    private final BootstrapTokenAuthenticator bootstrapTokenAuthenticator;
     /** RBAC escalation checks in the write path, enforced once authorization has started. */
     private final EscalationAdmission escalation = new EscalationAdmission();
     private final PluginAdmission plugins;
@@ -147,8 +149,9 @@ public final class ResourceStack implements AutoCloseable {
         ServiceAccountAuthenticator saAuthenticator = tokens == null ? null
                 : new ServiceAccountAuthenticator(tokens, store, registry);
         serviceAccountAuthenticator = Optional.ofNullable(saAuthenticator);
+        bootstrapTokenAuthenticator = new BootstrapTokenAuthenticator(store, registry, clock);
         tokenReviews = tokens == null ? Optional.empty()
-                : Optional.of(new TokenReviews(saAuthenticator, tokens.apiAudiences()));
+                : Optional.of(new TokenReviews(saAuthenticator, bootstrapTokenAuthenticator, tokens.apiAudiences()));
         bootstrap = new ClusterBootstrap(store, registry, clock);
         customResources = new CustomResourceDefinitionController(store, registry, BuiltinResources.all(), timers,
                 clock);
@@ -176,6 +179,11 @@ public final class ResourceStack implements AutoCloseable {
     /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
     public Optional<Authenticator> serviceAccountAuthenticator() {
         return serviceAccountAuthenticator;
+    }
+
+    /** The authenticator of bootstrap tokens (Secrets in kube-system). */
+    public BootstrapTokenAuthenticator bootstrapTokenAuthenticator() {
+        return bootstrapTokenAuthenticator;
     }
 
     /** TokenReviews of service-account tokens; empty for a stack without them. */

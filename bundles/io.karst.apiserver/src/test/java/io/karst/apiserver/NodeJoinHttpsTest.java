@@ -108,7 +108,8 @@ class NodeJoinHttpsTest {
         AccessReviews reviews = built.reviews(authorization);
         ResourceApi resources = new ResourceApi(stack.registry(), stack.endpoint(), stack.codec(), workers, timers,
                 () -> reviews);
-        NodeJoinEndpoint join = new NodeJoinEndpoint(pki.tokenService(), "", authority, stack.client(),
+        NodeJoinEndpoint join = new NodeJoinEndpoint(pki.tokenService(), stack.bootstrapTokenAuthenticator(), "", authority,
+                stack.client(),
                 ClusterNetwork.of("10.43.0.10", "cluster.local", "10.42.0.0/16", "10.43.0.0/16"), 1000);
         ApiRequestHandler handler = new ApiRequestHandler(authentication, authorization,
                 new HealthEndpoint(new HealthRegistry()),
@@ -134,8 +135,8 @@ class NodeJoinHttpsTest {
     void anAgentJoinsWithItsTokenAndItsNewClientCertificateAuthenticatesIt() throws Exception {
         HttpClient agent = client(null, null);
         KeyPair clientKey = ecKey();
-        // before the join the agent is anonymous to the API
-        assertEquals(401, agent.send(get("/api/v1/nodes"), HttpResponse.BodyHandlers.ofString()).statusCode());
+        // before the join the agent is anonymous to the API, which RBAC grants nothing there
+        assertEquals(403, agent.send(get("/api/v1/nodes"), HttpResponse.BodyHandlers.ofString()).statusCode());
 
         HttpResponse<String> joined = agent.send(join(pki.tokenService().serverToken(), body("agent1", clientKey)),
                 HttpResponse.BodyHandlers.ofString());

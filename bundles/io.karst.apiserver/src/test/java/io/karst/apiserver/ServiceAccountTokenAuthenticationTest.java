@@ -294,7 +294,8 @@ class ServiceAccountTokenAuthenticationTest {
         assertEquals("application/jwk-set+json", keys.headers().firstValue("content-type").orElse(""));
         String kid = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[0])).path("kid").asText();
         assertEquals(kid, json(keys).path("keys").get(0).path("kid").asText());
-        assertEquals(401, call(anonymous, "GET", "/openid/v1/jwks", null, null).statusCode());
+        // anonymous: system:service-account-issuer-discovery is bound to service accounts only, as upstream
+        assertEquals(403, call(anonymous, "GET", "/openid/v1/jwks", null, null).statusCode());
     }
 
     @Test

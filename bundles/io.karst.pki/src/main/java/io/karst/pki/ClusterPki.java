@@ -86,7 +86,7 @@ public final class ClusterPki implements PkiProvider.Pki {
         String caHash = TokenFormat.caHash(certificates.serverCaBundleBytes());
         ServerTokenStore server = ServerTokenStore.open(layout, caHash, token, random);
         AtomicFiles.privateDirectory(layout.credDir());
-        BootstrapTokenStore bootstrap = new BootstrapTokenStore(layout.bootstrapTokens(), clock, random);
+        LegacyBootstrapTokenFile bootstrap = new LegacyBootstrapTokenFile(layout.bootstrapTokens(), clock);
         return new ClusterPki(certificates, new JoinTokens(caHash, server, bootstrap),
                 new X509ClientAuthenticator(certificates.authority(ClusterCa.CLIENT).certificate(), clock));
     }

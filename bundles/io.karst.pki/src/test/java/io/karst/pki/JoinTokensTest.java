@@ -116,91 +116,45 @@ class JoinTokensTest {
     }
 
     @Test
-    void bootstrapTokensAreCreatedListedVerifiedAndDeleted() throws Exception {
+    void legacyBootstrapTokensAreHandedOverWithTheirSecureFormThenForgotten() throws Exception {
         ClusterPki pki = open();
         TokenService tokens = pki.tokenService();
-
-        JoinToken created = tokens.create(Duration.ofHours(24), "for node-2", Set.of(),
-                List.of("system:bootstrappers:karst:default-node-token"));
-
-        assertTrue(created.id().matches("[a-z0-9]{6}"), created.id());
-        assertTrue(created.token().matches("K10" + caHash(pki) + "::" + created.id() + "\\.[a-z0-9]{16}"),
-                created.token());
-        assertEquals(NOW.plus(Duration.ofHours(24)), created.expires());
-        assertEquals(Set.of("signing", "authentication"), created.usages());
-
-        List<JoinToken> listed = tokens.list();
-        assertEquals(1, listed.size());
-        assertEquals(created.id(), listed.get(0).id());
-        assertEquals("", listed.get(0).token());
-        assertEquals("for node-2", listed.get(0).description());
-        assertEquals(List.of("system:bootstrappers:karst:default-node-token"), listed.get(0).groups());
-
-        String shortForm = created.token().substring(created.token().indexOf("::") + 2);
-        assertEquals(Optional.of(created.id()), tokens.verify(created.token()));
-        assertEquals(Optional.of(created.id()), tokens.verify(shortForm));
-        assertEquals(Optional.empty(), tokens.verify(created.id() + ".0000000000000000"));
-
         Path file = dataDir.resolve("server/cred/bootstrap-tokens");
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        // The file as the earlier `karst token create` wrote it: one live, one expired, one forever.
+        Files.writeString(file, "# Karst bootstrap tokens: id\tsecret\texpires\tusages\tgroups\tdescription\n"
+                + "abcdef\t0123456789abcdef\t" + NOW.plus(Duration.ofHours(1)) + "\tauthentication,signing\t"
+                + "system:bootstrappers:karst:default-node-token\tfor+node-2\n"
+                + "oldone\t0123456789abcdef\t" + NOW.minus(Duration.ofHours(1)) + "\tauthentication\t\t\n"
+                + "always\tfedcba9876543210\t\tsigning\t\t\n");
+        Files.writeString(dataDir.resolve("server/cred/bootstrap-tokens.lock"), "");
 
-        assertTrue(tokens.delete(created.id()));
-        assertFalse(tokens.delete(created.id()));
-        assertEquals(List.of(), tokens.list());
-        assertEquals(Optional.empty(), tokens.verify(shortForm));
+        List<JoinToken> legacy = tokens.legacyBootstrapTokens();
+
+        assertEquals(List.of("abcdef", "always"), legacy.stream().map(JoinToken::id).toList());
+        JoinToken first = legacy.get(0);
+        assertEquals("K10" + caHash(pki) + "::abcdef.0123456789abcdef", first.token());
+        assertEquals(NOW.plus(Duration.ofHours(1)), first.expires());
+        assertEquals(Set.of("authentication", "signing"), first.usages());
+        assertEquals(List.of("system:bootstrappers:karst:default-node-token"), first.groups());
+        assertEquals("for node-2", first.description());
+        assertNull(legacy.get(1).expires());
+        // bootstrap tokens are no server token
+        assertEquals(Optional.empty(), tokens.verify(first.token()));
+
+        tokens.forgetLegacyBootstrapTokens();
+
+        assertFalse(Files.exists(file));
+        assertFalse(Files.exists(dataDir.resolve("server/cred/bootstrap-tokens.lock")));
+        assertEquals(List.of(), tokens.legacyBootstrapTokens());
     }
 
     @Test
-    void bootstrapTokensExpireAndAreDroppedOnTheNextWrite() throws IOException {
+    void aCorruptLegacyFileIsReportedWithItsLine() throws Exception {
         TokenService tokens = open().tokenService();
-        JoinToken shortLived = tokens.create(Duration.ofHours(1), "", Set.of(), List.of());
-        JoinToken forever = tokens.create(Duration.ZERO, "", Set.of(), List.of());
-        assertNull(forever.expires());
+        Files.writeString(dataDir.resolve("server/cred/bootstrap-tokens"), "not a token line\n");
 
-        clock.advance(Duration.ofHours(2));
-
-        assertEquals(Optional.empty(), tokens.verify(shortLived.token()));
-        assertEquals(List.of(forever.id()), tokens.list().stream().map(JoinToken::id).toList());
-        Path file = dataDir.resolve("server/cred/bootstrap-tokens");
-        assertTrue(Files.readString(file).contains(shortLived.id()));
-
-        tokens.create(Duration.ofHours(1), "", Set.of(), List.of());
-
-        assertFalse(Files.readString(file).contains(shortLived.id()));
-        assertTrue(Files.readString(file).contains(forever.id()));
-    }
-
-    @Test
-    void anotherProcessSeesTokensCreatedAndDeletedThroughTheFile() {
-        TokenService server = open().tokenService();
-        // The offline CLI opens its own PKI over the same directory.
-        TokenService cli = open().tokenService();
-
-        JoinToken created = cli.create(Duration.ofHours(1), "made by the CLI", Set.of("authentication"), List.of());
-        assertEquals(Optional.of(created.id()), server.verify(created.token()));
-
-        cli.delete(created.id());
-        assertEquals(Optional.empty(), server.verify(created.token()));
-    }
-
-    @Test
-    void aTokenWithoutTheAuthenticationUsageDoesNotVerify() {
-        TokenService tokens = open().tokenService();
-        JoinToken signingOnly = tokens.create(Duration.ofHours(1), "", Set.of("signing"), List.of());
-
-        assertEquals(Optional.empty(), tokens.verify(signingOnly.token()));
-    }
-
-    @Test
-    void createRejectsUnknownUsagesGroupsAndNegativeLifetimes() {
-        TokenService tokens = open().tokenService();
-        assertThrows(IllegalArgumentException.class,
-                () -> tokens.create(Duration.ofHours(1), "", Set.of("everything"), List.of()));
-        assertThrows(IllegalArgumentException.class,
-                () -> tokens.create(Duration.ofHours(1), "", Set.of(), List.of("system:masters")));
-        assertThrows(IllegalArgumentException.class,
-                () -> tokens.create(Duration.ofHours(-1), "", Set.of(), List.of()));
-        assertEquals(List.of(), tokens.list());
+        IllegalStateException e = assertThrows(IllegalStateException.class, tokens::legacyBootstrapTokens);
+        assertTrue(e.getMessage().contains("line 1"), e.getMessage());
     }
 
     @Test

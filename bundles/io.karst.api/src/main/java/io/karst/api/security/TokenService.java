@@ -1,15 +1,14 @@
 package io.karst.api.security;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Join tokens: the server token in K3s's secure form {@code K10<sha256 of server CA>::server:<secret>}, and
- * bootstrap tokens {@code <id>.<secret>} ({@code [a-z0-9]{6}.[a-z0-9]{16}}) with a lifetime.
+ * The server token in K3s's secure form {@code K10<sha256 of server CA>::server:<secret>}. Bootstrap tokens
+ * ({@code <id>.<secret>}) are Secrets in kube-system, served by the API server; this service only hands over the
+ * ones an earlier Karst kept in a file.
  */
 @ProviderType
 public interface TokenService {
@@ -17,18 +16,14 @@ public interface TokenService {
     /** The full server token, as written to {@code <data-dir>/server/token}. */
     String serverToken();
 
-    /** Creates a bootstrap token and returns it with its full secure form. */
-    JoinToken create(Duration ttl, String description, Set<String> usages, List<String> groups);
-
-    /** Bootstrap tokens that have not expired, ordered by id. */
-    List<JoinToken> list();
-
     /**
-     * Deletes a bootstrap token.
-     *
-     * @return whether it existed
+     * Bootstrap tokens an earlier Karst kept in {@code <data-dir>/server/cred/bootstrap-tokens}, before they became
+     * Secrets in kube-system; unexpired ones, with their full secure form, so that the API server can move them.
      */
-    boolean delete(String id);
+    List<JoinToken> legacyBootstrapTokens();
+
+    /** Removes the file of {@link #legacyBootstrapTokens()} once they have been moved. */
+    void forgetLegacyBootstrapTokens();
 
     /**
      * Replaces the server token's secret. The current token must be presented, as {@code k3s token rotate} asks.
@@ -39,10 +34,9 @@ public interface TokenService {
     String rotateServerToken(String currentToken, String newSecret);
 
     /**
-     * Checks a presented token in any accepted form (full secure, short {@code <secret>}, or bootstrap
-     * {@code <id>.<secret>}).
+     * Checks a presented server token in either accepted form (full secure or the short {@code <secret>}).
      *
-     * @return who the token speaks for ({@code server} or the bootstrap token id), or empty when it is not valid
+     * @return {@code server} when it is the server token, else empty
      */
     Optional<String> verify(String presented);
 }

@@ -14,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import io.karst.api.client.ResourceClient;
 import io.karst.api.security.CertificateAuthority;
 import io.karst.api.security.NodeCertificates;
+import io.karst.api.security.AuthenticationException;
 import io.karst.api.security.TokenService;
+import io.karst.api.security.UserInfo;
+import io.karst.apiserver.bootstraptoken.BootstrapTokenAuthenticator;
 
 /**
  * {@code POST /v1-karst/node-join}: an agent that has checked the server's CA against its join token presents the
@@ -35,6 +38,7 @@ public final class NodeJoinEndpoint {
             + "server's token is in <data-dir>/server/node-token, /var/lib/karst/server/node-token by default)";
 
     private final TokenService tokens;
+    private final BootstrapTokenAuthenticator bootstrapTokens;
     /** The secret of {@code --agent-token}: agents may join with it too; empty when there is none. */
     private final String agentSecret;
     private final CertificateAuthority authority;
@@ -42,15 +46,16 @@ public final class NodeJoinEndpoint {
     private final ClusterNetwork network;
 
     /** @param agentToken K3s's {@code --agent-token} (full or short form); empty for none */
-    public NodeJoinEndpoint(TokenService tokens, String agentToken, CertificateAuthority authority,
-            ResourceClient client, ClusterNetwork network) {
-        this(tokens, agentToken, authority, client, network, PasswordHash.DEFAULT_ITERATIONS);
+    public NodeJoinEndpoint(TokenService tokens, BootstrapTokenAuthenticator bootstrapTokens, String agentToken,
+            CertificateAuthority authority, ResourceClient client, ClusterNetwork network) {
+        this(tokens, bootstrapTokens, agentToken, authority, client, network, PasswordHash.DEFAULT_ITERATIONS);
     }
 
     /** With a chosen PBKDF2 iteration count for new password hashes (tests use fewer). */
-    public NodeJoinEndpoint(TokenService tokens, String agentToken, CertificateAuthority authority,
-            ResourceClient client, ClusterNetwork network, int hashIterations) {
+    public NodeJoinEndpoint(TokenService tokens, BootstrapTokenAuthenticator bootstrapTokens, String agentToken,
+            CertificateAuthority authority, ResourceClient client, ClusterNetwork network, int hashIterations) {
         this.tokens = tokens;
+        this.bootstrapTokens = bootstrapTokens;
         this.agentSecret = secretOf(agentToken == null ? "" : agentToken.strip());
         this.authority = authority;
         this.passwords = new NodePasswords(client, new PasswordHash(hashIterations, new SecureRandom()));
@@ -98,7 +103,7 @@ public final class NodeJoinEndpoint {
         }
     }
 
-    /** Who the token speaks for ({@code server} or a bootstrap token id). */
+    /** Who the token speaks for ({@code server}, {@code agent-token} or a bootstrap token's user). */
     private String authenticate(String authorization) throws JoinFailure {
         Optional<String> token = basicPassword(authorization);
         if (token.isEmpty()) {
@@ -110,7 +115,20 @@ public final class NodeJoinEndpoint {
                 agentSecret.getBytes(StandardCharsets.UTF_8))) {
             return "agent-token";
         }
-        return tokens.verify(token.get()).orElseThrow(() -> new JoinFailure(401, "Unauthorized", BAD_TOKEN));
+        Optional<String> server = tokens.verify(token.get());
+        if (server.isPresent()) {
+            return server.get();
+        }
+        // A bootstrap token (Secret in kube-system) admits an agent as it would authenticate a client.
+        try {
+            Optional<UserInfo> bootstrap = bootstrapTokens.authenticate(secretOf(token.get().strip()));
+            if (bootstrap.isPresent()) {
+                return bootstrap.get().name();
+            }
+        } catch (AuthenticationException e) {
+            LOG.info("join refused: {}", e.getMessage());
+        }
+        throw new JoinFailure(401, "Unauthorized", BAD_TOKEN);
     }
 
     /**

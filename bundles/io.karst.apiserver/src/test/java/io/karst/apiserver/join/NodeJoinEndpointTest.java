@@ -15,6 +15,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.ResourceOperations;
 import io.karst.api.security.PkiSettings;
+import io.karst.apiserver.bootstraptoken.BootstrapTokenSecrets;
 import io.karst.apiserver.testing.InProcessApi;
 import io.karst.pki.ClusterCa;
 import io.karst.pki.ClusterPki;
@@ -61,7 +63,7 @@ class NodeJoinEndpointTest {
                 "cluster.local", "10.43.0.0/16", 6443, Optional.empty(), Optional.empty(), "0600"));
         api = new InProcessApi(dir.resolve("db"));
         // few iterations: the hash's strength is not what these tests are about
-        endpoint = new NodeJoinEndpoint(pki.tokenService(), "", pki.certificateAuthority(), api.client(), NETWORK,
+        endpoint = new NodeJoinEndpoint(pki.tokenService(), api.bootstrapTokens(), "", pki.certificateAuthority(), api.client(), NETWORK,
                 1000);
         secrets = api.client().resource("", "v1", "secrets").inNamespace("kube-system");
     }
@@ -148,18 +150,40 @@ class NodeJoinEndpointTest {
     void theFullShortAndBootstrapTokenFormsAreAccepted() throws Exception {
         String full = serverToken();
         String shortSecret = full.substring(full.indexOf("::server:") + "::server:".length());
-        String bootstrap = pki.tokenService().create(Duration.ofHours(1), "join test",
-                Set.of("authentication", "signing"), List.of()).token();
+        String caHash = full.substring(3, full.indexOf("::"));
+        secrets.create(BootstrapTokenSecrets.secret("abcdef", "0123456789abcdef",
+                Instant.now().plus(Duration.ofHours(1)), true));
+        String bootstrap = "K10" + caHash + "::abcdef.0123456789abcdef";
 
         assertEquals(200, post(basic(full), request("node-a", "pw", ecKey(), ecKey())).code());
         assertEquals(200, post(basic(shortSecret), request("node-b", "pw", ecKey(), ecKey())).code());
         JoinAnswer viaBootstrap = post(basic(bootstrap), request("node-c", "pw", ecKey(), ecKey()));
         assertEquals(200, viaBootstrap.code(), viaBootstrap.message());
+        assertEquals(200, post(basic("abcdef.0123456789abcdef"), request("node-d", "pw", ecKey(), ecKey())).code());
+    }
+
+    @Test
+    void expiredWrongOrSigningOnlyBootstrapTokensAndDeletedOnesDoNotJoin() throws Exception {
+        secrets.create(BootstrapTokenSecrets.secret("expire", "0123456789abcdef",
+                Instant.now().minus(Duration.ofMinutes(1)), true));
+        secrets.create(BootstrapTokenSecrets.secret("signin", "0123456789abcdef",
+                Instant.now().plus(Duration.ofHours(1)), false));
+        secrets.create(BootstrapTokenSecrets.secret("gone00", "0123456789abcdef", null, true));
+        assertEquals(200, post(basic("gone00.0123456789abcdef"), request("node-a", "pw", ecKey(), ecKey())).code());
+        secrets.delete("bootstrap-token-gone00");
+
+        for (String token : List.of("expire.0123456789abcdef", "signin.0123456789abcdef",
+                "gone00.0123456789abcdef", "gone00.0123456789abcdeX", "nosuch.0123456789abcdef")) {
+            JoinAnswer answer = post(basic(token), request("node-b", "pw", ecKey(), ecKey()));
+            assertEquals(401, answer.code(), token);
+            assertTrue(answer.message().contains("the join token is not valid"), answer.message());
+        }
+        assertFalse(passwordSecret("node-b").isPresent());
     }
 
     @Test
     void theAgentTokenJoinsInItsFullAndShortFormsAndOnlyItsSecretCounts() throws Exception {
-        NodeJoinEndpoint withAgentToken = new NodeJoinEndpoint(pki.tokenService(), "agents-only-secret",
+        NodeJoinEndpoint withAgentToken = new NodeJoinEndpoint(pki.tokenService(), api.bootstrapTokens(), "agents-only-secret",
                 pki.certificateAuthority(), api.client(), NETWORK, 1000);
         String caHash = serverToken().substring(3, serverToken().indexOf("::"));
 

@@ -36,6 +36,11 @@ public final class InProcessApi implements AutoCloseable {
         return stack.client();
     }
 
+    /** The stack's bootstrap token authenticator. */
+    public io.karst.apiserver.bootstraptoken.BootstrapTokenAuthenticator bootstrapTokens() {
+        return stack.bootstrapTokenAuthenticator();
+    }
+
     /** Registers an admission plugin as the server's whiteboard would (ranking 0). */
     public void addAdmissionPlugin(io.karst.api.admission.AdmissionPlugin plugin) {
         stack.admissionPlugins().add(plugin, 0, System.identityHashCode(plugin));

@@ -25,10 +25,8 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import io.karst.launcher.config.JsonText;
 import io.karst.launcher.boot.JoinVerifier.JoinException;
 import io.karst.launcher.config.JsonText;
 
@@ -126,7 +124,7 @@ final class NodeJoin {
         } catch (GeneralSecurityException e) {
             throw new JoinException("cannot use the CA of " + server + ": " + e.getMessage());
         }
-        Map<String, Object> answer = parse(response.body());
+        Map<String, Object> answer = JsonText.readObject(response.body());
         if (response.statusCode() >= 500) {
             Object message = answer.get("message");
             throw new JoinException(server + " cannot join nodes yet (" + response.statusCode() + "): "
@@ -138,21 +136,6 @@ final class NodeJoin {
                     + (message != null ? message : response.body().strip()));
         }
         return answer;
-    }
-
-    private static Map<String, Object> parse(String body) {
-        try {
-            // JSON is YAML: the launcher's YAML parser reads the answer without a JSON library on its class path.
-            Object value = new Yaml(new SafeConstructor(new LoaderOptions())).load(body);
-            if (value instanceof Map<?, ?> map) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                map.forEach((k, v) -> out.put(String.valueOf(k), v));
-                return out;
-            }
-        } catch (RuntimeException e) {
-            // not JSON: the caller reports the body as it came
-        }
-        return Map.of();
     }
 
     private static String text(Map<String, Object> answer, String field) throws JoinException {

@@ -9,27 +9,30 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 import io.karst.api.security.JoinToken;
-import io.karst.api.security.TokenService;
 import io.karst.launcher.cli.SubcommandArguments.Option;
 import io.karst.launcher.config.ResolvedConfig;
 
 /**
- * {@code karst token create|list|delete|rotate}: bootstrap tokens and the server token, as {@code k3s token},
- * on the server's data directory through the PKI provider.
+ * {@code karst token create|list|delete|rotate}: bootstrap tokens and the server token, as {@code k3s token}.
+ * Bootstrap tokens are Secrets in kube-system, made through the running server's API as its administrator;
+ * rotating the server token works on the data directory through the PKI provider.
  */
 public final class TokenCommand extends ActionSubcommand {
     private static final String USAGE = """
             Usage: karst token COMMAND [options] [server flags such as --data-dir, --config]
 
               create [--ttl 24h] [--description TEXT] [--usages signing,authentication] [--groups G1,G2]
-                     Create a bootstrap token and print it; --ttl 0 never expires
+                     Create a bootstrap token (a Secret in kube-system) and print it; --ttl 0 never expires
               list [-o text|json|yaml]
                      List bootstrap tokens
               delete ID...
                      Delete bootstrap tokens by id (or by the full token)
+
+            create, list and delete need the server running on the data dir.
               rotate [--token OLD] --new-token NEW
                      Replace the server token's secret; servers must then be restarted with it
             """;
@@ -73,16 +76,14 @@ public final class TokenCommand extends ActionSubcommand {
         } catch (IllegalArgumentException e) {
             throw new CommandFailure("--ttl: " + e.getMessage());
         }
-        TokenService tokens = tokens(parsed, env);
-        JoinToken token;
-        try {
-            // Empty usages mean the provider's default (signing, authentication), as kubeadm's.
-            token = tokens.create(ttl, parsed.last("description").orElse(""),
-                    new LinkedHashSet<>(parsed.list("usages")), parsed.list("groups"));
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailure(e.getMessage());
-        }
-        out.println(token.token());
+        Set<String> usages = new LinkedHashSet<>(parsed.list("usages"));
+        BootstrapTokenSecrets.validate(ttl, usages.isEmpty() ? BootstrapTokenSecrets.DEFAULT_USAGES : usages,
+                parsed.list("groups"));
+        ResolvedConfig config = ServerConfig.resolve(parsed.serverArgs(), env);
+        AdminApi api = AdminApi.open(config);
+        String token = BootstrapTokenSecrets.create(api, caHash(config), ttl,
+                parsed.last("description").orElse(""), usages, parsed.list("groups"), clock.instant());
+        out.println(token);
         return 0;
     }
 
@@ -95,7 +96,8 @@ public final class TokenCommand extends ActionSubcommand {
         parsed.noPositionals();
         OutputFormat format = OutputFormat.parse(parsed.last("output"),
                 List.of(OutputFormat.TEXT, OutputFormat.JSON, OutputFormat.YAML));
-        List<JoinToken> tokens = tokens(parsed, env).list();
+        List<JoinToken> tokens = BootstrapTokenSecrets.list(AdminApi.open(ServerConfig.resolve(parsed.serverArgs(),
+                env)));
         Instant now = clock.instant();
         if (format == OutputFormat.TEXT) {
             TextTable table = new TextTable("TOKEN", "TTL", "EXPIRES", "USAGES", "DESCRIPTION", "EXTRA GROUPS");
@@ -131,11 +133,11 @@ public final class TokenCommand extends ActionSubcommand {
         if (parsed.positionals().isEmpty()) {
             throw new CommandFailure("missing token id: expected karst token delete ID...");
         }
-        TokenService tokens = tokens(parsed, env);
+        AdminApi api = AdminApi.open(ServerConfig.resolve(parsed.serverArgs(), env));
         int exit = 0;
         for (String given : parsed.positionals()) {
             String id = idOf(given);
-            if (tokens.delete(id)) {
+            if (BootstrapTokenSecrets.delete(api, id)) {
                 out.println("bootstrap token \"" + id + "\" deleted");
             } else {
                 err.println("karst token delete: bootstrap token \"" + id + "\" not found");
@@ -171,8 +173,9 @@ public final class TokenCommand extends ActionSubcommand {
         return 0;
     }
 
-    private static TokenService tokens(SubcommandArguments parsed, Map<String, String> env) throws CommandFailure {
-        return ServerPki.open(ServerConfig.resolve(parsed.serverArgs(), env)).tokenService();
+    /** The CA hash of the server token, {@code K10<hash>::...}, which a bootstrap token's secure form repeats. */
+    private static String caHash(ResolvedConfig config) throws CommandFailure {
+        return BootstrapTokenSecrets.caHash(ServerPki.open(config).tokenService().serverToken());
     }
 
     /** The id of {@code abcdef}, {@code abcdef.secret} or {@code K10<hash>::abcdef.secret}. */
@@ -183,7 +186,12 @@ public final class TokenCommand extends ActionSubcommand {
     }
 
     private static String ttl(JoinToken token, Instant now) {
-        return token.expires() == null ? "<forever>" : Durations.shortHuman(Duration.between(now, token.expires()));
+        if (token.expires() == null) {
+            return "<forever>";
+        }
+        // as kubeadm: an expired token the cleaner has not removed yet
+        return token.expires().isAfter(now) ? Durations.shortHuman(Duration.between(now, token.expires()))
+                : "<invalid>";
     }
 
     private static String expires(JoinToken token) {

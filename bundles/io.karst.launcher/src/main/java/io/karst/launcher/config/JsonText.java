@@ -1,15 +1,35 @@
 package io.karst.launcher.config;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
 /**
- * Writes maps, lists, strings, numbers, booleans and null as indented JSON for {@code -o json}. The launcher runs
- * on a bare class path and needs no JSON library for this much.
+ * Writes maps, lists, strings, numbers, booleans and null as indented JSON for {@code -o json}, and reads the
+ * server's JSON answers. The launcher runs on a bare class path and needs no JSON library for this much.
  */
 public final class JsonText {
     private JsonText() {
+    }
+
+    /** The members of a JSON object, read with the YAML parser (JSON is YAML); empty when the text is none. */
+    public static Map<String, Object> readObject(String text) {
+        try {
+            Object value = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            if (value instanceof Map<?, ?> map) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                map.forEach((k, v) -> out.put(String.valueOf(k), v));
+                return out;
+            }
+        } catch (RuntimeException e) {
+            // not JSON: the caller decides what an empty answer means
+        }
+        return Map.of();
     }
 
     public static String write(Object value) {

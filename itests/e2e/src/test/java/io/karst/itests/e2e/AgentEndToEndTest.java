@@ -56,7 +56,11 @@ class AgentEndToEndTest {
                 .inNetworkNamespace(serverSandbox.netns).start();
         server.awaitReady(Duration.ofSeconds(120));
         serverUrl = "https://" + NodeSandbox.NODE_IP + ":" + server.httpsPort;
-        token = Files.readString(serverData.resolve("server/token")).trim();
+        // the agent joins with a bootstrap token (a Secret in kube-system), as an operator hands one out
+        Commands.Result created = server.karst("token", "create", "--data-dir", serverData.toString(), "--ttl", "0",
+                "--description", "agent e2e");
+        assertEquals(0, created.exit(), created::toString);
+        token = created.stdout().trim();
         agent = new KarstAgent(agentData, agentSandbox.netns, AGENT);
         ok(null, "create", "namespace", "e2e");
     }

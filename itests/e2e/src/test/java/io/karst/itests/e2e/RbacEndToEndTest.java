@@ -162,6 +162,57 @@ class RbacEndToEndTest {
                 || path.stderr().contains("forbidden: User \"alice\" cannot get path \"/metrics\""), path::toString);
     }
 
+    /** A certificate of the cluster's client CA that expired in 2020, made with {@code openssl ca}'s dates. */
+    private Path expiredKubeconfig(String user) throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("expired-ca"));
+        Path key = dir.resolve(user + ".key");
+        Path csr = dir.resolve(user + ".csr");
+        Path crt = dir.resolve(user + ".crt");
+        Files.writeString(dir.resolve("index.txt"), "");
+        Files.writeString(dir.resolve("serial"), "1000\n");
+        Path config = dir.resolve("ca.cnf");
+        Files.writeString(config, "[ca]\ndefault_ca = dated\n[dated]\ndatabase = " + dir.resolve("index.txt")
+                + "\nnew_certs_dir = " + dir + "\nserial = " + dir.resolve("serial") + "\ndefault_md = sha256\n"
+                + "policy = any\n[any]\ncommonName = supplied\norganizationName = optional\n");
+        run(List.of("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                key.toString(), "-out", csr.toString(), "-subj", "/O=system:masters/CN=" + user));
+        run(List.of("openssl", "ca", "-batch", "-config", config.toString(), "-cert",
+                server.tls("client-ca.crt").toString(), "-keyfile", server.tls("client-ca.key").toString(), "-in",
+                csr.toString(), "-out", crt.toString(), "-startdate", "20200101000000Z", "-enddate",
+                "20200102000000Z", "-notext"));
+        return kubeconfig(user, "client-certificate: " + crt + "\n    client-key: " + key);
+    }
+
+    @Test
+    void anExpiredCertificateABadSignatureAndMalformedHeadersAreUnauthorizedAndTheServerServesOn() throws Exception {
+        Path expired = expiredKubeconfig("late");
+        admin("create", "serviceaccount", "signer", "-n", "team");
+        String token = admin("create", "token", "signer", "-n", "team").stdout().trim();
+        String[] parts = token.split("\\.");
+        // the signature of another payload: same header and claims shape, not this key's signature of them
+        String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
+        Path badSignature = kubeconfig("forged", "token: " + forged);
+        for (String v : VERSIONS) {
+            Commands.Result late = kubectl(v, expired, "get", "pods", "-n", "team");
+            assertNotEquals(0, late.exit());
+            assertTrue(late.stderr().contains("Unauthorized"), late::toString);
+            Commands.Result forgedResult = kubectl(v, badSignature, "get", "pods", "-n", "team");
+            assertNotEquals(0, forgedResult.exit());
+            assertTrue(forgedResult.stderr().contains("Unauthorized"), forgedResult::toString);
+        }
+        for (String header : List.of("Authorization: Bearer", "Authorization: Bearer " + forged,
+                "Authorization: Bearer \u00e9t\u00e9", "Authorization: Basic Zm9vOmJhcg==")) {
+            List<String> cmd = List.of("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                    server.serverCa().toString(), "-H", header, server.url("/api/v1/namespaces/team/pods"));
+            Commands.Result r = Commands.run(cmd, Map.of(), Duration.ofSeconds(30));
+            // upstream: an empty or foreign bearer token is 401; other schemes leave the request anonymous (403)
+            String expected = header.startsWith("Authorization: Basic") || header.equals("Authorization: Bearer")
+                    ? "403" : "401";
+            assertEquals(expected, r.stdout(), header + " " + r);
+        }
+        assertEquals(0, kubectl("1.33", server.kubeconfig, "get", "pods", "-n", "team").exit());
+    }
+
     @Test
     void aServiceAccountTokenIsForbiddenToListSecretsUntilBound() throws Exception {
         admin("create", "serviceaccount", "builder", "-n", "team");

@@ -97,13 +97,26 @@ class ServerEndToEndTest {
 
     @Test
     @Order(2)
-    void requestWithoutCertificateIsRefusedWithUnauthorizedStatus() throws Exception {
+    void anonymousRequestsGetOnlyWhatRbacGrantsAndBadCredentialsAreUnauthorized() throws Exception {
+        // without credentials a request is system:anonymous, which the bootstrap policy grants no resource
         HttpResponse<String> r = server.get("/api");
-        assertEquals(401, r.statusCode());
+        assertEquals(403, r.statusCode(), r.body());
         JsonNode status = JSON.readTree(r.body());
         assertEquals("Status", status.path("kind").asText());
-        assertEquals("Unauthorized", status.path("reason").asText());
-        assertEquals(401, status.path("code").asInt());
+        assertEquals("Forbidden", status.path("reason").asText());
+        assertEquals("forbidden: User \"system:anonymous\" cannot get path \"/api\"", status.path("message").asText());
+        Commands.Result secrets = Commands.run(List.of("curl", "-sk", "-w", "\n%{http_code}",
+                server.url("/api/v1/secrets")), Map.of(), Duration.ofSeconds(30));
+        assertTrue(secrets.stdout().endsWith("\n403"), secrets::toString);
+        assertTrue(secrets.stdout().contains("secrets is forbidden: User \\\"system:anonymous\\\" cannot list resource "
+                + "\\\"secrets\\\" in API group \\\"\\\" at the cluster scope"), secrets::toString);
+        // credentials that prove nobody are 401, whatever the path
+        for (String header : List.of("Authorization: Bearer not-a-token", "Authorization: Bearer abcdef.0123456789abcdef",
+                "Authorization: Bearer a.b.c")) {
+            Commands.Result bad = curl("-H", header, server.url("/api/v1/secrets"));
+            assertTrue(bad.stdout().endsWith("401"), header + " " + bad);
+        }
+        assertTrue(server.get("/version").statusCode() == 200);
     }
 
     @Test
@@ -228,17 +241,69 @@ class ServerEndToEndTest {
 
     @Test
     @Order(3)
-    void tokenCreatedOfflineIsListedAndDeleted() throws Exception {
+    void aBootstrapTokenIsASecretThatAuthenticatesUntilDeletedOrExpired() throws Exception {
         String dataDir = server.dataDir.toString();
-        Commands.Result created = server.karst("token", "create", "--data-dir", dataDir, "--description", "e2e");
+        Commands.Result created = server.karst("token", "create", "--data-dir", dataDir, "--description", "e2e",
+                "--groups", "system:bootstrappers:e2e");
         assertEquals(0, created.exit(), created::toString);
         String token = created.stdout().trim();
         assertTrue(token.matches("K10[0-9a-f]{64}::[a-z0-9]{6}\\.[a-z0-9]{16}"), token);
-        String id = token.substring(token.indexOf("::") + 2, token.indexOf('.'));
+        assertEquals(firstToken.substring(0, firstToken.indexOf("::")), token.substring(0, token.indexOf("::")));
+        String bearer = token.substring(token.indexOf("::") + 2);
+        String id = bearer.substring(0, bearer.indexOf('.'));
         Commands.Result listed = server.karst("token", "list", "--data-dir", dataDir);
-        assertTrue(listed.stdout().contains(id) && listed.stdout().contains("e2e"), listed::toString);
+        assertTrue(listed.stdout().contains(id) && listed.stdout().contains("e2e")
+                && listed.stdout().contains("system:bootstrappers:e2e"), listed::toString);
+        Commands.Result secret = admin("get", "secret", "-n", "kube-system", "bootstrap-token-" + id,
+                "-o", "jsonpath={.type}");
+        assertEquals("bootstrap.kubernetes.io/token", secret.stdout(), secret::toString);
+
+        for (String version : List.of("1.29", "1.33")) {
+            Commands.Result whoami = withToken(version, bearer, "auth", "whoami");
+            assertEquals(0, whoami.exit(), whoami::toString);
+            assertTrue(whoami.stdout().contains("system:bootstrap:" + id), whoami::toString);
+            assertTrue(whoami.stdout().contains("[system:bootstrappers system:bootstrappers:e2e "
+                    + "system:authenticated]"), whoami::toString);
+            Commands.Result forbidden = withToken(version, bearer, "get", "secrets", "-n", "kube-system");
+            assertNotEquals(0, forbidden.exit());
+            assertTrue(forbidden.stderr().contains("secrets is forbidden: User \"system:bootstrap:" + id + "\""),
+                    forbidden::toString);
+        }
+        String wrongSecret = id + "." + (bearer.endsWith("0") ? "1" : "0").repeat(16);
+        assertTrue(withToken("1.33", wrongSecret, "auth", "whoami").stderr().contains("Unauthorized"));
+
         assertEquals(0, server.karst("token", "delete", "--data-dir", dataDir, id).exit());
         assertTrue(!server.karst("token", "list", "--data-dir", dataDir).stdout().contains(id));
+        assertTrue(withToken("1.33", bearer, "auth", "whoami").stderr().contains("Unauthorized"));
+
+        // a short-lived token stops working when it expires, and the token cleaner removes its Secret
+        Commands.Result brief = server.karst("token", "create", "--data-dir", dataDir, "--ttl", "3s");
+        String briefBearer = brief.stdout().trim().substring(brief.stdout().trim().indexOf("::") + 2);
+        String briefId = briefBearer.substring(0, 6);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (admin("get", "secret", "-n", "kube-system", "bootstrap-token-" + briefId).exit() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the expired token's Secret was not removed");
+            Thread.sleep(500);
+        }
+        assertTrue(withToken("1.33", briefBearer, "auth", "whoami").stderr().contains("Unauthorized"));
+    }
+
+    private Commands.Result admin(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(KUBECTLS.resolve("kubectl.1.33").toString(),
+                "--kubeconfig", server.kubeconfig.toString()));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of(), Duration.ofSeconds(60));
+    }
+
+    /** kubectl with nothing but the server, its CA and a bearer token (no client certificate). */
+    private Commands.Result withToken(String version, String token, String... args) throws Exception {
+        Path empty = tmp.resolve("empty-kubeconfig");
+        Files.writeString(empty, "apiVersion: v1\nkind: Config\n");
+        List<String> cmd = new java.util.ArrayList<>(List.of(KUBECTLS.resolve("kubectl." + version).toString(),
+                "--kubeconfig", empty.toString(), "--server", server.url(""), "--certificate-authority",
+                server.serverCa().toString(), "--token", token));
+        cmd.addAll(List.of(args));
+        return Commands.run(cmd, Map.of(), Duration.ofSeconds(60));
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** The bootstrap token cleaner: expired bootstrap token Secrets are deleted. */
+package io.karst.controllers.bootstraptoken;
