@@ -47,7 +47,8 @@ import io.karst.api.scheduler.ScorePlugin;
  * and the pod is bound through {@code pods/binding}. A pod that fits nowhere gets {@code PodScheduled=False}
  * reason {@code Unschedulable} with upstream's "0/N nodes are available: …" message and a FailedScheduling event,
  * and is tried again when it changes, when a node changes or a bound pod goes, and every five minutes (upstream's
- * longest stay in the unschedulable queue). Pods are taken by {@code spec.priority}, then in order of arrival, in
+ * longest stay in the unschedulable queue). A pod that fits nowhere may preempt pods of lower priority
+ * ({@link Preemption}): they are evicted and the pod is nominated to their node. Pods are taken by {@code spec.priority}, then in order of arrival, in
  * passes over one queue key (so one worker). Pods bound here are counted on their node at once, before the informer shows the binding.
  */
 @Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
@@ -56,6 +57,7 @@ public final class Scheduler implements Controller {
     public static final String DEFAULT_SCHEDULER = "default-scheduler";
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
     static final ResourceKey NODES = new ResourceKey("", "v1", "nodes");
+    static final ResourceKey BUDGETS = new ResourceKey("policy", "v1", "poddisruptionbudgets");
     static final Duration UNSCHEDULABLE_RETRY = Duration.ofMinutes(5);
     /** The one key of the scheduling queue: a pass places all pending pods in priority order. */
     static final String QUEUE = "scheduling-queue";
@@ -79,6 +81,7 @@ public final class Scheduler implements Controller {
     private volatile ResourceClient client;
     private volatile Informer pods;
     private volatile Informer nodes;
+    private volatile Informer budgets;
     private volatile EventRecorder events;
 
     public Scheduler() {
@@ -109,6 +112,7 @@ public final class Scheduler implements Controller {
         arrival.clear();
         pods = ctx.informers().informer(PODS);
         nodes = ctx.informers().informer(NODES);
+        budgets = ctx.informers().informer(BUDGETS);
         ctx.handle(pods, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode pod) {
@@ -216,17 +220,71 @@ public final class Scheduler implements Controller {
 
     private void scheduleOne(String key, ObjectNode pod, long epoch, List<ObjectNode> nodeObjects) {
         PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
-        Decision decision = decide(info, snapshot(nodeObjects), inUpstreamOrder(filters), scorers);
+        List<NodeInfo> snapshot = snapshot(nodeObjects);
+        List<FilterPlugin> ordered = inUpstreamOrder(filters);
+        Decision decision = decide(info, snapshot, ordered, scorers);
         if (decision.node() == null) {
             // upstream's move request cycle: when something changed during the attempt, the pod is tried again
             // in the next pass instead of waiting among the unschedulable ones
             if (moves.get() == epoch) {
                 unschedulable.put(key, Instant.now());
             }
-            unschedulable(pod, decision.message());
+            if (snapshot.isEmpty()) {
+                unschedulable(pod, decision.message(), null); // upstream: no nodes, no post-filter
+                return;
+            }
+            Preemption.Outcome preemption = Preemption.find(info, snapshot, ordered, budgets());
+            if (preemption.found()) {
+                preempt(pod, preemption);
+                unschedulable(pod, decision.message(), preemption.node());
+            } else {
+                unschedulable(pod, decision.message() + " preemption: " + preemption.message(), null);
+            }
             return;
         }
         bind(key, pod, decision.node());
+    }
+
+    /** The PodDisruptionBudgets as preemption weighs them. */
+    private List<Preemption.Budget> budgets() {
+        List<Preemption.Budget> out = new ArrayList<>();
+        for (ObjectNode pdb : budgets.lister().list()) {
+            java.util.Set<String> disrupted = new java.util.HashSet<>();
+            pdb.path("status").path("disruptedPods").fieldNames().forEachRemaining(disrupted::add);
+            out.add(new Preemption.Budget(pdb.path("metadata").path("namespace").asText(), pdb.path("spec")
+                    .path("selector"), pdb.path("status").path("disruptionsAllowed").asInt(0), disrupted));
+        }
+        return out;
+    }
+
+    /**
+     * Evicts the victims as upstream's preemption does: each gets the {@code DisruptionTarget} condition, a
+     * Preempted event and a graceful delete; the pod is then nominated to the node (set with its condition) and
+     * placed there once the victims are gone and a pass runs again.
+     */
+    private void preempt(ObjectNode preemptor, Preemption.Outcome outcome) {
+        for (ObjectNode victim : outcome.victims()) {
+            String namespace = victim.path("metadata").path("namespace").asText();
+            String name = victim.path("metadata").path("name").asText();
+            ObjectNode patch = JsonNodeFactory.instance.objectNode();
+            patch.putObject("status").putArray("conditions").addObject().put("type", "DisruptionTarget")
+                    .put("status", "True").put("reason", "PreemptionByScheduler")
+                    .put("message", DEFAULT_SCHEDULER + ": preempting to accommodate a higher priority pod")
+                    .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            try {
+                var ops = client.resource(PODS).inNamespace(namespace);
+                ops.patchStatus(name, PatchTypes.STRATEGIC_MERGE_PATCH, patch);
+                ops.delete(name, io.karst.api.client.DeleteOptions.NONE.withPreconditionUid(
+                        victim.path("metadata").path("uid").asText()));
+            } catch (ResourceException e) {
+                if (!e.isNotFound() && !e.isConflict()) {
+                    throw e;
+                }
+                continue; // gone already, or replaced: nothing of it to evict
+            }
+            events.event(victim, EventRecorder.NORMAL, "Preempted", "Preempted by pod "
+                    + preemptor.path("metadata").path("uid").asText() + " on node " + outcome.node());
+        }
     }
 
     /** The nodes with the pods counted on them: bound ones from the informer, plus those bound here since. */
@@ -365,17 +423,24 @@ public final class Scheduler implements Controller {
                 "Successfully assigned " + namespace + "/" + name + " to " + node);
     }
 
-    private void unschedulable(ObjectNode pod, String message) {
+    /** @param nominatedNode the node preemption made room on, or null */
+    private void unschedulable(ObjectNode pod, String message, String nominatedNode) {
         events.event(pod, EventRecorder.WARNING, "FailedScheduling", message);
+        boolean nominationHolds = nominatedNode == null
+                || nominatedNode.equals(pod.path("status").path("nominatedNodeName").asText(""));
         for (JsonNode c : pod.path("status").path("conditions")) {
-            if (c.path("type").asText().equals("PodScheduled") && c.path("status").asText().equals("False")
+            if (nominationHolds && c.path("type").asText().equals("PodScheduled")
+                    && c.path("status").asText().equals("False")
                     && c.path("reason").asText().equals("Unschedulable")
                     && c.path("message").asText().equals(message)) {
                 return; // already says so
             }
         }
         ObjectNode patch = JsonNodeFactory.instance.objectNode();
-        patch.putObject("status").putArray("conditions").addObject().put("type", "PodScheduled")
+        if (nominatedNode != null) {
+            patch.putObject("status").put("nominatedNodeName", nominatedNode);
+        }
+        patch.withObject("/status").putArray("conditions").addObject().put("type", "PodScheduled")
                 .put("status", "False").put("reason", "Unschedulable").put("message", message)
                 .putNull("lastProbeTime")
                 .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -137,7 +137,9 @@ class SchedulerTest {
         await("second unschedulable", () -> scheduledCondition("second") != null);
         assertEquals("", nodeOf("second"));
         assertEquals("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
-                + "2 Insufficient cpu.", scheduledCondition("second").path("message").asText());
+                + "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for "
+                + "scheduling, 2 No preemption victims found for incoming pod.",
+                scheduledCondition("second").path("message").asText());
         // the first pod finishing frees its cores
         ObjectNode first = pods.get("first");
         first.withObject("/status").put("phase", "Succeeded");
@@ -153,8 +155,10 @@ class SchedulerTest {
         JsonNode condition = scheduledCondition("huge");
         assertEquals("False", condition.path("status").asText());
         assertEquals("Unschedulable", condition.path("reason").asText());
+        // the running pods are no lower priority, and removing them would not make room either
         String message = "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
-                + "2 Insufficient cpu.";
+                + "2 Insufficient cpu. preemption: 0/3 nodes are available: 1 Preemption is not helpful for "
+                + "scheduling, 2 No preemption victims found for incoming pod.";
         assertEquals(message, condition.path("message").asText());
         await("FailedScheduling event", () -> !events("huge", "FailedScheduling").isEmpty());
         JsonNode event = events("huge", "FailedScheduling").get(0);
@@ -198,5 +202,76 @@ class SchedulerTest {
         Thread.sleep(300);
         assertEquals("", nodeOf("other"));
         assertTrue(scheduledCondition("other") == null);
+    }
+
+    private void priorityClass(String name, int value, String preemptionPolicy) throws Exception {
+        api.client().resource(new ResourceKey("scheduling.k8s.io", "v1", "priorityclasses")).create(json(
+                "{'apiVersion':'scheduling.k8s.io/v1','kind':'PriorityClass','metadata':{'name':'" + name
+                        + "'},'value':" + value + ",'preemptionPolicy':'" + preemptionPolicy + "'}"));
+    }
+
+    @Test
+    void aHigherPriorityPodEvictsOnlyWhatItNeedsAndTakesTheRoomOnceTheVictimIsGone() throws Exception {
+        priorityClass("urgent", 1000, "PreemptLowerPriority");
+        pod("low-a", "2", "'nodeName':'big',");
+        pod("low-b", "2", "'nodeName':'big',");
+
+        pod("vip", "2", "'priorityClassName':'urgent',");
+
+        await("a victim terminating", () -> pods.list().items().stream()
+                .anyMatch(p -> p.path("metadata").has("deletionTimestamp")));
+        List<ObjectNode> terminating = pods.list().items().stream()
+                .filter(p -> p.path("metadata").has("deletionTimestamp")).toList();
+        assertEquals(1, terminating.size(), "one 2-core victim makes room for 2 cores");
+        ObjectNode victim = terminating.get(0);
+        String victimName = victim.path("metadata").path("name").asText();
+        JsonNode disruption = null;
+        for (JsonNode c : victim.path("status").path("conditions")) {
+            if (c.path("type").asText().equals("DisruptionTarget")) {
+                disruption = c;
+            }
+        }
+        assertEquals("PreemptionByScheduler", disruption.path("reason").asText());
+        await("Preempted event", () -> !events(victimName, "Preempted").isEmpty());
+        assertEquals("Preempted by pod " + pods.get("vip").path("metadata").path("uid").asText() + " on node big",
+                events(victimName, "Preempted").get(0).path("message").asText());
+        await("nominated", () -> pods.get("vip").path("status").path("nominatedNodeName").asText("").equals("big"));
+        assertEquals("", nodeOf("vip"), "not placed while the victim still holds its cores");
+
+        // the victim's kubelet finishes it
+        pods.delete(victimName, io.karst.api.client.DeleteOptions.NONE.withGracePeriodSeconds(0L));
+
+        await("vip bound", () -> !nodeOf("vip").isEmpty());
+        assertEquals("big", nodeOf("vip"));
+        String survivor = victimName.equals("low-a") ? "low-b" : "low-a";
+        assertTrue(pods.find(survivor).isPresent());
+    }
+
+    @Test
+    void aPodWithPreemptionPolicyNeverWaitsAndEvictsNothing() throws Exception {
+        priorityClass("polite", 1000, "Never");
+        pod("low", "4", "'nodeName':'big',");
+
+        pod("patient", "2", "'priorityClassName':'polite',");
+
+        await("unschedulable", () -> scheduledCondition("patient") != null);
+        assertEquals("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu."
+                + " preemption: not eligible due to preemptionPolicy=Never.",
+                scheduledCondition("patient").path("message").asText());
+        assertTrue(!pods.get("low").path("metadata").has("deletionTimestamp"));
+    }
+
+    @Test
+    void podsOfEqualPriorityAreNeverVictims() throws Exception {
+        priorityClass("same", 1000, "PreemptLowerPriority");
+        pod("peer", "4", "'nodeName':'big','priorityClassName':'same',");
+
+        pod("newcomer", "2", "'priorityClassName':'same',");
+
+        await("unschedulable", () -> scheduledCondition("newcomer") != null);
+        assertTrue(scheduledCondition("newcomer").path("message").asText().endsWith("preemption: 0/3 nodes are "
+                + "available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for "
+                + "incoming pod."), scheduledCondition("newcomer").toString());
+        assertTrue(!pods.get("peer").path("metadata").has("deletionTimestamp"));
     }
 }

@@ -77,7 +77,8 @@ class SchedulerEndToEndTest {
         ok(null, "wait", "--for=jsonpath={.status.conditions[0].reason}=Unschedulable", "pod", "-l", "app=big",
                 "--timeout=60s");
         String message = "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint "
-                + "{dedicated: gpu}.";
+                + "{dedicated: gpu}. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming "
+                + "pod, 1 Preemption is not helpful for scheduling.";
         assertEquals(message, ok(null, "get", "pods", "-l", "app=big", "-o",
                 "jsonpath={.items[0].status.conditions[0].message}").stdout());
         String events = ok(null, "get", "events", "--field-selector", "reason=FailedScheduling", "-o",
@@ -91,5 +92,42 @@ class SchedulerEndToEndTest {
         // a node with room appears: the pod waiting is placed on it
         node("node-c", "4", "[]");
         ok(null, "wait", "--for=jsonpath={.spec.nodeName}=node-c", "pod", "-l", "app=big", "--timeout=60s");
+    }
+
+    @Test
+    void aHigherPriorityPodPreemptsALowerPriorityOneAndTakesItsRoom() throws Exception {
+        ok("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: batch\nvalue: 10\n---\n"
+                + "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: critical\n"
+                + "value: 100000\n", "apply", "-f", "-");
+        node("node-p", "2", "[]");
+        ok(null, "label", "node", "node-p", "pool=preempt");
+        String filler = deployment("filler", 1, "2").replace("    spec:\n      containers:",
+                "    spec:\n      priorityClassName: batch\n      nodeSelector:\n        pool: preempt\n"
+                        + "      containers:");
+        ok(filler, "apply", "-f", "-");
+        ok(null, "wait", "--for=jsonpath={.spec.nodeName}=node-p", "pod", "-l", "app=filler", "--timeout=60s");
+        String victim = ok(null, "get", "pods", "-l", "app=filler", "-o", "jsonpath={.items[0].metadata.name}")
+                .stdout();
+
+        ok("apiVersion: v1\nkind: Pod\nmetadata:\n  name: vip\nspec:\n  priorityClassName: critical\n"
+                + "  nodeSelector:\n    pool: preempt\n  containers:\n  - name: c\n    image: busybox\n"
+                + "    resources:\n      requests:\n        cpu: \"2\"\n", "apply", "-f", "-");
+
+        ok(null, "wait", "--for=jsonpath={.status.nominatedNodeName}=node-p", "pod", "vip", "--timeout=60s");
+        assertEquals("True", ok(null, "get", "pod", victim, "-o",
+                "jsonpath={.status.conditions[?(@.type==\"DisruptionTarget\")].status}").stdout());
+        assertTrue(!ok(null, "get", "pod", victim, "-o", "jsonpath={.metadata.deletionTimestamp}").stdout()
+                .isEmpty(), "the victim is being deleted");
+        String uid = ok(null, "get", "pod", "vip", "-o", "jsonpath={.metadata.uid}").stdout();
+        String preempted = ok(null, "get", "events", "--field-selector", "reason=Preempted,involvedObject.name="
+                + victim, "-o", "jsonpath={.items[*].message}").stdout();
+        assertEquals("Preempted by pod " + uid + " on node node-p", preempted.trim());
+
+        // no kubelet runs here: end the victim as its kubelet would once its containers stopped
+        ok(null, "delete", "pod", victim, "--grace-period=0", "--force");
+        ok(null, "wait", "--for=jsonpath={.spec.nodeName}=node-p", "pod", "vip", "--timeout=60s");
+        // the filler's replacement has no lower-priority pod to evict and waits
+        ok(null, "wait", "--for=jsonpath={.status.conditions[0].reason}=Unschedulable", "pod", "-l", "app=filler",
+                "--timeout=60s");
     }
 }
