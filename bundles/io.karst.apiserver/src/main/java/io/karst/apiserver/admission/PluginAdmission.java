@@ -3,7 +3,6 @@ package io.karst.apiserver.admission;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,14 +24,23 @@ public final class PluginAdmission implements ObjectAdmission {
     private record Registered(AdmissionPlugin plugin, int ranking, long serviceId) {
     }
 
-    private final List<Registered> plugins = new CopyOnWriteArrayList<>();
+    private static final Comparator<Registered> ORDER = Comparator.comparingInt(Registered::ranking).reversed()
+            .thenComparingLong(Registered::serviceId);
 
-    public void add(AdmissionPlugin plugin, int ranking, long serviceId) {
-        plugins.add(new Registered(plugin, ranking, serviceId));
+    // Replaced whole, in order, on every change: a request walks one consistent list without sorting it.
+    private volatile List<Registered> plugins = List.of();
+
+    public synchronized void add(AdmissionPlugin plugin, int ranking, long serviceId) {
+        List<Registered> next = new ArrayList<>(plugins);
+        next.add(new Registered(plugin, ranking, serviceId));
+        next.sort(ORDER);
+        plugins = List.copyOf(next);
     }
 
-    public void remove(AdmissionPlugin plugin) {
-        plugins.removeIf(r -> r.plugin() == plugin);
+    public synchronized void remove(AdmissionPlugin plugin) {
+        List<Registered> next = new ArrayList<>(plugins);
+        next.removeIf(r -> r.plugin() == plugin);
+        plugins = List.copyOf(next);
     }
 
     @Override
@@ -48,12 +56,10 @@ public final class PluginAdmission implements ObjectAdmission {
 
     private void ask(ResourceType type, String subresource, AdmissionAttributes.Operation operation,
             ObjectNode object, ObjectNode old, boolean dryRun) {
-        if (plugins.isEmpty()) {
+        List<Registered> ordered = plugins;
+        if (ordered.isEmpty()) {
             return;
         }
-        List<Registered> ordered = new ArrayList<>(plugins);
-        ordered.sort(Comparator.comparingInt(Registered::ranking).reversed()
-                .thenComparingLong(Registered::serviceId));
         String namespace = type.namespaced() ? ObjectMetadata.namespace(object) : null;
         AdmissionAttributes attributes = new AdmissionAttributes(
                 new ResourceKey(type.group(), type.version(), type.plural()), subresource, operation, namespace,
