@@ -89,16 +89,7 @@ final class LimitRanger {
 
     private List<JsonNode> items(String namespace) {
         List<JsonNode> items = new ArrayList<>();
-        String continueKey = null;
-        long revision = 0;
-        do {
-            ObjectStore.Page page = store.list(limitRanges, namespace, revision, 500, continueKey);
-            revision = page.revision();
-            for (ObjectNode limitRange : page.items()) {
-                limitRange.path("spec").path("limits").forEach(items::add);
-            }
-            continueKey = page.continueKey();
-        } while (continueKey != null);
+        store.forEach(limitRanges, namespace, limitRange -> limitRange.path("spec").path("limits").forEach(items::add));
         return items;
     }
 

@@ -296,18 +296,11 @@ public final class ServiceAddresses implements ObjectAdmission {
 
     private void forEachService(String exceptName, String exceptNamespace,
             java.util.function.Consumer<ObjectNode> action) {
-        String continueKey = null;
-        long revision = 0;
-        do {
-            ObjectStore.Page page = store.list(services, null, revision, 1000, continueKey);
-            revision = page.revision();
-            for (ObjectNode s : page.items()) {
-                if (!(ObjectMetadata.name(s).equals(exceptName) && ObjectMetadata.namespace(s).equals(exceptNamespace))) {
-                    action.accept(s);
-                }
+        store.forEach(services, null, s -> {
+            if (!(ObjectMetadata.name(s).equals(exceptName) && ObjectMetadata.namespace(s).equals(exceptNamespace))) {
+                action.accept(s);
             }
-            continueKey = page.continueKey();
-        } while (continueKey != null);
+        });
     }
 
     private static String toAddress(BigInteger value) {

@@ -118,19 +118,12 @@ final class EvictionBudgets {
     private List<ObjectNode> selecting(ResourceType type, ObjectNode pod) {
         java.util.Map<String, String> labels = Json.stringMapOrEmpty(pod.path("metadata"), "labels");
         List<ObjectNode> found = new ArrayList<>();
-        String continueKey = null;
-        long revision = 0;
-        do {
-            ObjectStore.Page page = store.list(type, ObjectMetadata.namespace(pod), revision, 500, continueKey);
-            revision = page.revision();
-            for (ObjectNode pdb : page.items()) {
-                if (pdb.path("spec").get("selector") instanceof ObjectNode selector
-                        && LabelSelectors.matches(selector, labels)) {
-                    found.add(pdb);
-                }
+        store.forEach(type, ObjectMetadata.namespace(pod), pdb -> {
+            if (pdb.path("spec").get("selector") instanceof ObjectNode selector
+                    && LabelSelectors.matches(selector, labels)) {
+                found.add(pdb);
             }
-            continueKey = page.continueKey();
-        } while (continueKey != null);
+        });
         return found;
     }
 

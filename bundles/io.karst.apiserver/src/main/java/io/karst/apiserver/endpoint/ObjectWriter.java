@@ -490,32 +490,25 @@ public final class ObjectWriter {
         ResourceEndpoint.require(type, "deletecollection");
         DeleteOptions options = deleteOptions(request);
         ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
-        String continueKey = null;
-        long revision = 0;
-        do {
-            ObjectStore.Page page = store.list(type, request.namespace(), revision, 500, continueKey);
-            revision = page.revision();
-            for (ObjectNode object : page.items()) {
-                if (!filter.test(object)) {
-                    continue;
+        store.forEach(type, request.namespace(), object -> {
+            if (!filter.test(object)) {
+                return;
+            }
+            try {
+                String ns = type.namespaced() ? ObjectMetadata.namespace(object) : null;
+                ApiResponse r = deleteRetrying(type, request, ns, object, options);
+                if (r instanceof ApiResponse.Body b && b.object() instanceof ObjectNode o
+                        && !"Status".equals(o.path("kind").asText())) {
+                    deleted.add(o);
+                } else {
+                    deleted.add(object);
                 }
-                try {
-                    String ns = type.namespaced() ? ObjectMetadata.namespace(object) : null;
-                    ApiResponse r = deleteRetrying(type, request, ns, object, options);
-                    if (r instanceof ApiResponse.Body b && b.object() instanceof ObjectNode o
-                            && !"Status".equals(o.path("kind").asText())) {
-                        deleted.add(o);
-                    } else {
-                        deleted.add(object);
-                    }
-                } catch (ApiException e) {
-                    if (e.code() != 404) {
-                        throw e;
-                    }
+            } catch (ApiException e) {
+                if (e.code() != 404) {
+                    throw e;
                 }
             }
-            continueKey = page.continueKey();
-        } while (continueKey != null);
+        });
         ObjectNode list = JsonNodeFactory.instance.objectNode();
         list.put("kind", type.listKind());
         list.put("apiVersion", type.apiVersion());

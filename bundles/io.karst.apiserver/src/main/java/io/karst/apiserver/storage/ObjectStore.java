@@ -2,6 +2,7 @@ package io.karst.apiserver.storage;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,6 +36,7 @@ import io.karst.apiserver.storage.encryption.TransformException;
  * works in the version the client speaks.
  */
 public final class ObjectStore {
+    private static final int PAGE = 500;
     private final Supplier<KeyValueStore> store;
     private final ObjectCodec codec;
     private volatile ValueTransformers transformers = ValueTransformers.NONE;
@@ -81,6 +83,21 @@ public final class ObjectStore {
             }
             return new Page(items, result.revision(), result.continueKey());
         });
+    }
+
+    /**
+     * Hands every object of the resource (in {@code namespace}, or all when null) to {@code action}, read in pages
+     * of 500 at the revision of the first page: a large resource is neither one huge range nor a mix of revisions.
+     */
+    public void forEach(ResourceType type, String namespace, Consumer<ObjectNode> action) {
+        String continueKey = null;
+        long revision = 0;
+        do {
+            Page page = list(type, namespace, revision, PAGE, continueKey);
+            revision = page.revision();
+            page.items().forEach(action);
+            continueKey = page.continueKey();
+        } while (continueKey != null);
     }
 
     public long count(ResourceType type, String namespace) {
