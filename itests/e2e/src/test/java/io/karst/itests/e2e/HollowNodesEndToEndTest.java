@@ -55,6 +55,20 @@ class HollowNodesEndToEndTest {
             hollow.add(node);
         }
         ok(null, "create", "namespace", "loops");
+        // fires at every minute boundary while the other tests run; aCronJobFires... looks at it last
+        ok("""
+                apiVersion: batch/v1
+                kind: CronJob
+                metadata: {name: tick, namespace: loops}
+                spec:
+                  schedule: "* * * * *"
+                  concurrencyPolicy: Forbid
+                  successfulJobsHistoryLimit: 1
+                  jobTemplate:
+                    spec:
+                      template:
+                        spec: {restartPolicy: Never, containers: [{name: t, image: busybox:1}]}
+                """, "apply", "-f", "-");
     }
 
     @AfterAll
@@ -160,6 +174,24 @@ class HollowNodesEndToEndTest {
         ok(null, "-n", "loops", "wait", "--for=condition=failed", "job/fails", "--timeout=90s");
         assertEquals("BackoffLimitExceeded", ok(null, "-n", "loops", "get", "job", "fails", "-o",
                 "jsonpath={.status.conditions[?(@.type==\"Failed\")].reason}").stdout());
+    }
+
+    @Test
+    @Order(99)
+    void aCronJobFiresOnItsScheduleAndKeepsOnlyItsHistoryLimit() throws Exception {
+        // made at start: by now at least one minute boundary has passed, or soon will
+        awaitOutput(true, () -> !ok(null, "-n", "loops", "get", "cronjob", "tick", "-o",
+                "jsonpath={.status.lastSuccessfulTime}").stdout().isEmpty(), Duration.ofSeconds(90));
+        String scheduled = ok(null, "-n", "loops", "get", "cronjob", "tick", "-o",
+                "jsonpath={.status.lastScheduleTime}").stdout();
+        assertTrue(scheduled.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00Z"), scheduled);
+        String jobs = ok(null, "-n", "loops", "get", "jobs", "-o",
+                "jsonpath={range .items[?(@.metadata.ownerReferences[0].name==\"tick\")]}{.metadata.name} {end}")
+                .stdout().trim();
+        assertTrue(jobs.matches("tick-\\d+( tick-\\d+)?"), jobs);
+        // the job name carries the scheduled time in minutes since the epoch, as upstream's
+        long minutes = java.time.Instant.parse(scheduled).getEpochSecond() / 60;
+        assertTrue(jobs.contains("tick-" + minutes), jobs + " vs " + scheduled);
     }
 
     @Test
