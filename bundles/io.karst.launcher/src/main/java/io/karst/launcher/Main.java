@@ -15,6 +15,7 @@ import io.karst.launcher.cli.CertificateCommand;
 import io.karst.launcher.cli.CheckConfigCommand;
 import io.karst.launcher.cli.DatastoreCommand;
 import io.karst.launcher.cli.ImagesCommand;
+import io.karst.launcher.cli.KubeconfigCommand;
 import io.karst.launcher.cli.KubectlCommand;
 import io.karst.launcher.cli.SecretsEncryptCommand;
 import io.karst.launcher.cli.TokenCommand;
@@ -30,6 +31,7 @@ public final class Main {
               agent         Run a Karst agent joining --server with --token
               token         Manage join tokens (create, list, delete, rotate)
               certificate   Check or rotate the server's certificates (check, rotate)
+              kubeconfig    A kubeconfig for a new user, signed by the cluster's client CA (user)
               datastore     Back up and restore the embedded datastore (snapshot save, ls, restore)
               secrets-encrypt  Secrets encryption at rest on the running server (status, reencrypt, rotate-keys)
               images        Import an image archive into the running node's containerd (import FILE)
@@ -59,6 +61,7 @@ public final class Main {
             case "agent" -> node(Role.AGENT, rest, env, out, err);
             case "token" -> new TokenCommand().run(rest, env, out, err);
             case "certificate" -> new CertificateCommand().run(rest, env, out, err);
+            case "kubeconfig" -> new KubeconfigCommand().run(rest, env, out, err);
             case "datastore" -> new DatastoreCommand().run(rest, env, out, err);
             case "secrets-encrypt" -> new SecretsEncryptCommand().run(rest, env, out, err);
             case "images" -> new ImagesCommand().run(rest, env, out, err);

@@ -84,8 +84,13 @@ public final class CertificateIssuer {
      * {@code ca}.
      */
     public X509Certificate issue(LeafSpec spec, IssuedCertificate ca, PublicKey subjectKey) {
+        return issue(spec, ca, subjectKey, LEAF_VALIDITY);
+    }
+
+    /** As {@link #issue(LeafSpec, IssuedCertificate, PublicKey)}, valid for {@code validity} (never past the CA). */
+    public X509Certificate issue(LeafSpec spec, IssuedCertificate ca, PublicKey subjectKey, Duration validity) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        Instant notAfter = now.plus(LEAF_VALIDITY);
+        Instant notAfter = now.plus(validity);
         Instant caNotAfter = ca.certificate().getNotAfter().toInstant();
         // A certificate cannot outlive its issuer in any verifier, so it should not claim to.
         if (notAfter.isAfter(caNotAfter)) {

@@ -132,6 +132,19 @@ public final class ClusterCertificates implements CertificateAuthority {
                 PemFiles.encode(clientCa.certificate()), serverCaBundle());
     }
 
+    @Override
+    public String issueClientCertificate(String user, List<String> groups, PublicKey key, Duration validity) {
+        if (user == null || user.isBlank()) {
+            throw new IllegalArgumentException("a client certificate needs a user name");
+        }
+        if (validity == null || validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("the validity of a client certificate must be positive");
+        }
+        checkNodeKey("client", key);
+        LeafSpec spec = LeafSpec.client(LeafCatalog.USER_CLIENT, ClusterCa.CLIENT, user, groups.toArray(String[]::new));
+        return PemFiles.encode(issuer.issue(spec, authority(ClusterCa.CLIENT), key, validity));
+    }
+
     // What the PKI signs for others: the algorithms Kubernetes' TLS stacks accept, at no less than today's strength.
     private static void checkNodeKey(String which, PublicKey key) {
         if (key instanceof ECPublicKey ec) {

@@ -12,6 +12,8 @@ import io.karst.api.security.PkiSettings;
 public final class LeafCatalog {
     /** The API serving certificate's service name. */
     public static final String API_SERVING = "serving-kube-apiserver";
+    /** What user certificates are issued as; they are handed out, never kept here. */
+    public static final String USER_CLIENT = "client-user";
     /** The admin client certificate's service name; the admin kubeconfig embeds it. */
     public static final String ADMIN = "client-admin";
     /** A joining node's kubelet client certificate, as K3s names it on an agent (never kept by the server). */

@@ -3,6 +3,7 @@ package io.karst.api.security;
 import java.net.InetAddress;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -47,6 +48,19 @@ public interface CertificateAuthority {
      */
     NodeCertificates issueNodeCertificates(String nodeName, List<String> hostnames, List<InetAddress> addresses,
             PublicKey clientKey, PublicKey servingKey);
+
+    /**
+     * Issues a client certificate from the client CA for a public key its holder generated: user {@code user}
+     * (the subject CN) in {@code groups} (the O values), as the API server's x509 authenticator reads them, as
+     * {@code kubeadm kubeconfig user} does. Nothing is written to disk.
+     *
+     * @param validity how long it is valid; never past the client CA
+     * @return the certificate in PEM
+     * @throws IllegalArgumentException for an empty user, a validity that is not positive, or a key that is not
+     *         EC (P-256 or larger) or RSA (2048 bits or more)
+     * @since 2.0
+     */
+    String issueClientCertificate(String user, List<String> groups, PublicKey key, Duration validity);
 
     /** Every certificate this authority manages, CAs first, with its validity window. */
     List<CertificateStatus> certificates();

@@ -49,17 +49,26 @@ class RbacEndToEndTest {
         server.close();
     }
 
-    /** A key and certificate signed by the cluster's client CA (CN user, O group) in a kubeconfig of their own. */
+    /**
+     * A kubeconfig for a new user (CN user, O group) from {@code karst kubeconfig user}: a key made by the command
+     * and a certificate of the cluster's client CA, as {@code kubeadm kubeconfig user} hands one out.
+     */
     private Path userKubeconfig(String user, String group) throws Exception {
-        Path key = tmp.resolve(user + ".key");
-        Path csr = tmp.resolve(user + ".csr");
-        Path crt = tmp.resolve(user + ".crt");
-        run(List.of("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-                key.toString(), "-out", csr.toString(), "-subj", "/O=" + group + "/CN=" + user));
-        run(List.of("openssl", "x509", "-req", "-in", csr.toString(), "-CA", server.tls("client-ca.crt").toString(),
-                "-CAkey", server.tls("client-ca.key").toString(), "-CAcreateserial", "-out", crt.toString(), "-days",
-                "2"));
-        return kubeconfig(user, "client-certificate: " + crt + "\n    client-key: " + key);
+        Commands.Result made = server.karst("kubeconfig", "user", "--client-name", user, "--org", group,
+                "--server", server.url(""), "--data-dir", server.dataDir.toString());
+        assertEquals(0, made.exit(), made::toString);
+        Path file = tmp.resolve(user.replace(':', '_') + ".kubeconfig");
+        Files.writeString(file, made.stdout());
+        // the certificate and key as files too, for curl
+        Files.write(tmp.resolve(user + ".crt"), embedded(made.stdout(), "client-certificate-data"));
+        Files.write(tmp.resolve(user + ".key"), embedded(made.stdout(), "client-key-data"));
+        return file;
+    }
+
+    private static byte[] embedded(String kubeconfig, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(field + ": (\\S+)").matcher(kubeconfig);
+        assertTrue(m.find(), field + " in " + kubeconfig);
+        return java.util.Base64.getDecoder().decode(m.group(1));
     }
 
     private Path kubeconfig(String user, String credentials) throws Exception {
@@ -232,6 +241,19 @@ class RbacEndToEndTest {
         assertNotEquals(0, kubectl("1.33", config, "get", "secrets", "-n", "other").exit());
         assertEquals("no", kubectl("1.33", config, "auth", "can-i", "delete", "secrets", "-n", "team").stdout()
                 .trim());
+        List<String> curl = List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                server.serverCa().toString(), "-H", "Authorization: Bearer " + token,
+                server.url("/api/v1/namespaces/team/secrets"));
+        assertEquals("200", Commands.run(curl, Map.of(), Duration.ofSeconds(30)).stdout());
+
+        // the token dies with its service account
+        admin("delete", "serviceaccount", "builder", "-n", "team");
+        assertEquals("401", Commands.run(curl, Map.of(), Duration.ofSeconds(30)).stdout());
+        for (String v : VERSIONS) {
+            Commands.Result gone = kubectl(v, config, "get", "secrets", "-n", "team");
+            assertNotEquals(0, gone.exit());
+            assertTrue(gone.stderr().contains("Unauthorized"), gone::toString);
+        }
     }
 
     @Test
