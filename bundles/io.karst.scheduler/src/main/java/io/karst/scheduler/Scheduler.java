@@ -38,6 +38,7 @@ import io.karst.api.scheduler.FilterPlugin;
 import io.karst.api.scheduler.NodeInfo;
 import io.karst.api.scheduler.PodInfo;
 import io.karst.api.scheduler.ScorePlugin;
+import io.karst.scheduler.volumes.VolumeBinding;
 
 /**
  * kube-scheduler's default profile as a {@link Controller}, so it runs on the server that holds the controller
@@ -49,6 +50,8 @@ import io.karst.api.scheduler.ScorePlugin;
  * and is tried again when it changes, when a node changes or a bound pod goes, and every five minutes (upstream's
  * longest stay in the unschedulable queue). Pods are taken by {@code spec.priority}, then in order of arrival, in
  * passes over one queue key (so one worker). Pods bound here are counted on their node at once, before the informer shows the binding.
+ * Volumes are always considered ({@link VolumeBinding}, upstream's default plugin): its PreFilter and PreBind need
+ * the claim, volume and class caches this controller's context gives.
  */
 @Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
 public final class Scheduler implements Controller {
@@ -80,6 +83,7 @@ public final class Scheduler implements Controller {
     private volatile Informer pods;
     private volatile Informer nodes;
     private volatile EventRecorder events;
+    private volatile VolumeBinding volumeBinding;
 
     public Scheduler() {
     }
@@ -109,6 +113,7 @@ public final class Scheduler implements Controller {
         arrival.clear();
         pods = ctx.informers().informer(PODS);
         nodes = ctx.informers().informer(NODES);
+        volumeBinding = new VolumeBinding(ctx, () -> retryUnschedulable(ctx));
         ctx.handle(pods, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode pod) {
@@ -216,7 +221,8 @@ public final class Scheduler implements Controller {
 
     private void scheduleOne(String key, ObjectNode pod, long epoch, List<ObjectNode> nodeObjects) {
         PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
-        Decision decision = decide(info, snapshot(nodeObjects), inUpstreamOrder(filters), scorers);
+        VolumeBinding.PodVolumes volumes = volumeBinding.preFilter(pod);
+        Decision decision = decideWithVolumes(info, snapshot(nodeObjects), volumes);
         if (decision.node() == null) {
             // upstream's move request cycle: when something changed during the attempt, the pod is tried again
             // in the next pass instead of waiting among the unschedulable ones
@@ -226,7 +232,21 @@ public final class Scheduler implements Controller {
             unschedulable(pod, decision.message());
             return;
         }
+        volumeBinding.preBind(volumes, decision.node());
         bind(key, pod, decision.node());
+    }
+
+    /** The cycle with VolumeBinding's PreFilter verdict, and its Filter for pods that name claims. */
+    private Decision decideWithVolumes(PodInfo info, List<NodeInfo> nodes, VolumeBinding.PodVolumes volumes) {
+        if (volumes.rejection() != null && !nodes.isEmpty()) {
+            // a PreFilter rejection is the one reason for every node, as upstream's FitError words it
+            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + volumes.rejection() + ".");
+        }
+        List<FilterPlugin> active = new ArrayList<>(filters);
+        if (volumes.hasClaims()) {
+            active.add(volumes);
+        }
+        return decide(info, nodes, inUpstreamOrder(active), scorers);
     }
 
     /** The nodes with the pods counted on them: bound ones from the informer, plus those bound here since. */
@@ -256,7 +276,8 @@ public final class Scheduler implements Controller {
 
     /** Upstream's filter order in the default profile; plugins from other bundles run after these. */
     static final List<String> FILTER_ORDER = List.of("NodeUnschedulable", "NodeName", "TaintToleration",
-            "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
+            "NodeAffinity", "NodePorts", "NodeResourcesFit", VolumeBinding.NAME, "PodTopologySpread",
+            "InterPodAffinity");
 
     /** The filters sorted as upstream runs them, since the first to reject a node gives its reason. */
     static List<FilterPlugin> inUpstreamOrder(List<FilterPlugin> filters) {

@@ -3,12 +3,12 @@ package io.karst.scheduler.plugins;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** metav1.LabelSelector matching: {@code matchLabels} and {@code matchExpressions} (In, NotIn, Exists, DoesNotExist). */
-final class LabelSelectors {
+public final class LabelSelectors {
     private LabelSelectors() {
     }
 
     /** Whether {@code labels} match {@code selector}; a missing selector matches nothing, an empty one everything. */
-    static boolean matches(JsonNode selector, JsonNode labels) {
+    public static boolean matches(JsonNode selector, JsonNode labels) {
         if (selector == null || selector.isMissingNode() || selector.isNull()) {
             return false;
         }
