@@ -224,7 +224,7 @@ public final class PersistentVolumeBinder implements Controller {
             if (delayBinding) {
                 waitingForConsumer(claim);
             } else if (!VolumeMatching.claimClass(claim).isEmpty()) {
-                provision(claim, storageClass);
+                claim = provision(claim, storageClass);
             } else {
                 events.event(claim, EventRecorder.NORMAL, "FailedBinding",
                         "no persistent volumes available for this claim and no storage class is set");
@@ -290,18 +290,20 @@ public final class PersistentVolumeBinder implements Controller {
      * Nothing fits: the class's provisioner is to make a volume. Karst has no in-tree provisioners, so a
      * {@code kubernetes.io/} one fails as upstream's plugin lookup does; any other is external and the claim is
      * annotated for it.
+     *
+     * @return the claim as it now is
      */
-    private void provision(ObjectNode claim, Optional<ObjectNode> storageClass) {
+    private ObjectNode provision(ObjectNode claim, Optional<ObjectNode> storageClass) {
         if (storageClass.isEmpty()) {
             events.event(claim, EventRecorder.WARNING, "ProvisioningFailed",
                     "storageclass.storage.k8s.io \"" + VolumeMatching.claimClass(claim) + "\" not found");
-            return;
+            return claim;
         }
         String provisioner = storageClass.get().path("provisioner").asText("");
         if (provisioner.startsWith("kubernetes.io/")) {
             events.event(claim, EventRecorder.WARNING, "ProvisioningFailed",
                     "no volume plugin matched name: " + provisioner);
-            return;
+            return claim;
         }
         JsonNode annotations = annotations(claim);
         if (!annotations.path(STORAGE_PROVISIONER).asText("").equals(provisioner)
@@ -315,6 +317,7 @@ public final class PersistentVolumeBinder implements Controller {
                 + "either by the external provisioner '" + provisioner + "' or manually by the system administrator. "
                 + "If volume creation is delayed, please verify that the provisioner is running and correctly "
                 + "registered.");
+        return claim;
     }
 
     private void syncBoundClaim(ObjectNode claim) {
