@@ -329,4 +329,22 @@ class PersistentVolumeBinderTest {
         assertEquals("Pending", phase(claims, "pickier"));
         assertEquals("Available", phase(volumes, "slow"));
     }
+
+    @Test
+    void aBoundClaimWhoseVolumeIsForcedAwayIsLost() throws Exception {
+        volume("fragile", "1Gi", "'ReadWriteOnce'", "");
+        claim("holder", "1Gi", ",'storageClassName':''");
+        await("bound", () -> phase(claims, "holder").equals("Bound"));
+        volumes.delete("fragile");
+        Thread.sleep(300);
+        ObjectNode terminating = volumes.get("fragile");
+        assertTrue(Finalizers.has(terminating, Finalizers.PV_PROTECTION), "a Bound volume is protected");
+        // an administrator removes the finalizer by hand: the volume goes and the claim has lost its data
+        volumes.update(Finalizers.without(terminating, Finalizers.PV_PROTECTION));
+        await("lost", () -> phase(claims, "holder").equals("Lost"));
+        await("ClaimLost", () -> events("holder").containsKey("ClaimLost"));
+        assertEquals("Bound claim has lost its PersistentVolume. Data on the volume is lost!",
+                events("holder").get("ClaimLost"));
+        assertFalse(claims.get("holder").path("status").has("capacity"));
+    }
 }
