@@ -16,6 +16,7 @@ import io.karst.api.scheduler.FilterPlugin;
 import io.karst.api.scheduler.NodeInfo;
 import io.karst.api.scheduler.PodInfo;
 import io.karst.scheduler.plugins.LabelSelectors;
+import io.karst.scheduler.volumes.VolumeBinding;
 
 /**
  * kube-scheduler's DefaultPreemption post-filter, as a pure computation over a snapshot: for a pod that fits on
@@ -24,12 +25,12 @@ import io.karst.scheduler.plugins.LabelSelectors;
  * first) as long as the pod still fits; the node is then chosen by upstream's order: fewest budget violations,
  * lowest highest-victim priority, lowest priority sum, fewest victims, latest start of the most important victims.
  * A node rejected by a filter that removing pods cannot help (node name, affinity, taints, unschedulable) is not
- * tried, as upstream marks those rejections unresolvable.
+ * tried, nor one whose volumes cannot be bound there, as upstream marks those rejections unresolvable.
  */
 final class Preemption {
     /** Filters whose rejection no eviction can change (upstream: UnschedulableAndUnresolvable). */
     static final Set<String> UNRESOLVABLE = Set.of("NodeUnschedulable", "NodeName", "TaintToleration",
-            "NodeAffinity");
+            "NodeAffinity", VolumeBinding.NAME);
     static final String NOT_HELPFUL = "Preemption is not helpful for scheduling";
     static final String NO_VICTIMS = "No preemption victims found for incoming pod";
 

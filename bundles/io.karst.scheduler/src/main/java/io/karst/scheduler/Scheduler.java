@@ -38,6 +38,7 @@ import io.karst.api.scheduler.FilterPlugin;
 import io.karst.api.scheduler.NodeInfo;
 import io.karst.api.scheduler.PodInfo;
 import io.karst.api.scheduler.ScorePlugin;
+import io.karst.scheduler.volumes.VolumeBinding;
 
 /**
  * kube-scheduler's default profile as a {@link Controller}, so it runs on the server that holds the controller
@@ -50,6 +51,8 @@ import io.karst.api.scheduler.ScorePlugin;
  * longest stay in the unschedulable queue). A pod that fits nowhere may preempt pods of lower priority
  * ({@link Preemption}): they are evicted and the pod is nominated to their node. Pods are taken by {@code spec.priority}, then in order of arrival, in
  * passes over one queue key (so one worker). Pods bound here are counted on their node at once, before the informer shows the binding.
+ * Volumes are always considered ({@link VolumeBinding}, upstream's default plugin): its PreFilter and PreBind need
+ * the claim, volume and class caches this controller's context gives.
  */
 @Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
 public final class Scheduler implements Controller {
@@ -83,6 +86,7 @@ public final class Scheduler implements Controller {
     private volatile Informer nodes;
     private volatile Informer budgets;
     private volatile EventRecorder events;
+    private volatile VolumeBinding volumeBinding;
 
     public Scheduler() {
     }
@@ -113,6 +117,7 @@ public final class Scheduler implements Controller {
         pods = ctx.informers().informer(PODS);
         nodes = ctx.informers().informer(NODES);
         budgets = ctx.informers().informer(BUDGETS);
+        volumeBinding = new VolumeBinding(ctx, () -> retryUnschedulable(ctx));
         ctx.handle(pods, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode pod) {
@@ -220,9 +225,10 @@ public final class Scheduler implements Controller {
 
     private void scheduleOne(String key, ObjectNode pod, long epoch, List<ObjectNode> nodeObjects) {
         PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
+        VolumeBinding.PodVolumes volumes = volumeBinding.preFilter(pod);
         List<NodeInfo> snapshot = snapshot(nodeObjects);
-        List<FilterPlugin> ordered = inUpstreamOrder(filters);
-        Decision decision = decide(info, snapshot, ordered, scorers);
+        List<FilterPlugin> ordered = activeFilters(volumes);
+        Decision decision = decideWithVolumes(info, snapshot, volumes, ordered);
         if (decision.node() == null) {
             // upstream's move request cycle: when something changed during the attempt, the pod is tried again
             // in the next pass instead of waiting among the unschedulable ones
@@ -231,6 +237,12 @@ public final class Scheduler implements Controller {
             }
             if (snapshot.isEmpty()) {
                 unschedulable(pod, decision.message(), null); // upstream: no nodes, no post-filter
+                return;
+            }
+            if (volumes.rejection() != null) {
+                // a PreFilter rejection is unresolvable on every node, so preemption cannot help anywhere
+                unschedulable(pod, decision.message() + " preemption: 0/" + snapshot.size() + " nodes are available: "
+                        + snapshot.size() + " " + Preemption.NOT_HELPFUL + ".", null);
                 return;
             }
             Preemption.Outcome preemption = Preemption.find(info, snapshot, ordered, budgets());
@@ -242,7 +254,27 @@ public final class Scheduler implements Controller {
             }
             return;
         }
+        volumeBinding.preBind(volumes, decision.node());
         bind(key, pod, decision.node());
+    }
+
+    /** The filters of this pod's cycle, in upstream's order: VolumeBinding's Filter joins for pods that name claims. */
+    private List<FilterPlugin> activeFilters(VolumeBinding.PodVolumes volumes) {
+        List<FilterPlugin> active = new ArrayList<>(filters);
+        if (volumes.hasClaims()) {
+            active.add(volumes);
+        }
+        return inUpstreamOrder(active);
+    }
+
+    /** The cycle with VolumeBinding's PreFilter verdict. */
+    private Decision decideWithVolumes(PodInfo info, List<NodeInfo> nodes, VolumeBinding.PodVolumes volumes,
+            List<FilterPlugin> ordered) {
+        if (volumes.rejection() != null && !nodes.isEmpty()) {
+            // a PreFilter rejection is the one reason for every node, as upstream's FitError words it
+            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + volumes.rejection() + ".");
+        }
+        return decide(info, nodes, ordered, scorers);
     }
 
     /** The PodDisruptionBudgets as preemption weighs them. */
@@ -314,7 +346,8 @@ public final class Scheduler implements Controller {
 
     /** Upstream's filter order in the default profile; plugins from other bundles run after these. */
     static final List<String> FILTER_ORDER = List.of("NodeUnschedulable", "NodeName", "TaintToleration",
-            "NodeAffinity", "NodePorts", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity");
+            "NodeAffinity", "NodePorts", "NodeResourcesFit", VolumeBinding.NAME, "PodTopologySpread",
+            "InterPodAffinity");
 
     /** The filters sorted as upstream runs them, since the first to reject a node gives its reason. */
     static List<FilterPlugin> inUpstreamOrder(List<FilterPlugin> filters) {

@@ -79,7 +79,7 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
     }
 
     /** A node selector term: every expression on labels and every field expression must hold; empty matches none. */
-    static boolean matches(JsonNode term, JsonNode node) {
+    public static boolean matches(JsonNode term, JsonNode node) {
         JsonNode expressions = term.path("matchExpressions");
         JsonNode fields = term.path("matchFields");
         if (expressions.isEmpty() && fields.isEmpty()) {

@@ -390,6 +390,136 @@ class HollowNodesEndToEndTest {
         ok(null, "uncordon", "hollow-3");
     }
 
+    @Test
+    @Order(11)
+    void persistentVolumesBindFollowTheirNodesAndAreReleased() throws Exception {
+        // Immediate: a static volume and a claim of the same class are bound to each other
+        ok("""
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: static-1}
+                spec:
+                  capacity: {storage: 1Gi}
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: manual
+                  hostPath: {path: /tmp/static-1}
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: static, namespace: loops}
+                spec:
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: manual
+                  resources: {requests: {storage: 500Mi}}
+                """, "apply", "-f", "-");
+        awaitOutput("Bound", () -> ok(null, "-n", "loops", "get", "pvc", "static", "-o",
+                "jsonpath={.status.phase}").stdout());
+        String table = ok(null, "-n", "loops", "get", "pv,pvc").stdout();
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("persistentvolume/static-1") && l.contains("Bound")
+                && l.contains("loops/static") && l.contains("manual")), table);
+        assertTrue(table.lines().anyMatch(l -> l.startsWith("persistentvolumeclaim/static") && l.contains("Bound")
+                && l.contains("static-1") && l.contains("1Gi")), table);
+
+        // WaitForFirstConsumer: the claim waits for a pod, which goes where the local volume is
+        ok("""
+                apiVersion: storage.k8s.io/v1
+                kind: StorageClass
+                metadata: {name: local-disks}
+                provisioner: kubernetes.io/no-provisioner
+                volumeBindingMode: WaitForFirstConsumer
+                ---
+                apiVersion: v1
+                kind: PersistentVolume
+                metadata: {name: local-1}
+                spec:
+                  capacity: {storage: 2Gi}
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: local-disks
+                  local: {path: /mnt/disks/1}
+                  nodeAffinity:
+                    required:
+                      nodeSelectorTerms:
+                      - matchExpressions:
+                        - {key: kubernetes.io/hostname, operator: In, values: [hollow-1]}
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: local, namespace: loops}
+                spec:
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: local-disks
+                  resources: {requests: {storage: 1Gi}}
+                """, "apply", "-f", "-");
+        awaitOutput(true, () -> ok(null, "-n", "loops", "get", "events", "--field-selector",
+                "involvedObject.name=local,reason=WaitForFirstConsumer", "-o", "jsonpath={.items[*].message}")
+                .stdout().contains("waiting for first consumer to be created before binding"));
+        assertEquals("Pending", ok(null, "-n", "loops", "get", "pvc", "local", "-o", "jsonpath={.status.phase}")
+                .stdout());
+        ok(null, "-n", "loops", "run", "uses-local", "--image=busybox:1", "--overrides", "{\"spec\":{\"volumes\":"
+                + "[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":\"local\"}}]}}");
+        awaitOutput("Running", () -> ok(null, "-n", "loops", "get", "pod", "uses-local", "-o",
+                "jsonpath={.status.phase}").stdout());
+        assertEquals("hollow-1", ok(null, "-n", "loops", "get", "pod", "uses-local", "-o",
+                "jsonpath={.spec.nodeName}").stdout());
+        awaitOutput("Bound local-1", () -> ok(null, "-n", "loops", "get", "pvc", "local", "-o",
+                "jsonpath={.status.phase} {.spec.volumeName}").stdout());
+
+        // claims that cannot be satisfied: the pod's FailedScheduling names why
+        ok("""
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: local-2, namespace: loops}
+                spec:
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: local-disks
+                  resources: {requests: {storage: 1Gi}}
+                ---
+                apiVersion: v1
+                kind: PersistentVolumeClaim
+                metadata: {name: golden, namespace: loops}
+                spec:
+                  accessModes: [ReadWriteOnce]
+                  storageClassName: gold
+                  resources: {requests: {storage: 1Gi}}
+                """, "apply", "-f", "-");
+        Map<String, String> unsatisfied = Map.of(
+                "local-2", "node(s) didn't find available persistent volumes to bind.",
+                "golden", "nodes are available: pod has unbound immediate PersistentVolumeClaims.",
+                "nowhere-claim", "nodes are available: persistentvolumeclaim \"nowhere-claim\" not found.");
+        for (Map.Entry<String, String> e : unsatisfied.entrySet()) {
+            String pod = "needs-" + e.getKey();
+            ok(null, "-n", "loops", "run", pod, "--image=busybox:1", "--overrides", "{\"spec\":{\"volumes\":"
+                    + "[{\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":\"" + e.getKey() + "\"}}]}}");
+            awaitOutput(true, () -> ok(null, "-n", "loops", "get", "events", "--field-selector",
+                    "involvedObject.name=" + pod + ",reason=FailedScheduling", "-o", "jsonpath={.items[*].message}")
+                    .stdout().contains(e.getValue()));
+            assertEquals("", ok(null, "-n", "loops", "get", "pod", pod, "-o", "jsonpath={.spec.nodeName}").stdout());
+        }
+        awaitOutput(true, () -> ok(null, "-n", "loops", "get", "events", "--field-selector",
+                "involvedObject.name=golden,reason=ProvisioningFailed", "-o", "jsonpath={.items[*].message}")
+                .stdout().contains("storageclass.storage.k8s.io \"gold\" not found"));
+        assertEquals("Pending", ok(null, "-n", "loops", "get", "pvc", "golden", "-o", "jsonpath={.status.phase}")
+                .stdout());
+
+        // a deleted claim releases its Retain volume, which keeps its claimRef for the administrator
+        ok(null, "-n", "loops", "delete", "pvc", "static", "--timeout=60s");
+        awaitOutput("Released loops/static", () -> ok(null, "get", "pv", "static-1", "-o",
+                "jsonpath={.status.phase} {.spec.claimRef.namespace}/{.spec.claimRef.name}").stdout());
+
+        // a claim in use stays (Terminating) until its pod goes
+        ok(null, "-n", "loops", "delete", "pvc", "local", "--wait=false");
+        Thread.sleep(2000);
+        assertTrue(ok(null, "-n", "loops", "get", "pvc", "local", "-o", "jsonpath={.metadata.deletionTimestamp}")
+                .stdout().length() > 0);
+        assertEquals("kubernetes.io/pvc-protection", ok(null, "-n", "loops", "get", "pvc", "local", "-o",
+                "jsonpath={.metadata.finalizers[*]}").stdout());
+        ok(null, "-n", "loops", "delete", "pod", "uses-local", "--timeout=60s");
+        awaitOutput("", () -> ok(null, "-n", "loops", "get", "pvc", "--ignore-not-found", "local", "-o", "name")
+                .stdout());
+        // its local volume is Retain too: Released, not back in the pool
+        awaitOutput("Released", () -> ok(null, "get", "pv", "local-1", "-o", "jsonpath={.status.phase}").stdout());
+    }
+
     private void awaitOutput(Object expected, CheckedSupplier<Object> actual) throws Exception {
         awaitOutput(expected, actual, Duration.ofSeconds(60));
     }

@@ -1,0 +1,2 @@
+/** kube-scheduler's VolumeBinding plugin: claims, volume node affinity, WaitForFirstConsumer binding. */
+package io.karst.scheduler.volumes;
