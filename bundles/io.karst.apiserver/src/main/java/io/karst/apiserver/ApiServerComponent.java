@@ -185,6 +185,7 @@ public final class ApiServerComponent {
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
         stack.serveCustomResources();
+        stack.serveResourceMetrics(io.karst.apiserver.metrics.MetricsScraper.DEFAULT_RESOLUTION);
         if (!config.advertise_address().isBlank() && config.endpoint_reconciler_type().equals("lease")) {
             kubernetesEndpoints = new KubernetesEndpoints(() -> datastore, client, config.advertise_address().trim(),
                     server.address().getPort(), timers);
