@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** Kubernetes quantities as exact decimals, and back in upstream's canonical spelling. */
-final class Quantities {
+public final class Quantities {
     private static final Pattern SYNTAX = Pattern.compile("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$");
     private static final Map<String, Integer> DECIMAL = Map.of("n", -9, "u", -6, "m", -3, "", 0, "k", 3, "M", 6,
             "G", 9, "T", 12, "P", 15, "E", 18);
@@ -22,7 +22,7 @@ final class Quantities {
     }
 
     /** The value of a quantity (string or number); null when it is not one. */
-    static BigDecimal parse(JsonNode node) {
+    public static BigDecimal parse(JsonNode node) {
         if (node == null || node.isNull()) {
             return null;
         }
@@ -58,7 +58,7 @@ final class Quantities {
     }
 
     /** Upstream's canonical text of a value, binary ({@code 1536Mi}) or decimal ({@code 500m}, {@code 2}). */
-    static String format(BigDecimal value, boolean binary) {
+    public static String format(BigDecimal value, boolean binary) {
         BigDecimal v = value.stripTrailingZeros();
         if (v.signum() == 0) {
             return "0";
