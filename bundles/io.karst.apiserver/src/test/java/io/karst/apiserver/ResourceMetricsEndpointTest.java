@@ -253,7 +253,7 @@ class ResourceMetricsEndpointTest {
     void missingObjectsAndPodsWithoutUsageAreNotFound() throws Exception {
         stack.metricsScraper().scrape();
         stack.metricsScraper().scrape();
-        assertEquals("nodes \"nowhere\" not found",
+        assertEquals("node \"nowhere\" not found",
                 status("/apis/metrics.k8s.io/v1beta1/nodes/nowhere", "GET", 404).path("message").asText());
         assertEquals("nodemetrics.metrics.k8s.io \"node-b\" not found",
                 status("/apis/metrics.k8s.io/v1beta1/nodes/node-b", "GET", 404).path("message").asText());
@@ -283,6 +283,24 @@ class ResourceMetricsEndpointTest {
         status("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web", "DELETE", 405);
         status("/apis/metrics.k8s.io/v1beta1/pods?watch=true", "GET", 405);
         status("/apis/metrics.k8s.io/v1beta1/namespaces/default/nodes", "GET", 404);
+    }
+
+    @Test
+    void tablesShowTheUsageAndWindowAsMetricsServersDo() throws Exception {
+        stack.metricsScraper().scrape();
+        stack.metricsScraper().scrape();
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base
+                + "/apis/metrics.k8s.io/v1beta1/namespaces/default/pods?labelSelector=app%3Dweb"))
+                .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, answer.statusCode(), answer.body());
+        JsonNode table = json.readTree(answer.body());
+        assertEquals("Table", table.path("kind").asText());
+        List<String> columns = new java.util.ArrayList<>();
+        table.path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
+        assertEquals(List.of("Name", "cpu", "memory", "Window"), columns);
+        // the pod's two containers summed: 50m + 200u, 50Mi + 1000 bytes
+        assertEquals("[\"web\",\"50200u\",\"52429800\",\"15s\"]", table.path("rows").get(0).path("cells").toString());
     }
 
     @Test

@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -22,13 +26,15 @@ import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.storage.ObjectStore;
 
 /**
- * Scrapes every node's kubelet for its summary at metrics-server's resolution (15 s by default) on a thread of its
+ * Scrapes every node's kubelet for its summary at metrics-server's resolution (15 s by default) on threads of its
  * own, so requests read the last scrapes and never wait for a kubelet. A kubelet that is not connected, fails or
  * answers badly is left out of this round, as metrics-server leaves out a node it could not scrape.
  */
 public final class MetricsScraper implements AutoCloseable {
     /** metrics-server's default {@code --metric-resolution}. */
     public static final Duration DEFAULT_RESOLUTION = Duration.ofSeconds(15);
+    /** metrics-server's default {@code --kubelet-request-timeout}. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger LOG = LoggerFactory.getLogger(MetricsScraper.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,6 +43,12 @@ public final class MetricsScraper implements AutoCloseable {
     private final KubeletHttpServices kubelets;
     private final ScrapedMetrics metrics;
     private ScheduledExecutorService thread;
+    /** The requests of a round, one per node; threads come and go with the nodes. */
+    private final ExecutorService requests = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "karst-apiserver-metrics-kubelet");
+        t.setDaemon(true);
+        return t;
+    });
 
     public MetricsScraper(ObjectStore store, ResourceType nodes, KubeletHttpServices kubelets,
             ScrapedMetrics metrics) {
@@ -68,12 +80,32 @@ public final class MetricsScraper implements AutoCloseable {
         }
     }
 
-    /** One round over the Nodes stored now; what it read replaces the previous round. */
+    /**
+     * One round over the Nodes stored now, their kubelets asked in parallel and waited for at most
+     * {@link #REQUEST_TIMEOUT} (a stalled agent must not hold the others back); what it read replaces the previous
+     * round.
+     */
     public void scrape() {
-        Map<String, KubeletSummary> summaries = new LinkedHashMap<>();
+        Map<String, Future<Optional<KubeletSummary>>> pending = new LinkedHashMap<>();
         for (ObjectNode node : store.list(nodes, null, 0, 0, null).items()) {
             String name = node.path("metadata").path("name").asText();
-            summary(name).ifPresent(s -> summaries.put(name, s));
+            pending.put(name, requests.submit(() -> summary(name)));
+        }
+        long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        Map<String, KubeletSummary> summaries = new LinkedHashMap<>();
+        for (Map.Entry<String, Future<Optional<KubeletSummary>>> e : pending.entrySet()) {
+            try {
+                e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                        .ifPresent(s -> summaries.put(e.getKey(), s));
+            } catch (TimeoutException t) {
+                e.getValue().cancel(true);
+                LOG.debug("the kubelet of node {} did not answer within {}", e.getKey(), REQUEST_TIMEOUT);
+            } catch (ExecutionException t) {
+                LOG.debug("cannot scrape the kubelet of node {}: {}", e.getKey(), t.getCause().toString());
+            } catch (InterruptedException t) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
         metrics.store(summaries);
     }
@@ -99,6 +131,7 @@ public final class MetricsScraper implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        requests.shutdownNow();
         if (thread != null) {
             thread.shutdownNow();
             thread = null;

@@ -17,7 +17,7 @@ import io.karst.apiserver.storage.ObjectStore;
 /**
  * {@code metrics.k8s.io/v1beta1} {@code nodes}: a NodeMetrics per stored Node with a usage in the last scrapes,
  * labelled as its Node, as metrics-server answers (a Node without a usage is left out of lists and is a 404 of
- * {@code nodemetrics.metrics.k8s.io} when asked by name).
+ * {@code nodemetrics.metrics.k8s.io} when asked by name; a missing Node is {@code node "x" not found}).
  */
 public final class NodeMetricsEndpoint implements SubresourceHandler {
     private final ObjectStore store;
@@ -36,7 +36,9 @@ public final class NodeMetricsEndpoint implements SubresourceHandler {
     public ApiResponse handle(ResourceRequest request) {
         MetricsVerbs.requireRead(request);
         if (request.name() != null) {
-            ObjectNode node = store.get(nodes, null, request.name());
+            // metrics-server's node lister answers for a missing Node, naming it in the singular as listers do
+            ObjectNode node = store.find(nodes, null, request.name())
+                    .orElseThrow(() -> ApiException.notFound("node", "", request.name()));
             return new ApiResponse.Body(200, metricsOf(node).orElseThrow(
                     () -> ApiException.notFound("nodemetrics", MetricsResources.GROUP, request.name())));
         }
