@@ -278,6 +278,28 @@ class ResourceMetricsEndpointTest {
     }
 
     @Test
+    void aStalledKubeletIsLeftOutAfterTheRequestTimeoutAndHoldsNoOtherBack() throws Exception {
+        KubeletHttp stalled = (method, path, query) -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("interrupted");
+        };
+        kubelets.add(stalled, Map.of(KubeletHttp.NODE_NAME, "node-d", "service.id", 9L));
+        assertEquals(201, send("POST", "/api/v1/nodes", "{\"apiVersion\":\"v1\",\"kind\":\"Node\","
+                + "\"metadata\":{\"name\":\"node-d\"}}").statusCode());
+        long started = System.nanoTime();
+        stack.metricsScraper().scrape();
+        stack.metricsScraper().scrape();
+        long seconds = java.time.Duration.ofNanos(System.nanoTime() - started).toSeconds();
+        // two rounds, each waiting metrics-server's 10 s for node-d, none waiting a minute
+        assertTrue(seconds >= 19 && seconds < 40, seconds + " s");
+        assertEquals(List.of("node-a"), names(get("/apis/metrics.k8s.io/v1beta1/nodes")));
+    }
+
+    @Test
     void writesAndWatchesAreNotAllowed() throws Exception {
         status("/apis/metrics.k8s.io/v1beta1/nodes", "POST", 405);
         status("/apis/metrics.k8s.io/v1beta1/namespaces/default/pods/web", "DELETE", 405);
