@@ -33,7 +33,13 @@ import io.karst.apiserver.endpoint.PodStreamServices;
 import io.karst.apiserver.endpoint.PodStreamSubresource;
 import io.karst.apiserver.endpoint.ResourceEndpoint;
 import io.karst.apiserver.endpoint.SubresourceHandler;
+import io.karst.apiserver.metrics.MetricsResources;
+import io.karst.apiserver.metrics.MetricsScraper;
+import io.karst.apiserver.metrics.NodeMetricsEndpoint;
+import io.karst.apiserver.metrics.PodMetricsEndpoint;
+import io.karst.apiserver.metrics.ScrapedMetrics;
 import io.karst.apiserver.resource.BuiltinResources;
+import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.resource.ResourceRegistry;
 import io.karst.apiserver.serviceaccount.ServiceAccountAuthenticator;
 import io.karst.apiserver.serviceaccount.ServiceAccountTokens;
@@ -49,7 +55,9 @@ import io.karst.apiserver.storage.ObjectStore;
  */
 public final class ResourceStack implements AutoCloseable {
     private final ObjectCodec codec = new ObjectCodec();
-    private final ResourceRegistry registry = new ResourceRegistry(BuiltinResources.all());
+    /** The built-in resources and the resource metrics API, the base CRDs are added to. */
+    private static final List<ResourceType> SERVED = servedResources();
+    private final ResourceRegistry registry = new ResourceRegistry(SERVED);
     private final ObjectStore store;
     private final WatchCaches caches;
     private final ResourceEndpoint endpoint;
@@ -62,6 +70,7 @@ public final class ResourceStack implements AutoCloseable {
     /** RBAC escalation checks in the write path, enforced once authorization has started. */
     private final EscalationAdmission escalation = new EscalationAdmission();
     private final PluginAdmission plugins;
+    private final MetricsScraper metricsScraper;
 
     /**
      * @param serviceCidr the IPv4 service range ClusterIPs come from
@@ -145,6 +154,13 @@ public final class ResourceStack implements AutoCloseable {
                     subresource));
         }
         handlers.put(NodeProxySubresource.key(), new NodeProxySubresource(store, kubelets));
+        ResourceType nodes = registry.find("", "v1", "nodes").orElseThrow();
+        ScrapedMetrics metrics = new ScrapedMetrics();
+        metricsScraper = new MetricsScraper(store, nodes, kubelets, metrics);
+        handlers.put(SubresourceHandler.key("nodes", MetricsResources.GROUP, ""),
+                new NodeMetricsEndpoint(store, nodes, metrics, clock));
+        handlers.put(SubresourceHandler.key("pods", MetricsResources.GROUP, ""),
+                new PodMetricsEndpoint(store, registry.find("", "v1", "pods").orElseThrow(), metrics, clock));
         endpoint = new ResourceEndpoint(store, writer, timers, caches, handlers);
         ServiceAccountAuthenticator saAuthenticator = tokens == null ? null
                 : new ServiceAccountAuthenticator(tokens, store, registry);
@@ -153,7 +169,7 @@ public final class ResourceStack implements AutoCloseable {
         tokenReviews = tokens == null ? Optional.empty()
                 : Optional.of(new TokenReviews(saAuthenticator, bootstrapTokenAuthenticator, tokens.apiAudiences()));
         bootstrap = new ClusterBootstrap(store, registry, clock);
-        customResources = new CustomResourceDefinitionController(store, registry, BuiltinResources.all(), timers,
+        customResources = new CustomResourceDefinitionController(store, registry, SERVED, timers,
                 clock);
         client = new LocalResourceClient(registry, endpoint, ClientSettings.DEFAULTS);
     }
@@ -174,6 +190,25 @@ public final class ResourceStack implements AutoCloseable {
      */
     public void serveCustomResources() {
         customResources.start();
+    }
+
+    /**
+     * Scrapes the kubelets' summaries for {@code metrics.k8s.io} every {@code resolution} from now on
+     * ({@link MetricsScraper#DEFAULT_RESOLUTION} in a server).
+     */
+    public void serveResourceMetrics(java.time.Duration resolution) {
+        metricsScraper.start(resolution);
+    }
+
+    /** The scraper, for tests that scrape at their own pace. */
+    public MetricsScraper metricsScraper() {
+        return metricsScraper;
+    }
+
+    private static List<ResourceType> servedResources() {
+        List<ResourceType> all = new java.util.ArrayList<>(BuiltinResources.all());
+        all.addAll(MetricsResources.all());
+        return List.copyOf(all);
     }
 
     /** The authenticator of the tokens this stack issues; empty without service-account tokens. */
@@ -224,6 +259,7 @@ public final class ResourceStack implements AutoCloseable {
     /** Ends every watch and informer of the client, then the watch caches. */
     @Override
     public void close() {
+        metricsScraper.close();
         customResources.close();
         client.close();
         caches.close();

@@ -71,7 +71,9 @@ public final class ResourceEndpoint {
 
     public ApiResponse handle(ResourceRequest request) {
         ResourceType type = request.type();
-        if (type.storagePrefix() == null) {
+        SubresourceHandler unstored = type.storagePrefix() == null
+                ? handlers.get(SubresourceHandler.key(type.plural(), type.group(), "")) : null;
+        if (type.storagePrefix() == null && unstored == null) {
             // the access reviews: answered for an authenticated HTTP user before they get here, never stored
             throw ApiException.methodNotAllowed();
         }
@@ -87,6 +89,10 @@ public final class ResourceEndpoint {
             if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
                 throw ApiException.methodNotAllowed();
             }
+        }
+        if (unstored != null) {
+            // a resource not in the datastore (metrics.k8s.io): its own code answers every verb
+            return unstored.handle(request);
         }
         if (path.subresource() != null) {
             SubresourceHandler handler = handlers.get(SubresourceHandler.key(type.plural(), type.group(),

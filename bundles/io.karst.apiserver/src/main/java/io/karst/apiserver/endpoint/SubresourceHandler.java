@@ -10,7 +10,10 @@ public interface SubresourceHandler {
     /** Answers one request to the subresource; throws {@code ApiException} for what upstream refuses. */
     ApiResponse handle(ResourceRequest request);
 
-    /** {@code <plural>[.<group>]/<subresource>}, e.g. {@code serviceaccounts/token}. */
+    /**
+     * {@code <plural>[.<group>]/<subresource>}, e.g. {@code serviceaccounts/token}; with an empty subresource the key
+     * of a resource that is not stored, whose handler answers all its requests ({@code nodes.metrics.k8s.io/}).
+     */
     static String key(String plural, String group, String subresource) {
         return (group.isEmpty() ? plural : plural + "." + group) + "/" + subresource;
     }

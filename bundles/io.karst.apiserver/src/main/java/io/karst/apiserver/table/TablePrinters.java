@@ -64,6 +64,8 @@ public final class TablePrinters {
         add("events.k8s.io", "events", EventPrinter::eventsV1);
         add("flowcontrol.apiserver.k8s.io", "flowschemas", ClusterPrinters::flowSchemas);
         add("flowcontrol.apiserver.k8s.io", "prioritylevelconfigurations", ClusterPrinters::priorityLevelConfigurations);
+        add("metrics.k8s.io", "nodes", MetricsPrinters::nodes);
+        add("metrics.k8s.io", "pods", MetricsPrinters::pods);
     }
 
     /** The registry of the built-in resources. */

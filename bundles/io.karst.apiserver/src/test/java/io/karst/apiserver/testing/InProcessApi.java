@@ -6,7 +6,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 import io.karst.api.client.ResourceClient;
+import io.karst.api.node.KubeletHttp;
 import io.karst.apiserver.ResourceStack;
+import io.karst.apiserver.endpoint.KubeletHttpServices;
+import io.karst.apiserver.endpoint.PodLogServices;
+import io.karst.apiserver.endpoint.PodStreamServices;
 import io.karst.datastore.LogStructuredStore;
 import io.karst.datastore.StoreSettings;
 import io.karst.datastore.sqlite.SqliteStore;
@@ -25,10 +29,12 @@ public final class InProcessApi implements AutoCloseable {
         return thread;
     });
     private final ResourceStack stack;
+    private final KubeletHttpServices kubelets = new KubeletHttpServices();
 
     public InProcessApi(Path dir) {
         store = SqliteStore.openInDataDir(dir, SqliteSync.NORMAL, StoreSettings.defaults());
-        stack = new ResourceStack(() -> store, "10.43.0.0/16", "30000-32767", timers, Clock.systemUTC());
+        stack = new ResourceStack(() -> store, "10.43.0.0/16", "30000-32767", timers, Clock.systemUTC(), null,
+                new PodLogServices(), new PodStreamServices(), kubelets);
         stack.bootstrap("10.43.0.1", 6443);
     }
 
@@ -44,6 +50,16 @@ public final class InProcessApi implements AutoCloseable {
     /** Registers an admission plugin as the server's whiteboard would (ranking 0). */
     public void addAdmissionPlugin(io.karst.api.admission.AdmissionPlugin plugin) {
         stack.admissionPlugins().add(plugin, 0, System.identityHashCode(plugin));
+    }
+
+    /** Connects a node's kubelet (a stand-in's {@code /stats/summary} feeds {@code metrics.k8s.io}). */
+    public void addKubelet(String node, KubeletHttp kubelet) {
+        kubelets.add(kubelet, java.util.Map.of(KubeletHttp.NODE_NAME, node));
+    }
+
+    /** One metrics scrape of every Node's kubelet, at the test's pace (the server scrapes every 15 s). */
+    public void scrapeResourceMetrics() {
+        stack.metricsScraper().scrape();
     }
 
     @Override

@@ -58,7 +58,7 @@ public final class Quantities {
     }
 
     /** Upstream's canonical text of a value, binary ({@code 1536Mi}) or decimal ({@code 500m}, {@code 2}). */
-    static String format(BigDecimal value, boolean binary) {
+    public static String format(BigDecimal value, boolean binary) {
         BigDecimal v = value.stripTrailingZeros();
         if (v.signum() == 0) {
             return "0";
