@@ -34,8 +34,9 @@ public class ApiLoad {
         long serverPid = Long.parseLong(args[3]);
         // Optional phases after the four arguments; all but auth when none is named.
         List<String> phases = args.length > 4 ? List.of(args).subList(4, args.length) : List.of("h2", "h1", "watch");
-        // One event-loop thread for the whole generator: it must leave the server the most of the two cores.
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        // Two event-loop threads for the generator's connections (client-go reads each connection on a goroutine
+        // of its own): one thread made every watch event wait for the 999 frames read before it.
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         for (HttpClient.Version version : List.of(HttpClient.Version.HTTP_2, HttpClient.Version.HTTP_1_1)) {
             if (!phases.contains(version == HttpClient.Version.HTTP_2 ? "h2" : "h1")) {
                 continue;

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -59,6 +60,9 @@ final class H2Connection {
                     }
                 })
                 .connect(base.getHost(), base.getPort()).sync().channel();
+        // client-go's connection window (1 GiB): with HTTP/2's default 64 KiB, a burst of events to 100 watches
+        // of one connection would wait for this client's WINDOW_UPDATEs
+        ch.writeAndFlush(new DefaultHttp2WindowUpdateFrame((1 << 30) - 65535)).sync();
         return new H2Connection(ch, base.getHost() + ":" + base.getPort());
     }
 
