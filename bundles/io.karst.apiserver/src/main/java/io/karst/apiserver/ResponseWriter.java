@@ -184,10 +184,8 @@ final class ResponseWriter {
                     return false;
                 }
             } else {
-                byte[] json = events == IDENTITY ? SharedEncodings.encode(frame, codec) : encode(frame);
-                line = new byte[json.length + 1];
-                System.arraycopy(json, 0, line, 0, json.length);
-                line[json.length] = '\n';
+                line = events == IDENTITY ? SharedEncodings.encodeLine(frame, codec)
+                        : SharedEncodings.withNewline(encode(frame));
             }
             queued.incrementAndGet();
             CoalescedFlush.write(channel, new DefaultHttpContent(Unpooled.wrappedBuffer(line)), queued::decrementAndGet);

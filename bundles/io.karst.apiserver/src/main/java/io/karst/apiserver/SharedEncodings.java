@@ -18,7 +18,7 @@ final class SharedEncodings {
     private static final Entry[] RECENT = new Entry[SLOTS];
     private static final Entry[] RECENT_PROTOBUF = new Entry[SLOTS];
 
-    private record Entry(ObjectNode object, String type, byte[] json) {
+    private record Entry(ObjectNode object, String type, byte[] bytes) {
     }
 
     private SharedEncodings() {
@@ -30,7 +30,7 @@ final class SharedEncodings {
         int slot = (System.identityHashCode(object) & 0x7fffffff) % SLOTS;
         Entry seen = RECENT_PROTOBUF[slot];
         if (seen != null && seen.object() == object && seen.type().equals(frame.type())) {
-            return seen.json();
+            return seen.bytes();
         }
         byte[] bytes = protobufFrame(frame.type(), object);
         RECENT_PROTOBUF[slot] = new Entry(object, frame.type(), bytes);
@@ -44,19 +44,31 @@ final class SharedEncodings {
         return ProtobufWatchFrame.encode(type, encoded.bytes());
     }
 
-    static byte[] encode(WatchFrame frame, ObjectCodec codec) {
+    /**
+     * The JSON line of an event, newline included, shared by every watcher it goes to: the watchers' chunks wrap
+     * the one array instead of each copying it (a copy per watcher was 1.5 MB of garbage per event of a 1 KiB
+     * object with 1,000 watchers).
+     */
+    static byte[] encodeLine(WatchFrame frame, ObjectCodec codec) {
         ObjectNode object = frame.object();
         int slot = (System.identityHashCode(object) & 0x7fffffff) % SLOTS;
         Entry seen = RECENT[slot];
         if (seen != null && seen.object() == object && seen.type().equals(frame.type())) {
-            return seen.json();
+            return seen.bytes();
         }
         ObjectNode event = JsonNodeFactory.instance.objectNode();
         event.put("type", frame.type());
         event.set("object", object);
-        byte[] json = codec.encodeJson(event);
+        byte[] line = withNewline(codec.encodeJson(event));
         // a plain array slot: a lost write only costs one more encoding
-        RECENT[slot] = new Entry(object, frame.type(), json);
-        return json;
+        RECENT[slot] = new Entry(object, frame.type(), line);
+        return line;
+    }
+
+    static byte[] withNewline(byte[] json) {
+        byte[] line = new byte[json.length + 1];
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        return line;
     }
 }

@@ -37,6 +37,7 @@ final class ResourceCache {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final NavigableMap<String, CachedObject> objects = new TreeMap<>(KeyRange::compare);
     private final EventHistory history;
+    private final SharedManagedFields managedFields = new SharedManagedFields();
     private final List<CacheWatcher> watchers = new ArrayList<>();
     /** Changes that arrived while the list that loads the cache ran. */
     private final List<WatchEvent> early = new ArrayList<>();
@@ -72,7 +73,8 @@ final class ResourceCache {
     void load(List<KeyValue> kvs, long revision) {
         List<Map.Entry<String, CachedObject>> decoded = new ArrayList<>(kvs.size());
         for (KeyValue kv : kvs) {
-            decoded.add(Map.entry(kv.key(), new CachedObject(store.decode(kv), kv.modRevision())));
+            decoded.add(Map.entry(kv.key(), new CachedObject(managedFields.share(store.decode(kv)),
+                    kv.modRevision())));
         }
         lock.writeLock().lock();
         try {
@@ -130,7 +132,7 @@ final class ResourceCache {
     }
 
     private ObjectNode decodeIfPut(WatchEvent event) {
-        return event.type() == WatchEvent.Type.PUT ? store.decode(event.kv()) : null;
+        return event.type() == WatchEvent.Type.PUT ? managedFields.share(store.decode(event.kv())) : null;
     }
 
     private void applyLocked(WatchEvent event, ObjectNode decoded) {
@@ -148,10 +150,16 @@ final class ResourceCache {
                 appliedRevision = revision;
                 return;
             }
-            // One copy for every watcher: a DELETED event carries the deletion's revision, as upstream's does.
-            ObjectNode deleted = previous.deepCopy();
-            ObjectNode meta = deleted.get("metadata") instanceof ObjectNode m ? m : deleted.putObject("metadata");
+            // One copy for every watcher: a DELETED event carries the deletion's revision, as upstream's does. Only
+            // the root and its metadata are copied; the rest is shared with the (never modified) last state.
+            ObjectNode deleted = previous.objectNode();
+            deleted.setAll(previous);
+            ObjectNode meta = previous.objectNode();
+            if (previous.get("metadata") instanceof ObjectNode m) {
+                meta.setAll(m);
+            }
             meta.put("resourceVersion", Long.toString(revision));
+            deleted.set("metadata", meta);
             change = new CacheEvent(key, deleted, previous, revision, true);
         } else {
             CachedObject before = objects.put(key, new CachedObject(decoded, revision));
