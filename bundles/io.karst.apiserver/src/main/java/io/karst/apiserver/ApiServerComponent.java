@@ -188,16 +188,13 @@ public final class ApiServerComponent {
                 address.getHostString(), server.address().getPort(), server.transport());
         stack.bootstrap(ServiceCidr.firstHost(serviceCidr(config)), server.address().getPort());
         stack.serveCustomResources();
-<<<<<<< HEAD
         try {
             LegacyBootstrapTokens.move(tokens, client);
         } catch (RuntimeException e) {
             LOG.warn("Could not move the bootstrap tokens of server/cred/bootstrap-tokens to Secrets; they stay in "
                     + "the file for the next start: {}", e.toString());
         }
-=======
         stack.serveResourceMetrics(io.karst.apiserver.metrics.MetricsScraper.DEFAULT_RESOLUTION);
->>>>>>> hpa
         if (!config.advertise_address().isBlank() && config.endpoint_reconciler_type().equals("lease")) {
             kubernetesEndpoints = new KubernetesEndpoints(() -> datastore, client, config.advertise_address().trim(),
                     server.address().getPort(), timers);
