@@ -1,6 +1,7 @@
 package io.karst.scheduler.plugins;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -147,20 +148,30 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
      * pods have terms.
      */
     private volatile CycleTerms lastCycle;
+    /** The last cycle's nodes (by identity: NodeInfo objects do not change) and their placed pods with terms. */
+    private volatile Map<NodeInfo, List<PodInfo>> termsByNode = new IdentityHashMap<>();
 
     private List<Placed> withTerms(List<NodeInfo> cluster) {
         CycleTerms seen = lastCycle;
         if (seen != null && seen.cluster() == cluster) {
             return seen.placed();
         }
+        // a node the last cycle saw unchanged (the same NodeInfo: the scheduler keeps those its placements did not
+        // touch) keeps its answer, so a cycle costs per node, not per pod of the cluster
+        Map<NodeInfo, List<PodInfo>> before = termsByNode;
+        Map<NodeInfo, List<PodInfo>> now = new IdentityHashMap<>();
         List<Placed> placed = new ArrayList<>();
         for (NodeInfo node : cluster) {
-            for (PodInfo existing : node.pods()) {
-                if (hasTerms(existing)) {
-                    placed.add(new Placed(node, existing));
-                }
+            List<PodInfo> withTerms = before.get(node);
+            if (withTerms == null) {
+                withTerms = node.pods().stream().filter(InterPodAffinity::hasTerms).toList();
+            }
+            now.put(node, withTerms);
+            for (PodInfo existing : withTerms) {
+                placed.add(new Placed(node, existing));
             }
         }
+        termsByNode = now;
         lastCycle = new CycleTerms(cluster, placed);
         return placed;
     }
