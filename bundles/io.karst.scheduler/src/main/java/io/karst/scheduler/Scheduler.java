@@ -64,6 +64,8 @@ public final class Scheduler implements Controller {
     static final Duration UNSCHEDULABLE_RETRY = Duration.ofMinutes(5);
     /** The one key of the scheduling queue: a pass places all pending pods in priority order. */
     static final String QUEUE = "scheduling-queue";
+    /** How long a pass places pods on one snapshot of the cluster before it takes a fresh one. */
+    static final Duration SNAPSHOT_MAX_AGE = Duration.ofSeconds(1);
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -217,35 +219,41 @@ public final class Scheduler implements Controller {
                 .thenComparingLong(p -> arrival.getOrDefault(ObjectKeys.of(p), Long.MAX_VALUE)));
         // one view of the nodes for the whole pass, so a node changing midway cannot favour later pods
         List<ObjectNode> nodeObjects = nodes.lister().list();
+        ClusterSnapshot snapshot = null;
         for (ObjectNode pod : queue) {
-            scheduleOne(ObjectKeys.of(pod), pod, epoch, nodeObjects);
+            // counting every pod once per pod placed cost O(pods) per cycle; the snapshot follows this pass's own
+            // placements and is taken again each second for what others changed (pods gone, pods bound elsewhere)
+            if (snapshot == null || snapshot.ageNanos() > SNAPSHOT_MAX_AGE.toNanos()) {
+                snapshot = new ClusterSnapshot(snapshot(nodeObjects));
+            }
+            scheduleOne(ObjectKeys.of(pod), pod, epoch, snapshot);
         }
         return unschedulable.isEmpty() ? ReconcileResult.DONE : ReconcileResult.after(UNSCHEDULABLE_RETRY);
     }
 
-    private void scheduleOne(String key, ObjectNode pod, long epoch, List<ObjectNode> nodeObjects) {
+    private void scheduleOne(String key, ObjectNode pod, long epoch, ClusterSnapshot snapshot) {
         PodInfo info = new PodInfo(pod, Resources.podRequests(pod));
         VolumeBinding.PodVolumes volumes = volumeBinding.preFilter(pod);
-        List<NodeInfo> snapshot = snapshot(nodeObjects);
+        List<NodeInfo> nodes = snapshot.cycle();
         List<FilterPlugin> ordered = activeFilters(volumes);
-        Decision decision = decideWithVolumes(info, snapshot, volumes, ordered);
+        Decision decision = decideWithVolumes(info, nodes, volumes, ordered);
         if (decision.node() == null) {
             // upstream's move request cycle: when something changed during the attempt, the pod is tried again
             // in the next pass instead of waiting among the unschedulable ones
             if (moves.get() == epoch) {
                 unschedulable.put(key, Instant.now());
             }
-            if (snapshot.isEmpty()) {
+            if (nodes.isEmpty()) {
                 unschedulable(pod, decision.message(), null); // upstream: no nodes, no post-filter
                 return;
             }
             if (volumes.rejection() != null) {
                 // a PreFilter rejection is unresolvable on every node, so preemption cannot help anywhere
-                unschedulable(pod, decision.message() + " preemption: 0/" + snapshot.size() + " nodes are available: "
-                        + snapshot.size() + " " + Preemption.NOT_HELPFUL + ".", null);
+                unschedulable(pod, decision.message() + " preemption: 0/" + nodes.size() + " nodes are available: "
+                        + nodes.size() + " " + Preemption.NOT_HELPFUL + ".", null);
                 return;
             }
-            Preemption.Outcome preemption = Preemption.find(info, snapshot, ordered, budgets());
+            Preemption.Outcome preemption = Preemption.find(info, nodes, ordered, budgets());
             if (preemption.found()) {
                 preempt(pod, preemption);
                 unschedulable(pod, decision.message(), preemption.node());
@@ -255,7 +263,10 @@ public final class Scheduler implements Controller {
             return;
         }
         volumeBinding.preBind(volumes, decision.node());
-        bind(key, pod, decision.node());
+        ObjectNode placed = bind(key, pod, decision.node());
+        if (placed != null) {
+            snapshot.place(decision.node(), new PodInfo(placed, info.requests()));
+        }
     }
 
     /** The filters of this pod's cycle, in upstream's order: VolumeBinding's Filter joins for pods that name claims. */
@@ -433,7 +444,8 @@ public final class Scheduler implements Controller {
     public record Decision(String node, String message) {
     }
 
-    private void bind(String key, ObjectNode pod, String node) {
+    /** Binds the pod; returns it as placed on the node, or null when it was not bound. */
+    private ObjectNode bind(String key, ObjectNode pod, String node) {
         String namespace = ObjectKeys.namespace(key);
         String name = ObjectKeys.name(key);
         ObjectNode binding = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Binding");
@@ -448,12 +460,13 @@ public final class Scheduler implements Controller {
         } catch (ResourceException e) {
             assumed.remove(key);
             if (e.isNotFound() || e.isConflict()) {
-                return; // deleted meanwhile, or bound by someone else: the informer brings the news
+                return null; // deleted meanwhile, or bound by someone else: the informer brings the news
             }
             throw e;
         }
         events.event(pod, EventRecorder.NORMAL, "Scheduled",
                 "Successfully assigned " + namespace + "/" + name + " to " + node);
+        return placed;
     }
 
     /** @param nominatedNode the node preemption made room on, or null */

@@ -3,7 +3,6 @@ package io.karst.controllers.nodelifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +78,8 @@ public final class NodeLifecycleController implements Controller {
     private volatile Informer nodes;
     private volatile Informer leases;
     private volatile Informer pods;
+    /** The pods informer's index by {@code spec.nodeName} (the same function wherever the informer is shared). */
+    static final String BY_NODE = "spec.nodeName";
     private volatile EventRecorder events;
 
     @Activate
@@ -112,6 +113,8 @@ public final class NodeLifecycleController implements Controller {
         nodes = ctx.informers().informer(NODES);
         leases = ctx.informers().informer(LEASES, LEASE_NAMESPACE, "");
         pods = ctx.informers().informer(PODS);
+        // every pod change looks at its node's pods: without an index that was a walk over every pod in the cluster
+        pods.addIndex(BY_NODE, p -> List.of(p.path("spec").path("nodeName").asText("")));
         ctx.handle(nodes, queueing(ctx, n -> n.path("metadata").path("name").asText()));
         ctx.handle(leases, queueing(ctx, l -> l.path("metadata").path("name").asText()));
         ctx.handle(pods, queueing(ctx, p -> p.path("spec").path("nodeName").asText("")));
@@ -281,12 +284,6 @@ public final class NodeLifecycleController implements Controller {
     }
 
     private List<ObjectNode> podsOn(String nodeName) {
-        List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode pod : pods.lister().list()) {
-            if (pod.path("spec").path("nodeName").asText("").equals(nodeName)) {
-                out.add(pod);
-            }
-        }
-        return out;
+        return pods.lister().byIndex(BY_NODE, nodeName);
     }
 }

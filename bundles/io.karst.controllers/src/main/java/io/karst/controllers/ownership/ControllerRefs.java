@@ -1,5 +1,6 @@
 package io.karst.controllers.ownership;
 
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The ownerReference with {@code controller: true}, read and written as upstream's controllers do. */
 public final class ControllerRefs {
+    /**
+     * An informer index over owned objects (pods): each object's controller's uid, or, for an object without a
+     * controller, {@link #orphansIn} its namespace. A controller then reads its own objects and the orphans it may
+     * adopt instead of every object of the namespace.
+     */
+    public static final String INDEX = "metadata.ownerReferences[controller].uid";
+
     private ControllerRefs() {
+    }
+
+    /** The values of {@link #INDEX} for {@code object}. */
+    public static List<String> indexValues(ObjectNode object) {
+        JsonNode ref = of(object);
+        return List.of(ref == null ? orphansIn(object.path("metadata").path("namespace").asText())
+                : ref.path("uid").asText());
+    }
+
+    /** The value of {@link #INDEX} for the objects of {@code namespace} without a controller (no uid has a "/"). */
+    public static String orphansIn(String namespace) {
+        return "orphans/" + namespace;
     }
 
     /** The controlling ownerReference of {@code object}, or null. */

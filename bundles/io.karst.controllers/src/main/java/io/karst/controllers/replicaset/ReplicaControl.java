@@ -80,6 +80,7 @@ abstract class ReplicaControl implements Controller {
         client = ctx.client();
         replicaSets = ctx.informers().informer(ownerResource);
         pods = ctx.informers().informer(PODS);
+        pods.addIndex(ControllerRefs.INDEX, ControllerRefs::indexValues);
         ctx.handle(replicaSets, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode rs) {
@@ -200,7 +201,10 @@ abstract class ReplicaControl implements Controller {
         LabelSelectorMatch selector = selectorOf(rs);
         boolean deleting = rs.path("metadata").has("deletionTimestamp");
         List<ObjectNode> owned = new ArrayList<>();
-        for (ObjectNode pod : pods.lister().list(namespace)) {
+        // its own pods and the namespace's orphans: pods of other controllers cannot be claimed
+        List<ObjectNode> candidates = new ArrayList<>(pods.lister().byIndex(ControllerRefs.INDEX, uid));
+        candidates.addAll(pods.lister().byIndex(ControllerRefs.INDEX, ControllerRefs.orphansIn(namespace)));
+        for (ObjectNode pod : candidates) {
             JsonNode ref = ControllerRefs.of(pod);
             boolean matches = selector.matches(pod.path("metadata").path("labels"));
             if (ref != null) {

@@ -156,9 +156,10 @@ class PersistentVolumeBinderTest {
         volume("wanted", "5Gi", "'ReadWriteOnce'", "");
         claim("chooser", "1Gi", ",'storageClassName':'','volumeName':'wanted'");
         volume("reserved", "1Gi", "'ReadWriteOnce'", ",'claimRef':{'namespace':'default','name':'owner'}");
-        claim("other", "1Gi", ",'storageClassName':''");
         claim("owner", "1Gi", ",'storageClassName':''");
         await("chooser bound", () -> phase(claims, "chooser").equals("Bound"));
+        // only now: a claim's volumeName does not reserve the volume (nor upstream), so "other" could take it first
+        claim("other", "1Gi", ",'storageClassName':''");
         await("owner bound", () -> phase(claims, "owner").equals("Bound"));
         assertEquals("reserved", claims.get("owner").path("spec").path("volumeName").asText());
         // the user chose both sides: the controller did not

@@ -1,6 +1,7 @@
 package io.karst.scheduler.plugins;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,12 +68,11 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
             }
         }
         // upstream's order: the pod's affinity, its anti-affinity, then the existing pods' anti-affinity
-        for (NodeInfo other : cluster) {
-            for (PodInfo existing : other.pods()) {
-                for (JsonNode term : terms(existing, "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution")) {
-                    if (matches(term, existing, pod) && sameDomain(term, labels, labels(other))) {
-                        return List.of(EXISTING_ANTI_AFFINITY);
-                    }
+        for (Placed placed : withTerms(cluster)) {
+            PodInfo existing = placed.pod();
+            for (JsonNode term : terms(existing, "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution")) {
+                if (matches(term, existing, pod) && sameDomain(term, labels, labels(placed.node()))) {
+                    return List.of(EXISTING_ANTI_AFFINITY);
                 }
             }
         }
@@ -88,18 +88,24 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
     public long score(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
         JsonNode labels = labels(node);
         long score = 0;
-        for (NodeInfo other : cluster) {
-            JsonNode otherLabels = labels(other);
-            for (PodInfo existing : other.pods()) {
-                score += weighted(pod, "podAffinity", pod, existing, labels, otherLabels, 1);
-                score += weighted(pod, "podAntiAffinity", pod, existing, labels, otherLabels, -1);
-                // the existing pods' wishes about the incoming one, as upstream scores them symmetrically
-                score += weighted(existing, "podAffinity", existing, pod, otherLabels, labels, 1);
-                score += weighted(existing, "podAntiAffinity", existing, pod, otherLabels, labels, -1);
-                for (JsonNode term : terms(existing, "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")) {
-                    if (matches(term, existing, pod) && sameDomain(term, labels, otherLabels)) {
-                        score += HARD_POD_AFFINITY_WEIGHT;
-                    }
+        if (hasTerms(pod)) {
+            for (NodeInfo other : cluster) {
+                JsonNode otherLabels = labels(other);
+                for (PodInfo existing : other.pods()) {
+                    score += weighted(pod, "podAffinity", pod, existing, labels, otherLabels, 1);
+                    score += weighted(pod, "podAntiAffinity", pod, existing, labels, otherLabels, -1);
+                }
+            }
+        }
+        // the existing pods' wishes about the incoming one, as upstream scores them symmetrically
+        for (Placed placed : withTerms(cluster)) {
+            PodInfo existing = placed.pod();
+            JsonNode otherLabels = labels(placed.node());
+            score += weighted(existing, "podAffinity", existing, pod, otherLabels, labels, 1);
+            score += weighted(existing, "podAntiAffinity", existing, pod, otherLabels, labels, -1);
+            for (JsonNode term : terms(existing, "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")) {
+                if (matches(term, existing, pod) && sameDomain(term, labels, otherLabels)) {
+                    score += HARD_POD_AFFINITY_WEIGHT;
                 }
             }
         }
@@ -126,6 +132,53 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         for (Map.Entry<String, Long> e : scores.entrySet()) {
             e.setValue(max == min ? 0 : MAX_SCORE * (e.getValue() - min) / (max - min));
         }
+    }
+
+    /** A placed pod that has affinity or anti-affinity terms, and its node. */
+    private record Placed(NodeInfo node, PodInfo pod) {
+    }
+
+    /** The placed pods with terms of one cycle's cluster, found once for all the nodes the cycle filters and scores. */
+    private record CycleTerms(List<NodeInfo> cluster, List<Placed> placed) {
+    }
+
+    /**
+     * Found again when a new cycle's cluster comes: the scheduler hands every node of a cycle the same list. Without
+     * this, each node of each cycle walked every pod of the cluster (nodes × pods per pod scheduled), though few
+     * pods have terms.
+     */
+    private volatile CycleTerms lastCycle;
+    /** The last cycle's nodes (by identity: NodeInfo objects do not change) and their placed pods with terms. */
+    private volatile Map<NodeInfo, List<PodInfo>> termsByNode = new IdentityHashMap<>();
+
+    private List<Placed> withTerms(List<NodeInfo> cluster) {
+        CycleTerms seen = lastCycle;
+        if (seen != null && seen.cluster() == cluster) {
+            return seen.placed();
+        }
+        // a node the last cycle saw unchanged (the same NodeInfo: the scheduler keeps those its placements did not
+        // touch) keeps its answer, so a cycle costs per node, not per pod of the cluster
+        Map<NodeInfo, List<PodInfo>> before = termsByNode;
+        Map<NodeInfo, List<PodInfo>> now = new IdentityHashMap<>();
+        List<Placed> placed = new ArrayList<>();
+        for (NodeInfo node : cluster) {
+            List<PodInfo> withTerms = before.get(node);
+            if (withTerms == null) {
+                withTerms = node.pods().stream().filter(InterPodAffinity::hasTerms).toList();
+            }
+            now.put(node, withTerms);
+            for (PodInfo existing : withTerms) {
+                placed.add(new Placed(node, existing));
+            }
+        }
+        termsByNode = now;
+        lastCycle = new CycleTerms(cluster, placed);
+        return placed;
+    }
+
+    private static boolean hasTerms(PodInfo pod) {
+        JsonNode affinity = pod.pod().path("spec").path("affinity");
+        return affinity.has("podAffinity") || affinity.has("podAntiAffinity");
     }
 
     private static List<JsonNode> terms(PodInfo pod, String kind, String when) {

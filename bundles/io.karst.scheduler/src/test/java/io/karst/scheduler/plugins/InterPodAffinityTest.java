@@ -107,4 +107,19 @@ class InterPodAffinityTest {
         plugin.normalize(pod, scores);
         return scores;
     }
+
+    @Test
+    void aNodeThatGainsAPodWithAntiAffinityBetweenCyclesIsSeenInTheNext() {
+        // the plugin remembers each cycle's nodes: a node replaced by one with another pod must not be answered
+        // from the last cycle
+        PodInfo web = pod("default", "{'app':'web'}", "{}");
+        List<NodeInfo> before = cluster(pod("default", "{'app':'web'}", "{}"));
+        assertTrue(filter(web, before, "a2").isEmpty());
+        List<NodeInfo> after = new java.util.ArrayList<>(before);
+        after.set(0, node("a1", "{'zone':'a'}", "{}", SMALL, pod("default", "{'app':'db'}",
+                required("podAntiAffinity", "web"))));
+        assertEquals(List.of(InterPodAffinity.EXISTING_ANTI_AFFINITY), filter(web, List.copyOf(after), "a2"));
+        // and back: the pod gone again
+        assertTrue(filter(web, List.copyOf(before), "a2").isEmpty());
+    }
 }

@@ -12,8 +12,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 
 import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoordinationV1Api;
@@ -23,8 +27,6 @@ import io.kubernetes.client.openapi.models.V1ContainerState;
 import io.kubernetes.client.openapi.models.V1ContainerStateRunning;
 import io.kubernetes.client.openapi.models.V1ContainerStateTerminated;
 import io.kubernetes.client.openapi.models.V1ContainerStatus;
-import io.kubernetes.client.openapi.models.V1Lease;
-import io.kubernetes.client.openapi.models.V1LeaseSpec;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeAddress;
 import io.kubernetes.client.openapi.models.V1NodeCondition;
@@ -34,53 +36,92 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodCondition;
 import io.kubernetes.client.openapi.models.V1PodIP;
+import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1PodStatus;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
 
 /**
- * Hollow nodes for tests (issue 8's node simulator, not shipped): each registers a Node with capacity and a Ready
- * condition, renews its Lease in {@code kube-node-lease} every 10 s, and plays the kubelet for the pods bound to it
- * without containers: a pod is reported Running and ready with an address from the node's pod range; a pod whose
- * restart policy is not Always succeeds after a second (or fails with the exit code in the annotation
- * {@value #EXIT_CODE}); a pod being deleted is removed at once, as a kubelet that stopped its containers does. It
- * talks to the API server with the official Java client, as any client would, and looks at the pods every 300 ms.
- * {@link #silence} makes a node go quiet as a crashed machine does.
+ * Hollow nodes for tests and {@code bench/scale} (issue 8's node simulator, not shipped): each registers a Node with
+ * capacity and a Ready condition, renews its Lease in {@code kube-node-lease} every 10 s ({@link HollowLeases}), and
+ * plays the kubelet for the pods bound to it without containers: a pod is reported Running and ready with an
+ * address; a pod whose restart policy is not Always succeeds after a second (or fails with the exit code in the
+ * annotation {@value #EXIT_CODE}); a pod being deleted is removed at once, as a kubelet that stopped its containers
+ * does. It talks to the API server with the official Java client, as any client would. {@link #silence} makes a node
+ * go quiet as a crashed machine does.
+ *
+ * <p>Built to simulate a thousand nodes at the cost of a few threads and connections: one pod informer (one list,
+ * then one watch of all pods, no field selector) serves every hollow node, dispatching by {@code spec.nodeName};
+ * status writes go through a few {@link KeyedWorkers}; Lease renewals are spread over their period on a small pool.
  */
-final class HollowNodes implements AutoCloseable {
+public final class HollowNodes implements AutoCloseable {
     /** A pod annotation: the exit code a run-to-completion pod ends with (default 0). */
-    static final String EXIT_CODE = "hollow.karst.io/exit-code";
+    public static final String EXIT_CODE = "hollow.karst.io/exit-code";
+    private static final int STATUS_WRITERS = 4;
 
     private final CoreV1Api core;
-    private final CoordinationV1Api coordination;
-    private final ScheduledExecutorService threads;
-    private final Set<String> nodes = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timers;
+    private final HollowLeases leases;
+    private final SharedInformerFactory informers;
+    private final SharedIndexInformer<V1Pod> pods;
+    private final KeyedWorkers writers;
     private final Set<String> silent = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> startedAt = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> addresses = new ConcurrentHashMap<>();
     private final Map<String, Integer> indexes = new ConcurrentHashMap<>();
+    private final AtomicInteger added = new AtomicInteger();
+    private volatile LongConsumer writeTimes = nanos -> { };
     private volatile String lastError = "";
 
-    HollowNodes(ApiClient client) {
+    /**
+     * Starts the pod informer on the client. Its read timeout is lifted: a watch is quiet for as long as no pod
+     * changes, and the server, not the client, ends it.
+     */
+    public HollowNodes(ApiClient client) {
+        client.setReadTimeout(0);
         this.core = new CoreV1Api(client);
-        this.coordination = new CoordinationV1Api(client);
-        this.threads = Executors.newScheduledThreadPool(2, r -> {
+        this.timers = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "hollow-nodes");
             t.setDaemon(true);
             return t;
         });
-        threads.scheduleWithFixedDelay(this::renewLeases, 10, 10, TimeUnit.SECONDS);
-        threads.scheduleWithFixedDelay(this::syncPods, 300, 300, TimeUnit.MILLISECONDS);
+        this.leases = new HollowLeases(new CoordinationV1Api(client), timers, silent::contains,
+                error -> lastError = error);
+        this.writers = new KeyedWorkers(STATUS_WRITERS, "hollow-kubelet", this::sync);
+        this.informers = new SharedInformerFactory(client);
+        this.pods = informers.sharedIndexInformerFor(
+                new GenericKubernetesApi<>(V1Pod.class, V1PodList.class, "", "v1", "pods", client), V1Pod.class, 0);
+        pods.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(V1Pod pod) {
+                dispatch(pod);
+            }
+
+            @Override
+            public void onUpdate(V1Pod old, V1Pod pod) {
+                dispatch(pod);
+            }
+
+            @Override
+            public void onDelete(V1Pod pod, boolean finalStateUnknown) {
+                startedAt.remove(pod.getMetadata().getUid());
+            }
+        });
+        informers.startAllRegisteredInformers();
     }
 
-    /** Registers a node (4 CPUs, 8 GiB, 110 pods) and its Lease, Ready at once. */
-    void add(String name) throws ApiException {
+    /** Registers a node (4 CPUs, 8 GiB, 110 pods) and its Lease, Ready at once. Safe to call from several threads. */
+    public void add(String name) throws ApiException {
+        int index = added.incrementAndGet();
         core.createNode(new V1Node().metadata(new V1ObjectMeta().name(name).labels(Map.of(
                 "kubernetes.io/hostname", name, "kubernetes.io/os", "linux", "kubernetes.io/arch", "amd64",
                 "hollow.karst.io/node", "true")))).execute();
+        // known before it is Ready, so that no pod bound to it is missed
+        indexes.put(name, index);
         // the controllers write the new Node too (its pod range): read and write again on a conflict
         for (int attempt = 0;; attempt++) {
             try {
                 V1Node node = core.readNode(name).execute();
-                core.replaceNodeStatus(name, node.status(readyStatus(name))).execute();
+                core.replaceNodeStatus(name, node.status(readyStatus(name, index))).execute();
                 break;
             } catch (ApiException e) {
                 if (e.getCode() != 409 || attempt >= 10) {
@@ -88,20 +129,33 @@ final class HollowNodes implements AutoCloseable {
                 }
             }
         }
-        coordination.createNamespacedLease("kube-node-lease", new V1Lease().metadata(new V1ObjectMeta().name(name)
-                .namespace("kube-node-lease")).spec(new V1LeaseSpec().holderIdentity(name)
-                .leaseDurationSeconds(40).renewTime(OffsetDateTime.now(ZoneOffset.UTC)))).execute();
-        indexes.put(name, indexes.size() + 1);
-        nodes.add(name);
+        leases.start(name);
     }
 
-    private V1NodeStatus readyStatus(String name) {
+    /** Also tells this handler about every pod change the shared informer sees (for benches that count pods). */
+    public void addPodHandler(ResourceEventHandler<V1Pod> handler) {
+        pods.addEventHandler(handler);
+    }
+
+    /** Tells this consumer how long each status write or delete of a pod took, in nanoseconds. */
+    public void recordWriteTimes(LongConsumer consumer) {
+        this.writeTimes = consumer;
+    }
+
+    private void dispatch(V1Pod pod) {
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (node != null && indexes.containsKey(node) && !silent.contains(node)) {
+            writers.offer(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+        }
+    }
+
+    private static V1NodeStatus readyStatus(String name, int index) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
         Map<String, Quantity> capacity = Map.of("cpu", Quantity.fromString("4"), "memory",
                 Quantity.fromString("8Gi"), "pods", Quantity.fromString("110"), "ephemeral-storage",
                 Quantity.fromString("100Gi"));
         return new V1NodeStatus().capacity(capacity).allocatable(capacity)
-                .addresses(List.of(new V1NodeAddress().type("InternalIP").address("10.99.0." + (indexes.size() + 1)),
+                .addresses(List.of(new V1NodeAddress().type("InternalIP").address(hostIp(index)),
                         new V1NodeAddress().type("Hostname").address(name)))
                 .conditions(List.of(condition("Ready", "True", "KubeletReady", "kubelet is posting ready status", now),
                         condition("MemoryPressure", "False", "KubeletHasSufficientMemory", "", now),
@@ -113,7 +167,7 @@ final class HollowNodes implements AutoCloseable {
     }
 
     /** The node stops renewing its Lease and reporting its pods, as a machine that lost power. */
-    void silence(String name) {
+    public void silence(String name) {
         silent.add(name);
     }
 
@@ -123,45 +177,25 @@ final class HollowNodes implements AutoCloseable {
                 .lastHeartbeatTime(now).lastTransitionTime(now);
     }
 
-    private void renewLeases() {
-        for (String name : nodes) {
-            if (silent.contains(name)) {
-                continue;
-            }
-            try {
-                V1Lease lease = coordination.readNamespacedLease(name, "kube-node-lease").execute();
-                lease.getSpec().renewTime(OffsetDateTime.now(ZoneOffset.UTC));
-                coordination.replaceNamespacedLease(name, "kube-node-lease", lease).execute();
-            } catch (ApiException e) {
-                lastError = "lease " + name + ": " + e.getCode() + " " + e.getResponseBody();
-            }
-        }
-    }
-
-    private void syncPods() {
-        List<V1Pod> pods;
-        try {
-            pods = core.listPodForAllNamespaces().execute().getItems();
-        } catch (ApiException e) {
-            lastError = "list pods: " + e.getCode() + " " + e.getResponseBody();
+    /** The kubelet's part for one pod, on its latest state; failures other than a conflict are tried again. */
+    private void sync(String key) {
+        V1Pod pod = pods.getIndexer().getByKey(key);
+        // the name may be taken by a newer pod since it was offered (a StatefulSet's), not bound yet
+        String node = pod == null ? null : pod.getSpec().getNodeName();
+        if (node == null || !indexes.containsKey(node) || silent.contains(node)) {
             return;
         }
-        for (V1Pod pod : pods) {
-            String node = pod.getSpec().getNodeName();
-            if (node == null || !nodes.contains(node) || silent.contains(node)) {
-                continue;
+        try {
+            sync(pod, node);
+        } catch (ApiException e) {
+            // a conflict means a newer version is on its way through the watch, which offers the pod again
+            if (e.getCode() != 404 && e.getCode() != 409) {
+                lastError = "pod " + key + ": " + e.getCode() + " " + e.getResponseBody();
+                timers.schedule(() -> writers.offer(key), 1, TimeUnit.SECONDS);
             }
-            try {
-                sync(pod, node);
-            } catch (ApiException e) {
-                if (e.getCode() != 404 && e.getCode() != 409) {
-                    lastError = "pod " + pod.getMetadata().getName() + ": " + e.getCode() + " "
-                            + e.getResponseBody();
-                }
-            } catch (RuntimeException e) {
-                // a scheduled task that throws is never run again
-                lastError = "pod " + pod.getMetadata().getName() + ": " + e;
-            }
+        } catch (RuntimeException e) {
+            lastError = "pod " + key + ": " + e;
+            timers.schedule(() -> writers.offer(key), 1, TimeUnit.SECONDS);
         }
     }
 
@@ -169,7 +203,9 @@ final class HollowNodes implements AutoCloseable {
         V1ObjectMeta meta = pod.getMetadata();
         String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
         if (meta.getDeletionTimestamp() != null) {
+            long start = System.nanoTime();
             core.deleteNamespacedPod(meta.getName(), meta.getNamespace()).gracePeriodSeconds(0).execute();
+            writeTimes.accept(System.nanoTime() - start);
             startedAt.remove(meta.getUid());
             return;
         }
@@ -178,33 +214,53 @@ final class HollowNodes implements AutoCloseable {
         }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).withNano(0);
         boolean runsToCompletion = !"Always".equals(pod.getSpec().getRestartPolicy());
+        String key = meta.getNamespace() + "/" + meta.getName();
         if (!"Running".equals(phase)) {
-            startedAt.put(meta.getUid(), System.nanoTime());
             String ip = podIp(node);
-            V1PodStatus status = new V1PodStatus().phase("Running").hostIP("10.99.0.1").podIP(ip)
-                    .podIPs(List.of(new V1PodIP().ip(ip))).startTime(now)
+            V1PodStatus status = new V1PodStatus().phase("Running").hostIP(hostIp(indexes.getOrDefault(node, 0)))
+                    .podIP(ip).podIPs(List.of(new V1PodIP().ip(ip))).startTime(now)
                     .conditions(List.of(podCondition("PodReadyToStartContainers", now),
                             podCondition("Initialized", now), podCondition("Ready", now),
                             podCondition("ContainersReady", now), podCondition("PodScheduled", now)))
                     .containerStatuses(containers(pod, true, null, now));
-            core.replaceNamespacedPodStatus(meta.getName(), meta.getNamespace(), pod.status(status)).execute();
+            writeStatus(pod, status);
+            startedAt.put(meta.getUid(), System.nanoTime());
+            if (runsToCompletion) {
+                timers.schedule(() -> writers.offer(key), 1100, TimeUnit.MILLISECONDS);
+            }
             return;
         }
         Long started = startedAt.get(meta.getUid());
-        if (runsToCompletion && started != null
-                && System.nanoTime() - started > Duration.ofSeconds(1).toNanos()) {
-            int exit = Integer.parseInt(meta.getAnnotations() == null ? "0"
-                    : meta.getAnnotations().getOrDefault(EXIT_CODE, "0"));
-            V1PodStatus status = pod.getStatus().phase(exit == 0 ? "Succeeded" : "Failed")
-                    .containerStatuses(containers(pod, false, exit, now));
-            status.getConditions().forEach(c -> {
-                if (c.getType().equals("Ready") || c.getType().equals("ContainersReady")) {
-                    c.status("False").reason("PodCompleted").lastTransitionTime(now);
-                }
-            });
-            core.replaceNamespacedPodStatus(meta.getName(), meta.getNamespace(), pod.status(status)).execute();
-            startedAt.remove(meta.getUid());
+        if (!runsToCompletion || started == null) {
+            return;
         }
+        long left = Duration.ofSeconds(1).toNanos() - (System.nanoTime() - started);
+        if (left > 0) {
+            timers.schedule(() -> writers.offer(key), left + 1_000_000, TimeUnit.NANOSECONDS);
+            return;
+        }
+        int exit = Integer.parseInt(meta.getAnnotations() == null ? "0"
+                : meta.getAnnotations().getOrDefault(EXIT_CODE, "0"));
+        List<V1PodCondition> conditions = new ArrayList<>();
+        for (V1PodCondition c : pod.getStatus().getConditions()) {
+            boolean readiness = c.getType().equals("Ready") || c.getType().equals("ContainersReady");
+            conditions.add(readiness ? new V1PodCondition().type(c.getType()).status("False").reason("PodCompleted")
+                    .lastTransitionTime(now) : c);
+        }
+        V1PodStatus old = pod.getStatus();
+        writeStatus(pod, new V1PodStatus().phase(exit == 0 ? "Succeeded" : "Failed").hostIP(old.getHostIP())
+                .podIP(old.getPodIP()).podIPs(old.getPodIPs()).startTime(old.getStartTime()).conditions(conditions)
+                .containerStatuses(containers(pod, false, exit, now)));
+        startedAt.remove(meta.getUid());
+    }
+
+    /** Replaces the pod's status; the pod is the informer's, shared with every handler, so it is not changed. */
+    private void writeStatus(V1Pod pod, V1PodStatus status) throws ApiException {
+        V1ObjectMeta meta = pod.getMetadata();
+        V1Pod written = new V1Pod().apiVersion("v1").kind("Pod").metadata(meta).spec(pod.getSpec()).status(status);
+        long start = System.nanoTime();
+        core.replaceNamespacedPodStatus(meta.getName(), meta.getNamespace(), written).execute();
+        writeTimes.accept(System.nanoTime() - start);
     }
 
     private static V1PodCondition podCondition(String type, OffsetDateTime now) {
@@ -228,17 +284,24 @@ final class HollowNodes implements AutoCloseable {
 
     private String podIp(String node) {
         int n = addresses.computeIfAbsent(node, k -> new AtomicInteger(1)).incrementAndGet();
-        int index = indexes.getOrDefault(node, 0) & 0xff;
-        return "10.244." + index + "." + (n % 250 + 2);
+        int index = indexes.getOrDefault(node, 0);
+        // a /24 per node below 10.64.0.0/10, as the node IPAM controller's ranges would be
+        return "10." + (64 + index / 256 % 64) + "." + index % 256 + "." + (n % 250 + 2);
+    }
+
+    private static String hostIp(int index) {
+        return "10.99." + index / 250 + "." + (index % 250 + 1);
     }
 
     /** The last failure talking to the API server, for assertion messages. */
-    String lastError() {
+    public String lastError() {
         return lastError;
     }
 
     @Override
     public void close() {
-        threads.shutdownNow();
+        informers.stopAllRegisteredInformers(true);
+        writers.close();
+        timers.shutdownNow();
     }
 }
