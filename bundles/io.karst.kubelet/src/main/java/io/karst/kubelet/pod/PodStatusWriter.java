@@ -276,10 +276,10 @@ final class PodStatusWriter {
             cs.putObject("lastState");
         }
         boolean running = st.has("running");
-        cs.put("ready", running && probes.ready(latest.id()) && !init);
+        cs.put("ready", running && probes.ready(latest.id(), c) && !init);
         if (init && running) {
             // a sidecar counts as ready by its readiness probe; an init container is never ready while it runs
-            cs.put("ready", c.path("restartPolicy").asText("").equals("Always") && probes.ready(latest.id()));
+            cs.put("ready", c.path("restartPolicy").asText("").equals("Always") && probes.ready(latest.id(), c));
         }
         cs.put("restartCount", latest == null ? 0 : latest.attempt());
         cs.put("image", c.path("image").asText());
@@ -287,7 +287,7 @@ final class PodStatusWriter {
         if (latest != null) {
             cs.put("containerID", "containerd://" + latest.id());
         }
-        cs.put("started", running && probes.started(latest.id()));
+        cs.put("started", running && probes.started(latest.id(), c));
         return cs;
     }
 

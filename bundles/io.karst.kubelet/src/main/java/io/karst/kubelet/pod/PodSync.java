@@ -173,7 +173,7 @@ final class PodSync {
                 next = shorter(next, wait);
                 ContainerSummary latest = history.isEmpty() ? null : history.get(0);
                 boolean done = sidecar ? latest != null && latest.state() == ContainerState.RUNNING
-                        && probes.started(latest.id())
+                        && probes.started(latest.id(), c)
                         : latest != null && latest.state() == ContainerState.EXITED && exitCode(latest) == 0;
                 if (!done) {
                     initDone = false;

@@ -96,19 +96,27 @@ public final class ProbeManager implements AutoCloseable {
         });
     }
 
-    /** Whether the startup probe has passed (true without one). */
-    public boolean started(String containerId) {
+    /**
+     * Whether the startup probe has passed: true for a container without one; false for one whose probe has not
+     * run yet (its worker may not exist yet when the status is written), as upstream's kubelet starts it.
+     */
+    public boolean started(String containerId, JsonNode container) {
         Worker startup = workers.get(containerId + "/" + ProbeKind.STARTUP);
-        return startup == null || startup.passed;
+        return startup == null ? !hasProbe(container, ProbeKind.STARTUP) : startup.passed;
     }
 
-    /** Whether the readiness probe passes (true without one once started). */
-    public boolean ready(String containerId) {
-        if (!started(containerId)) {
+    /** Whether the readiness probe passes once started: true without one, false before it first passed. */
+    public boolean ready(String containerId, JsonNode container) {
+        if (!started(containerId, container)) {
             return false;
         }
         Worker readiness = workers.get(containerId + "/" + ProbeKind.READINESS);
-        return readiness == null || readiness.passed;
+        return readiness == null ? !hasProbe(container, ProbeKind.READINESS) : readiness.passed;
+    }
+
+    private static boolean hasProbe(JsonNode container, ProbeKind kind) {
+        JsonNode probe = container.path(kind.field);
+        return !probe.isMissingNode() && !probe.isNull();
     }
 
     public void stopAll() {
@@ -149,7 +157,7 @@ public final class ProbeManager implements AutoCloseable {
         }
 
         void run() {
-            if (stopped || (kind != ProbeKind.STARTUP && !started(containerId))) {
+            if (stopped || (kind != ProbeKind.STARTUP && !started(containerId, container))) {
                 return;
             }
             if (kind == ProbeKind.STARTUP && passed) {

@@ -45,15 +45,19 @@ class GrpcProbeManagerTest {
                 JsonNode pod = JSON.readTree("{\"metadata\":{\"uid\":\"u1\"}}");
                 JsonNode container = JSON.readTree("{\"name\":\"web\",\"readinessProbe\":{\"grpc\":{\"port\":"
                         + server.port() + ",\"service\":\"web\"},\"periodSeconds\":1,\"failureThreshold\":1}}");
+                // before its probe worker exists (a status written right after the start) it is not ready yet,
+                // as upstream; a container without probes is
+                assertFalse(probes.ready("c1", container));
+                assertTrue(probes.ready("c0", JSON.readTree("{\"name\":\"plain\"}")));
                 probes.ensure(pod, container, "c1", "127.0.0.1", Instant::now);
 
                 String output = unhealthy.poll(5, TimeUnit.SECONDS);
                 assertTrue(("service unhealthy (responded with \"NOT_SERVING\")").equals(output), output);
-                assertFalse(probes.ready("c1"));
+                assertFalse(probes.ready("c1", container));
 
                 server.set("web", 1);
                 assertTrue("u1".equals(changed.poll(5, TimeUnit.SECONDS)));
-                assertTrue(probes.ready("c1"));
+                assertTrue(probes.ready("c1", container));
             } finally {
                 probes.close();
             }
