@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.KubeletHttpResponse;
@@ -87,10 +86,10 @@ public final class MetricsScraper implements AutoCloseable {
      */
     public void scrape() {
         Map<String, Future<Optional<KubeletSummary>>> pending = new LinkedHashMap<>();
-        for (ObjectNode node : store.list(nodes, null, 0, 0, null).items()) {
+        store.forEach(nodes, null, node -> {
             String name = node.path("metadata").path("name").asText();
             pending.put(name, requests.submit(() -> summary(name)));
-        }
+        });
         long deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
         Map<String, KubeletSummary> summaries = new LinkedHashMap<>();
         for (Map.Entry<String, Future<Optional<KubeletSummary>>> e : pending.entrySet()) {

@@ -44,11 +44,11 @@ public final class NodeMetricsEndpoint implements SubresourceHandler {
         }
         MetricsSelection selection = MetricsSelection.of(request.query(), false);
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
-        for (ObjectNode node : store.list(nodes, null, 0, 0, null).items()) {
+        store.forEach(nodes, null, node -> {
             if (selection.matches(node)) {
                 metricsOf(node).ifPresent(items::add);
             }
-        }
+        });
         return new ApiResponse.Body(200, MetricsVerbs.list(MetricsResources.NODES, items));
     }
 

@@ -42,11 +42,11 @@ public final class PodMetricsEndpoint implements SubresourceHandler {
         }
         MetricsSelection selection = MetricsSelection.of(request.query(), true);
         ArrayNode items = JsonNodeFactory.instance.arrayNode();
-        for (ObjectNode pod : store.list(pods, request.namespace(), 0, 0, null).items()) {
+        store.forEach(pods, request.namespace(), pod -> {
             if (selection.matches(pod)) {
                 metricsOf(pod).ifPresent(items::add);
             }
-        }
+        });
         return new ApiResponse.Body(200, MetricsVerbs.list(MetricsResources.PODS, items));
     }
 
