@@ -167,11 +167,20 @@ final class KarafInstance {
     /**
      * Karaf's instance lock defaults to the installation directory, where a second node run from the same
      * installation would wait forever as a "slave"; each node locks its own data instead.
+     *
+     * <p>File Install must not write configurations back to their files. Karaf's {@code config:property-set}
+     * rewrites a configuration's file in place (not atomically) and then updates the configuration; when File
+     * Install's poll reads the file while it is being rewritten, it updates the configuration with the half-written
+     * properties, and its write-back then saves those into the file for good: a property set from the shell was
+     * seen to vanish this way (the etcd endpoint fell back to its default address). Without the write-back the
+     * next poll reads the whole file and the configuration heals within a second. Nothing in Karst writes
+     * configurations through ConfigurationAdmin at run time; the launcher and Karaf's shell write the files.
      */
     private void lockInsideTheInstance(Path configProperties) throws IOException {
         String text = Files.readString(configProperties);
         writeAtomically(configProperties, text + "\n# Written by karst: one lock per node instance.\nkaraf.lock.dir="
-                + layout.karafData() + "\n");
+                + layout.karafData() + "\n# Written by karst: no write-back of configurations by File Install.\n"
+                + "felix.fileinstall.enableConfigSave=false\n");
     }
 
     /** The administration shell listens on loopback only; port 0 means no ssh (the feature is not booted). */

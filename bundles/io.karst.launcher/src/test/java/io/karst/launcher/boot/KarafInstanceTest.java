@@ -1,8 +1,10 @@
 package io.karst.launcher.boot;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.Reader;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +67,19 @@ class KarafInstanceTest {
         assertFalse(Files.exists(etc.resolve("io.karst.etcdserver.config")));
         assertTrue(Files.exists(etc.resolve("io.karst.apiserver.config")));
         assertTrue(Files.exists(etc.resolve("org.example.operator.cfg")));
+    }
+
+    @Test
+    void theInstanceLocksItsOwnDataAndFileInstallDoesNotWriteConfigurationsBack() throws Exception {
+        instance.prepare(plan(SERVER, Map.of()));
+        Properties config = new Properties();
+        try (Reader reader = Files.newBufferedReader(layout.karafEtc().resolve("config.properties"))) {
+            config.load(reader);
+        }
+        assertEquals("felix", config.getProperty("karaf.framework"));
+        assertEquals(layout.karafData().toString(), config.getProperty("karaf.lock.dir"));
+        // a half-written file read by File Install's poll must not be saved back for good
+        assertEquals("false", config.getProperty("felix.fileinstall.enableConfigSave"));
     }
 
     @Test
