@@ -31,7 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -338,10 +337,8 @@ public final class ApiServerComponent {
             }
         }
         int threads = Math.max(8, Math.min(64, config.max_requests_inflight()));
-        workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(Math.max(1, config.max_requests_inflight())),
+        workers = RequestWorkers.create(threads, Math.max(1, config.max_requests_inflight()),
                 new DefaultThreadFactory("karst-apiserver-request", true));
-        workers.allowCoreThreadTimeOut(true);
         ScheduledThreadPoolExecutor timerPool = new ScheduledThreadPoolExecutor(1,
                 new DefaultThreadFactory("karst-apiserver-timer", true));
         // Every request arms a 60 s timeout and cancels it when answered: without this, cancelled timers stay
