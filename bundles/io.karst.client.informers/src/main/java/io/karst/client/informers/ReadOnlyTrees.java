@@ -1,0 +1,457 @@
+package io.karst.client.informers;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Read-only JSON trees, so that the watch cache, every in-process informer and every watcher can hold the SAME tree
+ * of an object instead of a copy each (a copy per informer was most of the server's heap with 10,000 pods).
+ *
+ * <p>The contract is client-go's: objects from an informer, a lister or a watch event are shared and must not be
+ * changed; a consumer that wants a changed object calls {@code deepCopy()} first (the copy is an ordinary, mutable
+ * tree). Unlike client-go, a violation is loud here: every container of a frozen tree refuses any change with an
+ * {@link UnsupportedOperationException} ({@link ReadOnlyTreeException}) at the line that tried, instead of silently
+ * corrupting what every other controller sees.
+ *
+ * <p>How: the nodes are Jackson's own {@code ObjectNode}/{@code ArrayNode} (so every reader, encoder, equality and
+ * {@code deepCopy} works unchanged) over a child map or list that can be frozen. Every mutator of the two node
+ * classes goes through that map or list, so freezing it closes all of them, including iterator removal and
+ * {@code Map.Entry.setValue}. Trees made by {@link #FACTORY} are mutable until {@link #freezeOwned} freezes them.
+ */
+public final class ReadOnlyTrees {
+    /** Makes freezable nodes; a tree it builds (e.g. a parser configured with it) is mutable until frozen. */
+    public static final JsonNodeFactory FACTORY = new FreezableFactory();
+
+    private ReadOnlyTrees() {
+    }
+
+    /** Thrown on any attempt to change a frozen tree. */
+    public static final class ReadOnlyTreeException extends UnsupportedOperationException {
+        private static final long serialVersionUID = 1L;
+
+        ReadOnlyTreeException() {
+            super("this JSON tree is shared (an informer's, a lister's or a watch event's object) and read-only:"
+                    + " deepCopy() it before changing it");
+        }
+    }
+
+    /** Whether {@code node} is a frozen container (a value node is immutable anyway, but is not reported here). */
+    public static boolean isFrozen(JsonNode node) {
+        return node instanceof FrozenAware f && f.frozen();
+    }
+
+    /**
+     * A read-only tree equal to {@code object}: itself when already frozen, otherwise a frozen copy that shares the
+     * frozen subtrees and value nodes of {@code object} (which is left as it is: the caller may still own it).
+     */
+    public static ObjectNode readOnly(ObjectNode object) {
+        if (object == null || isFrozen(object)) {
+            return object;
+        }
+        return (ObjectNode) frozenCopy(object);
+    }
+
+    /**
+     * Freezes a tree its caller owns outright (just decoded, no one else holds a part of it that must stay
+     * mutable) in place where it can: containers made by {@link #FACTORY} are frozen as they are, others are
+     * replaced in their (not yet frozen) parent by frozen copies. Returns the frozen tree, which is {@code object}
+     * itself when its root came from {@link #FACTORY}.
+     */
+    public static ObjectNode freezeOwned(ObjectNode object) {
+        return (ObjectNode) freeze(object);
+    }
+
+    private static JsonNode freeze(JsonNode node) {
+        if (node instanceof FreezableObjectNode o) {
+            if (!o.frozen()) {
+                for (Map.Entry<String, JsonNode> e : o.children().entrySet()) {
+                    JsonNode child = e.getValue();
+                    if (child.isContainerNode()) {
+                        JsonNode frozen = freeze(child);
+                        if (frozen != child) {
+                            e.setValue(frozen);
+                        }
+                    }
+                }
+                o.children().freeze();
+            }
+            return o;
+        }
+        if (node instanceof FreezableArrayNode a) {
+            if (!a.frozen()) {
+                List<JsonNode> kids = a.children();
+                for (int i = 0; i < kids.size(); i++) {
+                    JsonNode child = kids.get(i);
+                    if (child.isContainerNode()) {
+                        JsonNode frozen = freeze(child);
+                        if (frozen != child) {
+                            kids.set(i, frozen);
+                        }
+                    }
+                }
+                a.children().freeze();
+            }
+            return a;
+        }
+        return node.isContainerNode() ? frozenCopy(node) : node;
+    }
+
+    /** A frozen copy of a container, sharing its frozen subtrees and its (immutable) value nodes. */
+    private static JsonNode frozenCopy(JsonNode node) {
+        if (isFrozen(node) || !node.isContainerNode()) {
+            return node;
+        }
+        if (node.isObject()) {
+            FreezableObjectNode copy = (FreezableObjectNode) FACTORY.objectNode();
+            FreezableMap kids = copy.children();
+            node.fields().forEachRemaining(e -> kids.put(e.getKey(), frozenCopy(e.getValue())));
+            kids.freeze();
+            return copy;
+        }
+        FreezableArrayNode copy = (FreezableArrayNode) FACTORY.arrayNode(node.size());
+        FreezableList kids = copy.children();
+        for (JsonNode child : node) {
+            kids.add(frozenCopy(child));
+        }
+        kids.freeze();
+        return copy;
+    }
+
+    private interface FrozenAware {
+        boolean frozen();
+    }
+
+    private static final class FreezableFactory extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public ObjectNode objectNode() {
+            return new FreezableObjectNode(this);
+        }
+
+        @Override
+        public ArrayNode arrayNode() {
+            return new FreezableArrayNode(this, new FreezableList(4));
+        }
+
+        @Override
+        public ArrayNode arrayNode(int capacity) {
+            return new FreezableArrayNode(this, new FreezableList(capacity));
+        }
+    }
+
+    private static final class FreezableObjectNode extends ObjectNode implements FrozenAware {
+        private static final long serialVersionUID = 1L;
+
+        FreezableObjectNode(JsonNodeFactory factory) {
+            super(factory, new FreezableMap());
+        }
+
+        FreezableMap children() {
+            return (FreezableMap) _children;
+        }
+
+        @Override
+        public boolean frozen() {
+            return children().frozen;
+        }
+    }
+
+    private static final class FreezableArrayNode extends ArrayNode implements FrozenAware {
+        private static final long serialVersionUID = 1L;
+
+        /** The list Jackson keeps privately, kept here too to freeze it. */
+        private final FreezableList elements;
+
+        FreezableArrayNode(JsonNodeFactory factory, FreezableList children) {
+            super(factory, children);
+            this.elements = children;
+        }
+
+        FreezableList children() {
+            return elements;
+        }
+
+        @Override
+        public boolean frozen() {
+            return children().frozen;
+        }
+    }
+
+    /**
+     * An object node's members: an ordinary insertion-ordered map until frozen, then every change refused. The flag
+     * needs no volatile: a frozen tree is published to other threads through locks and executors (the cache's lock,
+     * the watch's queue), which order its freezing before any read.
+     */
+    static final class FreezableMap extends LinkedHashMap<String, JsonNode> {
+        private static final long serialVersionUID = 1L;
+        private boolean frozen;
+
+        void freeze() {
+            frozen = true;
+        }
+
+        private void check() {
+            if (frozen) {
+                throw new ReadOnlyTreeException();
+            }
+        }
+
+        @Override
+        public JsonNode put(String key, JsonNode value) {
+            check();
+            return super.put(key, value);
+        }
+
+        @Override
+        public void putAll(Map<? extends String, ? extends JsonNode> m) {
+            check();
+            super.putAll(m);
+        }
+
+        @Override
+        public JsonNode remove(Object key) {
+            check();
+            return super.remove(key);
+        }
+
+        @Override
+        public boolean remove(Object key, Object value) {
+            check();
+            return super.remove(key, value);
+        }
+
+        @Override
+        public void clear() {
+            check();
+            super.clear();
+        }
+
+        @Override
+        public JsonNode putIfAbsent(String key, JsonNode value) {
+            check();
+            return super.putIfAbsent(key, value);
+        }
+
+        @Override
+        public boolean replace(String key, JsonNode oldValue, JsonNode newValue) {
+            check();
+            return super.replace(key, oldValue, newValue);
+        }
+
+        @Override
+        public JsonNode replace(String key, JsonNode value) {
+            check();
+            return super.replace(key, value);
+        }
+
+        @Override
+        public void replaceAll(BiFunction<? super String, ? super JsonNode, ? extends JsonNode> function) {
+            check();
+            super.replaceAll(function);
+        }
+
+        @Override
+        public JsonNode computeIfAbsent(String key, Function<? super String, ? extends JsonNode> f) {
+            check();
+            return super.computeIfAbsent(key, f);
+        }
+
+        @Override
+        public JsonNode computeIfPresent(String key,
+                BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
+            check();
+            return super.computeIfPresent(key, f);
+        }
+
+        @Override
+        public JsonNode compute(String key, BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
+            check();
+            return super.compute(key, f);
+        }
+
+        @Override
+        public JsonNode merge(String key, JsonNode value,
+                BiFunction<? super JsonNode, ? super JsonNode, ? extends JsonNode> f) {
+            check();
+            return super.merge(key, value, f);
+        }
+
+        // The views' own removal and Entry.setValue bypass the methods above: frozen, they are unmodifiable views.
+        @Override
+        public Set<Map.Entry<String, JsonNode>> entrySet() {
+            return frozen ? new FrozenEntries(super.entrySet()) : super.entrySet();
+        }
+
+        @Override
+        public Set<String> keySet() {
+            return frozen ? Collections.unmodifiableSet(super.keySet()) : super.keySet();
+        }
+
+        @Override
+        public Collection<JsonNode> values() {
+            return frozen ? Collections.unmodifiableCollection(super.values()) : super.values();
+        }
+    }
+
+    /** A frozen map's entries: iterated as immutable entries, every change refused. */
+    private static final class FrozenEntries extends AbstractSet<Map.Entry<String, JsonNode>> {
+        private final Set<Map.Entry<String, JsonNode>> entries;
+
+        FrozenEntries(Set<Map.Entry<String, JsonNode>> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public Iterator<Map.Entry<String, JsonNode>> iterator() {
+            Iterator<Map.Entry<String, JsonNode>> it = entries.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Map.Entry<String, JsonNode> next() {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    return new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue());
+                }
+            };
+        }
+
+        @Override
+        public int size() {
+            return entries.size();
+        }
+
+        @Override
+        public boolean contains(Object o) {
+            return entries.contains(o);
+        }
+    }
+
+    /** An array node's elements: an ordinary list until frozen, then every change refused. */
+    static final class FreezableList extends ArrayList<JsonNode> {
+        private static final long serialVersionUID = 1L;
+        private boolean frozen;
+
+        FreezableList(int capacity) {
+            super(capacity);
+        }
+
+        void freeze() {
+            frozen = true;
+            trimToSize();
+        }
+
+        private void check() {
+            if (frozen) {
+                throw new ReadOnlyTreeException();
+            }
+        }
+
+        @Override
+        public boolean add(JsonNode e) {
+            check();
+            return super.add(e);
+        }
+
+        @Override
+        public void add(int index, JsonNode element) {
+            check();
+            super.add(index, element);
+        }
+
+        @Override
+        public boolean addAll(Collection<? extends JsonNode> c) {
+            check();
+            return super.addAll(c);
+        }
+
+        @Override
+        public boolean addAll(int index, Collection<? extends JsonNode> c) {
+            check();
+            return super.addAll(index, c);
+        }
+
+        @Override
+        public JsonNode set(int index, JsonNode element) {
+            check();
+            return super.set(index, element);
+        }
+
+        @Override
+        public JsonNode remove(int index) {
+            check();
+            return super.remove(index);
+        }
+
+        @Override
+        public boolean remove(Object o) {
+            check();
+            return super.remove(o);
+        }
+
+        @Override
+        public boolean removeAll(Collection<?> c) {
+            check();
+            return super.removeAll(c);
+        }
+
+        @Override
+        public boolean retainAll(Collection<?> c) {
+            check();
+            return super.retainAll(c);
+        }
+
+        @Override
+        public boolean removeIf(Predicate<? super JsonNode> filter) {
+            check();
+            return super.removeIf(filter);
+        }
+
+        @Override
+        public void clear() {
+            check();
+            super.clear();
+        }
+
+        @Override
+        public void replaceAll(UnaryOperator<JsonNode> operator) {
+            check();
+            super.replaceAll(operator);
+        }
+
+        @Override
+        public void sort(Comparator<? super JsonNode> c) {
+            check();
+            super.sort(c);
+        }
+
+        // ArrayList's iterators change the list through the methods above (remove, set, add); a sub-list writes
+        // its root's array directly, so a frozen list hands out an unmodifiable one.
+        @Override
+        public List<JsonNode> subList(int fromIndex, int toIndex) {
+            return frozen ? Collections.unmodifiableList(super.subList(fromIndex, toIndex))
+                    : super.subList(fromIndex, toIndex);
+        }
+    }
+}
