@@ -12,11 +12,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -54,8 +60,24 @@ import io.karst.scheduler.volumes.VolumeBinding;
  * Volumes are always considered ({@link VolumeBinding}, upstream's default plugin): its PreFilter and PreBind need
  * the claim, volume and class caches this controller's context gives.
  */
-@Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
+@Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME,
+        configurationPid = Scheduler.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Scheduler.Config.class)
 public final class Scheduler implements Controller {
+    static final String PID = "io.karst.scheduler";
+
+    @ObjectClassDefinition(name = "Karst scheduler")
+    public @interface Config {
+        @AttributeDefinition(description = "percentageOfNodesToScore of KubeSchedulerConfiguration: the share of "
+                + "the nodes (1-100) a scheduling cycle stops filtering at once it found that many feasible ones; "
+                + "0 for upstream's adaptive default (50% - nodes/125, at least 5%); at least 100 nodes either way")
+        int percentageOfNodesToScore() default 0;
+    }
+
+    /** Upstream's minFeasibleNodesToFind: below this many nodes every node is filtered and scored. */
+    static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+    /** Upstream's minFeasibleNodesPercentageToFind: the adaptive percentage never goes below it. */
+    static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
     public static final String NAME = "scheduler";
     public static final String DEFAULT_SCHEDULER = "default-scheduler";
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
@@ -89,14 +111,58 @@ public final class Scheduler implements Controller {
     private volatile Informer budgets;
     private volatile EventRecorder events;
     private volatile VolumeBinding volumeBinding;
+    private volatile int percentageOfNodesToScore;
+    /**
+     * Where the next cycle starts filtering (upstream's nextStartNodeIndex): it moves on by the nodes a cycle
+     * looked at, so that with sampling every node gets its turn. Touched only by the one pass at a time.
+     */
+    private int nextStartNodeIndex;
 
     public Scheduler() {
     }
 
     /** For tests: a scheduler with a fixed set of plugins. */
     public Scheduler(List<FilterPlugin> filters, List<ScorePlugin> scorers) {
+        this(filters, scorers, 0);
+    }
+
+    /** For tests: a scheduler with a fixed set of plugins and {@code percentageOfNodesToScore}. */
+    public Scheduler(List<FilterPlugin> filters, List<ScorePlugin> scorers, int percentageOfNodesToScore) {
         this.filters = List.copyOf(filters);
         this.scorers = List.copyOf(scorers);
+        this.percentageOfNodesToScore = checkedPercentage(percentageOfNodesToScore);
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        percentageOfNodesToScore = checkedPercentage(config.percentageOfNodesToScore());
+    }
+
+    private static int checkedPercentage(int percentage) {
+        if (percentage < 0 || percentage > 100) {
+            // upstream's validation: "not in valid range [0-100]"
+            throw new IllegalArgumentException("percentageOfNodesToScore " + percentage
+                    + " is not in valid range [0-100]");
+        }
+        return percentage;
+    }
+
+    /**
+     * Upstream's numFeasibleNodesToFind: how many feasible nodes a cycle looks for before it stops filtering.
+     * Every node in clusters under 100 nodes; otherwise the configured percentage, or when 0 the adaptive one
+     * (50% less one point per 125 nodes, at least 5%), and never fewer than 100 nodes.
+     */
+    static int numFeasibleNodesToFind(int percentageOfNodesToScore, int numAllNodes) {
+        if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) {
+            return numAllNodes;
+        }
+        int percentage = percentageOfNodesToScore;
+        if (percentage == 0) {
+            percentage = Math.max(50 - numAllNodes / 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+        }
+        int numNodes = (int) ((long) numAllNodes * percentage / 100);
+        return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
     }
 
     @Override
@@ -237,6 +303,9 @@ public final class Scheduler implements Controller {
         List<NodeInfo> nodes = snapshot.cycle();
         List<FilterPlugin> ordered = activeFilters(volumes);
         Decision decision = decideWithVolumes(info, nodes, volumes, ordered);
+        if (!nodes.isEmpty()) {
+            nextStartNodeIndex = (nextStartNodeIndex + decision.processed()) % nodes.size();
+        }
         if (decision.node() == null) {
             // upstream's move request cycle: when something changed during the attempt, the pod is tried again
             // in the next pass instead of waiting among the unschedulable ones
@@ -285,7 +354,8 @@ public final class Scheduler implements Controller {
             // a PreFilter rejection is the one reason for every node, as upstream's FitError words it
             return new Decision(null, "0/" + nodes.size() + " nodes are available: " + volumes.rejection() + ".");
         }
-        return decide(info, nodes, ordered, scorers);
+        return decide(info, nodes, ordered, scorers,
+                numFeasibleNodesToFind(percentageOfNodesToScore, nodes.size()), nextStartNodeIndex);
     }
 
     /** The PodDisruptionBudgets as preemption weighs them. */
@@ -380,18 +450,35 @@ public final class Scheduler implements Controller {
     }
 
     /**
-     * The scheduling cycle on a snapshot: filter, score, pick.
+     * The scheduling cycle on a snapshot: filter, score, pick, looking at every node.
      *
      * @return the chosen node's name, or null and the reason message for the pod's condition and event
      */
     public static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<FilterPlugin> filters,
             List<ScorePlugin> scorers) {
+        return decide(pod, nodes, filters, scorers, nodes.size(), 0);
+    }
+
+    /**
+     * The scheduling cycle on a snapshot as upstream's findNodesThatFitPod: nodes are filtered in order from
+     * {@code start} (wrapping around) until {@code numToFind} feasible ones are found, only those are scored, and
+     * the decision says how many nodes were looked at, for the next cycle's start. When none fits, every node was
+     * looked at, so the message counts the reasons of all of them.
+     *
+     * @return the chosen node's name, or null and the reason message for the pod's condition and event
+     */
+    public static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<FilterPlugin> filters,
+            List<ScorePlugin> scorers, int numToFind, int start) {
         if (nodes.isEmpty()) {
-            return new Decision(null, "no nodes available to schedule pods");
+            return new Decision(null, "no nodes available to schedule pods", 0);
         }
-        List<NodeInfo> feasible = new ArrayList<>();
+        int all = nodes.size();
+        List<NodeInfo> feasible = new ArrayList<>(Math.min(all, numToFind));
         Map<String, Integer> reasons = new TreeMap<>();
-        for (NodeInfo node : nodes) {
+        int processed = 0;
+        for (int i = 0; i < all && feasible.size() < numToFind; i++) {
+            NodeInfo node = nodes.get((start + i) % all);
+            processed++;
             List<String> why = new ArrayList<>();
             for (FilterPlugin f : filters) {
                 why.addAll(f.filter(pod, node, nodes));
@@ -409,10 +496,11 @@ public final class Scheduler implements Controller {
             List<String> parts = new ArrayList<>();
             reasons.forEach((reason, count) -> parts.add(count + " " + reason));
             parts.sort(null); // upstream sorts the "<count> <reason>" strings
-            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + String.join(", ", parts) + ".");
+            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + String.join(", ", parts) + ".",
+                    processed);
         }
         if (feasible.size() == 1) {
-            return new Decision(feasible.get(0).name(), null);
+            return new Decision(feasible.get(0).name(), null, processed);
         }
         Map<String, Long> total = new HashMap<>();
         for (ScorePlugin s : scorers) {
@@ -437,11 +525,18 @@ public final class Scheduler implements Controller {
                 best = node.name();
             }
         }
-        return new Decision(best, null);
+        return new Decision(best, null, processed);
     }
 
-    /** The outcome of a scheduling cycle: a node, or why none. */
-    public record Decision(String node, String message) {
+    /**
+     * The outcome of a scheduling cycle: a node, or why none.
+     *
+     * @param processed how many nodes the cycle filtered
+     */
+    public record Decision(String node, String message, int processed) {
+        public Decision(String node, String message) {
+            this(node, message, 0);
+        }
     }
 
     /** Binds the pod; returns it as placed on the node, or null when it was not bound. */
