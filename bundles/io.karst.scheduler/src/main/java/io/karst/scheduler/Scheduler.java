@@ -10,6 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.osgi.service.component.annotations.Activate;
@@ -23,6 +27,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -65,6 +72,7 @@ import io.karst.scheduler.volumes.VolumeBinding;
 @Designate(ocd = Scheduler.Config.class)
 public final class Scheduler implements Controller {
     static final String PID = "io.karst.scheduler";
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     @ObjectClassDefinition(name = "Karst scheduler")
     public @interface Config {
@@ -111,6 +119,13 @@ public final class Scheduler implements Controller {
     private volatile Informer budgets;
     private volatile EventRecorder events;
     private volatile VolumeBinding volumeBinding;
+    private volatile ControllerContext context;
+    /**
+     * Runs binding cycles (upstream's goroutine per bound pod): the pass goes on with the next pod while the
+     * binding is written, the pod counted on its node meanwhile ({@link #assumed}). Several writes in flight let
+     * the datastore commit them together.
+     */
+    private volatile ExecutorService binder;
     private volatile int percentageOfNodesToScore;
     /**
      * Where the next cycle starts filtering (upstream's nextStartNodeIndex): it moves on by the nodes a cycle
@@ -175,9 +190,19 @@ public final class Scheduler implements Controller {
         return DEFAULT_SCHEDULER;
     }
 
+    /** Binding cycles in flight at most; further pods wait for a free thread in the pool's queue. */
+    static final int BINDING_THREADS = 16;
+
     @Override
     public void start(ControllerContext ctx) {
         client = ctx.client();
+        context = ctx;
+        AtomicInteger threads = new AtomicInteger();
+        binder = Executors.newFixedThreadPool(BINDING_THREADS, r -> {
+            Thread t = new Thread(r, "karst-scheduler-binding-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         events = ctx.events();
         assumed.clear();
         unschedulable.clear();
@@ -331,10 +356,43 @@ public final class Scheduler implements Controller {
             }
             return;
         }
-        volumeBinding.preBind(volumes, decision.node());
-        ObjectNode placed = bind(key, pod, decision.node());
+        ObjectNode placed;
+        if (volumes.hasClaims()) {
+            // PreBind writes the claims' volumes and selected nodes, which later pods of the pass (and their
+            // promised volumes) rely on: these pods are bound in the pass itself
+            volumeBinding.preBind(volumes, decision.node());
+            placed = bind(key, pod, decision.node());
+        } else {
+            placed = assume(key, pod, decision.node());
+            ExecutorService pool = binder;
+            try {
+                pool.execute(() -> bindingCycle(key, pod, decision.node()));
+            } catch (RejectedExecutionException e) {
+                assumed.remove(key); // stopping: the next leader schedules it
+                return;
+            }
+        }
         if (placed != null) {
             snapshot.place(decision.node(), new PodInfo(placed, info.requests()));
+        }
+    }
+
+    /**
+     * The binding cycle of a pod already assumed on its node, off the scheduling pass (upstream's bindingCycle). A
+     * failed binding forgets the assumption and puts the pod back in the queue, as upstream's handleBindingCycleError.
+     */
+    private void bindingCycle(String key, ObjectNode pod, String node) {
+        try {
+            writeBinding(key, pod, node);
+        } catch (RuntimeException e) {
+            assumed.remove(key);
+            ControllerContext ctx = context;
+            if (ctx != null) {
+                ctx.queue().add(QUEUE);
+            }
+            if (!(e instanceof ResourceException r && (r.isNotFound() || r.isConflict()))) {
+                LOG.warn("binding {} to {} failed: {}", key, node, e.toString());
+            }
         }
     }
 
@@ -539,19 +597,20 @@ public final class Scheduler implements Controller {
         }
     }
 
-    /** Binds the pod; returns it as placed on the node, or null when it was not bound. */
-    private ObjectNode bind(String key, ObjectNode pod, String node) {
-        String namespace = ObjectKeys.namespace(key);
-        String name = ObjectKeys.name(key);
-        ObjectNode binding = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Binding");
-        binding.putObject("metadata").put("name", name).put("namespace", namespace)
-                .put("uid", pod.path("metadata").path("uid").asText());
-        binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", node);
+    /** Counts the pod on the node until the informer shows it bound; returns it as placed there. */
+    private ObjectNode assume(String key, ObjectNode pod, String node) {
+        // the informer's pod is read-only: the assumed one is a copy
         ObjectNode placed = pod.deepCopy();
         placed.withObject("/spec").put("nodeName", node);
         assumed.put(key, placed);
+        return placed;
+    }
+
+    /** Binds the pod in the pass; returns it as placed on the node, or null when it was not bound. */
+    private ObjectNode bind(String key, ObjectNode pod, String node) {
+        ObjectNode placed = assume(key, pod, node);
         try {
-            client.resource(PODS).inNamespace(namespace).create(binding, "binding", WriteOptions.NONE);
+            writeBinding(key, pod, node);
         } catch (ResourceException e) {
             assumed.remove(key);
             if (e.isNotFound() || e.isConflict()) {
@@ -559,9 +618,20 @@ public final class Scheduler implements Controller {
             }
             throw e;
         }
+        return placed;
+    }
+
+    /** Writes the pod's Binding and its Scheduled event. */
+    private void writeBinding(String key, ObjectNode pod, String node) {
+        String namespace = ObjectKeys.namespace(key);
+        String name = ObjectKeys.name(key);
+        ObjectNode binding = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Binding");
+        binding.putObject("metadata").put("name", name).put("namespace", namespace)
+                .put("uid", pod.path("metadata").path("uid").asText());
+        binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", node);
+        client.resource(PODS).inNamespace(namespace).create(binding, "binding", WriteOptions.NONE);
         events.event(pod, EventRecorder.NORMAL, "Scheduled",
                 "Successfully assigned " + namespace + "/" + name + " to " + node);
-        return placed;
     }
 
     /** @param nominatedNode the node preemption made room on, or null */
@@ -597,6 +667,11 @@ public final class Scheduler implements Controller {
 
     @Override
     public void stop() {
+        ExecutorService pool = binder;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        context = null;
         assumed.clear();
         unschedulable.clear();
         arrival.clear();
