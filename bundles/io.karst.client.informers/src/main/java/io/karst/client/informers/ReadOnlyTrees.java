@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 /**
  * Read-only JSON trees, so that the watch cache, every in-process informer and every watcher can hold the SAME tree
@@ -139,8 +141,35 @@ public final class ReadOnlyTrees {
         boolean frozen();
     }
 
+    /**
+     * Also shares equal short strings between the trees it makes: most string values of cached objects repeat
+     * (namespaces, kinds, images, label values, phases, condition types, managers, timestamps of one second), and a
+     * decoded tree had a TextNode and a String of its own for each. The table is bounded the crude way (emptied
+     * when full) since unique values (uids, names, addresses) pass through it too; the repeating ones come back at
+     * once.
+     */
     private static final class FreezableFactory extends JsonNodeFactory {
         private static final long serialVersionUID = 1L;
+        static final int SHARED_TEXT_MAX_LENGTH = 64;
+        static final int SHARED_TEXT_CAPACITY = 16_384;
+        private final transient Map<String, TextNode> texts = new ConcurrentHashMap<>();
+
+        @Override
+        public TextNode textNode(String text) {
+            if (text == null || text.isEmpty() || text.length() > SHARED_TEXT_MAX_LENGTH) {
+                return super.textNode(text);
+            }
+            TextNode known = texts.get(text);
+            if (known != null) {
+                return known;
+            }
+            if (texts.size() >= SHARED_TEXT_CAPACITY) {
+                texts.clear();
+            }
+            TextNode made = super.textNode(text);
+            known = texts.putIfAbsent(text, made);
+            return known != null ? known : made;
+        }
 
         @Override
         public ObjectNode objectNode() {

@@ -140,4 +140,17 @@ class ReadOnlyTreesTest {
         assertEquals(4, entries.size());
         assertTrue(entries.contains(Map.entry("kind", TextNode.valueOf("Pod"))));
     }
+
+    @Test
+    void treesFromTheFactoryShareEqualShortStrings() throws Exception {
+        ObjectNode a = parsedFreezable();
+        ObjectNode b = parsedFreezable();
+        assertSame(a.get("kind"), b.get("kind"));
+        assertSame(a.at("/metadata/labels/x"), b.at("/metadata/labels/x"));
+        String longText = "x".repeat(65);
+        ObjectNode c = (ObjectNode) JSON.reader().with(ReadOnlyTrees.FACTORY).readTree("{\"v\":\"" + longText + "\"}");
+        ObjectNode d = (ObjectNode) JSON.reader().with(ReadOnlyTrees.FACTORY).readTree("{\"v\":\"" + longText + "\"}");
+        assertNotSame(c.get("v"), d.get("v"), "long values are not looked up");
+        assertEquals(c, d);
+    }
 }
