@@ -462,6 +462,11 @@ public final class Scheduler implements Controller {
     private List<NodeInfo> snapshot(List<ObjectNode> nodeObjects) {
         Map<String, List<PodInfo>> byNode = new HashMap<>();
         Map<String, String> seen = new HashMap<>();
+        // The assumed pods first, then the informer's: a binding the informer shows meanwhile has its assumption
+        // dropped only after the informer's cache has it, so every bound pod is counted once. Read the other way
+        // round (as before binding cycles ran beside the pass), a pod whose binding landed in between was in
+        // neither, and the pass could put a pod next to it against its anti-affinity.
+        Map<String, ObjectNode> assumedNow = new HashMap<>(assumed);
         for (ObjectNode pod : pods.lister().list()) {
             String node = pod.path("spec").path("nodeName").asText("");
             if (!node.isEmpty() && !terminal(pod)) {
@@ -469,7 +474,7 @@ public final class Scheduler implements Controller {
                 seen.put(ObjectKeys.of(pod), node);
             }
         }
-        assumed.forEach((key, pod) -> {
+        assumedNow.forEach((key, pod) -> {
             if (!seen.containsKey(key)) {
                 byNode.computeIfAbsent(pod.path("spec").path("nodeName").asText(), n -> new ArrayList<>())
                         .add(new PodInfo(pod, Resources.podRequests(pod)));

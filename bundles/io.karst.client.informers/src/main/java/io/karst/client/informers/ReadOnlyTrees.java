@@ -3,6 +3,7 @@ package io.karst.client.informers;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -12,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -226,16 +225,30 @@ public final class ReadOnlyTrees {
     }
 
     /**
-     * An object node's members: an ordinary insertion-ordered map until frozen, then every change refused. The flag
-     * needs no volatile: a frozen tree is published to other threads through locks and executors (the cache's lock,
-     * the watch's queue), which order its freezing before any read.
+     * An object node's members: an insertion-ordered map until frozen, then every change refused. The flag needs no
+     * volatile: a frozen tree is published to other threads through locks and executors (the cache's lock, the
+     * watch's queue), which order its freezing before any read.
+     *
+     * <p>Compact, since cached objects are mostly small maps (a pod's tree has a few dozen of 1-5 members): up to
+     * {@link #SMALL} members live in one array of alternating keys and values (8 bytes a member, found by a scan;
+     * keys are interned by the parser, so mostly by identity), instead of a LinkedHashMap's table and 40-byte entry
+     * per member, which were over half of the watch cache's heap. Bigger maps are LinkedHashMaps.
      */
-    static final class FreezableMap extends LinkedHashMap<String, JsonNode> {
-        private static final long serialVersionUID = 1L;
+    static final class FreezableMap extends AbstractMap<String, JsonNode> {
+        static final int SMALL = 8;
+        private static final Object[] NONE = new Object[0];
+
+        /** Small mode: keys at even, values at odd indexes; unused when {@link #big} is set. */
+        private Object[] kv = NONE;
+        private int size;
+        private LinkedHashMap<String, JsonNode> big;
         private boolean frozen;
 
         void freeze() {
             frozen = true;
+            if (big == null && kv.length > 2 * size) {
+                kv = Arrays.copyOf(kv, 2 * size);
+            }
         }
 
         private void check() {
@@ -244,100 +257,176 @@ public final class ReadOnlyTrees {
             }
         }
 
-        @Override
-        public JsonNode put(String key, JsonNode value) {
-            check();
-            return super.put(key, value);
+        private int indexOf(Object key) {
+            Object[] a = kv;
+            for (int i = 0, n = 2 * size; i < n; i += 2) {
+                if (a[i] == key) {
+                    return i;
+                }
+            }
+            if (key != null) {
+                for (int i = 0, n = 2 * size; i < n; i += 2) {
+                    if (key.equals(a[i])) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
         }
 
         @Override
-        public void putAll(Map<? extends String, ? extends JsonNode> m) {
+        public int size() {
+            return big != null ? big.size() : size;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return size() == 0;
+        }
+
+        @Override
+        public JsonNode get(Object key) {
+            if (big != null) {
+                return big.get(key);
+            }
+            int i = indexOf(key);
+            return i < 0 ? null : (JsonNode) kv[i + 1];
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return big != null ? big.containsKey(key) : indexOf(key) >= 0;
+        }
+
+        @Override
+        public JsonNode put(String key, JsonNode value) {
             check();
-            super.putAll(m);
+            if (big != null) {
+                return big.put(key, value);
+            }
+            int i = indexOf(key);
+            if (i >= 0) {
+                JsonNode old = (JsonNode) kv[i + 1];
+                kv[i + 1] = value;
+                return old;
+            }
+            if (size == SMALL) {
+                big = new LinkedHashMap<>(2 * SMALL + 2);
+                for (int j = 0; j < 2 * size; j += 2) {
+                    big.put((String) kv[j], (JsonNode) kv[j + 1]);
+                }
+                kv = NONE;
+                size = 0;
+                return big.put(key, value);
+            }
+            if (kv.length == 2 * size) {
+                int members = Math.min(SMALL, Math.max(2, size + Math.max(1, size / 2)));
+                kv = Arrays.copyOf(kv, 2 * members); // keys and values in pairs: an even length
+            }
+            kv[2 * size] = key;
+            kv[2 * size + 1] = value;
+            size++;
+            return null;
         }
 
         @Override
         public JsonNode remove(Object key) {
             check();
-            return super.remove(key);
+            if (big != null) {
+                return big.remove(key);
+            }
+            int i = indexOf(key);
+            if (i < 0) {
+                return null;
+            }
+            JsonNode old = (JsonNode) kv[i + 1];
+            removeAt(i);
+            return old;
         }
 
-        @Override
-        public boolean remove(Object key, Object value) {
-            check();
-            return super.remove(key, value);
+        private void removeAt(int i) {
+            System.arraycopy(kv, i + 2, kv, i, 2 * size - i - 2);
+            size--;
+            kv[2 * size] = null;
+            kv[2 * size + 1] = null;
         }
 
         @Override
         public void clear() {
             check();
-            super.clear();
+            big = null;
+            kv = NONE;
+            size = 0;
         }
 
-        @Override
-        public JsonNode putIfAbsent(String key, JsonNode value) {
-            check();
-            return super.putIfAbsent(key, value);
-        }
-
-        @Override
-        public boolean replace(String key, JsonNode oldValue, JsonNode newValue) {
-            check();
-            return super.replace(key, oldValue, newValue);
-        }
-
-        @Override
-        public JsonNode replace(String key, JsonNode value) {
-            check();
-            return super.replace(key, value);
-        }
-
-        @Override
-        public void replaceAll(BiFunction<? super String, ? super JsonNode, ? extends JsonNode> function) {
-            check();
-            super.replaceAll(function);
-        }
-
-        @Override
-        public JsonNode computeIfAbsent(String key, Function<? super String, ? extends JsonNode> f) {
-            check();
-            return super.computeIfAbsent(key, f);
-        }
-
-        @Override
-        public JsonNode computeIfPresent(String key,
-                BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
-            check();
-            return super.computeIfPresent(key, f);
-        }
-
-        @Override
-        public JsonNode compute(String key, BiFunction<? super String, ? super JsonNode, ? extends JsonNode> f) {
-            check();
-            return super.compute(key, f);
-        }
-
-        @Override
-        public JsonNode merge(String key, JsonNode value,
-                BiFunction<? super JsonNode, ? super JsonNode, ? extends JsonNode> f) {
-            check();
-            return super.merge(key, value, f);
-        }
-
-        // The views' own removal and Entry.setValue bypass the methods above: frozen, they are unmodifiable views.
+        // The Map defaults (putIfAbsent, replace, compute, merge...) and AbstractMap's putAll, keySet and values
+        // go through put, remove and the entry set's iterator and entries, which all refuse change when frozen.
         @Override
         public Set<Map.Entry<String, JsonNode>> entrySet() {
-            return frozen ? new FrozenEntries(super.entrySet()) : super.entrySet();
+            if (big != null) {
+                return frozen ? new FrozenEntries(big.entrySet()) : big.entrySet();
+            }
+            return new SmallEntries();
         }
 
-        @Override
-        public Set<String> keySet() {
-            return frozen ? Collections.unmodifiableSet(super.keySet()) : super.keySet();
+        /** The entries of a small map, in order; changes through them check the flag. */
+        private final class SmallEntries extends AbstractSet<Map.Entry<String, JsonNode>> {
+            @Override
+            public int size() {
+                return FreezableMap.this.size();
+            }
+
+            @Override
+            public Iterator<Map.Entry<String, JsonNode>> iterator() {
+                return new Iterator<>() {
+                    private int next;
+                    private int last = -1;
+
+                    @Override
+                    public boolean hasNext() {
+                        return big == null && next < 2 * size;
+                    }
+
+                    @Override
+                    public Map.Entry<String, JsonNode> next() {
+                        if (!hasNext()) {
+                            throw new java.util.NoSuchElementException();
+                        }
+                        last = next;
+                        next += 2;
+                        return new SmallEntry(last);
+                    }
+
+                    @Override
+                    public void remove() {
+                        check();
+                        if (last < 0) {
+                            throw new IllegalStateException();
+                        }
+                        removeAt(last);
+                        next = last;
+                        last = -1;
+                    }
+                };
+            }
         }
 
-        @Override
-        public Collection<JsonNode> values() {
-            return frozen ? Collections.unmodifiableCollection(super.values()) : super.values();
+        /** One member of a small map, its value written through to the map (while not frozen). */
+        private final class SmallEntry extends AbstractMap.SimpleEntry<String, JsonNode> {
+            private static final long serialVersionUID = 1L;
+            private final int at;
+
+            SmallEntry(int at) {
+                super((String) kv[at], (JsonNode) kv[at + 1]);
+                this.at = at;
+            }
+
+            @Override
+            public JsonNode setValue(JsonNode value) {
+                check();
+                kv[at + 1] = value;
+                return super.setValue(value);
+            }
         }
     }
 

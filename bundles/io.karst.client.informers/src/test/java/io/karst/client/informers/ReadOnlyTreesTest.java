@@ -153,4 +153,63 @@ class ReadOnlyTreesTest {
         assertNotSame(c.get("v"), d.get("v"), "long values are not looked up");
         assertEquals(c, d);
     }
+
+    @Test
+    void aFactoryTreeBehavesAsAnOrdinaryOneUnderRandomChangesSmallAndBig() throws Exception {
+        java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 200; round++) {
+            ObjectNode plain = JSON.createObjectNode();
+            ObjectNode compact = ReadOnlyTrees.FACTORY.objectNode();
+            for (int step = 0; step < 60; step++) {
+                String key = "k" + random.nextInt(14); // crosses the small/big boundary both ways
+                switch (random.nextInt(7)) {
+                    case 0, 1, 2 -> {
+                        plain.put(key, step);
+                        compact.put(key, step);
+                    }
+                    case 3 -> assertEquals(plain.remove(key), compact.remove(key));
+                    case 4 -> {
+                        Iterator<Map.Entry<String, JsonNode>> p = plain.fields();
+                        Iterator<Map.Entry<String, JsonNode>> c = compact.fields();
+                        while (p.hasNext()) {
+                            Map.Entry<String, JsonNode> pe = p.next();
+                            Map.Entry<String, JsonNode> ce = c.next();
+                            assertEquals(pe, ce);
+                            if (pe.getKey().equals(key)) {
+                                p.remove();
+                                c.remove();
+                            } else if (pe.getValue().asInt() % 3 == 0) {
+                                pe.setValue(TextNode.valueOf("set"));
+                                ce.setValue(TextNode.valueOf("set"));
+                            }
+                        }
+                        assertFalse(c.hasNext());
+                    }
+                    case 5 -> {
+                        plain.putObject(key).put("x", step);
+                        compact.putObject(key).put("x", step);
+                    }
+                    default -> {
+                        plain.retain(key, "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
+                        compact.retain(key, "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9");
+                    }
+                }
+                assertEquals(JSON.writeValueAsString(plain), JSON.writeValueAsString(compact), "round " + round);
+                assertEquals(plain, compact);
+                assertEquals(compact, plain);
+                assertEquals(plain.hashCode(), compact.hashCode());
+                assertEquals(plain.size(), compact.size());
+                assertEquals(plain.has(key), compact.has(key));
+            }
+            ObjectNode frozen = ReadOnlyTrees.freezeOwned(compact);
+            assertEquals(JSON.writeValueAsString(plain), JSON.writeValueAsString(frozen));
+            assertThrows(UnsupportedOperationException.class, () -> frozen.put("k0", 1));
+            assertThrows(UnsupportedOperationException.class, () -> frozen.removeAll());
+            if (frozen.size() > 0) {
+                assertThrows(UnsupportedOperationException.class, () -> removeFirst(frozen.fields()));
+                assertThrows(UnsupportedOperationException.class,
+                        () -> frozen.fields().next().setValue(TextNode.valueOf("v")));
+            }
+        }
+    }
 }
