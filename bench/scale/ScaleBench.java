@@ -44,7 +44,8 @@ import io.kubernetes.client.util.KubeConfig;
  * Usage: java -cp ... ScaleBench.java KUBECONFIG SERVER_PID NODES PODS DEPLOYMENTS
  */
 public class ScaleBench {
-    private static final long T_LIMIT_S = 600;
+    /** How long the bench waits for all pods Running before it gives up ({@code -Dkarst.bench.limitSeconds}). */
+    private static final long T_LIMIT_S = Long.getLong("karst.bench.limitSeconds", 600);
 
     public static void main(String[] args) throws Exception {
         Path kubeconfig = Path.of(args[0]);

@@ -10,13 +10,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -54,8 +67,25 @@ import io.karst.scheduler.volumes.VolumeBinding;
  * Volumes are always considered ({@link VolumeBinding}, upstream's default plugin): its PreFilter and PreBind need
  * the claim, volume and class caches this controller's context gives.
  */
-@Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME)
+@Component(service = Controller.class, property = Controller.NAME + "=" + Scheduler.NAME,
+        configurationPid = Scheduler.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Scheduler.Config.class)
 public final class Scheduler implements Controller {
+    static final String PID = "io.karst.scheduler";
+    private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+
+    @ObjectClassDefinition(name = "Karst scheduler")
+    public @interface Config {
+        @AttributeDefinition(description = "percentageOfNodesToScore of KubeSchedulerConfiguration: the share of "
+                + "the nodes (1-100) a scheduling cycle stops filtering at once it found that many feasible ones; "
+                + "0 for upstream's adaptive default (50% - nodes/125, at least 5%); at least 100 nodes either way")
+        int percentageOfNodesToScore() default 0;
+    }
+
+    /** Upstream's minFeasibleNodesToFind: below this many nodes every node is filtered and scored. */
+    static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
+    /** Upstream's minFeasibleNodesPercentageToFind: the adaptive percentage never goes below it. */
+    static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
     public static final String NAME = "scheduler";
     public static final String DEFAULT_SCHEDULER = "default-scheduler";
     static final ResourceKey PODS = new ResourceKey("", "v1", "pods");
@@ -89,14 +119,65 @@ public final class Scheduler implements Controller {
     private volatile Informer budgets;
     private volatile EventRecorder events;
     private volatile VolumeBinding volumeBinding;
+    private volatile ControllerContext context;
+    /**
+     * Runs binding cycles (upstream's goroutine per bound pod): the pass goes on with the next pod while the
+     * binding is written, the pod counted on its node meanwhile ({@link #assumed}). Several writes in flight let
+     * the datastore commit them together.
+     */
+    private volatile ExecutorService binder;
+    private volatile int percentageOfNodesToScore;
+    /**
+     * Where the next cycle starts filtering (upstream's nextStartNodeIndex): it moves on by the nodes a cycle
+     * looked at, so that with sampling every node gets its turn. Touched only by the one pass at a time.
+     */
+    private int nextStartNodeIndex;
 
     public Scheduler() {
     }
 
     /** For tests: a scheduler with a fixed set of plugins. */
     public Scheduler(List<FilterPlugin> filters, List<ScorePlugin> scorers) {
+        this(filters, scorers, 0);
+    }
+
+    /** For tests: a scheduler with a fixed set of plugins and {@code percentageOfNodesToScore}. */
+    public Scheduler(List<FilterPlugin> filters, List<ScorePlugin> scorers, int percentageOfNodesToScore) {
         this.filters = List.copyOf(filters);
         this.scorers = List.copyOf(scorers);
+        this.percentageOfNodesToScore = checkedPercentage(percentageOfNodesToScore);
+    }
+
+    @Activate
+    @Modified
+    void configure(Config config) {
+        percentageOfNodesToScore = checkedPercentage(config.percentageOfNodesToScore());
+    }
+
+    private static int checkedPercentage(int percentage) {
+        if (percentage < 0 || percentage > 100) {
+            // upstream's validation: "not in valid range [0-100]"
+            throw new IllegalArgumentException("percentageOfNodesToScore " + percentage
+                    + " is not in valid range [0-100]");
+        }
+        return percentage;
+    }
+
+    /**
+     * Upstream's numFeasibleNodesToFind: how many feasible nodes a cycle looks for before it stops filtering.
+     * Every node in clusters under 100 nodes; otherwise the configured percentage, or when 0 the adaptive one
+     * (50% less one point per 125 nodes, at least 5%), and never fewer than 100 nodes.
+     */
+    static int numFeasibleNodesToFind(int percentageOfNodesToScore, int numAllNodes) {
+        if (numAllNodes < MIN_FEASIBLE_NODES_TO_FIND) {
+            return numAllNodes;
+        }
+        int percentage = percentageOfNodesToScore;
+        if (percentage == 0) {
+            percentage = Math.max(50 - numAllNodes / 125, MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+        }
+        int numNodes = (int) ((long) numAllNodes * percentage / 100);
+        return Math.max(numNodes, MIN_FEASIBLE_NODES_TO_FIND);
     }
 
     @Override
@@ -109,9 +190,19 @@ public final class Scheduler implements Controller {
         return DEFAULT_SCHEDULER;
     }
 
+    /** Binding cycles in flight at most; further pods wait for a free thread in the pool's queue. */
+    static final int BINDING_THREADS = 16;
+
     @Override
     public void start(ControllerContext ctx) {
         client = ctx.client();
+        context = ctx;
+        AtomicInteger threads = new AtomicInteger();
+        binder = Executors.newFixedThreadPool(BINDING_THREADS, r -> {
+            Thread t = new Thread(r, "karst-scheduler-binding-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         events = ctx.events();
         assumed.clear();
         unschedulable.clear();
@@ -237,6 +328,9 @@ public final class Scheduler implements Controller {
         List<NodeInfo> nodes = snapshot.cycle();
         List<FilterPlugin> ordered = activeFilters(volumes);
         Decision decision = decideWithVolumes(info, nodes, volumes, ordered);
+        if (!nodes.isEmpty()) {
+            nextStartNodeIndex = (nextStartNodeIndex + decision.processed()) % nodes.size();
+        }
         if (decision.node() == null) {
             // upstream's move request cycle: when something changed during the attempt, the pod is tried again
             // in the next pass instead of waiting among the unschedulable ones
@@ -262,10 +356,43 @@ public final class Scheduler implements Controller {
             }
             return;
         }
-        volumeBinding.preBind(volumes, decision.node());
-        ObjectNode placed = bind(key, pod, decision.node());
+        ObjectNode placed;
+        if (volumes.hasClaims()) {
+            // PreBind writes the claims' volumes and selected nodes, which later pods of the pass (and their
+            // promised volumes) rely on: these pods are bound in the pass itself
+            volumeBinding.preBind(volumes, decision.node());
+            placed = bind(key, pod, decision.node());
+        } else {
+            placed = assume(key, pod, decision.node());
+            ExecutorService pool = binder;
+            try {
+                pool.execute(() -> bindingCycle(key, pod, decision.node()));
+            } catch (RejectedExecutionException e) {
+                assumed.remove(key); // stopping: the next leader schedules it
+                return;
+            }
+        }
         if (placed != null) {
             snapshot.place(decision.node(), new PodInfo(placed, info.requests()));
+        }
+    }
+
+    /**
+     * The binding cycle of a pod already assumed on its node, off the scheduling pass (upstream's bindingCycle). A
+     * failed binding forgets the assumption and puts the pod back in the queue, as upstream's handleBindingCycleError.
+     */
+    private void bindingCycle(String key, ObjectNode pod, String node) {
+        try {
+            writeBinding(key, pod, node);
+        } catch (RuntimeException e) {
+            assumed.remove(key);
+            ControllerContext ctx = context;
+            if (ctx != null) {
+                ctx.queue().add(QUEUE);
+            }
+            if (!(e instanceof ResourceException r && (r.isNotFound() || r.isConflict()))) {
+                LOG.warn("binding {} to {} failed: {}", key, node, e.toString());
+            }
         }
     }
 
@@ -285,7 +412,8 @@ public final class Scheduler implements Controller {
             // a PreFilter rejection is the one reason for every node, as upstream's FitError words it
             return new Decision(null, "0/" + nodes.size() + " nodes are available: " + volumes.rejection() + ".");
         }
-        return decide(info, nodes, ordered, scorers);
+        return decide(info, nodes, ordered, scorers,
+                numFeasibleNodesToFind(percentageOfNodesToScore, nodes.size()), nextStartNodeIndex);
     }
 
     /** The PodDisruptionBudgets as preemption weighs them. */
@@ -334,6 +462,11 @@ public final class Scheduler implements Controller {
     private List<NodeInfo> snapshot(List<ObjectNode> nodeObjects) {
         Map<String, List<PodInfo>> byNode = new HashMap<>();
         Map<String, String> seen = new HashMap<>();
+        // The assumed pods first, then the informer's: a binding the informer shows meanwhile has its assumption
+        // dropped only after the informer's cache has it, so every bound pod is counted once. Read the other way
+        // round (as before binding cycles ran beside the pass), a pod whose binding landed in between was in
+        // neither, and the pass could put a pod next to it against its anti-affinity.
+        Map<String, ObjectNode> assumedNow = new HashMap<>(assumed);
         for (ObjectNode pod : pods.lister().list()) {
             String node = pod.path("spec").path("nodeName").asText("");
             if (!node.isEmpty() && !terminal(pod)) {
@@ -341,7 +474,7 @@ public final class Scheduler implements Controller {
                 seen.put(ObjectKeys.of(pod), node);
             }
         }
-        assumed.forEach((key, pod) -> {
+        assumedNow.forEach((key, pod) -> {
             if (!seen.containsKey(key)) {
                 byNode.computeIfAbsent(pod.path("spec").path("nodeName").asText(), n -> new ArrayList<>())
                         .add(new PodInfo(pod, Resources.podRequests(pod)));
@@ -380,18 +513,35 @@ public final class Scheduler implements Controller {
     }
 
     /**
-     * The scheduling cycle on a snapshot: filter, score, pick.
+     * The scheduling cycle on a snapshot: filter, score, pick, looking at every node.
      *
      * @return the chosen node's name, or null and the reason message for the pod's condition and event
      */
     public static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<FilterPlugin> filters,
             List<ScorePlugin> scorers) {
+        return decide(pod, nodes, filters, scorers, nodes.size(), 0);
+    }
+
+    /**
+     * The scheduling cycle on a snapshot as upstream's findNodesThatFitPod: nodes are filtered in order from
+     * {@code start} (wrapping around) until {@code numToFind} feasible ones are found, only those are scored, and
+     * the decision says how many nodes were looked at, for the next cycle's start. When none fits, every node was
+     * looked at, so the message counts the reasons of all of them.
+     *
+     * @return the chosen node's name, or null and the reason message for the pod's condition and event
+     */
+    public static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<FilterPlugin> filters,
+            List<ScorePlugin> scorers, int numToFind, int start) {
         if (nodes.isEmpty()) {
-            return new Decision(null, "no nodes available to schedule pods");
+            return new Decision(null, "no nodes available to schedule pods", 0);
         }
-        List<NodeInfo> feasible = new ArrayList<>();
+        int all = nodes.size();
+        List<NodeInfo> feasible = new ArrayList<>(Math.min(all, numToFind));
         Map<String, Integer> reasons = new TreeMap<>();
-        for (NodeInfo node : nodes) {
+        int processed = 0;
+        for (int i = 0; i < all && feasible.size() < numToFind; i++) {
+            NodeInfo node = nodes.get((start + i) % all);
+            processed++;
             List<String> why = new ArrayList<>();
             for (FilterPlugin f : filters) {
                 why.addAll(f.filter(pod, node, nodes));
@@ -409,10 +559,11 @@ public final class Scheduler implements Controller {
             List<String> parts = new ArrayList<>();
             reasons.forEach((reason, count) -> parts.add(count + " " + reason));
             parts.sort(null); // upstream sorts the "<count> <reason>" strings
-            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + String.join(", ", parts) + ".");
+            return new Decision(null, "0/" + nodes.size() + " nodes are available: " + String.join(", ", parts) + ".",
+                    processed);
         }
         if (feasible.size() == 1) {
-            return new Decision(feasible.get(0).name(), null);
+            return new Decision(feasible.get(0).name(), null, processed);
         }
         Map<String, Long> total = new HashMap<>();
         for (ScorePlugin s : scorers) {
@@ -437,26 +588,34 @@ public final class Scheduler implements Controller {
                 best = node.name();
             }
         }
-        return new Decision(best, null);
+        return new Decision(best, null, processed);
     }
 
-    /** The outcome of a scheduling cycle: a node, or why none. */
-    public record Decision(String node, String message) {
+    /**
+     * The outcome of a scheduling cycle: a node, or why none.
+     *
+     * @param processed how many nodes the cycle filtered
+     */
+    public record Decision(String node, String message, int processed) {
+        public Decision(String node, String message) {
+            this(node, message, 0);
+        }
     }
 
-    /** Binds the pod; returns it as placed on the node, or null when it was not bound. */
-    private ObjectNode bind(String key, ObjectNode pod, String node) {
-        String namespace = ObjectKeys.namespace(key);
-        String name = ObjectKeys.name(key);
-        ObjectNode binding = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Binding");
-        binding.putObject("metadata").put("name", name).put("namespace", namespace)
-                .put("uid", pod.path("metadata").path("uid").asText());
-        binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", node);
+    /** Counts the pod on the node until the informer shows it bound; returns it as placed there. */
+    private ObjectNode assume(String key, ObjectNode pod, String node) {
+        // the informer's pod is read-only: the assumed one is a copy
         ObjectNode placed = pod.deepCopy();
         placed.withObject("/spec").put("nodeName", node);
         assumed.put(key, placed);
+        return placed;
+    }
+
+    /** Binds the pod in the pass; returns it as placed on the node, or null when it was not bound. */
+    private ObjectNode bind(String key, ObjectNode pod, String node) {
+        ObjectNode placed = assume(key, pod, node);
         try {
-            client.resource(PODS).inNamespace(namespace).create(binding, "binding", WriteOptions.NONE);
+            writeBinding(key, pod, node);
         } catch (ResourceException e) {
             assumed.remove(key);
             if (e.isNotFound() || e.isConflict()) {
@@ -464,9 +623,20 @@ public final class Scheduler implements Controller {
             }
             throw e;
         }
+        return placed;
+    }
+
+    /** Writes the pod's Binding and its Scheduled event. */
+    private void writeBinding(String key, ObjectNode pod, String node) {
+        String namespace = ObjectKeys.namespace(key);
+        String name = ObjectKeys.name(key);
+        ObjectNode binding = JsonNodeFactory.instance.objectNode().put("apiVersion", "v1").put("kind", "Binding");
+        binding.putObject("metadata").put("name", name).put("namespace", namespace)
+                .put("uid", pod.path("metadata").path("uid").asText());
+        binding.putObject("target").put("apiVersion", "v1").put("kind", "Node").put("name", node);
+        client.resource(PODS).inNamespace(namespace).create(binding, "binding", WriteOptions.NONE);
         events.event(pod, EventRecorder.NORMAL, "Scheduled",
                 "Successfully assigned " + namespace + "/" + name + " to " + node);
-        return placed;
     }
 
     /** @param nominatedNode the node preemption made room on, or null */
@@ -502,6 +672,11 @@ public final class Scheduler implements Controller {
 
     @Override
     public void stop() {
+        ExecutorService pool = binder;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+        context = null;
         assumed.clear();
         unschedulable.clear();
         arrival.clear();

@@ -108,6 +108,40 @@ class SchedulerTest {
         }
     }
 
+    /** Proxies {@code target}, failing the first {@code create(…, "binding", …)} with a 500. */
+    @SuppressWarnings("unchecked")
+    static <T> T failingFirstBinding(Class<T> type, Object target, java.util.concurrent.atomic.AtomicInteger tries) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("create") && args != null && args.length == 3
+                            && "binding".equals(args[1]) && tries.getAndIncrement() == 0) {
+                        throw new io.karst.api.client.ResourceException(500, "InternalError", "etcd was away", null);
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(target, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    return result instanceof ResourceOperations ops
+                            ? failingFirstBinding(ResourceOperations.class, ops, tries) : result;
+                });
+    }
+
+    @Test
+    void aBindingFailingInTheBindingCycleIsForgottenAndThePodBoundInALaterPass() throws Exception {
+        scheduler.close();
+        java.util.concurrent.atomic.AtomicInteger tries = new java.util.concurrent.atomic.AtomicInteger();
+        NodeResourcesFit fit = new NodeResourcesFit();
+        scheduler = new RunningController(new Scheduler(List.of(fit), List.of(fit)),
+                failingFirstBinding(io.karst.api.client.ResourceClient.class, api.client(), tries));
+        pod("retried", "3", "");
+        await("binding", () -> !nodeOf("retried").isEmpty());
+        assertEquals(2, tries.get(), "failed once, then bound in a later pass");
+        // without the pod queued again nothing would try it before the 5-minute retry of unschedulable pods
+        await("Scheduled event", () -> events("retried", "Scheduled").size() == 1);
+    }
+
     @Test
     void aPodGoesToTheOnlyNodeWithRoomAndTheBindingSetsItsNodeAndAnEvent() throws Exception {
         pod("two-cores", "2", "");

@@ -10,7 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Reads an {@link Informer}'s cache: no API call, the state as of the last event the informer processed. The
- * objects are shared: never modify them ({@code deepCopy()} first).
+ * objects are shared: never modify them ({@code deepCopy()} first). The providers enforce it: an informer's objects
+ * are read-only trees, whose every container throws {@link UnsupportedOperationException} when changed.
  */
 @ProviderType
 public interface Lister {

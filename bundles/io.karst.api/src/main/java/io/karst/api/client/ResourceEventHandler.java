@@ -8,7 +8,7 @@ import org.osgi.annotation.versioning.ConsumerType;
  * Reacts to the changes an {@link Informer} sees (client-go's {@code ResourceEventHandler}). Calls for one handler
  * never overlap and arrive in the order the informer saw the changes; a slow handler delays only itself. The
  * objects are the informer's cached ones, shared with every other handler and lister: never modify them
- * ({@code deepCopy()} first).
+ * ({@code deepCopy()} first); they are read-only trees that throw {@link UnsupportedOperationException} when changed.
  */
 @ConsumerType
 public interface ResourceEventHandler {

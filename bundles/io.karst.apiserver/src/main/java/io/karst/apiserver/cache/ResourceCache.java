@@ -18,6 +18,7 @@ import io.karst.api.datastore.KeyValue;
 import io.karst.api.datastore.WatchEvent;
 import io.karst.apiserver.resource.ResourceType;
 import io.karst.apiserver.storage.ObjectStore;
+import io.karst.client.informers.ReadOnlyTrees;
 
 /**
  * The cached objects of one datastore key prefix (one resource, whatever its versions), kube-apiserver's
@@ -73,8 +74,7 @@ final class ResourceCache {
     void load(List<KeyValue> kvs, long revision) {
         List<Map.Entry<String, CachedObject>> decoded = new ArrayList<>(kvs.size());
         for (KeyValue kv : kvs) {
-            decoded.add(Map.entry(kv.key(), new CachedObject(managedFields.share(store.decode(kv)),
-                    kv.modRevision())));
+            decoded.add(Map.entry(kv.key(), new CachedObject(decodeShared(kv), kv.modRevision())));
         }
         lock.writeLock().lock();
         try {
@@ -132,7 +132,17 @@ final class ResourceCache {
     }
 
     private ObjectNode decodeIfPut(WatchEvent event) {
-        return event.type() == WatchEvent.Type.PUT ? managedFields.share(store.decode(event.kv())) : null;
+        return event.type() == WatchEvent.Type.PUT ? decodeShared(event.kv()) : null;
+    }
+
+    /**
+     * A stored value as the cache keeps it: decoded into freezable nodes, its managedFields shared with equal ones,
+     * then frozen in place. Cached objects are handed as they are to every in-process watcher and informer (no copy
+     * each), so read-only trees make a consumer that changes one without copying it fail at once instead of
+     * corrupting what the others see.
+     */
+    private ObjectNode decodeShared(KeyValue kv) {
+        return ReadOnlyTrees.freezeOwned(managedFields.share(store.decode(kv, ReadOnlyTrees.FACTORY)));
     }
 
     private void applyLocked(WatchEvent event, ObjectNode decoded) {
@@ -145,21 +155,22 @@ final class ResourceCache {
         if (event.type() == WatchEvent.Type.DELETE) {
             CachedObject gone = objects.remove(key);
             ObjectNode previous = gone != null ? gone.object()
-                    : event.prevKv() != null ? store.decode(event.prevKv()) : null;
+                    : event.prevKv() != null ? decodeShared(event.prevKv()) : null;
             if (previous == null) {
                 appliedRevision = revision;
                 return;
             }
             // One copy for every watcher: a DELETED event carries the deletion's revision, as upstream's does. Only
             // the root and its metadata are copied; the rest is shared with the (never modified) last state.
-            ObjectNode deleted = previous.objectNode();
+            ObjectNode deleted = ReadOnlyTrees.FACTORY.objectNode();
             deleted.setAll(previous);
-            ObjectNode meta = previous.objectNode();
+            ObjectNode meta = ReadOnlyTrees.FACTORY.objectNode();
             if (previous.get("metadata") instanceof ObjectNode m) {
                 meta.setAll(m);
             }
             meta.put("resourceVersion", Long.toString(revision));
             deleted.set("metadata", meta);
+            ReadOnlyTrees.freezeOwned(deleted);
             change = new CacheEvent(key, deleted, previous, revision, true);
         } else {
             CachedObject before = objects.put(key, new CachedObject(decoded, revision));

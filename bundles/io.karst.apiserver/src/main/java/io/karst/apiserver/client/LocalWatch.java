@@ -7,14 +7,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.karst.api.client.ResourceEvent;
 import io.karst.api.client.ResourceException;
 import io.karst.api.client.ResourceWatch;
 import io.karst.api.client.Watcher;
 import io.karst.apiserver.endpoint.StreamWriter;
 import io.karst.apiserver.endpoint.WatchFrame;
+import io.karst.client.informers.ReadOnlyTrees;
 import io.karst.client.informers.SerialExecutor;
 
 /**
@@ -48,9 +47,11 @@ final class LocalWatch implements StreamWriter, ResourceWatch {
         if (ended.get() || undelivered.get() >= queueLimit) {
             return false;
         }
-        // Frames may be shared with other watchers (a watch cache); the watcher gets its own tree.
+        // The watch cache's objects are frozen and shared as they are with every in-process watcher, as
+        // client-go's informers share theirs (the watcher copies before it changes one); anything else (a converted
+        // object, a bookmark, a Status) gets a frozen copy, so every in-process watcher sees read-only trees.
         ResourceEvent event = new ResourceEvent(ResourceEvent.Type.valueOf(frame.type()),
-                copySharingManagedFields(frame.object()));
+                ReadOnlyTrees.readOnly(frame.object()));
         if (event.type() == ResourceEvent.Type.ERROR) {
             failure = ResourceException.fromStatus(event.object());
         }
@@ -62,28 +63,6 @@ final class LocalWatch implements StreamWriter, ResourceWatch {
             }
         });
         return true;
-    }
-
-    /**
-     * A deep copy but for {@code metadata.managedFields}, which stays the cache's (never modified) tree: no
-     * in-process consumer changes managedFields (writes copy their object first), and a copy of them in every
-     * informer's object doubled the memory the watch cache saves by sharing them.
-     */
-    static ObjectNode copySharingManagedFields(ObjectNode shared) {
-        if (!(shared.get("metadata") instanceof ObjectNode meta) || !meta.has("managedFields")) {
-            return shared.deepCopy();
-        }
-        ObjectNode copy = shared.objectNode();
-        shared.fields().forEachRemaining(e -> {
-            if (e.getValue() == meta) {
-                ObjectNode metaCopy = copy.putObject(e.getKey());
-                meta.fields().forEachRemaining(m -> metaCopy.set(m.getKey(),
-                        m.getKey().equals("managedFields") ? m.getValue() : m.getValue().deepCopy()));
-            } else {
-                copy.set(e.getKey(), e.getValue().deepCopy());
-            }
-        });
-        return copy;
     }
 
     @Override

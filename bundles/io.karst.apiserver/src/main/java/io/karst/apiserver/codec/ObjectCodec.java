@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -117,8 +118,16 @@ public final class ObjectCodec {
 
     /** Parses a stored value (always JSON, written by this server). */
     public ObjectNode parseStored(byte[] value) {
+        return parseStored(value, null);
+    }
+
+    /**
+     * Parses a stored value into nodes of {@code nodes} (the default factory when null), e.g. freezable ones for
+     * the watch cache, which then needs no second copy to make them read-only.
+     */
+    public ObjectNode parseStored(byte[] value, JsonNodeFactory nodes) {
         try {
-            return (ObjectNode) json.readTree(value);
+            return (ObjectNode) (nodes == null ? json.readTree(value) : json.reader().with(nodes).readTree(value));
         } catch (IOException | ClassCastException e) {
             throw ApiException.internal("a stored object cannot be decoded: " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.datastore.CompactedException;
@@ -166,13 +167,18 @@ public final class ObjectStore {
      * @throws ApiException 500 naming the key and the encryption key when the value cannot be decrypted
      */
     public ObjectNode decode(KeyValue kv) {
+        return decode(kv, null);
+    }
+
+    /** As {@link #decode(KeyValue)}, into nodes of {@code nodes} (the default factory when null). */
+    public ObjectNode decode(KeyValue kv, JsonNodeFactory nodes) {
         byte[] plain;
         try {
             plain = transformers.forKey(kv.key()).fromStorage(kv.value(), kv.key());
         } catch (TransformException e) {
             throw ApiException.internal(e.getMessage());
         }
-        ObjectNode object = codec.parseStored(plain);
+        ObjectNode object = codec.parseStored(plain, nodes);
         metadata(object).put("resourceVersion", Long.toString(kv.modRevision()));
         return object;
     }

@@ -41,6 +41,9 @@ import io.karst.api.client.Watcher;
  * replace the cache telling handlers what differs, watch from the list's version, apply each event; when a watch
  * ends, watch again from the last version seen, or list again if that version is gone (410); on other failures,
  * wait with exponential backoff and try again.
+ *
+ * <p>Its objects are read-only ({@link ReadOnlyTrees}): what its lister returns and what its handlers get is shared
+ * with the other informers and the watch cache of an in-process client, so a consumer copies before it changes.
  */
 public final class SharedInformer implements Informer {
     private static final Logger LOG = LoggerFactory.getLogger(SharedInformer.class);
@@ -301,8 +304,8 @@ public final class SharedInformer implements Informer {
         @Override
         public void onEvent(ResourceEvent event) {
             switch (event.type()) {
-                case ADDED, MODIFIED -> upsert(event.object());
-                case DELETED -> delete(event.object());
+                case ADDED, MODIFIED -> upsert(ReadOnlyTrees.readOnly(event.object()));
+                case DELETED -> delete(ReadOnlyTrees.readOnly(event.object()));
                 case BOOKMARK -> lastResourceVersion = event.resourceVersion();
                 case ERROR -> {
                     // onClose follows with the same failure
@@ -361,7 +364,8 @@ public final class SharedInformer implements Informer {
     private void replace(List<ObjectNode> items, String resourceVersion) {
         synchronized (dispatch) {
             Map<String, ObjectNode> gone = cache.snapshot();
-            for (ObjectNode item : items) {
+            for (ObjectNode listed : items) {
+                ObjectNode item = ReadOnlyTrees.readOnly(listed);
                 ObjectNode old = gone.remove(InformerCache.keyOf(item));
                 if (old == null) {
                     cache.put(item);

@@ -2,8 +2,10 @@ package io.karst.client.informers;
 
 import static io.karst.client.informers.FakeOperations.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -101,6 +103,47 @@ class SharedInformerUnitTest {
                 .sorted().toList());
         await("a watch from the new list", () -> server.watches.size() == 3);
         assertEquals("20", server.watches.get(2).resourceVersion());
+        informer.stop();
+    }
+
+    @Test
+    void listedAndWatchedObjectsAreReadOnlyForListersAndHandlers() throws Exception {
+        ObjectNode listed = object("a", "3");
+        server.objects = List.of(listed);
+        SharedInformer informer = new SharedInformer(server, "", "", pool, timers, FAST);
+        List<ObjectNode> handed = new CopyOnWriteArrayList<>();
+        informer.addEventHandler(new ResourceEventHandler() {
+            @Override
+            public void onAdd(ObjectNode object) {
+                handed.add(object);
+            }
+
+            @Override
+            public void onUpdate(ObjectNode old, ObjectNode current) {
+                handed.add(current);
+            }
+        });
+        informer.start();
+        assertTrue(informer.waitForSync(Duration.ofSeconds(5)));
+        await("the watch", () -> server.watcher != null);
+        ObjectNode watched = object("b", "4");
+        server.send(ResourceEvent.Type.ADDED, watched);
+        ObjectNode frozen = ReadOnlyTrees.freezeOwned(object("a", "5"));
+        server.send(ResourceEvent.Type.MODIFIED, frozen);
+        await("three objects", () -> handed.size() == 3);
+
+        for (ObjectNode object : informer.lister().list()) {
+            assertTrue(ReadOnlyTrees.isFrozen(object));
+            assertThrows(UnsupportedOperationException.class, () -> ((ObjectNode) object.get("metadata"))
+                    .put("name", "changed"));
+        }
+        handed.forEach(o -> assertTrue(ReadOnlyTrees.isFrozen(o)));
+        assertSame(frozen, informer.lister().get("default", "a").orElseThrow(), "a frozen event object is not copied");
+        assertSame(frozen, handed.get(2));
+        // the objects the caller handed in are left alone (copied, not frozen under it)
+        listed.put("kind", "Mine");
+        watched.put("kind", "Mine");
+        assertFalse(ReadOnlyTrees.isFrozen(listed));
         informer.stop();
     }
 

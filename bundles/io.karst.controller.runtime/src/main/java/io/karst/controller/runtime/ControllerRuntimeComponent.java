@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -45,6 +48,8 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
     private final ResourceClient client;
     private final String identity;
     private final ScheduledThreadPoolExecutor timers;
+    /** Writes the controllers' Events (each recorder's in order), so no controller waits for one. */
+    private final ExecutorService eventWriters;
     private final LeaderElection election;
     private final Map<Controller, HostedController> controllers = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
@@ -65,6 +70,15 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
             return thread;
         });
         timers.setRemoveOnCancelPolicy(true);
+        AtomicInteger writers = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "karst-controller-events-" + writers.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true); // idle clusters keep no writer threads
+        this.eventWriters = pool;
         this.election = new LeaderElection(client, "kube-system", config.lease_name(), identity,
                 Duration.ofSeconds(Math.max(1, config.lease_duration_seconds())),
                 Duration.ofSeconds(Math.max(1, config.renew_deadline_seconds())), clock, new LeaderElection.Callbacks() {
@@ -91,6 +105,7 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
     @Deactivate
     void deactivate() {
         timers.shutdownNow();
+        eventWriters.shutdownNow();
         try {
             timers.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -105,7 +120,7 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addController(Controller controller) {
-        HostedController hosted = new HostedController(controller, client, timers, host, clock);
+        HostedController hosted = new HostedController(controller, client, timers, host, clock, eventWriters);
         synchronized (controllers) {
             controllers.put(controller, hosted);
             LOG.info("Controller {} registered", controller.name());

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +38,7 @@ final class HostedController {
     private final ScheduledExecutorService timers;
     private final String host;
     private final Clock clock;
+    private final Executor eventWriter;
 
     private Running running;
     private volatile String lastError;
@@ -49,7 +51,7 @@ final class HostedController {
         final List<Informer> informers = new ArrayList<>();
         final List<Thread> workers = new ArrayList<>();
         final EventRecorder events = new ClusterEventRecorder(client, controller.eventSource(), host,
-                clock);
+                clock, eventWriter);
 
         @Override
         public ResourceClient client() {
@@ -78,8 +80,16 @@ final class HostedController {
         }
     }
 
+    /** A controller whose Events are written before its {@code event} calls return. */
     HostedController(Controller controller, ResourceClient client, ScheduledExecutorService timers, String host,
             Clock clock) {
+        this(controller, client, timers, host, clock, null);
+    }
+
+    /** @param eventWriter writes its Events off the controller's threads; null to write them in them */
+    HostedController(Controller controller, ResourceClient client, ScheduledExecutorService timers, String host,
+            Clock clock, Executor eventWriter) {
+        this.eventWriter = eventWriter;
         this.controller = controller;
         this.client = client;
         this.timers = timers;

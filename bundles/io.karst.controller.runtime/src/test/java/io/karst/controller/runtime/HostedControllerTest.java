@@ -153,4 +153,34 @@ class HostedControllerTest {
         assertEquals("test-controller", broken.path("source").path("component").asText());
         assertTrue(broken.path("metadata").path("name").asText().startsWith("noisy."));
     }
+
+    @Test
+    void withAWriterEventsAreQueuedWrittenInOrderOffTheCallersThreadAndDroppedBeyondTheLimit() throws Exception {
+        createConfigMap("busy");
+        ObjectNode cm = api.client().resource(CONFIGMAPS).inNamespace("default").get("busy");
+        List<Runnable> drains = new java.util.ArrayList<>();
+        ClusterEventRecorder recorder = new ClusterEventRecorder(api.client(), "test-controller", "host",
+                Clock.systemUTC(), drains::add);
+        for (int i = 0; i < ClusterEventRecorder.MAX_QUEUED + 5; i++) {
+            recorder.event(cm, "Normal", "Step", "step " + i);
+        }
+        assertEquals(0, api.client().resource(EVENTS).inNamespace("default").list().items().size(),
+                "nothing written by the caller");
+        assertEquals(1, drains.size(), "one drain for all that is queued");
+        ObjectNode changedAfterwards = cm.deepCopy();
+        drains.get(0).run();
+        List<ObjectNode> events = api.client().resource(EVENTS).inNamespace("default").list().items();
+        assertEquals(ClusterEventRecorder.MAX_QUEUED, events.size(), "those beyond the queue's room dropped");
+        assertTrue(events.stream().noneMatch(e -> e.path("message").asText().equals("step "
+                + ClusterEventRecorder.MAX_QUEUED)));
+        // the object's fields were taken at the call: an object changed later does not change its Events
+        changedAfterwards.with("metadata").put("name", "other");
+        recorder.event(changedAfterwards, "Normal", "Step", "later");
+        changedAfterwards.with("metadata").put("name", "yet-another");
+        assertEquals(2, drains.size(), "a new drain once the last one ended");
+        drains.get(1).run();
+        assertTrue(api.client().resource(EVENTS).inNamespace("default").list().items().stream()
+                .anyMatch(e -> e.path("message").asText().equals("later")
+                        && e.path("involvedObject").path("name").asText().equals("other")));
+    }
 }

@@ -8,6 +8,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -57,6 +64,11 @@ abstract class ReplicaControl implements Controller {
     private volatile ResourceClient client;
     private volatile Informer replicaSets;
     private volatile Informer pods;
+    /** Runs the creations of a slow-start batch at once (upstream: a goroutine each). */
+    private volatile ExecutorService creations;
+
+    /** How many pod creations run at once, over all the controller's workers. */
+    static final int CREATION_THREADS = 16;
 
     ReplicaControl(Owner owner, Clock clock) {
         this.owner = owner;
@@ -70,6 +82,14 @@ abstract class ReplicaControl implements Controller {
     }
 
     @Override
+    public void stop() {
+        ExecutorService pool = creations;
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    @Override
     public int workers() {
         return 5; // upstream --concurrent-replicaset-syncs
     }
@@ -78,6 +98,15 @@ abstract class ReplicaControl implements Controller {
     public void start(ControllerContext ctx) {
         context = ctx;
         client = ctx.client();
+        AtomicInteger threads = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(CREATION_THREADS, CREATION_THREADS, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "karst-" + owner.name() + "-create-" + threads.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        creations = pool;
         replicaSets = ctx.informers().informer(ownerResource);
         pods = ctx.informers().informer(PODS);
         pods.addIndex(ControllerRefs.INDEX, ControllerRefs::indexValues);
@@ -272,19 +301,19 @@ abstract class ReplicaControl implements Controller {
             expectations.expect(key, toCreate, 0);
             int created = 0;
             String failure = null;
+            // upstream's slowStartBatch: the creations of a batch run at once, and a batch with a failure is the last
             for (int batch = 1; created < toCreate && failure == null; batch = Math.min(batch * 2, toCreate)) {
                 int size = Math.min(batch, toCreate - created);
+                List<Future<String>> results = new ArrayList<>(size);
                 for (int i = 0; i < size; i++) {
-                    try {
-                        ObjectNode pod = client.resource(PODS).inNamespace(namespaceOf(rs)).create(podFor(rs));
-                        context.events().event(rs, EventRecorder.NORMAL, "SuccessfulCreate",
-                                "Created pod: " + nameOf(pod));
+                    results.add(creations.submit(() -> createPod(rs)));
+                }
+                for (Future<String> result : results) {
+                    String error = outcome(result);
+                    if (error == null) {
                         created++;
-                    } catch (ResourceException e) {
-                        failure = e.getMessage();
-                        context.events().event(rs, EventRecorder.WARNING, "FailedCreate",
-                                "Error creating: " + e.getMessage());
-                        break;
+                    } else if (failure == null) {
+                        failure = error;
                     }
                 }
             }
@@ -313,6 +342,30 @@ abstract class ReplicaControl implements Controller {
             }
         }
         return null;
+    }
+
+    /** Creates one pod of {@code rs} with its event; returns null, or the error to report. */
+    private String createPod(ObjectNode rs) {
+        try {
+            ObjectNode pod = client.resource(PODS).inNamespace(namespaceOf(rs)).create(podFor(rs));
+            context.events().event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + nameOf(pod));
+            return null;
+        } catch (ResourceException e) {
+            context.events().event(rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
+            return e.getMessage();
+        }
+    }
+
+    private static String outcome(Future<String> result) {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("stopped while creating pods", e);
+        } catch (ExecutionException e) {
+            // not a ResourceException (createPod turns those into a message): fail the pass, retried with backoff
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     private ObjectNode podFor(ObjectNode rs) {

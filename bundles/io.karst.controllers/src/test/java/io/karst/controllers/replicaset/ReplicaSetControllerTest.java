@@ -93,6 +93,45 @@ class ReplicaSetControllerTest {
                 .anyMatch(e -> e.path("reason").asText().equals("SuccessfulCreate")));
     }
 
+    /** Proxies {@code target}, counting pod creations in flight at once (each made to take 50 ms). */
+    @SuppressWarnings("unchecked")
+    static <T> T countingCreations(Class<T> type, Object target, java.util.concurrent.atomic.AtomicInteger inFlight,
+            java.util.concurrent.atomic.AtomicInteger most) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, method, args) -> {
+                    boolean podCreate = method.getName().equals("create") && target instanceof ResourceOperations ops
+                            && ops.key().equals(ReplicaSetController.PODS);
+                    if (podCreate) {
+                        most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                        Thread.sleep(50);
+                    }
+                    try {
+                        Object result = method.invoke(target, args);
+                        return result instanceof ResourceOperations ops
+                                ? countingCreations(ResourceOperations.class, ops, inFlight, most) : result;
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if (podCreate) {
+                            inFlight.decrementAndGet();
+                        }
+                    }
+                });
+    }
+
+    @Test
+    void theCreationsOfASlowStartBatchRunAtOnce() throws Exception {
+        controller.close();
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        controller = new RunningController(new ReplicaSetController(), countingCreations(
+                io.karst.api.client.ResourceClient.class, api.client(), inFlight, most));
+        createReplicaSet("batched", 15);
+        await("15 pods", () -> podsOf("batched").size() == 15);
+        // batches of 1, 2, 4 and 8 (upstream's slowStartBatch): the last one's eight creations ran together
+        assertEquals(8, most.get());
+    }
+
     @Test
     void scalingDownDeletesTheSurplusAndADeletedPodIsReplaced() throws Exception {
         createReplicaSet("db", 3);

@@ -56,7 +56,12 @@ import io.kubernetes.client.util.generic.GenericKubernetesApi;
 public final class HollowNodes implements AutoCloseable {
     /** A pod annotation: the exit code a run-to-completion pod ends with (default 0). */
     public static final String EXIT_CODE = "hollow.karst.io/exit-code";
-    private static final int STATUS_WRITERS = 4;
+    /**
+     * Threads writing pod statuses for all the hollow kubelets (a real kubelet each has its own): 4 by default,
+     * more with {@code -Dkarst.hollow.statusWriters=N} (bench/scale, where 10,000 pods start at once and 4 writers
+     * made the simulator, not the server, the limit of how fast pods became Running).
+     */
+    private static final int STATUS_WRITERS = Integer.getInteger("karst.hollow.statusWriters", 4);
 
     private final CoreV1Api core;
     private final ScheduledExecutorService timers;
