@@ -1,7 +1,13 @@
 package io.karst.launcher.runtime;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -140,7 +146,9 @@ public final class AgentRuntime {
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
-        Handler stdout = new FlushingHandler(System.out, formatter);
+        // the process's real stdout: System.out itself is routed into the log below
+        Handler stdout = new FlushingHandler(new PrintStream(new FileOutputStream(FileDescriptor.out), false, UTF_8),
+                formatter);
         FileHandler file = new FileHandler(logs.resolve("agent.log").toString().replace("%", "%%") + ".%g",
                 LOG_FILE_BYTES, LOG_FILES, true);
         file.setFormatter(formatter);
@@ -148,6 +156,33 @@ public final class AgentRuntime {
         root.addHandler(stdout);
         root.addHandler(file);
         root.setLevel(Level.INFO);
+        // Felix, SCR and File Install print to stdout and stderr when no OSGi LogService runs (Karaf's pax-logging
+        // is one); their lines go through the log as well, so that the file has them too
+        System.setOut(new PrintStream(new LineLogger(Logger.getLogger("stdout"), Level.INFO), true, UTF_8));
+        System.setErr(new PrintStream(new LineLogger(Logger.getLogger("stderr"), Level.WARNING), true, UTF_8));
+    }
+
+    /** Each line written to it is one log record. */
+    private static final class LineLogger extends OutputStream {
+        private final Logger logger;
+        private final Level level;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineLogger(Logger logger, Level level) {
+            this.logger = logger;
+            this.level = level;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                String text = line.toString(UTF_8);
+                line.reset();
+                logger.log(level, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+            } else {
+                line.write(b);
+            }
+        }
     }
 
     /** {@link SimpleFormatter} with the thread's name as parameter 7 (it has none). */
