@@ -47,7 +47,8 @@ final class LeanInstance {
         Path system = home.resolve("system");
         List<String> features = new ArrayList<>();
         features.add(PLATFORM_FEATURE);
-        features.addAll(plan.bootFeatures());
+        // Karaf's log, feature, config and scr: the lean platform stands in for them
+        features.addAll(LaunchPlans.karstFeatures(plan));
         StringBuilder bundles = new StringBuilder();
         for (String location : FeatureBundles.read(featuresRepository(system)).bundles(features, PROVIDED)) {
             Path jar = FeatureBundles.inRepository(system, location);

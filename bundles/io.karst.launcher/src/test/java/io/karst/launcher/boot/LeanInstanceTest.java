@@ -57,8 +57,9 @@ class LeanInstanceTest {
 
     @Test
     void writesTheBundlesOfThePlatformAndTheFeaturesTheConfigurationsAndTheFramework() throws IOException {
+        // as LaunchPlans.agent plans it: Karaf's platform features first
         LaunchPlan plan = new LaunchPlan(Map.of("io.karst.kubelet", Map.of("node.name", "n1")),
-                List.of("karst-kubelet"), 0);
+                List.of("log", "feature", "config", "scr", "karst-kubelet"), 0);
         Map<String, String> env = new LeanInstance(home, layout).prepare(plan);
 
         Path system = home.resolve("system").toAbsolutePath();
