@@ -96,7 +96,12 @@ final class LeanInstance {
         p.setProperty("felix.fileinstall.dir", etc.toString());
         p.setProperty("felix.fileinstall.filter", "io\\.karst\\..*\\.config");
         p.setProperty("felix.fileinstall.poll", "1000");
-        p.setProperty("felix.fileinstall.noInitialDelay", "true");
+        // Not Karaf's noInitialDelay=true: then the starting thread and File Install's own thread both processed
+        // the files at start, and the second, seeing the first one's configuration, sometimes updated it again; the
+        // kubelet, reconfigured while it was activating, never registered its node (AgentEndToEndTest, restart
+        // after 50 s). Here only File Install's thread reads them, once; Karaf keeps its configurations between
+        // starts and so sees no change.
+        p.setProperty("felix.fileinstall.noInitialDelay", "false");
         p.setProperty("felix.fileinstall.log.level", "3");
         java.io.StringWriter out = new java.io.StringWriter();
         try {
