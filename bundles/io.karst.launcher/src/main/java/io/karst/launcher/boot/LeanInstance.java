@@ -103,6 +103,8 @@ final class LeanInstance {
         // starts and so sees no change.
         p.setProperty("felix.fileinstall.noInitialDelay", "false");
         p.setProperty("felix.fileinstall.log.level", "3");
+        // the launcher owns these files: nothing in the agent writes configurations back into them
+        p.setProperty("felix.fileinstall.enableConfigSave", "false");
         java.io.StringWriter out = new java.io.StringWriter();
         try {
             p.store(out, "Written by karst at start: the lean agent runtime's framework");
