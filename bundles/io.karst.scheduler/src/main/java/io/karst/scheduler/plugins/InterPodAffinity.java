@@ -48,6 +48,9 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
 
     @Override
     public List<String> filter(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
+        if (!hasTerms(pod) && withTerms(cluster).isEmpty()) {
+            return List.of(); // no terms on either side: the node's labels are not read
+        }
         JsonNode labels = labels(node);
         for (JsonNode term : terms(pod, "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")) {
             if (!labels.path(term.path("topologyKey").asText()).isTextual()) {
@@ -85,6 +88,9 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
 
     @Override
     public long score(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
+        if (!hasTerms(pod) && withTerms(cluster).isEmpty()) {
+            return 0; // no terms on either side: the node's labels are not read
+        }
         JsonNode labels = labels(node);
         long score = 0;
         if (hasTerms(pod)) {
