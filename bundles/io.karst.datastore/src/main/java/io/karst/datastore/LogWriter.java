@@ -23,9 +23,9 @@ import io.karst.api.datastore.WatchEvent;
 /**
  * The one writer of the log. Writes queue up while a transaction commits and are then committed together, so a
  * commit's fsync is shared by every write waiting for it. One batch runs at a time, under {@link #turn}: on the
- * writer thread, or on the caller's own thread when it finds nothing queued and no batch running. That spares a
- * lone write two thread hand-offs (to the writer and back), which on a busy 2-core machine cost more than the
- * commit itself; under concurrent load the writer thread still gathers the batches. Writes commit in the order
+ * writer thread, or on the thread of a caller that waits for its write and finds nothing queued and no batch
+ * running. That spares a lone write two thread hand-offs (to the writer and back), which on a busy 2-core
+ * machine cost more than the commit itself; under concurrent load the writer thread still gathers the batches. Writes commit in the order
  * they were queued. On an embedded database the revisions are handed out here, in memory, which needs exactly one
  * writer per database. On a database several servers
  * share, the database hands them out (auto-increment); a batch that loses a race with another server's write of
@@ -102,9 +102,10 @@ final class LogWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code op} in the next batch and waits for its commit. */
+    /** Runs {@code op} now if the writer is idle, otherwise in the next batch, and waits for its commit. */
     <T> T execute(WriteOp<T> op) {
-        CompletableFuture<T> result = submit(op);
+        CompletableFuture<T> now = commitIfIdle(op);
+        CompletableFuture<T> result = now != null ? now : submit(op);
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -120,33 +121,47 @@ final class LogWriter implements AutoCloseable {
 
     /**
      * Runs {@code op} in the next batch; the future completes once it is committed, or fails with a
-     * {@link DatastoreException}. It completes on the writer thread or, when the writer was idle, on the caller's
-     * before this returns; either way only after the batch gave up its turn, so what depends on it may write.
+     * {@link DatastoreException}. It completes on the writer thread after the batch gave up its turn, so what
+     * depends on it may write. Always queued: a caller that does not wait may send many writes in a row, and
+     * the writer thread commits them together.
      */
     <T> CompletableFuture<T> submit(WriteOp<T> op) {
-        Pending<T> pending = new Pending<>(op, new CompletableFuture<>());
-        // Not while this thread runs a batch already (a caller's callback writing): that write waits its turn.
-        if (!turn.isHeldByCurrentThread() && turn.tryLock()) {
-            List<Pending<?>> batch = null;
-            try {
-                batch = takeQueuedWith(pending);
-                if (batch != null) {
-                    runBatch(batch);
-                }
-            } catch (Error e) {
-                // Others' writes may be in this batch: they must not wait for ever.
-                if (batch != null) {
-                    batch.forEach(taken -> taken.result().completeExceptionally(e));
-                }
-                throw e;
-            } finally {
-                turn.unlock();
-            }
-            if (batch != null) {
-                batch.forEach(LogWriter::release);
-                return pending.result();
-            }
+        return enqueue(new Pending<>(op, new CompletableFuture<>()));
+    }
+
+    /**
+     * A caller that waits for its write sends one at a time, so when nothing is queued and no batch runs, its
+     * write is committed on its own thread at once; null when the writer is busy.
+     */
+    private <T> CompletableFuture<T> commitIfIdle(WriteOp<T> op) {
+        // Not while this thread runs a batch already (a completion writing): that write waits its turn.
+        if (turn.isHeldByCurrentThread() || !turn.tryLock()) {
+            return null;
         }
+        Pending<T> pending = new Pending<>(op, new CompletableFuture<>());
+        List<Pending<?>> batch = null;
+        try {
+            batch = takeQueuedWith(pending);
+            if (batch != null) {
+                runBatch(batch);
+            }
+        } catch (Error e) {
+            // Others' writes may be in this batch: they must not wait for ever.
+            if (batch != null) {
+                batch.forEach(taken -> taken.result().completeExceptionally(e));
+            }
+            throw e;
+        } finally {
+            turn.unlock();
+        }
+        if (batch == null) {
+            return null;
+        }
+        batch.forEach(LogWriter::release);
+        return pending.result();
+    }
+
+    private <T> CompletableFuture<T> enqueue(Pending<T> pending) {
         synchronized (queue) {
             // Checked under the lock close() takes, so no write can slip in behind the stop marker.
             if (closed) {
