@@ -25,11 +25,11 @@ import io.karst.api.datastore.WatchEvent;
  * commit's fsync is shared by every write waiting for it. One batch runs at a time, under {@link #turn}: on the
  * writer thread, or on the thread of a caller that waits for its write and finds nothing queued and no batch
  * running. That spares a lone write two thread hand-offs (to the writer and back), which on a busy 2-core
- * machine cost more than the commit itself; under concurrent load the writer thread still gathers the batches. Writes commit in the order
- * they were queued. On an embedded database the revisions are handed out here, in memory, which needs exactly one
- * writer per database. On a database several servers
- * share, the database hands them out (auto-increment); a batch that loses a race with another server's write of
- * the same key fails on the {@code (name, prev_revision)} uniqueness and runs again, now seeing that write.
+ * machine cost more than the commit itself; under concurrent load the writer thread still gathers the batches.
+ * Writes commit in the order they were queued. On an embedded database the revisions are handed out here, in
+ * memory, which needs exactly one writer per database. On a database several servers share, the database hands
+ * them out (auto-increment); a batch that loses a race with another server's write of the same key fails on the
+ * {@code (name, prev_revision)} uniqueness and runs again, now seeing that write.
  */
 final class LogWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
