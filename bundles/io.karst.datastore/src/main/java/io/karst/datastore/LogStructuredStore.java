@@ -270,6 +270,11 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
     }
 
     @Override
+    public void commitOnThisThread(Runnable writes) {
+        writer.commitOnThisThread(writes);
+    }
+
+    @Override
     public Watch watch(KeyRange range, long fromRevision, WatchListener listener) {
         requireOpen();
         requireRevisionArgument(fromRevision);

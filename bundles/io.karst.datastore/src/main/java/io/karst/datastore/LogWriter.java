@@ -24,8 +24,10 @@ import io.karst.api.datastore.WatchEvent;
  * The one writer of the log. Writes queue up while a transaction commits and are then committed together, so a
  * commit's fsync is shared by every write waiting for it. One batch runs at a time, under {@link #turn}: on the
  * writer thread, or on the thread of a caller that waits for its write and finds nothing queued and no batch
- * running. That spares a lone write two thread hand-offs (to the writer and back), which on a busy 2-core
- * machine cost more than the commit itself; under concurrent load the writer thread still gathers the batches.
+ * running, or on a thread that held back its asynchronous writes to commit them itself ({@link
+ * #commitOnThisThread}: an event loop, with the writes of the requests it read in one go). That spares two
+ * thread hand-offs (to the writer and back), which on a busy 2-core machine cost more than the commit itself;
+ * under concurrent load the writer thread still gathers the batches.
  * Writes commit in the order they were queued. On an embedded database the revisions are handed out here, in
  * memory, which needs exactly one writer per database. On a database several servers share, the database hands
  * them out (auto-increment); a batch that loses a race with another server's write of the same key fails on the
@@ -81,6 +83,8 @@ final class LogWriter implements AutoCloseable {
     private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
     /** Held while a batch runs; guards the connection, its statements and the revision. */
     private final ReentrantLock turn = new ReentrantLock();
+    /** The writes a thread inside {@link #commitOnThisThread} submitted, to commit when its writes have run. */
+    private final ThreadLocal<List<Pending<?>>> heldByThisThread = new ThreadLocal<>();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -126,7 +130,58 @@ final class LogWriter implements AutoCloseable {
      * the writer thread commits them together.
      */
     <T> CompletableFuture<T> submit(WriteOp<T> op) {
-        return enqueue(new Pending<>(op, new CompletableFuture<>()));
+        Pending<T> pending = new Pending<>(op, new CompletableFuture<>());
+        List<Pending<?>> held = heldByThisThread.get();
+        if (held != null) {
+            held.add(pending);
+            return pending.result();
+        }
+        return enqueue(pending);
+    }
+
+    /**
+     * Runs {@code writes}, holding back the writes they {@link #submit}, then commits those together: on this
+     * thread when no batch runs and they fit one batch, else through the writer thread. Nested calls, and calls
+     * from a completion of a batch this thread runs, just run {@code writes}.
+     */
+    void commitOnThisThread(Runnable writes) {
+        if (heldByThisThread.get() != null || turn.isHeldByCurrentThread()) {
+            writes.run();
+            return;
+        }
+        List<Pending<?>> held = new ArrayList<>();
+        heldByThisThread.set(held);
+        try {
+            writes.run();
+        } finally {
+            heldByThisThread.remove();
+        }
+        if (held.isEmpty()) {
+            return;
+        }
+        if (!turn.tryLock()) {
+            enqueueAll(held);
+            return;
+        }
+        List<Pending<?>> batch = null;
+        try {
+            batch = takeQueuedWith(held);
+            if (batch != null) {
+                runBatch(batch);
+            }
+        } catch (Error e) {
+            if (batch != null) {
+                batch.forEach(taken -> taken.result().completeExceptionally(e));
+            }
+            throw e;
+        } finally {
+            turn.unlock();
+        }
+        if (batch == null) {
+            enqueueAll(held);
+            return;
+        }
+        batch.forEach(LogWriter::release);
     }
 
     /**
@@ -141,7 +196,7 @@ final class LogWriter implements AutoCloseable {
         Pending<T> pending = new Pending<>(op, new CompletableFuture<>());
         List<Pending<?>> batch = null;
         try {
-            batch = takeQueuedWith(pending);
+            batch = takeQueuedWith(List.of(pending));
             if (batch != null) {
                 runBatch(batch);
             }
@@ -161,6 +216,18 @@ final class LogWriter implements AutoCloseable {
         return pending.result();
     }
 
+    private void enqueueAll(List<Pending<?>> pendings) {
+        synchronized (queue) {
+            if (closed) {
+                DatastoreUnavailableException stopped = new DatastoreUnavailableException("the datastore is closed");
+                pendings.forEach(pending -> pending.result().completeExceptionally(stopped));
+                return;
+            }
+            queue.addAll(pendings);
+            queue.notifyAll();
+        }
+    }
+
     private <T> CompletableFuture<T> enqueue(Pending<T> pending) {
         synchronized (queue) {
             // Checked under the lock close() takes, so no write can slip in behind the stop marker.
@@ -174,18 +241,18 @@ final class LogWriter implements AutoCloseable {
     }
 
     /**
-     * Under the turn: the writes queued before {@code pending}, and {@code pending}, if they fit one batch and the
-     * writer is not stopping; null to queue it for the writer thread instead.
+     * Under the turn: the writes queued before {@code pendings}, and {@code pendings}, if they fit one batch and
+     * the writer is not stopping; null to queue them for the writer thread instead.
      */
-    private List<Pending<?>> takeQueuedWith(Pending<?> pending) {
+    private List<Pending<?>> takeQueuedWith(List<Pending<?>> pendings) {
         synchronized (queue) {
-            if (closed || queue.size() >= maxBatchSize) {
+            if (closed || queue.size() + pendings.size() > maxBatchSize) {
                 return null;
             }
-            List<Pending<?>> batch = new ArrayList<>(queue.size() + 1);
+            List<Pending<?>> batch = new ArrayList<>(queue.size() + pendings.size());
             batch.addAll(queue);
             queue.clear();
-            batch.add(pending);
+            batch.addAll(pendings);
             return batch;
         }
     }

@@ -4,7 +4,7 @@
  * {@code Status} codes.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.karst.api.datastore;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package io.karst.datastore.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -9,9 +10,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -97,6 +100,35 @@ class SqliteStoreTest {
                     .thenApply(first -> store.create("/second", new byte[] {2}, 0))
                     .toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals(store.get("/first").orElseThrow().modRevision() + 1, second.modRevision());
+        }
+    }
+
+    /**
+     * The asynchronous writes a thread makes inside commitOnThisThread are committed on that thread when it
+     * returns, so their completions run there (otherwise they would run on the store's writer thread), in order,
+     * at consecutive revisions; a nested call's writes join the outer call's.
+     */
+    @Test
+    void asynchronousWritesHeldByAThreadCommitOnThatThreadWhenItsWritesHaveRun() throws Exception {
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL, StoreSettings.defaults())) {
+            long before = store.currentRevision();
+            List<String> completedOn = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<KeyValue>> written = new ArrayList<>();
+            store.commitOnThisThread(() -> {
+                for (int i = 0; i < 3; i++) {
+                    written.add(store.createAsync("/held/" + i, new byte[] {(byte) i}, 0).toCompletableFuture());
+                }
+                store.commitOnThisThread(() -> written.add(store.createAsync("/held/nested", new byte[] {9}, 0)
+                        .toCompletableFuture()));
+                written.forEach(future -> assertFalse(future.isDone(), "committed before the writes had all run"));
+                written.forEach(future -> future.thenRun(() -> completedOn.add(Thread.currentThread().getName())));
+            });
+            assertTrue(written.stream().allMatch(CompletableFuture::isDone));
+            assertEquals(Collections.nCopies(4, Thread.currentThread().getName()), completedOn);
+            for (int i = 0; i < 4; i++) {
+                assertEquals(before + 1 + i, written.get(i).get().modRevision());
+            }
+            assertEquals(before + 4, store.get("/held/nested").orElseThrow().modRevision());
         }
     }
 

@@ -9,9 +9,10 @@ import io.karst.etcdserver.internal.etcdserverpb.KVGrpc;
 
 /**
  * Where each call runs. Most block on the store (SQL reads), so they run on the call threads. A transaction is
- * started on the transport's own thread: the guarded writes kube-apiserver sends only queue for the store's
- * writer and are answered from its commit (see {@link KvService#txn}), which spares each write two thread
- * hand-offs; any transaction that must read is passed on to the call threads from there.
+ * started on the transport's own thread: the guarded writes kube-apiserver sends are committed there, with the
+ * others that loop was handed in one go, and answered from that commit (see {@link KvService#txn} and
+ * {@link EventLoopCommits}), which spares each write two thread hand-offs; any transaction that must read is
+ * passed on to the call threads from there.
  */
 final class CallThreads implements ServerCallExecutorSupplier {
     private static final Executor TRANSPORT_THREAD = Runnable::run;

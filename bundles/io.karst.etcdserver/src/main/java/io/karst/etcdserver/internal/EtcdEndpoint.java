@@ -101,7 +101,7 @@ public final class EtcdEndpoint implements AutoCloseable {
                 // clientv3 pings idle connections every 30 s (kube-apiserver: 10 s); etcd permits 5 s
                 .permitKeepAliveTime(5, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .addService(new KvService(store, calls))
+                .addService(new KvService(store, calls, new EventLoopCommits(store, workers)))
                 .addService(new WatchService(store))
                 .addService(new LeaseService(store))
                 .addService(new MaintenanceService(store))

@@ -27,10 +27,12 @@ final class KvService extends KVGrpc.KVImplBase {
     private final KeyWriter writer;
     private final TxnExecutor txns;
     private final Executor calls;
+    private final EventLoopCommits commits;
 
-    KvService(KeyValueStore store, Executor calls) {
+    KvService(KeyValueStore store, Executor calls, EventLoopCommits commits) {
         this.store = store;
         this.calls = calls;
+        this.commits = commits;
         this.reader = new RangeReader(store);
         this.writer = new KeyWriter(store);
         this.txns = new TxnExecutor(store, reader, writer);
@@ -53,11 +55,15 @@ final class KvService extends KVGrpc.KVImplBase {
 
     /**
      * Runs on the transport's thread (see {@link EtcdEndpoint}): a guarded write of one key is handed to the store
-     * and answered when it commits; everything else, and a write whose guard failed, goes to the call threads,
-     * where the store may be read.
+     * in the loop's next commit ({@link EventLoopCommits}) and answered when it commits; everything else, and a
+     * write whose guard failed, goes to the call threads, where the store may be read.
      */
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> observer) {
+        commits.write(() -> writeOrPassOn(request, observer));
+    }
+
+    private void writeOrPassOn(TxnRequest request, StreamObserver<TxnResponse> observer) {
         CompletionStage<TxnResponse> direct;
         try {
             direct = txns.writeDirectly(request);

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -160,6 +162,60 @@ class EtcdGrpcTest {
         RangeResponse current = exists.getResponses(0).getResponseRange();
         assertEquals("first", current.getKvs(0).getValue().toStringUtf8());
         assertEquals(revision, current.getKvs(0).getModRevision());
+    }
+
+    /**
+     * kube-apiserver's guarded creates, sent at once on one connection without waiting: the endpoint commits the
+     * ones its event loop was handed together, on that loop. Each is answered, once, with its own revision, and
+     * a create of a key an earlier one in the same burst took fails its guard.
+     */
+    @Test
+    void aBurstOfGuardedCreatesOnOneConnectionIsAnsweredEachWithItsOwnRevision() throws Exception {
+        int creates = 300;
+        KVGrpc.KVStub async = KVGrpc.newStub(server.channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+        BlockingQueue<TxnResponse> answers = new LinkedBlockingQueue<>();
+        BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
+        for (int i = 0; i <= creates; i++) {
+            // the last one repeats the first key
+            String key = "/burst/" + (i == creates ? 0 : i);
+            TxnRequest create = TxnRequest.newBuilder()
+                    .addCompare(Compare.newBuilder().setKey(bytes(key)).setTarget(Compare.CompareTarget.MOD)
+                            .setResult(Compare.CompareResult.EQUAL).setModRevision(0))
+                    .addSuccess(RequestOp.newBuilder().setRequestPut(put(key, "v" + i)))
+                    .addFailure(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes(key))))
+                    .build();
+            async.txn(create, new StreamObserver<>() {
+                @Override
+                public void onNext(TxnResponse response) {
+                    answers.add(response);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    failures.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+        }
+        Set<Long> revisions = new TreeSet<>();
+        int refused = 0;
+        for (int i = 0; i <= creates; i++) {
+            TxnResponse answer = answers.poll(30, TimeUnit.SECONDS);
+            assertNotNull(answer, "answers: " + i + ", failures: " + failures);
+            if (answer.getSucceeded()) {
+                assertTrue(revisions.add(answer.getHeader().getRevision()));
+            } else {
+                refused++;
+                assertEquals("v0", answer.getResponses(0).getResponseRange().getKvs(0).getValue().toStringUtf8());
+            }
+        }
+        assertEquals(1, refused);
+        assertEquals(creates, revisions.size());
+        assertEquals(creates, kv.range(prefix("/burst/").build()).getCount());
+        assertTrue(failures.isEmpty(), failures.toString());
     }
 
     @Test
