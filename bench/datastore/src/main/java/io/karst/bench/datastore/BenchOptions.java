@@ -54,7 +54,7 @@ record BenchOptions(String karst, Path karstData, String etcd, Path etcdData, St
                 Integer.parseInt(given.getOrDefault("hot-keys", "1000")),
                 Integer.parseInt(given.getOrDefault("list-keys", "10000")),
                 Integer.parseInt(given.getOrDefault("writers", "64")),
-                Integer.parseInt(given.getOrDefault("single-writer-ops", "1000")),
+                Integer.parseInt(given.getOrDefault("single-writer-ops", "5000")),
                 Integer.parseInt(given.getOrDefault("concurrent-updates", "20000")),
                 Integer.parseInt(given.getOrDefault("gets", "5000")),
                 Integer.parseInt(given.getOrDefault("watch-updates", "1000")),
