@@ -103,7 +103,9 @@ class AgentEndToEndTest {
         r = agent.run(serverUrl, tampered);
         assertTrue(r.exit() != 0, r::toString);
         assertTrue(r.stderr().contains("does not match the hash in the token"), r.toString());
+        // neither a Karaf instance nor (without a shell, as here) the lean runtime
         assertFalse(Files.exists(agent.dataDir.resolve("agent/karaf")), "a refused agent prepares nothing");
+        assertFalse(Files.exists(agent.dataDir.resolve("agent/runtime")), "a refused agent prepares nothing");
         assertFalse(Files.exists(agent.dataDir.resolve("agent/tls/client-kubelet.crt")));
     }
 
@@ -121,6 +123,10 @@ class AgentEndToEndTest {
                 "json").stdout();
         assertFalse(secret.contains(password), secret);
         assertTrue(Files.exists(agent.dataDir.resolve("agent/tls/client-kubelet.key")));
+        // without a shell the agent runs its bundles on a bare OSGi framework, not in Karaf, and logs to a file too
+        assertTrue(Files.exists(agent.dataDir.resolve("agent/runtime/bundles")));
+        assertFalse(Files.exists(agent.dataDir.resolve("agent/karaf")));
+        assertTrue(Files.readString(agent.dataDir.resolve("agent/logs/agent.log.0")).contains("agent runtime started"));
     }
 
     @Test
@@ -229,6 +235,7 @@ class AgentEndToEndTest {
         assertTrue(r.exit() != 0, r::toString);
         assertTrue(r.stderr().contains("(403)") && r.stderr().contains("--with-node-id"), r.toString());
         assertFalse(Files.exists(impostor.dataDir.resolve("agent/karaf")));
+        assertFalse(Files.exists(impostor.dataDir.resolve("agent/runtime")));
         // the node is still the first machine's
         ok(null, "wait", "--for=condition=Ready", "node/" + AGENT, "--timeout=10s");
     }
