@@ -45,8 +45,8 @@ import io.karst.client.informers.SharedInformerFactory;
  * semantics as the in-process one: the same verbs, the same {@link ResourceException}s (built from the servers'
  * {@code Status} answers; a server that cannot be reached is a 503), watches delivered on their own threads, and
  * the same shared informers. It keeps a client-side load balancer ({@link ServerPool}): it starts with the
- * configured servers, learns the others from the {@code default/kubernetes} Endpoints every 30 s and after a
- * failover, and moves on to the next server when one cannot be reached.
+ * configured servers, learns the others from the {@code default/kubernetes} Endpoints when it starts, every 30 s
+ * and after a failover, and moves on to the next server when one cannot be reached.
  *
  * <p>Calls are made as the certificate's subject ({@link #user()}); {@link #as} is not supported (no
  * impersonation). Closing it stops the informers, ends the watches and releases every thread.
@@ -93,8 +93,11 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
                 this::refreshServersSoon);
         this.discovery = new Discovery(path -> transport.call("GET", path, null, null, true));
         this.informers = new SharedInformerFactory(this::resource, this::checkOpen, callbacks, timers, settings);
-        timers.scheduleWithFixedDelay(this::refreshServersSoon, SERVER_REFRESH.toMillis(),
-                SERVER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        // The first read right away, not SERVER_REFRESH later: until then the pool holds only the configured
+        // servers, and should they all die first, the client could neither fail over nor read the Endpoints again
+        // (HighAvailabilityEndToEndTest: the agent's tunnel, on its own timer, had learned the second server and
+        // the first was killed before the client's first read).
+        timers.scheduleWithFixedDelay(this::refreshServersSoon, 0, SERVER_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A client from the PEM files of an agent: the CA bundle, its certificate chain and its PKCS#8 key. */

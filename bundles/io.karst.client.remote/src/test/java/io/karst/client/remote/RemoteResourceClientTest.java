@@ -324,18 +324,41 @@ class RemoteResourceClientTest {
                 + "\"kubernetes\",\"namespace\":\"default\"},\"subsets\":[{\"addresses\":[{\"ip\":\"192.0.2.7\"},"
                 + "{\"ip\":\"192.0.2.9\"}],\"notReadyAddresses\":[{\"ip\":\"192.0.2.8\"}],\"ports\":[{\"name\":"
                 + "\"https\",\"port\":" + api.port() + ",\"protocol\":\"TCP\"}]}]}");
-        ResourceOperations local = api.local().resource(ENDPOINTS).inNamespace("default");
-        local.find("kubernetes").ifPresentOrElse(old -> {
-            endpoints.with("metadata").put("resourceVersion", old.path("metadata").path("resourceVersion")
-                    .asText());
-            local.update(endpoints);
-        }, () -> local.create(endpoints));
+        putEndpoints(endpoints);
 
         client.refreshServers();
         // the configured server first, then the ready addresses; not the one that is not ready
         assertEquals(List.of(URI.create(api.url()), URI.create("https://192.0.2.7:" + api.port()),
                 URI.create("https://192.0.2.9:" + api.port())), client.servers().servers());
         assertEquals(URI.create(api.url()), client.servers().current());
+    }
+
+    /**
+     * HighAvailabilityEndToEndTest: the agent's tunnel had learned the second server, the first was killed before
+     * the client's first 30 s read of the Endpoints, and with only the dead server in its pool the client could
+     * neither fail over nor read the Endpoints again. So it reads them as soon as it starts.
+     */
+    @Test
+    void theServersAreLearnedFromTheEndpointsAsSoonAsTheClientStarts() throws Exception {
+        putEndpoints(json("{\"apiVersion\":\"v1\",\"kind\":\"Endpoints\",\"metadata\":{\"name\":"
+                + "\"kubernetes\",\"namespace\":\"default\"},\"subsets\":[{\"addresses\":[{\"ip\":\"192.0.2.7\"}],"
+                + "\"ports\":[{\"name\":\"https\",\"port\":" + api.port() + ",\"protocol\":\"TCP\"}]}]}"));
+        URI other = URI.create("https://192.0.2.7:" + api.port());
+        try (RemoteResourceClient agent = client(URI.create(api.url()))) {
+            // well before the next read, SERVER_REFRESH (30 s) after the start
+            await("the Endpoints' server in the pool", () -> agent.servers().servers().contains(other),
+                    agent.servers()::toString);
+            assertEquals(List.of(URI.create(api.url()), other), agent.servers().servers());
+        }
+    }
+
+    private void putEndpoints(ObjectNode endpoints) {
+        ResourceOperations local = api.local().resource(ENDPOINTS).inNamespace("default");
+        local.find("kubernetes").ifPresentOrElse(old -> {
+            endpoints.with("metadata").put("resourceVersion", old.path("metadata").path("resourceVersion")
+                    .asText());
+            local.update(endpoints);
+        }, () -> local.create(endpoints));
     }
 
     @Test
