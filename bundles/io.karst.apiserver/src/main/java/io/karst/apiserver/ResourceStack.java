@@ -17,6 +17,7 @@ import io.karst.apiserver.authorization.EscalationAdmission;
 import io.karst.apiserver.admission.BuiltinAdmission;
 import io.karst.apiserver.admission.PluginAdmission;
 import io.karst.apiserver.admission.ServiceAddresses;
+import io.karst.apiserver.cache.CachedReads;
 import io.karst.apiserver.cache.CacheSettings;
 import io.karst.apiserver.cache.WatchCaches;
 import io.karst.apiserver.client.ClientSettings;
@@ -139,11 +140,12 @@ public final class ResourceStack implements AutoCloseable {
         this.plugins = plugins;
         store = new ObjectStore(datastore, codec);
         // first, as upstream checks escalation in the RBAC storage before validating the object
-        ObjectAdmission admission = new AdmissionChain(List.of(escalation, new BuiltinAdmission(store, registry),
+        caches = new WatchCaches(store, datastore, CacheSettings.defaults(), timers);
+        CachedReads reads = new CachedReads(store, caches);
+        ObjectAdmission admission = new AdmissionChain(List.of(escalation, new BuiltinAdmission(reads, registry),
                 new ServiceAddresses(store, registry.find("", "v1", "services").orElseThrow(), datastore,
                         serviceCidr, nodePortRange), plugins));
-        ObjectWriter writer = new ObjectWriter(store, registry, admission, clock);
-        caches = new WatchCaches(store, datastore, CacheSettings.defaults(), timers);
+        ObjectWriter writer = new ObjectWriter(store, registry, admission, clock, reads);
         Map<String, SubresourceHandler> handlers = new HashMap<>();
         if (tokens != null) {
             handlers.put(TokenRequests.key(), new TokenRequests(store, registry, codec, tokens));

@@ -4,14 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,15 @@ import io.karst.api.datastore.DatastoreUnavailableException;
 import io.karst.api.datastore.WatchEvent;
 
 /**
- * The one thread that writes the log. Writes queue up while a transaction commits and are then committed
- * together, so a commit's fsync is shared by every write waiting for it. On an embedded database the revisions
- * are handed out here, in memory, which needs exactly one writer per database. On a database several servers
- * share, the database hands them out (auto-increment); a batch that loses a race with another server's write of
- * the same key fails on the {@code (name, prev_revision)} uniqueness and runs again, now seeing that write.
+ * The one writer of the log. Writes queue up while a transaction commits and are then committed together, so a
+ * commit's fsync is shared by every write waiting for it. One batch runs at a time, under {@link #turn}: on the
+ * writer thread, or on the thread of a caller that waits for its write and finds nothing queued and no batch
+ * running. That spares a lone write two thread hand-offs (to the writer and back), which on a busy 2-core
+ * machine cost more than the commit itself; under concurrent load the writer thread still gathers the batches.
+ * Writes commit in the order they were queued. On an embedded database the revisions are handed out here, in
+ * memory, which needs exactly one writer per database. On a database several servers share, the database hands
+ * them out (auto-increment); a batch that loses a race with another server's write of the same key fails on the
+ * {@code (name, prev_revision)} uniqueness and runs again, now seeing that write.
  */
 final class LogWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
@@ -36,13 +40,31 @@ final class LogWriter implements AutoCloseable {
         T apply(WriteTransaction tx) throws SQLException;
     }
 
-    /** Told of each commit on the writer thread, before the writes' callers are released. */
+    /** Told of each commit, in commit order, before the writes' callers are released. */
     @FunctionalInterface
     interface CommitListener {
         void committed(long revision, List<WatchEvent> events);
     }
 
-    private record Pending<T>(WriteOp<T> op, CompletableFuture<T> result) {
+    /** A write and, once its batch ran, its outcome: the op's result or why it failed. */
+    private static final class Pending<T> {
+        final WriteOp<T> op;
+        final CompletableFuture<T> result;
+        Object value;
+        Throwable failure;
+
+        Pending(WriteOp<T> op, CompletableFuture<T> result) {
+            this.op = op;
+            this.result = result;
+        }
+
+        WriteOp<T> op() {
+            return op;
+        }
+
+        CompletableFuture<T> result() {
+            return result;
+        }
     }
 
     /** Runs of one batch that lost races before its writes are failed as unavailable; each retry re-reads. */
@@ -55,7 +77,10 @@ final class LogWriter implements AutoCloseable {
     private final int maxBatchSize;
     private final CommitListener listener;
     private final boolean generatedIds;
-    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    /** Guarded by its own monitor, which the writer thread waits on. */
+    private final ArrayDeque<Pending<?>> queue = new ArrayDeque<>();
+    /** Held while a batch runs; guards the connection, its statements and the revision. */
+    private final ReentrantLock turn = new ReentrantLock();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -77,9 +102,10 @@ final class LogWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code op} in the next batch and waits for its commit. */
+    /** Runs {@code op} now if the writer is idle, otherwise in the next batch, and waits for its commit. */
     <T> T execute(WriteOp<T> op) {
-        CompletableFuture<T> result = submit(op);
+        CompletableFuture<T> now = commitIfIdle(op);
+        CompletableFuture<T> result = now != null ? now : submit(op);
         try {
             return result.get();
         } catch (InterruptedException e) {
@@ -95,19 +121,73 @@ final class LogWriter implements AutoCloseable {
 
     /**
      * Runs {@code op} in the next batch; the future completes once it is committed, or fails with a
-     * {@link DatastoreException}. It completes on the writer thread, so what depends on it must be quick and must
-     * not write: every later write waits for it.
+     * {@link DatastoreException}. It completes on the writer thread after the batch gave up its turn, so what
+     * depends on it may write. Always queued: a caller that does not wait may send many writes in a row, and
+     * the writer thread commits them together.
      */
     <T> CompletableFuture<T> submit(WriteOp<T> op) {
-        CompletableFuture<T> result = new CompletableFuture<>();
+        return enqueue(new Pending<>(op, new CompletableFuture<>()));
+    }
+
+    /**
+     * A caller that waits for its write sends one at a time, so when nothing is queued and no batch runs, its
+     * write is committed on its own thread at once; null when the writer is busy.
+     */
+    private <T> CompletableFuture<T> commitIfIdle(WriteOp<T> op) {
+        // Not while this thread runs a batch already (a completion writing): that write waits its turn.
+        if (turn.isHeldByCurrentThread() || !turn.tryLock()) {
+            return null;
+        }
+        Pending<T> pending = new Pending<>(op, new CompletableFuture<>());
+        List<Pending<?>> batch = null;
+        try {
+            batch = takeQueuedWith(pending);
+            if (batch != null) {
+                runBatch(batch);
+            }
+        } catch (Error e) {
+            // Others' writes may be in this batch: they must not wait for ever.
+            if (batch != null) {
+                batch.forEach(taken -> taken.result().completeExceptionally(e));
+            }
+            throw e;
+        } finally {
+            turn.unlock();
+        }
+        if (batch == null) {
+            return null;
+        }
+        batch.forEach(LogWriter::release);
+        return pending.result();
+    }
+
+    private <T> CompletableFuture<T> enqueue(Pending<T> pending) {
         synchronized (queue) {
             // Checked under the lock close() takes, so no write can slip in behind the stop marker.
             if (closed) {
                 return CompletableFuture.failedFuture(new DatastoreUnavailableException("the datastore is closed"));
             }
-            queue.add(new Pending<>(op, result));
+            queue.add(pending);
+            queue.notifyAll();
         }
-        return result;
+        return pending.result();
+    }
+
+    /**
+     * Under the turn: the writes queued before {@code pending}, and {@code pending}, if they fit one batch and the
+     * writer is not stopping; null to queue it for the writer thread instead.
+     */
+    private List<Pending<?>> takeQueuedWith(Pending<?> pending) {
+        synchronized (queue) {
+            if (closed || queue.size() >= maxBatchSize) {
+                return null;
+            }
+            List<Pending<?>> batch = new ArrayList<>(queue.size() + 1);
+            batch.addAll(queue);
+            queue.clear();
+            batch.add(pending);
+            return batch;
+        }
     }
 
     private void run() {
@@ -115,12 +195,26 @@ final class LogWriter implements AutoCloseable {
         try {
             boolean stop = false;
             while (!stop) {
-                batch.add(queue.take());
-                queue.drainTo(batch, maxBatchSize - 1);
-                stop = batch.remove(STOP);
-                if (!batch.isEmpty()) {
-                    runBatch(batch);
+                synchronized (queue) {
+                    while (queue.isEmpty()) {
+                        queue.wait();
+                    }
                 }
+                turn.lock();
+                try {
+                    synchronized (queue) {
+                        for (int i = 0; i < maxBatchSize && !queue.isEmpty(); i++) {
+                            batch.add(queue.poll());
+                        }
+                    }
+                    stop = batch.remove(STOP);
+                    if (!batch.isEmpty()) {
+                        runBatch(batch);
+                    }
+                } finally {
+                    turn.unlock();
+                }
+                batch.forEach(LogWriter::release);
                 batch.clear();
             }
         } catch (InterruptedException e) {
@@ -131,13 +225,22 @@ final class LogWriter implements AutoCloseable {
             }
             DatastoreUnavailableException stopped = new DatastoreUnavailableException("the datastore is closed");
             batch.forEach(pending -> pending.result().completeExceptionally(stopped));
-            for (Pending<?> pending; (pending = queue.poll()) != null;) {
-                pending.result().completeExceptionally(stopped);
+            List<Pending<?>> left;
+            synchronized (queue) {
+                left = new ArrayList<>(queue);
+                queue.clear();
             }
-            dropConnection();
+            left.forEach(pending -> pending.result().completeExceptionally(stopped));
+            turn.lock();
+            try {
+                dropConnection();
+            } finally {
+                turn.unlock();
+            }
         }
     }
 
+    /** Runs the batch and leaves each write's outcome in its slot, for {@link #release} once the turn is given up. */
     private void runBatch(List<Pending<?>> batch) {
         Object[] results = new Object[batch.size()];
         DatastoreException[] refusals = new DatastoreException[batch.size()];
@@ -164,7 +267,7 @@ final class LogWriter implements AutoCloseable {
             rollbackAndDrop();
             DatastoreUnavailableException failure =
                     new DatastoreUnavailableException("datastore write failed: " + SqlErrors.describe(e), e);
-            batch.forEach(pending -> pending.result().completeExceptionally(failure));
+            batch.forEach(pending -> pending.failure = failure);
             return;
         }
         committedRevision = tx.revision();
@@ -175,7 +278,8 @@ final class LogWriter implements AutoCloseable {
             LOG.error("Datastore commit at revision {} could not be published to watches", committedRevision, e);
         }
         for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results[i], refusals[i]);
+            batch.get(i).value = results[i];
+            batch.get(i).failure = refusals[i];
         }
     }
 
@@ -218,12 +322,13 @@ final class LogWriter implements AutoCloseable {
         }
     }
 
+    /** Completes the write's future, off the turn, so what depends on it never holds up the next batch. */
     @SuppressWarnings("unchecked")
-    private static <T> void complete(Pending<T> pending, Object result, DatastoreException refusal) {
-        if (refusal != null) {
-            pending.result().completeExceptionally(refusal);
+    private static <T> void release(Pending<T> pending) {
+        if (pending.failure != null) {
+            pending.result().completeExceptionally(pending.failure);
         } else {
-            pending.result().complete((T) result);
+            pending.result().complete((T) pending.value);
         }
     }
 
@@ -281,6 +386,7 @@ final class LogWriter implements AutoCloseable {
             }
             closed = true;
             queue.add(STOP);
+            queue.notifyAll();
         }
         try {
             thread.join();

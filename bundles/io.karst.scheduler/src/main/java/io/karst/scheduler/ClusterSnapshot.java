@@ -15,14 +15,24 @@ import io.karst.api.scheduler.PodInfo;
  */
 final class ClusterSnapshot {
     private final List<NodeInfo> nodes;
+    /** The nodes' names at their positions, which never change: read once, not in every cycle. */
+    private final List<String> names;
     private final Map<String, Integer> positions = new HashMap<>();
     private final long takenAt = System.nanoTime();
 
     ClusterSnapshot(List<NodeInfo> nodes) {
         this.nodes = new ArrayList<>(nodes);
+        List<String> named = new ArrayList<>(nodes.size());
         for (int i = 0; i < this.nodes.size(); i++) {
-            positions.put(this.nodes.get(i).name(), i);
+            named.add(this.nodes.get(i).name());
+            positions.put(named.get(i), i);
         }
+        this.names = List.copyOf(named);
+    }
+
+    /** The names of the nodes of {@link #cycle()}, at the same positions. */
+    List<String> names() {
+        return names;
     }
 
     /** The nodes for one scheduling cycle. */

@@ -113,6 +113,15 @@ public final class Scheduler implements Controller {
     /** Counts the events that may make unschedulable pods fit. */
     private final java.util.concurrent.atomic.AtomicLong moves = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Counts the changes a kept snapshot does not follow by itself: nodes added, removed or changed in what the
+     * filters read, bound pods gone, finished or changed, pods bound by others, bindings that failed. A pass
+     * keeps the last pass's snapshot while this is unchanged (and the snapshot is under a second old).
+     */
+    private final java.util.concurrent.atomic.AtomicLong clusterChanges = new java.util.concurrent.atomic.AtomicLong();
+    /** The last pass's snapshot and the {@link #clusterChanges} it was taken at; touched only by the passes. */
+    private ClusterSnapshot keptSnapshot;
+    private long keptAtChanges = -1;
     private volatile ResourceClient client;
     private volatile Informer pods;
     private volatile Informer nodes;
@@ -207,6 +216,8 @@ public final class Scheduler implements Controller {
         assumed.clear();
         unschedulable.clear();
         arrival.clear();
+        keptSnapshot = null;
+        keptAtChanges = -1;
         pods = ctx.informers().informer(PODS);
         nodes = ctx.informers().informer(NODES);
         budgets = ctx.informers().informer(BUDGETS);
@@ -225,10 +236,13 @@ public final class Scheduler implements Controller {
             @Override
             public void onDelete(ObjectNode pod, boolean finalStateUnknown) {
                 String key = ObjectKeys.of(pod);
-                assumed.remove(key);
+                if (assumed.remove(key) != null) {
+                    clusterChanges.incrementAndGet(); // deleted before its binding showed: counted on its node
+                }
                 unschedulable.remove(key);
                 arrival.remove(key);
                 if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
+                    clusterChanges.incrementAndGet();
                     retryUnschedulable(ctx); // resources and ports were freed
                 }
             }
@@ -236,16 +250,24 @@ public final class Scheduler implements Controller {
         ctx.handle(nodes, new ResourceEventHandler() {
             @Override
             public void onAdd(ObjectNode node) {
+                clusterChanges.incrementAndGet();
                 retryUnschedulable(ctx);
             }
 
             @Override
             public void onUpdate(ObjectNode old, ObjectNode node) {
+                // what the filters read of a node; heartbeats and conditions change none of it
                 if (!old.path("spec").equals(node.path("spec"))
                         || !old.path("metadata").path("labels").equals(node.path("metadata").path("labels"))
                         || !old.path("status").path("allocatable").equals(node.path("status").path("allocatable"))) {
+                    clusterChanges.incrementAndGet();
                     retryUnschedulable(ctx);
                 }
+            }
+
+            @Override
+            public void onDelete(ObjectNode node, boolean finalStateUnknown) {
+                clusterChanges.incrementAndGet();
             }
         });
     }
@@ -264,14 +286,37 @@ public final class Scheduler implements Controller {
         }
         arrival.remove(key);
         unschedulable.remove(key);
-        if (!pod.path("spec").path("nodeName").asText("").isEmpty()) {
-            assumed.remove(key);
+        String node = pod.path("spec").path("nodeName").asText("");
+        if (!node.isEmpty()) {
+            ObjectNode placed = assumed.remove(key);
+            if (boundElsewhere(old, pod, placed)) {
+                clusterChanges.incrementAndGet();
+            }
         }
         // a bound pod that finished frees room for others
         if (old != null && !old.path("spec").path("nodeName").asText("").isEmpty()
                 && !terminal(old) && terminal(pod)) {
+            clusterChanges.incrementAndGet();
             retryUnschedulable(ctx);
         }
+    }
+
+    /**
+     * Whether a bound pod's change is one a kept snapshot does not know: bound other than this scheduler assumed it
+     * (by someone else, or created bound), or a bound pod whose labels or spec changed (other pods' affinity and
+     * spreading look at them) or that is being deleted. The informer confirming this scheduler's own binding is
+     * not; status changes (Running, ready) are not either, as the filters do not read them.
+     */
+    private static boolean boundElsewhere(ObjectNode old, ObjectNode pod, ObjectNode assumedAs) {
+        String node = pod.path("spec").path("nodeName").asText("");
+        String before = old == null ? "" : old.path("spec").path("nodeName").asText("");
+        if (before.isEmpty()) {
+            return assumedAs == null || !assumedAs.path("spec").path("nodeName").asText("").equals(node);
+        }
+        // and preemption waits for victims being deleted
+        return !before.equals(node) || !old.path("spec").equals(pod.path("spec"))
+                || !old.path("metadata").path("labels").equals(pod.path("metadata").path("labels"))
+                || old.path("metadata").has("deletionTimestamp") != pod.path("metadata").has("deletionTimestamp");
     }
 
     /** Something that could make unschedulable pods fit happened: try them all again. */
@@ -302,24 +347,47 @@ public final class Scheduler implements Controller {
     @Override
     public ReconcileResult reconcile(String key) {
         long epoch = moves.get(); // before the list: a move during the pass must not be missed
+        long changes = clusterChanges.get(); // likewise for what a kept snapshot does not follow
         Instant now = Instant.now();
         unschedulable.values().removeIf(since -> !since.plus(UNSCHEDULABLE_RETRY).isAfter(now));
-        List<ObjectNode> queue = new ArrayList<>(pods.lister().list(p -> pending(p)
-                && !assumed.containsKey(ObjectKeys.of(p)) && !unschedulable.containsKey(ObjectKeys.of(p))));
+        List<ObjectNode> queue = pendingPods();
         queue.sort(java.util.Comparator.<ObjectNode>comparingInt(p -> -p.path("spec").path("priority").asInt(0))
                 .thenComparingLong(p -> arrival.getOrDefault(ObjectKeys.of(p), Long.MAX_VALUE)));
+        if (queue.isEmpty()) {
+            return unschedulable.isEmpty() ? ReconcileResult.DONE : ReconcileResult.after(UNSCHEDULABLE_RETRY);
+        }
         // one view of the nodes for the whole pass, so a node changing midway cannot favour later pods
         List<ObjectNode> nodeObjects = nodes.lister().list();
-        ClusterSnapshot snapshot = null;
+        // Counting every pod of the cluster once per pod placed, or once per pass (a pass each time pods arrive),
+        // cost O(pods) each time. The snapshot follows the passes' own placements; it is taken again after a
+        // change it does not follow, and each second as a backstop.
+        ClusterSnapshot snapshot = keptAtChanges == changes ? keptSnapshot : null;
         for (ObjectNode pod : queue) {
-            // counting every pod once per pod placed cost O(pods) per cycle; the snapshot follows this pass's own
-            // placements and is taken again each second for what others changed (pods gone, pods bound elsewhere)
             if (snapshot == null || snapshot.ageNanos() > SNAPSHOT_MAX_AGE.toNanos()) {
                 snapshot = new ClusterSnapshot(snapshot(nodeObjects));
             }
             scheduleOne(ObjectKeys.of(pod), pod, epoch, snapshot);
         }
+        keptSnapshot = snapshot;
+        keptAtChanges = changes;
         return unschedulable.isEmpty() ? ReconcileResult.DONE : ReconcileResult.after(UNSCHEDULABLE_RETRY);
+    }
+
+    /**
+     * The pods to place in this pass: the pending ones the pod events brought ({@link #arrival}), as the informer
+     * has them now, less those being bound and those known not to fit. Walking every pod of the cluster for the
+     * few pending ones cost O(pods) per pass.
+     */
+    private List<ObjectNode> pendingPods() {
+        List<ObjectNode> queue = new ArrayList<>();
+        for (String key : arrival.keySet()) {
+            if (assumed.containsKey(key) || unschedulable.containsKey(key)) {
+                continue;
+            }
+            pods.lister().get(ObjectKeys.namespace(key), ObjectKeys.name(key)).filter(Scheduler::pending)
+                    .ifPresent(queue::add);
+        }
+        return queue;
     }
 
     private void scheduleOne(String key, ObjectNode pod, long epoch, ClusterSnapshot snapshot) {
@@ -327,7 +395,7 @@ public final class Scheduler implements Controller {
         VolumeBinding.PodVolumes volumes = volumeBinding.preFilter(pod);
         List<NodeInfo> nodes = snapshot.cycle();
         List<FilterPlugin> ordered = activeFilters(volumes);
-        Decision decision = decideWithVolumes(info, nodes, volumes, ordered);
+        Decision decision = decideWithVolumes(info, nodes, snapshot.names(), volumes, ordered);
         if (!nodes.isEmpty()) {
             nextStartNodeIndex = (nextStartNodeIndex + decision.processed()) % nodes.size();
         }
@@ -386,6 +454,7 @@ public final class Scheduler implements Controller {
             writeBinding(key, pod, node);
         } catch (RuntimeException e) {
             assumed.remove(key);
+            clusterChanges.incrementAndGet(); // a kept snapshot counts it on the node
             ControllerContext ctx = context;
             if (ctx != null) {
                 ctx.queue().add(QUEUE);
@@ -406,13 +475,13 @@ public final class Scheduler implements Controller {
     }
 
     /** The cycle with VolumeBinding's PreFilter verdict. */
-    private Decision decideWithVolumes(PodInfo info, List<NodeInfo> nodes, VolumeBinding.PodVolumes volumes,
-            List<FilterPlugin> ordered) {
+    private Decision decideWithVolumes(PodInfo info, List<NodeInfo> nodes, List<String> names,
+            VolumeBinding.PodVolumes volumes, List<FilterPlugin> ordered) {
         if (volumes.rejection() != null && !nodes.isEmpty()) {
             // a PreFilter rejection is the one reason for every node, as upstream's FitError words it
             return new Decision(null, "0/" + nodes.size() + " nodes are available: " + volumes.rejection() + ".");
         }
-        return decide(info, nodes, ordered, scorers,
+        return decide(info, nodes, names, ordered, scorers,
                 numFeasibleNodesToFind(percentageOfNodesToScore, nodes.size()), nextStartNodeIndex);
     }
 
@@ -532,15 +601,26 @@ public final class Scheduler implements Controller {
      */
     public static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<FilterPlugin> filters,
             List<ScorePlugin> scorers, int numToFind, int start) {
+        return decide(pod, nodes, null, filters, scorers, numToFind, start);
+    }
+
+    /**
+     * As {@link #decide(PodInfo, List, List, List, int, int)}, with the nodes' names at the same positions (null:
+     * read from each node): a name is a walk through the node's object, a cache miss per feasible node per cycle.
+     */
+    static Decision decide(PodInfo pod, List<NodeInfo> nodes, List<String> nodeNames, List<FilterPlugin> filters,
+            List<ScorePlugin> scorers, int numToFind, int start) {
         if (nodes.isEmpty()) {
             return new Decision(null, "no nodes available to schedule pods", 0);
         }
         int all = nodes.size();
         List<NodeInfo> feasible = new ArrayList<>(Math.min(all, numToFind));
+        List<String> feasibleNames = new ArrayList<>(Math.min(all, numToFind));
         Map<String, Integer> reasons = new TreeMap<>();
         int processed = 0;
         for (int i = 0; i < all && feasible.size() < numToFind; i++) {
-            NodeInfo node = nodes.get((start + i) % all);
+            int at = (start + i) % all;
+            NodeInfo node = nodes.get(at);
             processed++;
             List<String> why = new ArrayList<>();
             for (FilterPlugin f : filters) {
@@ -551,6 +631,7 @@ public final class Scheduler implements Controller {
             }
             if (why.isEmpty()) {
                 feasible.add(node);
+                feasibleNames.add(nodeNames == null ? node.name() : nodeNames.get(at));
             } else {
                 why.stream().distinct().forEach(r -> reasons.merge(r, 1, Integer::sum));
             }
@@ -563,29 +644,33 @@ public final class Scheduler implements Controller {
                     processed);
         }
         if (feasible.size() == 1) {
-            return new Decision(feasible.get(0).name(), null, processed);
+            return new Decision(feasibleNames.get(0), null, processed);
         }
-        Map<String, Long> total = new HashMap<>();
+        // a node's name is a walk through its object: read once per cycle, not once per scorer and lookup
+        String[] names = feasibleNames.toArray(new String[0]);
+        long[] total = new long[names.length];
         for (ScorePlugin s : scorers) {
-            Map<String, Long> scores = new HashMap<>();
-            for (NodeInfo node : feasible) {
-                scores.put(node.name(), s.score(pod, node, nodes));
+            Map<String, Long> scores = new HashMap<>(names.length * 2);
+            for (int i = 0; i < names.length; i++) {
+                scores.put(names[i], s.score(pod, feasible.get(i), nodes));
             }
             s.normalize(pod, scores);
-            scores.forEach((node, score) -> total.merge(node, score * s.weight(), Long::sum));
+            for (int i = 0; i < names.length; i++) {
+                total[i] += scores.getOrDefault(names[i], 0L) * s.weight();
+            }
         }
         // the best score; among equals, each equally likely (upstream's reservoir sampling)
         String best = null;
         long bestScore = Long.MIN_VALUE;
         int ties = 0;
-        for (NodeInfo node : feasible) {
-            long score = total.getOrDefault(node.name(), 0L);
+        for (int i = 0; i < names.length; i++) {
+            long score = total[i];
             if (score > bestScore) {
-                best = node.name();
+                best = names[i];
                 bestScore = score;
                 ties = 1;
             } else if (score == bestScore && ThreadLocalRandom.current().nextInt(++ties) == 0) {
-                best = node.name();
+                best = names[i];
             }
         }
         return new Decision(best, null, processed);
@@ -618,6 +703,7 @@ public final class Scheduler implements Controller {
             writeBinding(key, pod, node);
         } catch (ResourceException e) {
             assumed.remove(key);
+            clusterChanges.incrementAndGet();
             if (e.isNotFound() || e.isConflict()) {
                 return null; // deleted meanwhile, or bound by someone else: the informer brings the news
             }

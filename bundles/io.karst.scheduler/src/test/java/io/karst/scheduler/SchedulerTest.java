@@ -183,6 +183,25 @@ class SchedulerTest {
     }
 
     @Test
+    void aPodBoundByOthersBetweenPassesUsesUpItsNodesRoomAtOnce() throws Exception {
+        // a first pass leaves a snapshot the next passes keep (a second at most) while nothing they do not follow
+        // changes; a pod bound by someone else is such a change
+        pod("warm", "100m", "'nodeSelector':{'disk':'ssd'},");
+        await("warm bound", () -> !nodeOf("warm").isEmpty());
+        pods.create(json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'elsewhere'},'spec':{'nodeName':'big',"
+                + "'containers':[{'name':'c','image':'busybox','resources':{'requests':{'cpu':'3'}}}]}}"));
+        pod("mine", "3", "");
+        await("mine unschedulable", () -> scheduledCondition("mine") != null);
+        assertEquals("", nodeOf("mine"));
+        assertTrue(scheduledCondition("mine").path("message").asText().contains("2 Insufficient cpu"),
+                scheduledCondition("mine").toString());
+        // and its deletion frees the room again
+        pods.delete("elsewhere", io.karst.api.client.DeleteOptions.NONE.withGracePeriodSeconds(0L)); // no kubelet
+        await("mine bound", () -> !nodeOf("mine").isEmpty());
+        assertEquals("big", nodeOf("mine"));
+    }
+
+    @Test
     void anUnschedulablePodSaysWhyAndIsPlacedOnceANodeAppears() throws Exception {
         pod("huge", "16", "");
         await("PodScheduled condition", () -> scheduledCondition("huge") != null);

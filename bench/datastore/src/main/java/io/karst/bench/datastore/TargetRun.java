@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class TargetRun {
     private static final String WARM = "/bench/warm/";
+    private static final String WARM_ONE = "/bench/warm-one/";
     private static final String ONE = "/bench/one/";
     private static final String LISTED = "/bench/list/";
     private static final int WARM_KEYS = 2_000;
@@ -91,9 +92,16 @@ final class TargetRun {
         report(Metric.WATCH_LOADED_P99, loaded.percentileMillis(99));
     }
 
-    /** Writes, reads and lists a little first, so JIT, connections and caches are warm on every target. */
+    /**
+     * Writes, reads and lists a little first, so JIT, connections and caches are warm on every target: with one
+     * writer as well as with many, since a store may take another path for a write that finds it idle.
+     */
     void warmUp() throws Exception {
         long[] revisions = new long[WARM_KEYS];
+        ConcurrentWriters.run(1, WARM_KEYS, (w, i) -> revisions[(int) i] = target.create(key(WARM_ONE, i),
+                values.next()));
+        ConcurrentWriters.run(1, WARM_KEYS, (w, i) -> revisions[(int) i] = target.update(key(WARM_ONE, i),
+                values.next(), revisions[(int) i]));
         int writers = options.writers();
         ConcurrentWriters.run(writers, WARM_KEYS, (w, i) -> revisions[(int) i] = target.create(key(WARM, i),
                 values.next()));

@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.karst.apiserver.cache.CachedReads;
 import io.karst.apiserver.defaults.BatchDefaults;
 import io.karst.apiserver.defaults.Defaulters;
 import io.karst.apiserver.defaults.PodAdmission;
@@ -29,13 +30,21 @@ public final class BuiltinAdmission implements ObjectAdmission {
     private final PodAdmission pods;
     private final LimitRanger limitRanger;
 
+    /** Reading other objects (PriorityClasses, LimitRanges) from the datastore. */
     public BuiltinAdmission(ObjectStore store, ResourceRegistry registry) {
+        this(CachedReads.uncached(store), registry);
+    }
+
+    /** Reading other objects through {@code reads} (the watch cache, as upstream's plugins read informers). */
+    public BuiltinAdmission(CachedReads reads, ResourceRegistry registry) {
         ResourceType priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+        // the empty name stands for the default class (globalDefault), which no object can be named: not read
         this.pods = new PodAdmission(name -> Optional.ofNullable(PodAdmission.SYSTEM_CLASSES.get(name))
-                .or(() -> store.find(priorityClasses, null, name).map(pc -> new PodAdmission.PriorityClass(
-                        pc.path("value").asInt(), pc.path("preemptionPolicy").asText("PreemptLowerPriority")))),
+                .or(() -> name.isEmpty() ? Optional.empty() : reads.find(priorityClasses, null, name, pc -> true)
+                        .map(pc -> new PodAdmission.PriorityClass(pc.path("value").asInt(),
+                                pc.path("preemptionPolicy").asText("PreemptLowerPriority")))),
                 new NameGenerator());
-        this.limitRanger = new LimitRanger(store, registry.find("", "v1", "limitranges").orElseThrow());
+        this.limitRanger = new LimitRanger(reads, registry.find("", "v1", "limitranges").orElseThrow());
     }
 
     @Override

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.resource.ResourceType;
-import io.karst.apiserver.storage.ObjectStore;
+import io.karst.apiserver.cache.CachedReads;
 import io.karst.apiserver.validation.Quantity;
 
 /**
@@ -26,11 +26,11 @@ import io.karst.apiserver.validation.Quantity;
 final class LimitRanger {
     static final String ANNOTATION = "kubernetes.io/limit-ranger";
 
-    private final ObjectStore store;
+    private final CachedReads reads;
     private final ResourceType limitRanges;
 
-    LimitRanger(ObjectStore store, ResourceType limitRanges) {
-        this.store = store;
+    LimitRanger(CachedReads reads, ResourceType limitRanges) {
+        this.reads = reads;
         this.limitRanges = limitRanges;
     }
 
@@ -89,7 +89,8 @@ final class LimitRanger {
 
     private List<JsonNode> items(String namespace) {
         List<JsonNode> items = new ArrayList<>();
-        store.forEach(limitRanges, namespace, limitRange -> limitRange.path("spec").path("limits").forEach(items::add));
+        reads.list(limitRanges, namespace).forEach(limitRange -> limitRange.path("spec").path("limits")
+                .forEach(items::add));
         return items;
     }
 

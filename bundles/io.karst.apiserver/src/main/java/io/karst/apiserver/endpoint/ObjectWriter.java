@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.apiserver.apply.FieldManager;
+import io.karst.apiserver.cache.CachedReads;
 import io.karst.apiserver.codec.MediaTypes;
 import io.karst.apiserver.codec.ObjectCodec;
 import io.karst.apiserver.defaults.Defaulters;
@@ -56,8 +57,16 @@ public final class ObjectWriter {
     private final Clock clock;
     private final FieldManager fieldManager;
     private final EvictionBudgets budgets;
+    private final CachedReads reads;
 
     public ObjectWriter(ObjectStore store, ResourceRegistry registry, ObjectAdmission admission, Clock clock) {
+        this(store, registry, admission, clock, CachedReads.uncached(store));
+    }
+
+    /** @param reads how a write reads other objects (a new object's namespace) */
+    public ObjectWriter(ObjectStore store, ResourceRegistry registry, ObjectAdmission admission, Clock clock,
+            CachedReads reads) {
+        this.reads = reads;
         this.store = store;
         this.registry = registry;
         this.admission = admission;
@@ -876,7 +885,9 @@ public final class ObjectWriter {
 
     private void requireLiveNamespace(ResourceType type, String namespace) {
         ResourceType namespaces = registry.find("", "v1", "namespaces").orElseThrow();
-        ObjectNode ns = store.find(namespaces, null, namespace)
+        // a live namespace in the watch cache is enough, as upstream's NamespaceLifecycle trusts its informer;
+        // one the cache lacks or shows terminating is read from the datastore
+        ObjectNode ns = reads.find(namespaces, null, namespace, cached -> !ObjectMetadata.deleting(cached))
                 .orElseThrow(() -> ApiException.notFound("namespaces", "", namespace));
         if (ObjectMetadata.deleting(ns)) {
             throw ApiException.forbidden(type.plural(), type.group(), "", "unable to create new content in "

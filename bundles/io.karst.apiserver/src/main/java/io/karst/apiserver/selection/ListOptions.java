@@ -20,6 +20,8 @@ public final class ListOptions {
 
     private static final ListOptions DEFAULTS = new ListOptions(LabelSelector.everything(), FieldSelector.everything(),
             false, false, "", "", null, 0, "", null);
+    private static final ListOptions ANY_REVISION = new ListOptions(LabelSelector.everything(),
+            FieldSelector.everything(), false, false, "0", "", null, 0, "", null);
 
     private final LabelSelector labelSelector;
     private final FieldSelector fieldSelector;
@@ -50,6 +52,11 @@ public final class ListOptions {
     /** A plain list of everything: what no query parameters mean. */
     public static ListOptions defaults() {
         return DEFAULTS;
+    }
+
+    /** A list of everything at any revision ({@code resourceVersion=0}): the watch cache answers as it is. */
+    public static ListOptions anyRevision() {
+        return ANY_REVISION;
     }
 
     /**

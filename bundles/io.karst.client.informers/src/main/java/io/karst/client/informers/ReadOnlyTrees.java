@@ -302,7 +302,7 @@ public final class ReadOnlyTrees {
         public JsonNode put(String key, JsonNode value) {
             check();
             if (big != null) {
-                return big.put(key, value);
+                return big.put(key.intern(), value); // an existing entry keeps its key
             }
             int i = indexOf(key);
             if (i >= 0) {
@@ -310,6 +310,9 @@ public final class ReadOnlyTrees {
                 kv[i + 1] = value;
                 return old;
             }
+            // a new key is interned: one String for all the trees that have it, found by identity in indexOf
+            // (parsers of stored values do not share names themselves, see the API server's ObjectCodec)
+            key = key.intern();
             if (size == SMALL) {
                 big = new LinkedHashMap<>(2 * SMALL + 2);
                 for (int j = 0; j < 2 * size; j += 2) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +51,11 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
     private final ScheduledThreadPoolExecutor timers;
     /** Writes the controllers' Events (each recorder's in order), so no controller waits for one. */
     private final ExecutorService eventWriters;
+    /**
+     * Lends threads to the controllers' reconciles while they have keys (see {@link ControllerWorkers}): a thread
+     * is started whenever none is free, and one idle for 30 s ends.
+     */
+    private final ExecutorService workerPool;
     private final LeaderElection election;
     private final Map<Controller, HostedController> controllers = new ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
@@ -79,6 +85,13 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
                 });
         pool.allowCoreThreadTimeOut(true); // idle clusters keep no writer threads
         this.eventWriters = pool;
+        AtomicInteger workers = new AtomicInteger();
+        this.workerPool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                task -> {
+                    Thread thread = new Thread(task, "karst-controller-worker-" + workers.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
         this.election = new LeaderElection(client, "kube-system", config.lease_name(), identity,
                 Duration.ofSeconds(Math.max(1, config.lease_duration_seconds())),
                 Duration.ofSeconds(Math.max(1, config.renew_deadline_seconds())), clock, new LeaderElection.Callbacks() {
@@ -115,12 +128,14 @@ public final class ControllerRuntimeComponent implements ControllerRuntime {
             leading = false;
             controllers.values().forEach(HostedController::stop);
         }
+        workerPool.shutdownNow();
         election.release();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addController(Controller controller) {
-        HostedController hosted = new HostedController(controller, client, timers, host, clock, eventWriters);
+        HostedController hosted = new HostedController(controller, client, timers, workerPool, host, clock,
+                eventWriters);
         synchronized (controllers) {
             controllers.put(controller, hosted);
             LOG.info("Controller {} registered", controller.name());

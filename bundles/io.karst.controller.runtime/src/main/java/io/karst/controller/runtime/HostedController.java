@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,7 @@ import io.karst.api.controller.WorkQueue;
  */
 final class HostedController {
     private static final Logger LOG = LoggerFactory.getLogger(HostedController.class);
-    private static final Duration SYNC_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Controller controller;
     private final ResourceClient client;
@@ -39,6 +38,7 @@ final class HostedController {
     private final String host;
     private final Clock clock;
     private final Executor eventWriter;
+    private final Executor workerPool;
 
     private Running running;
     private volatile String lastError;
@@ -46,10 +46,11 @@ final class HostedController {
 
     /** What one start created; discarded by stop. */
     private final class Running implements ControllerContext {
-        final RateLimitedQueue queue = new RateLimitedQueue(timers);
+        final ControllerWorkers workers = new ControllerWorkers(controller.name(), controller.workers(), workerPool,
+                timers, key -> reconcile(this, key));
+        final RateLimitedQueue queue = workers.queue();
         final List<HandlerRegistration> handlers = new ArrayList<>();
         final List<Informer> informers = new ArrayList<>();
-        final List<Thread> workers = new ArrayList<>();
         final EventRecorder events = new ClusterEventRecorder(client, controller.eventSource(), host,
                 clock, eventWriter);
 
@@ -81,15 +82,19 @@ final class HostedController {
     }
 
     /** A controller whose Events are written before its {@code event} calls return. */
-    HostedController(Controller controller, ResourceClient client, ScheduledExecutorService timers, String host,
-            Clock clock) {
-        this(controller, client, timers, host, clock, null);
+    HostedController(Controller controller, ResourceClient client, ScheduledExecutorService timers,
+            Executor workerPool, String host, Clock clock) {
+        this(controller, client, timers, workerPool, host, clock, null);
     }
 
-    /** @param eventWriter writes its Events off the controller's threads; null to write them in them */
-    HostedController(Controller controller, ResourceClient client, ScheduledExecutorService timers, String host,
-            Clock clock, Executor eventWriter) {
+    /**
+     * @param workerPool lends the threads its reconciles run on; it must start a thread whenever none is free
+     * @param eventWriter writes its Events off the controller's threads; null to write them in them
+     */
+    HostedController(Controller controller, ResourceClient client, ScheduledExecutorService timers,
+            Executor workerPool, String host, Clock clock, Executor eventWriter) {
         this.eventWriter = eventWriter;
+        this.workerPool = workerPool;
         this.controller = controller;
         this.client = client;
         this.timers = timers;
@@ -115,12 +120,7 @@ final class HostedController {
             return;
         }
         run.informers.forEach(Informer::start);
-        for (int i = 0; i < Math.max(1, controller.workers()); i++) {
-            Thread worker = new Thread(() -> work(run), "karst-controller-" + controller.name() + "-" + i);
-            worker.setDaemon(true);
-            run.workers.add(worker);
-            worker.start();
-        }
+        run.workers.start(List.copyOf(run.informers));
         LOG.info("Controller {} started", controller.name());
     }
 
@@ -130,23 +130,20 @@ final class HostedController {
             return;
         }
         running = null;
-        run.queue.shutDown();
+        run.workers.stop();
         run.handlers.forEach(HandlerRegistration::close);
-        for (Thread worker : run.workers) {
-            worker.interrupt();
-        }
         try {
             controller.stop();
         } catch (RuntimeException e) {
             LOG.warn("Controller {} failed to stop cleanly", controller.name(), e);
         }
-        for (Thread worker : run.workers) {
-            try {
-                worker.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        try {
+            if (!run.workers.awaitStopped(STOP_TIMEOUT)) {
+                LOG.warn("Controller {}: reconciles still running {} s after stop", controller.name(),
+                        STOP_TIMEOUT.toSeconds());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         LOG.info("Controller {} stopped", controller.name());
     }
@@ -160,25 +157,8 @@ final class HostedController {
                 lastErrorTime);
     }
 
-    private void work(Running run) {
-        try {
-            // the controller's first reconcile must see complete caches, as client-go's WaitForCacheSync ensures
-            for (Informer informer : List.copyOf(run.informers)) {
-                if (!informer.waitForSync(SYNC_TIMEOUT)) {
-                    LOG.warn("Controller {}: informer {} not synced after {} s, starting anyway", controller.name(),
-                            informer.key(), SYNC_TIMEOUT.toSeconds());
-                }
-            }
-            String key;
-            while ((key = run.queue.take()) != null) {
-                reconcile(run.queue, key);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void reconcile(RateLimitedQueue queue, String key) {
+    private void reconcile(Running run, String key) {
+        RateLimitedQueue queue = run.queue;
         try {
             ReconcileResult result = controller.reconcile(key);
             queue.forget(key);

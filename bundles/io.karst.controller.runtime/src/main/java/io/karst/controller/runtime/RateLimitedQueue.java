@@ -21,6 +21,8 @@ final class RateLimitedQueue implements WorkQueue {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(1000);
 
     private final ScheduledExecutorService timers;
+    /** Told, outside the queue's lock, each time a key starts waiting. */
+    private final Runnable onWaiting;
     private final LinkedHashSet<String> waiting = new LinkedHashSet<>();
     private final Set<String> processing = new HashSet<>();
     /** Keys added while being processed: queued again when their worker is done. */
@@ -28,19 +30,27 @@ final class RateLimitedQueue implements WorkQueue {
     private final Map<String, Integer> failures = new HashMap<>();
     private boolean shutDown;
 
-    RateLimitedQueue(ScheduledExecutorService timers) {
+    RateLimitedQueue(ScheduledExecutorService timers, Runnable onWaiting) {
         this.timers = timers;
+        this.onWaiting = onWaiting;
     }
 
     @Override
-    public synchronized void add(String key) {
-        if (shutDown) {
-            return;
+    public void add(String key) {
+        boolean added;
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            if (processing.contains(key)) {
+                dirty.add(key);
+                added = false;
+            } else {
+                added = waiting.add(key);
+            }
         }
-        if (processing.contains(key)) {
-            dirty.add(key);
-        } else if (waiting.add(key)) {
-            notifyAll();
+        if (added) {
+            onWaiting.run();
         }
     }
 
@@ -79,12 +89,9 @@ final class RateLimitedQueue implements WorkQueue {
         failures.remove(key);
     }
 
-    /** The next key to work on, marked as processing; {@code null} once the queue is shut down. */
-    synchronized String take() throws InterruptedException {
-        while (waiting.isEmpty() && !shutDown) {
-            wait();
-        }
-        if (shutDown) {
+    /** The next key to work on, marked as processing; {@code null} when none waits or the queue is shut down. */
+    synchronized String poll() {
+        if (shutDown || waiting.isEmpty()) {
             return null;
         }
         var iterator = waiting.iterator();
@@ -95,10 +102,14 @@ final class RateLimitedQueue implements WorkQueue {
     }
 
     /** The worker is done with {@code key}; if it was added meanwhile, it waits again. */
-    synchronized void done(String key) {
-        processing.remove(key);
-        if (dirty.remove(key) && !shutDown && waiting.add(key)) {
-            notifyAll();
+    void done(String key) {
+        boolean added;
+        synchronized (this) {
+            processing.remove(key);
+            added = dirty.remove(key) && !shutDown && waiting.add(key);
+        }
+        if (added) {
+            onWaiting.run();
         }
     }
 
@@ -107,11 +118,10 @@ final class RateLimitedQueue implements WorkQueue {
         return waiting.size();
     }
 
-    /** Wakes every worker with {@code null}; adds after this are ignored. */
+    /** Drops every waiting key; {@link #poll} answers {@code null} and adds are ignored from now on. */
     synchronized void shutDown() {
         shutDown = true;
         waiting.clear();
         dirty.clear();
-        notifyAll();
     }
 }

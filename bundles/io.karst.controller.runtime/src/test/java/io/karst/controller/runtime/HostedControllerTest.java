@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,6 +39,7 @@ class HostedControllerTest {
     Path dir;
     InProcessApi api;
     ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService workerPool = Executors.newCachedThreadPool();
 
     @BeforeEach
     void start() {
@@ -47,6 +49,7 @@ class HostedControllerTest {
     @AfterEach
     void stop() {
         timers.shutdownNow();
+        workerPool.shutdownNow();
         api.close();
     }
 
@@ -109,7 +112,8 @@ class HostedControllerTest {
     void existingAndNewObjectsAreReconciledAndFailuresRetried() throws Exception {
         createConfigMap("before");
         ConfigMapController controller = new ConfigMapController();
-        HostedController hosted = new HostedController(controller, api.client(), timers, "host", Clock.systemUTC());
+        HostedController hosted = new HostedController(controller, api.client(), timers, workerPool, "host",
+                Clock.systemUTC());
         hosted.start();
         await("existing object", () -> controller.reconciled.contains("default/before"));
         createConfigMap("flaky");
@@ -124,7 +128,8 @@ class HostedControllerTest {
     @Test
     void aStoppedControllerNoLongerHearsAboutChanges() throws Exception {
         ConfigMapController controller = new ConfigMapController();
-        HostedController hosted = new HostedController(controller, api.client(), timers, "host", Clock.systemUTC());
+        HostedController hosted = new HostedController(controller, api.client(), timers, workerPool, "host",
+                Clock.systemUTC());
         hosted.start();
         createConfigMap("one");
         await("first", () -> controller.reconciled.contains("default/one"));

@@ -7,13 +7,15 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class RateLimitedQueueTest {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-    private final RateLimitedQueue queue = new RateLimitedQueue(timers);
+    private final AtomicInteger waitingSignals = new AtomicInteger();
+    private final RateLimitedQueue queue = new RateLimitedQueue(timers, waitingSignals::incrementAndGet);
 
     @AfterEach
     void stop() {
@@ -26,19 +28,23 @@ class RateLimitedQueueTest {
         queue.add("b");
         queue.add("a");
         assertEquals(2, queue.depth());
-        assertEquals("a", queue.take());
-        assertEquals("b", queue.take());
+        assertEquals(2, waitingSignals.get(), "told once per key that starts waiting");
+        assertEquals("a", queue.poll());
+        assertEquals("b", queue.poll());
+        assertNull(queue.poll(), "empty");
     }
 
     @Test
     void aKeyAddedWhileBeingProcessedComesBackOnlyAfterItIsDone() throws Exception {
         queue.add("a");
-        assertEquals("a", queue.take());
+        assertEquals("a", queue.poll());
         queue.add("a");
         assertEquals(0, queue.depth(), "not handed to a second worker while the first works on it");
+        assertEquals(1, waitingSignals.get());
         queue.done("a");
         assertEquals(1, queue.depth());
-        assertEquals("a", queue.take());
+        assertEquals(2, waitingSignals.get(), "waiting again once done");
+        assertEquals("a", queue.poll());
     }
 
     @Test
@@ -59,23 +65,20 @@ class RateLimitedQueueTest {
     void addAfterQueuesTheKeyOnceTheDelayHasPassed() throws Exception {
         queue.addAfter("later", Duration.ofMillis(50));
         assertEquals(0, queue.depth());
-        timers.schedule(() -> { }, 0, TimeUnit.MILLISECONDS);
-        assertEquals("later", queue.take());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waitingSignals.get() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals("later", queue.poll());
     }
 
     @Test
-    void shutDownWakesWaitingWorkersWithNull() throws Exception {
-        Thread stopper = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                return;
-            }
-            queue.shutDown();
-        });
-        stopper.start();
-        assertNull(queue.take());
+    void aShutDownQueueDropsItsKeysAndIgnoresNewOnes() {
+        queue.add("a");
+        queue.shutDown();
+        assertNull(queue.poll());
         queue.add("ignored");
         assertEquals(0, queue.depth());
+        assertEquals(1, waitingSignals.get());
     }
 }

@@ -1,6 +1,7 @@
 package io.karst.controller.runtime;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -18,10 +19,15 @@ public final class RunningController implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    private final ExecutorService workerPool = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "running-controller-worker");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final HostedController hosted;
 
     public RunningController(Controller controller, ResourceClient client) {
-        hosted = new HostedController(controller, client, timers, "test-host", Clock.systemUTC());
+        hosted = new HostedController(controller, client, timers, workerPool, "test-host", Clock.systemUTC());
         hosted.start();
     }
 
@@ -33,5 +39,6 @@ public final class RunningController implements AutoCloseable {
     public void close() {
         hosted.stop();
         timers.shutdownNow();
+        workerPool.shutdownNow();
     }
 }

@@ -15,6 +15,16 @@ final class NoExecuteTolerations {
     private NoExecuteTolerations() {
     }
 
+    /** Whether the node has a taint that can evict pods; without one, {@link #evictionTime} is always empty. */
+    static boolean hasNoExecuteTaint(JsonNode node) {
+        for (JsonNode taint : node.path("spec").path("taints")) {
+            if (taint.path("effect").asText().equals("NoExecute")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The time the pod is to be evicted, or empty to leave it. */
     static Optional<Instant> evictionTime(JsonNode pod, JsonNode node, Instant now) {
         Instant earliest = null;

