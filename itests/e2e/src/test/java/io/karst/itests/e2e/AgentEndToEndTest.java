@@ -256,7 +256,9 @@ class AgentEndToEndTest {
         assertEquals(uid + " 0", web);
         assertEquals(before.stream().sorted().toList(), agentSandbox.containers().stream().sorted().toList(),
                 "the restarted agent adopted the same containers");
-        // the tunnel reconnects by itself; logs flow through it again
+        // the tunnel reconnects by itself; logs flow through it again. The Node still shows Ready from before the
+        // restart and the tunnel may open before the agent's containerd is ready and its kubelet runs: until then a
+        // log is an error (never an empty success), and the client asks again
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         Commands.Result logs;
         List<String> tries = new ArrayList<>();
