@@ -293,6 +293,9 @@ class AgentEndToEndTest {
         // upstream's node-monitor-grace-period: 50 s of silence (the test and the server share this host's clock;
         // a second for the Lease's and this clock's rounding)
         long silentFor = Duration.between(lastRenewal, Instant.now()).toSeconds();
+        System.out.println("node " + AGENT + " Unknown " + silentFor + " s after its last Lease renewal, "
+                + Duration.ofNanos(System.nanoTime() - stopped).toSeconds() + " s after the agent exited; stopping "
+                + "the agent took " + closeMillis + " ms");
         assertTrue(silentFor >= 49, () -> "marked after only " + silentFor + " s of silence (Lease renewed at "
                 + lastRenewal + "; stopping the agent took " + closeMillis + " ms)\n" + agentLog());
         String taints = ok(null, "get", "node", AGENT, "-o", "jsonpath={.spec.taints[*].key}").stdout();
