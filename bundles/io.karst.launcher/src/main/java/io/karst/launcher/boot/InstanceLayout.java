@@ -3,8 +3,8 @@ package io.karst.launcher.boot;
 import java.nio.file.Path;
 
 /**
- * Where one node role keeps its Karaf instance inside the data directory, so that several servers (tests, a
- * server and an agent) can share one installed distribution.
+ * Where one node role keeps its Karaf instance (or, for an agent without a shell, its lean runtime) inside the
+ * data directory, so that several servers (tests, a server and an agent) can share one installed distribution.
  *
  * @param dataDir the Karst data directory
  * @param roleDir {@code <data-dir>/server} or {@code <data-dir>/agent}
@@ -30,6 +30,16 @@ record InstanceLayout(Path dataDir, Path roleDir) {
 
     Path distributionStamp() {
         return roleDir.resolve("karaf/distribution.sha256");
+    }
+
+    /** The lean agent runtime's folder (the agent without a shell runs no Karaf): etc/, data/, its bundle list. */
+    Path runtime() {
+        return roleDir.resolve("runtime");
+    }
+
+    /** Held by the running lean runtime for its whole life. */
+    Path runtimeLockFile() {
+        return runtime().resolve("data/lock");
     }
 
     Path logs() {

@@ -40,11 +40,16 @@ final class KarafInstance {
     }
 
     /**
-     * Whether a Karaf process runs this instance now: it holds the OS lock on {@link InstanceLayout#lockFile()},
-     * which the OS drops when the process dies, even by kill -9.
+     * Whether a Karaf process (or an agent's lean runtime) runs this instance now: it holds the OS lock on
+     * {@link InstanceLayout#lockFile()} (or {@link InstanceLayout#runtimeLockFile()}), which the OS drops when the
+     * process dies, even by kill -9.
      */
     static boolean isRunning(InstanceLayout layout) throws IOException {
-        Path lock = layout.lockFile();
+        // an agent runs either Karaf or, without a shell, the lean runtime; either holds the node's data
+        return isLocked(layout.lockFile()) || isLocked(layout.runtimeLockFile());
+    }
+
+    static boolean isLocked(Path lock) throws IOException {
         if (!Files.exists(lock)) {
             return false;
         }

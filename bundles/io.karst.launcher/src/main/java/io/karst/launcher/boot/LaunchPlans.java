@@ -231,6 +231,15 @@ final class LaunchPlans {
         return features;
     }
 
+    /**
+     * The Karst features of a plan, without Karaf's platform features: what the lean agent runtime installs on its
+     * own platform ({@link LeanInstance}).
+     */
+    static List<String> karstFeatures(LaunchPlan plan) {
+        List<String> platform = platform(plan.sshPort());
+        return plan.bootFeatures().stream().filter(f -> !platform.contains(f)).toList();
+    }
+
     private static List<String> platform(int sshPort) {
         List<String> features = new ArrayList<>(sshPort != 0 ? PLATFORM : SHELLESS_PLATFORM);
         if (sshPort != 0) {

@@ -72,7 +72,7 @@ public final class NodeLaunch {
                 }
                 if (KarafInstance.isRunning(layout)) {
                     err.println(command + ": a Karst agent is already running on " + dataDir + " (it holds "
-                            + layout.lockFile() + "): stop it first");
+                            + runningLock(layout) + "): stop it first");
                     return 1;
                 }
                 plan = join(config, token.get(), layout, Path.of(home), err, command);
@@ -80,10 +80,13 @@ public final class NodeLaunch {
             if (KarafInstance.isRunning(layout)) {
                 // preparing would rewrite, even empty, the running instance's etc and data under it
                 err.println(command + ": a Karst " + role.name().toLowerCase() + " is already running on " + dataDir
-                        + " (it holds " + layout.lockFile() + "): stop it first");
+                        + " (it holds " + runningLock(layout) + "): stop it first");
                 return 1;
             }
-            Map<String, String> vars = new KarafInstance(Path.of(home), layout).prepare(plan);
+            // an agent nobody can reach by shell runs no Karaf: its bundles on a bare framework (LeanInstance)
+            Map<String, String> vars = role == Role.AGENT && plan.sshPort() == 0
+                    ? new LeanInstance(Path.of(home), layout).prepare(plan)
+                    : new KarafInstance(Path.of(home), layout).prepare(plan);
             KarafInstance.writeAtomically(Path.of(envFile), shellExports(vars));
             return 0;
         } catch (JoinVerifier.JoinException | ConfigException e) {
@@ -115,6 +118,10 @@ public final class NodeLaunch {
         NodeJoin.Joined joined = JoinRetry.until(() -> NodeJoin.join(server, token, ca, nodeName, password, nodeIps,
                 layout.roleDir().resolve("tls")), err, command, sleeper);
         return LaunchPlans.agent(config, nodeName, nodeIps, joined, home);
+    }
+
+    private static Path runningLock(InstanceLayout layout) throws IOException {
+        return KarafInstance.isLocked(layout.runtimeLockFile()) ? layout.runtimeLockFile() : layout.lockFile();
     }
 
     private static String shellExports(Map<String, String> vars) {

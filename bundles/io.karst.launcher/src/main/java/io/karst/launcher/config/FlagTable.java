@@ -51,8 +51,11 @@ public final class FlagTable {
             Flag.of(TOKEN_FILE, STRING, "FILE", "File holding the token; its trimmed content is the token")
                     .rule(ValueRules.nonBlank("a file path")),
             Flag.of("debug", BOOL, "", "Turn on debug logs").defaults("false"),
-            Flag.of("admin-ssh-port", INT, "PORT", "Port of this node's Karaf ssh shell (0 turns it off)")
-                    .defaults(DefaultValue.perRole("8101", "8102")).rule(ValueRules.port(0)),
+            // An agent has no shell unless asked for one, as K3s's agents have none: without it the agent runs its
+            // bundles on a bare OSGi framework instead of Karaf, under 100 MB (bench/node/agent-rss).
+            Flag.of("admin-ssh-port", INT, "PORT",
+                    "Port of this node's Karaf ssh shell (0 turns it off; an agent without one runs no Karaf)")
+                    .defaults(DefaultValue.perRole("8101", "0")).rule(ValueRules.port(0)),
             Flag.of("pause-image", STRING, "IMAGE",
                     "Pod sandbox image (the distribution ships localhost/karst/pause, built from Debian busybox-static)")
                     .defaults("localhost/karst/pause:1.35.0").rule(ValueRules.imageReference()),

@@ -77,6 +77,10 @@ class LaunchPlansTest {
         assertTrue(features.indexOf("karst-client-remote") < features.indexOf("karst-kubelet"));
         assertEquals(features.indexOf("karst-cri-containerd") + 1, features.indexOf("karst-kubelet"));
         assertFalse(features.contains("karst-apiserver"));
+        // an agent has no shell by default, so it runs the lean runtime: these features on its own platform
+        assertEquals(0, plan.sshPort());
+        assertEquals(List.of("karst-client-remote", "karst-cri-containerd", "karst-kubelet", "karst-tunnel"),
+                LaunchPlans.karstFeatures(plan));
         Map<String, Object> client = plan.configurations().get("io.karst.client.remote");
         assertEquals(List.of("https://192.0.2.10:6443"), client.get("servers"));
         assertEquals(tls.clientKey().toAbsolutePath().toString(), client.get("key.file"));

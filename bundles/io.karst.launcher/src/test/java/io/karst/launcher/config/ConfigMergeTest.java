@@ -51,10 +51,10 @@ class ConfigMergeTest {
     }
 
     @Test
-    void agentDefaultsToItsOwnSshPortAndHasNoServerFlags() throws Exception {
+    void agentHasNoShellByDefaultAndHasNoServerFlags() throws Exception {
         ResolvedConfig config = fixture.resolve(Role.AGENT, List.of("--server", "https://10.0.0.1:6443"), Map.of());
 
-        assertEquals(8102, config.integer("admin-ssh-port"));
+        assertEquals(0, config.integer("admin-ssh-port"));
         assertTrue(config.names().contains("server"));
         assertFalse(config.names().contains("tls-san"));
         assertFalse(fixture.server().names().contains("server"));

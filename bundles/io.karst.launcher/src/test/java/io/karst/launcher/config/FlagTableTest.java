@@ -32,7 +32,7 @@ class FlagTableTest {
 
         assertTrue(help.contains("  -s, --server URL"), help);
         assertTrue(help.contains("[$KARST_URL]"), help);
-        assertTrue(help.contains("(default: 8102)"), help);
+        assertTrue(help.contains("(default: 0)"), help);
         assertFalse(help.contains("--tls-san"), help);
     }
 

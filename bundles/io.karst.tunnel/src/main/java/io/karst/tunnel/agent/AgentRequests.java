@@ -48,9 +48,14 @@ final class AgentRequests {
         this.http = http;
     }
 
+    /**
+     * Serves one stream. The stream is closed in {@code finally}, after the catch clauses, not as a resource of the
+     * try: a resource would be closed (an ordinary end, which the server reads as a complete, possibly empty, answer)
+     * before a catch clause could end it with the error, and the error would never reach the server.
+     */
     void accept(TunnelStream stream, ObjectNode request) {
         threads.execute(() -> {
-            try (stream) {
+            try {
                 handle(stream, request);
             } catch (LogsNotFoundException e) {
                 stream.fail("LogsNotFound", e.getMessage());
@@ -61,9 +66,13 @@ final class AgentRequests {
             } catch (IllegalArgumentException e) {
                 stream.fail("BadRequest", e.getMessage());
             } catch (IOException e) {
-                // the server closed the stream (the client left) or the tunnel broke
+                // Either the stream is gone (the server closed it, the client left, the tunnel broke: then nothing is
+                // sent) or reading here failed (a log file): then the server must not take what it got as all.
+                stream.fail("InternalError", String.valueOf(e.getMessage()));
             } catch (RuntimeException e) {
                 stream.fail("InternalError", String.valueOf(e.getMessage()));
+            } finally {
+                stream.close();
             }
         });
     }

@@ -103,7 +103,8 @@ class LauncherEndToEndTest {
                 said = Files.readString(tmp.resolve("waiting.out"));
             }
             assertTrue(said.contains("cannot reach https://127.0.0.1:" + port + "/cacerts"), said);
-            assertTrue(!Files.exists(data.resolve("agent/karaf")) && !Files.exists(data.resolve("agent/tls")), said);
+            assertTrue(!Files.exists(data.resolve("agent/karaf")) && !Files.exists(data.resolve("agent/runtime"))
+                    && !Files.exists(data.resolve("agent/tls")), said);
         } finally {
             agent.destroy();
             assertTrue(agent.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "SIGTERM ends a waiting agent");

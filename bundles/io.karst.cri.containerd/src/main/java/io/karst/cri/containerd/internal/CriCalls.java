@@ -2,11 +2,8 @@ package io.karst.cri.containerd.internal;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.karst.api.node.ContainerRuntimeException;
 
 /** How CRI calls fail and take time: the one place runtime errors become {@link ContainerRuntimeException}s. */
@@ -23,33 +20,29 @@ final class CriCalls {
     <T> T call(String what, Supplier<T> call) {
         try {
             return call.get();
-        } catch (StatusRuntimeException e) {
+        } catch (GrpcStatusException e) {
             throw failure(what, e);
         }
     }
 
-    ContainerRuntimeException failure(String what, StatusRuntimeException e) {
+    ContainerRuntimeException failure(String what, GrpcStatusException e) {
         return new ContainerRuntimeException(message(what, e), e);
     }
 
     /** The runtime's own message; for an unreachable runtime, which socket and why. */
-    String message(String what, StatusRuntimeException e) {
-        Status status = e.getStatus();
-        String description = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
-        return switch (status.getCode()) {
-            case UNAVAILABLE -> what + ": the container runtime at " + endpoint + " is not reachable: " + description;
-            case DEADLINE_EXCEEDED -> what + ": the container runtime at " + endpoint + " did not answer in time: "
-                    + description;
+    String message(String what, GrpcStatusException e) {
+        String description = e.description() == null ? GrpcStatusException.name(e.code()) : e.description();
+        return switch (e.code()) {
+            case GrpcStatusException.UNAVAILABLE -> what + ": the container runtime at " + endpoint
+                    + " is not reachable: " + description;
+            case GrpcStatusException.DEADLINE_EXCEEDED -> what + ": the container runtime at " + endpoint
+                    + " did not answer in time: " + description;
             default -> description;
         };
     }
 
-    static boolean notFound(StatusRuntimeException e) {
-        return e.getStatus().getCode() == Status.Code.NOT_FOUND;
-    }
-
-    static long deadlineMillis(Duration duration) {
-        return TimeUnit.NANOSECONDS.toMillis(duration.toNanos());
+    static boolean notFound(GrpcStatusException e) {
+        return e.code() == GrpcStatusException.NOT_FOUND;
     }
 
     /** CRI timestamps are nanoseconds since the epoch; 0 means none. */

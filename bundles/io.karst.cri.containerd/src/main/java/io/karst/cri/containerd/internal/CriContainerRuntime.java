@@ -5,9 +5,25 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
-import io.grpc.StatusRuntimeException;
+import io.karst.cri.containerd.internal.runtime.v1.AttachResponse;
+import io.karst.cri.containerd.internal.runtime.v1.ContainerStatusResponse;
+import io.karst.cri.containerd.internal.runtime.v1.CreateContainerResponse;
+import io.karst.cri.containerd.internal.runtime.v1.ExecResponse;
+import io.karst.cri.containerd.internal.runtime.v1.ListContainersResponse;
+import io.karst.cri.containerd.internal.runtime.v1.ListPodSandboxResponse;
+import io.karst.cri.containerd.internal.runtime.v1.PodSandboxStatusResponse;
+import io.karst.cri.containerd.internal.runtime.v1.PortForwardResponse;
+import io.karst.cri.containerd.internal.runtime.v1.RemoveContainerResponse;
+import io.karst.cri.containerd.internal.runtime.v1.RemovePodSandboxResponse;
+import io.karst.cri.containerd.internal.runtime.v1.RunPodSandboxResponse;
+import io.karst.cri.containerd.internal.runtime.v1.StartContainerResponse;
+import io.karst.cri.containerd.internal.runtime.v1.StatusResponse;
+import io.karst.cri.containerd.internal.runtime.v1.StopContainerResponse;
+import io.karst.cri.containerd.internal.runtime.v1.StopPodSandboxResponse;
+import io.karst.cri.containerd.internal.runtime.v1.UpdateRuntimeConfigResponse;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import io.karst.api.node.ContainerRuntime;
 import io.karst.api.node.ContainerRuntimeException;
 import io.karst.api.node.ContainerSummary;
@@ -49,8 +65,6 @@ import io.karst.cri.containerd.internal.runtime.v1.RemovePodSandboxRequest;
 import io.karst.cri.containerd.internal.runtime.v1.RunPodSandboxRequest;
 import io.karst.cri.containerd.internal.runtime.v1.RuntimeCondition;
 import io.karst.cri.containerd.internal.runtime.v1.RuntimeConfig;
-import io.karst.cri.containerd.internal.runtime.v1.RuntimeServiceGrpc;
-import io.karst.cri.containerd.internal.runtime.v1.RuntimeServiceGrpc.RuntimeServiceBlockingStub;
 import io.karst.cri.containerd.internal.runtime.v1.StartContainerRequest;
 import io.karst.cri.containerd.internal.runtime.v1.StatusRequest;
 import io.karst.cri.containerd.internal.runtime.v1.StopContainerRequest;
@@ -68,16 +82,22 @@ final class CriContainerRuntime implements ContainerRuntime {
     /** What the CRI version request carries: the kubelet's runtime API version. */
     private static final String KUBELET_API_VERSION = "v1";
 
-    private final RuntimeServiceGrpc.RuntimeServiceBlockingStub stub;
+    private static final String SERVICE = "/runtime.v1.RuntimeService/";
+
+    private final CriChannel channel;
     private final CriCalls calls;
 
     CriContainerRuntime(CriChannel channel, CriCalls calls) {
-        this.stub = RuntimeServiceGrpc.newBlockingStub(channel.channel());
+        this.channel = channel;
         this.calls = calls;
     }
 
-    private RuntimeServiceBlockingStub stub() {
-        return stub.withDeadlineAfter(CriCalls.deadlineMillis(CriCalls.DEFAULT_DEADLINE), TimeUnit.MILLISECONDS);
+    private <T> T rpc(String method, MessageLite request, Parser<T> response) {
+        return rpc(method, request, response, CriCalls.DEFAULT_DEADLINE);
+    }
+
+    private <T> T rpc(String method, MessageLite request, Parser<T> response, Duration deadline) {
+        return channel.call(SERVICE + method, request, response, deadline);
     }
 
     @Override
@@ -86,16 +106,16 @@ final class CriContainerRuntime implements ContainerRuntime {
     }
 
     RuntimeVersion version(Duration deadline) {
-        VersionResponse response = calls.call("version", () -> stub
-                .withDeadlineAfter(CriCalls.deadlineMillis(deadline), TimeUnit.MILLISECONDS)
-                .version(VersionRequest.newBuilder().setVersion(KUBELET_API_VERSION).build()));
+        VersionResponse response = calls.call("version", () -> rpc("Version",
+                VersionRequest.newBuilder().setVersion(KUBELET_API_VERSION).build(), VersionResponse.parser(),
+                deadline));
         return new RuntimeVersion(response.getRuntimeName(), response.getRuntimeVersion(),
                 response.getRuntimeApiVersion());
     }
 
     @Override
     public io.karst.api.node.RuntimeStatus status() {
-        var conditions = calls.call("status", () -> stub().status(StatusRequest.getDefaultInstance()))
+        var conditions = calls.call("status", () -> rpc("Status", StatusRequest.getDefaultInstance(), StatusResponse.parser()))
                 .getStatus().getConditionsList();
         boolean runtimeReady = false;
         boolean networkReady = false;
@@ -116,23 +136,23 @@ final class CriContainerRuntime implements ContainerRuntime {
 
     @Override
     public void updatePodCidr(String podCidr) {
-        calls.call("update pod CIDR", () -> stub().updateRuntimeConfig(UpdateRuntimeConfigRequest.newBuilder()
+        calls.call("update pod CIDR", () -> rpc("UpdateRuntimeConfig", UpdateRuntimeConfigRequest.newBuilder()
                 .setRuntimeConfig(RuntimeConfig.newBuilder()
                         .setNetworkConfig(NetworkConfig.newBuilder().setPodCidr(podCidr)))
-                .build()));
+                .build(), UpdateRuntimeConfigResponse.parser()));
     }
 
     @Override
     public String runPodSandbox(io.karst.api.node.PodSandboxConfig config) {
-        return calls.call("run pod sandbox", () -> stub().runPodSandbox(RunPodSandboxRequest.newBuilder()
-                .setConfig(sandboxConfig(config)).build())).getPodSandboxId();
+        return calls.call("run pod sandbox", () -> rpc("RunPodSandbox", RunPodSandboxRequest.newBuilder()
+                .setConfig(sandboxConfig(config)).build(), RunPodSandboxResponse.parser())).getPodSandboxId();
     }
 
     @Override
     public void stopPodSandbox(String sandboxId) {
         try {
-            stub().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
-        } catch (StatusRuntimeException e) {
+            rpc("StopPodSandbox", StopPodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build(), StopPodSandboxResponse.parser());
+        } catch (GrpcStatusException e) {
             if (!CriCalls.notFound(e)) {
                 throw calls.failure("stop pod sandbox", e);
             }
@@ -142,8 +162,8 @@ final class CriContainerRuntime implements ContainerRuntime {
     @Override
     public void removePodSandbox(String sandboxId) {
         try {
-            stub().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build());
-        } catch (StatusRuntimeException e) {
+            rpc("RemovePodSandbox", RemovePodSandboxRequest.newBuilder().setPodSandboxId(sandboxId).build(), RemovePodSandboxResponse.parser());
+        } catch (GrpcStatusException e) {
             if (!CriCalls.notFound(e)) {
                 throw calls.failure("remove pod sandbox", e);
             }
@@ -154,9 +174,9 @@ final class CriContainerRuntime implements ContainerRuntime {
     public Optional<io.karst.api.node.PodSandboxStatus> podSandboxStatus(String sandboxId) {
         io.karst.cri.containerd.internal.runtime.v1.PodSandboxStatus status;
         try {
-            status = stub().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build())
+            status = rpc("PodSandboxStatus", PodSandboxStatusRequest.newBuilder().setPodSandboxId(sandboxId).build(), PodSandboxStatusResponse.parser())
                     .getStatus();
-        } catch (StatusRuntimeException e) {
+        } catch (GrpcStatusException e) {
             if (CriCalls.notFound(e)) {
                 return Optional.empty();
             }
@@ -177,7 +197,7 @@ final class CriContainerRuntime implements ContainerRuntime {
 
     @Override
     public List<io.karst.api.node.PodSandbox> listPodSandboxes() {
-        return calls.call("list pod sandboxes", () -> stub().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()))
+        return calls.call("list pod sandboxes", () -> rpc("ListPodSandbox", ListPodSandboxRequest.getDefaultInstance(), ListPodSandboxResponse.parser()))
                 .getItemsList().stream()
                 .map(item -> new io.karst.api.node.PodSandbox(item.getId(), item.getMetadata().getName(),
                         item.getMetadata().getNamespace(), item.getMetadata().getUid(),
@@ -189,17 +209,17 @@ final class CriContainerRuntime implements ContainerRuntime {
     @Override
     public String createContainer(String sandboxId, io.karst.api.node.ContainerConfig config,
             io.karst.api.node.PodSandboxConfig sandboxConfig) {
-        return calls.call("create container", () -> stub().createContainer(CreateContainerRequest.newBuilder()
+        return calls.call("create container", () -> rpc("CreateContainer", CreateContainerRequest.newBuilder()
                 .setPodSandboxId(sandboxId)
                 .setConfig(containerConfig(config, sandboxConfig))
                 .setSandboxConfig(sandboxConfig(sandboxConfig))
-                .build())).getContainerId();
+                .build(), CreateContainerResponse.parser())).getContainerId();
     }
 
     @Override
     public void startContainer(String containerId) {
-        calls.call("start container", () -> stub().startContainer(
-                StartContainerRequest.newBuilder().setContainerId(containerId).build()));
+        calls.call("start container", () -> rpc("StartContainer", 
+                StartContainerRequest.newBuilder().setContainerId(containerId).build(), StartContainerResponse.parser()));
     }
 
     @Override
@@ -207,11 +227,9 @@ final class CriContainerRuntime implements ContainerRuntime {
         long seconds = ceilSeconds(timeout);
         try {
             // the runtime waits out the grace period before it kills, so the call may take that long
-            stub.withDeadlineAfter(CriCalls.deadlineMillis(CriCalls.DEFAULT_DEADLINE.plusSeconds(seconds)),
-                    TimeUnit.MILLISECONDS)
-                    .stopContainer(StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(seconds)
-                            .build());
-        } catch (StatusRuntimeException e) {
+            rpc("StopContainer", StopContainerRequest.newBuilder().setContainerId(containerId).setTimeout(seconds)
+                    .build(), StopContainerResponse.parser(), CriCalls.DEFAULT_DEADLINE.plusSeconds(seconds));
+        } catch (GrpcStatusException e) {
             if (!CriCalls.notFound(e)) {
                 throw calls.failure("stop container", e);
             }
@@ -221,8 +239,8 @@ final class CriContainerRuntime implements ContainerRuntime {
     @Override
     public void removeContainer(String containerId) {
         try {
-            stub().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(containerId).build());
-        } catch (StatusRuntimeException e) {
+            rpc("RemoveContainer", RemoveContainerRequest.newBuilder().setContainerId(containerId).build(), RemoveContainerResponse.parser());
+        } catch (GrpcStatusException e) {
             if (!CriCalls.notFound(e)) {
                 throw calls.failure("remove container", e);
             }
@@ -233,9 +251,9 @@ final class CriContainerRuntime implements ContainerRuntime {
     public Optional<io.karst.api.node.ContainerStatus> containerStatus(String containerId) {
         io.karst.cri.containerd.internal.runtime.v1.ContainerStatus status;
         try {
-            status = stub().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(containerId).build())
+            status = rpc("ContainerStatus", ContainerStatusRequest.newBuilder().setContainerId(containerId).build(), ContainerStatusResponse.parser())
                     .getStatus();
-        } catch (StatusRuntimeException e) {
+        } catch (GrpcStatusException e) {
             if (CriCalls.notFound(e)) {
                 return Optional.empty();
             }
@@ -251,7 +269,7 @@ final class CriContainerRuntime implements ContainerRuntime {
 
     @Override
     public List<ContainerSummary> listContainers() {
-        return calls.call("list containers", () -> stub().listContainers(ListContainersRequest.getDefaultInstance()))
+        return calls.call("list containers", () -> rpc("ListContainers", ListContainersRequest.getDefaultInstance(), ListContainersResponse.parser()))
                 .getContainersList().stream()
                 .map(CriContainerRuntime::summary)
                 .toList();
@@ -260,11 +278,9 @@ final class CriContainerRuntime implements ContainerRuntime {
     @Override
     public ExecResult execSync(String containerId, List<String> command, Duration timeout) {
         long seconds = ceilSeconds(timeout);
-        ExecSyncResponse response = calls.call("exec", () -> stub
-                .withDeadlineAfter(CriCalls.deadlineMillis(seconds == 0 ? CriCalls.DEFAULT_DEADLINE
-                        : Duration.ofSeconds(seconds + 10)), TimeUnit.MILLISECONDS)
-                .execSync(ExecSyncRequest.newBuilder().setContainerId(containerId).addAllCmd(command)
-                        .setTimeout(seconds).build()));
+        ExecSyncResponse response = calls.call("exec", () -> rpc("ExecSync", ExecSyncRequest.newBuilder()
+                .setContainerId(containerId).addAllCmd(command).setTimeout(seconds).build(), ExecSyncResponse.parser(),
+                seconds == 0 ? CriCalls.DEFAULT_DEADLINE : Duration.ofSeconds(seconds + 10)));
         return new ExecResult(response.getExitCode(), response.getStdout().toByteArray(),
                 response.getStderr().toByteArray());
     }
@@ -272,22 +288,22 @@ final class CriContainerRuntime implements ContainerRuntime {
     @Override
     public URI exec(String containerId, List<String> command, boolean tty, boolean stdin, boolean stdout,
             boolean stderr) {
-        return streamingUrl(calls.call("exec", () -> stub().exec(ExecRequest.newBuilder().setContainerId(containerId)
-                .addAllCmd(command).setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr).build()))
+        return streamingUrl(calls.call("exec", () -> rpc("Exec", ExecRequest.newBuilder().setContainerId(containerId)
+                .addAllCmd(command).setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr).build(), ExecResponse.parser()))
                 .getUrl());
     }
 
     @Override
     public URI attach(String containerId, boolean tty, boolean stdin, boolean stdout, boolean stderr) {
-        return streamingUrl(calls.call("attach", () -> stub().attach(AttachRequest.newBuilder()
+        return streamingUrl(calls.call("attach", () -> rpc("Attach", AttachRequest.newBuilder()
                 .setContainerId(containerId).setTty(tty).setStdin(stdin).setStdout(stdout).setStderr(stderr)
-                .build())).getUrl());
+                .build(), AttachResponse.parser())).getUrl());
     }
 
     @Override
     public URI portForward(String sandboxId, List<Integer> ports) {
-        return streamingUrl(calls.call("port forward", () -> stub().portForward(PortForwardRequest.newBuilder()
-                .setPodSandboxId(sandboxId).addAllPort(ports).build())).getUrl());
+        return streamingUrl(calls.call("port forward", () -> rpc("PortForward", PortForwardRequest.newBuilder()
+                .setPodSandboxId(sandboxId).addAllPort(ports).build(), PortForwardResponse.parser())).getUrl());
     }
 
     /** The runtime's streaming server answers with an absolute URL (containerd: {@code http://127.0.0.1:port/...}). */

@@ -6,9 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
-import io.grpc.StatusRuntimeException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import io.karst.cri.containerd.internal.runtime.v1.ListImagesResponse;
+import io.karst.cri.containerd.internal.runtime.v1.PullImageResponse;
+import io.karst.cri.containerd.internal.runtime.v1.RemoveImageResponse;
+import io.karst.cri.containerd.internal.runtime.v1.ImageFsInfoResponse;
 import io.karst.api.node.ContainerRuntimeException;
 import io.karst.api.node.Image;
 import io.karst.api.node.ImageFsInfo;
@@ -16,8 +21,6 @@ import io.karst.api.node.ImagePullException;
 import io.karst.api.node.ImageService;
 import io.karst.cri.containerd.internal.runtime.v1.FilesystemUsage;
 import io.karst.cri.containerd.internal.runtime.v1.ImageFsInfoRequest;
-import io.karst.cri.containerd.internal.runtime.v1.ImageServiceGrpc;
-import io.karst.cri.containerd.internal.runtime.v1.ImageServiceGrpc.ImageServiceBlockingStub;
 import io.karst.cri.containerd.internal.runtime.v1.ImageSpec;
 import io.karst.cri.containerd.internal.runtime.v1.ImageStatusRequest;
 import io.karst.cri.containerd.internal.runtime.v1.ImageStatusResponse;
@@ -31,9 +34,10 @@ import io.karst.cri.containerd.internal.runtime.v1.RemoveImageRequest;
  */
 final class CriImageService implements ImageService {
     /** A pull has no deadline of its own in the kubelet; this only bounds a hung registry. */
-    private static final long PULL_DEADLINE_MINUTES = 30;
+    private static final Duration PULL_DEADLINE = Duration.ofMinutes(30);
+    private static final String SERVICE = "/runtime.v1.ImageService/";
 
-    private final ImageServiceBlockingStub stub;
+    private final CriChannel channel;
     private final CriCalls calls;
     private final ImportedImages imported;
     private final String pauseImage;
@@ -41,46 +45,47 @@ final class CriImageService implements ImageService {
 
     CriImageService(CriChannel channel, CriCalls calls, ImportedImages imported, String pauseImage,
             ArchiveImporter importer) {
-        this.stub = ImageServiceGrpc.newBlockingStub(channel.channel());
+        this.channel = channel;
         this.calls = calls;
         this.imported = imported;
         this.pauseImage = pauseImage;
         this.importer = importer;
     }
 
-    private ImageServiceBlockingStub stub() {
-        return stub.withDeadlineAfter(CriCalls.deadlineMillis(CriCalls.DEFAULT_DEADLINE), TimeUnit.MILLISECONDS);
+    private <T> T rpc(String method, MessageLite request, Parser<T> response) {
+        return channel.call(SERVICE + method, request, response, CriCalls.DEFAULT_DEADLINE);
     }
 
     @Override
     public List<Image> listImages() {
-        return calls.call("list images", () -> stub().listImages(ListImagesRequest.getDefaultInstance()))
+        return calls.call("list images", () -> rpc("ListImages", ListImagesRequest.getDefaultInstance(), ListImagesResponse.parser()))
                 .getImagesList().stream().map(this::image).toList();
     }
 
     @Override
     public Optional<Image> imageStatus(String reference) {
-        ImageStatusResponse response = calls.call("image status", () -> stub().imageStatus(
-                ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build()));
+        ImageStatusResponse response = calls.call("image status", () -> rpc("ImageStatus",
+                ImageStatusRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build(),
+                ImageStatusResponse.parser()));
         return response.hasImage() ? Optional.of(image(response.getImage())) : Optional.empty();
     }
 
     @Override
     public String pullImage(String reference) {
         try {
-            return stub.withDeadlineAfter(PULL_DEADLINE_MINUTES, TimeUnit.MINUTES)
-                    .pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference))
-                            .build())
-                    .getImageRef();
-        } catch (StatusRuntimeException e) {
+            return channel.call(SERVICE + "PullImage", PullImageRequest.newBuilder()
+                    .setImage(ImageSpec.newBuilder().setImage(reference)).build(), PullImageResponse.parser(),
+                    PULL_DEADLINE).getImageRef();
+        } catch (GrpcStatusException e) {
             throw new ImagePullException(calls.message("pull image " + reference, e), e);
         }
     }
 
     @Override
     public void removeImage(String reference) {
-        calls.call("remove image", () -> stub().removeImage(
-                RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build()));
+        calls.call("remove image", () -> rpc("RemoveImage",
+                RemoveImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(reference)).build(),
+                RemoveImageResponse.parser()));
         imported.remove(reference);
     }
 
@@ -98,7 +103,7 @@ final class CriImageService implements ImageService {
     @Override
     public ImageFsInfo imageFsInfo() {
         List<FilesystemUsage> filesystems = calls.call("image filesystem info",
-                () -> stub().imageFsInfo(ImageFsInfoRequest.getDefaultInstance())).getImageFilesystemsList();
+                () -> rpc("ImageFsInfo", ImageFsInfoRequest.getDefaultInstance(), ImageFsInfoResponse.parser())).getImageFilesystemsList();
         if (filesystems.isEmpty()) {
             throw new ContainerRuntimeException("the container runtime reports no image filesystem");
         }
