@@ -141,8 +141,9 @@ final class LogWriter implements AutoCloseable {
 
     /**
      * Runs {@code writes}, holding back the writes they {@link #submit}, then commits those together: on this
-     * thread when no batch runs and they fit one batch, else through the writer thread. Nested calls, and calls
-     * from a completion of a batch this thread runs, just run {@code writes}.
+     * thread when no batch runs and they fit one batch, else through the writer thread. What was held is
+     * committed even when {@code writes} throws part way. Nested calls, and calls made while this thread runs a
+     * batch, just run {@code writes}.
      */
     void commitOnThisThread(Runnable writes) {
         if (heldByThisThread.get() != null || turn.isHeldByCurrentThread()) {
@@ -155,7 +156,11 @@ final class LogWriter implements AutoCloseable {
             writes.run();
         } finally {
             heldByThisThread.remove();
+            commitHeld(held);
         }
+    }
+
+    private void commitHeld(List<Pending<?>> held) {
         if (held.isEmpty()) {
             return;
         }

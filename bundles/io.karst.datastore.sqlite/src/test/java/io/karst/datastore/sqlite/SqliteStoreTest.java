@@ -2,6 +2,7 @@ package io.karst.datastore.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -129,6 +130,23 @@ class SqliteStoreTest {
                 assertEquals(before + 1 + i, written.get(i).get().modRevision());
             }
             assertEquals(before + 4, store.get("/held/nested").orElseThrow().modRevision());
+        }
+    }
+
+    /** A write held back before the caller's writes failed part way is still committed, not left waiting. */
+    @Test
+    void writesHeldBeforeTheCallersWritesFailedAreCommittedAllTheSame() throws Exception {
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL, StoreSettings.defaults())) {
+            List<CompletableFuture<KeyValue>> written = new ArrayList<>();
+            Runnable failingPartWay = () -> {
+                written.add(store.createAsync("/held-then-failed", new byte[] {1}, 0).toCompletableFuture());
+                throw new IllegalStateException("the caller failed after its first write");
+            };
+            IllegalStateException failure = assertThrows(IllegalStateException.class,
+                    () -> store.commitOnThisThread(failingPartWay));
+            assertEquals("the caller failed after its first write", failure.getMessage());
+            KeyValue kv = written.get(0).get(10, TimeUnit.SECONDS);
+            assertEquals(kv.modRevision(), store.get("/held-then-failed").orElseThrow().modRevision());
         }
     }
 

@@ -14,7 +14,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
  * call's request to the service in a task of the loop, or while the loop processes a read, so by then the loop
  * has handed over every request of what it read. Their answers then leave from the loop without the hand-offs to
  * the store's writer and back, and a burst from one connection still shares one commit. The commit holds up the
- * loop's other connections for its duration (one fsync), as etcd's raft loop holds up its proposals.
+ * loop's other connections for its duration (one fsync); the other loop keeps reading meanwhile.
  */
 final class EventLoopCommits {
     private final KeyValueStore store;
