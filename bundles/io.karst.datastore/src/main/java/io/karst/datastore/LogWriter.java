@@ -156,37 +156,10 @@ final class LogWriter implements AutoCloseable {
             writes.run();
         } finally {
             heldByThisThread.remove();
-            commitHeld(held);
-        }
-    }
-
-    private void commitHeld(List<Pending<?>> held) {
-        if (held.isEmpty()) {
-            return;
-        }
-        if (!turn.tryLock()) {
-            enqueueAll(held);
-            return;
-        }
-        List<Pending<?>> batch = null;
-        try {
-            batch = takeQueuedWith(held);
-            if (batch != null) {
-                runBatch(batch);
+            if (!held.isEmpty() && !runHereIfIdle(held)) {
+                enqueueAll(held);
             }
-        } catch (Error e) {
-            if (batch != null) {
-                batch.forEach(taken -> taken.result().completeExceptionally(e));
-            }
-            throw e;
-        } finally {
-            turn.unlock();
         }
-        if (batch == null) {
-            enqueueAll(held);
-            return;
-        }
-        batch.forEach(LogWriter::release);
     }
 
     /**
@@ -195,13 +168,24 @@ final class LogWriter implements AutoCloseable {
      */
     private <T> CompletableFuture<T> commitIfIdle(WriteOp<T> op) {
         // Not while this thread runs a batch already (a completion writing): that write waits its turn.
-        if (turn.isHeldByCurrentThread() || !turn.tryLock()) {
+        if (turn.isHeldByCurrentThread()) {
             return null;
         }
         Pending<T> pending = new Pending<>(op, new CompletableFuture<>());
+        return runHereIfIdle(List.of(pending)) ? pending.result() : null;
+    }
+
+    /**
+     * Commits {@code pendings}, after the writes queued before them, on this thread when the turn is free and
+     * they fit one batch; false, with nothing run, when the caller must queue them instead.
+     */
+    private boolean runHereIfIdle(List<Pending<?>> pendings) {
+        if (!turn.tryLock()) {
+            return false;
+        }
         List<Pending<?>> batch = null;
         try {
-            batch = takeQueuedWith(List.of(pending));
+            batch = takeQueuedWith(pendings);
             if (batch != null) {
                 runBatch(batch);
             }
@@ -215,10 +199,10 @@ final class LogWriter implements AutoCloseable {
             turn.unlock();
         }
         if (batch == null) {
-            return null;
+            return false;
         }
         batch.forEach(LogWriter::release);
-        return pending.result();
+        return true;
     }
 
     private void enqueueAll(List<Pending<?>> pendings) {
