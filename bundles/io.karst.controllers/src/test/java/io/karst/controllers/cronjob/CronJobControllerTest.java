@@ -199,6 +199,7 @@ class CronJobControllerTest {
         at("fresh", m2.plusSeconds(1));
         await("replaced", () -> jobNames().equals(List.of(jobName("fresh", m2)))
                 && activeNames("fresh").equals(List.of(jobName("fresh", m2))));
+        await("a SuccessfulDelete event", () -> Integer.valueOf(1).equals(events("fresh").get("SuccessfulDelete")));
         assertEquals(1, events("fresh").get("SuccessfulDelete"));
     }
 
@@ -222,6 +223,8 @@ class CronJobControllerTest {
         finish(jobName("hist", m4), "Failed", m4, m4.plusSeconds(5));
         at("hist", m4.plusSeconds(30));
         await("cleaned", () -> jobNames().equals(List.of(jobName("hist", m2), jobName("hist", m4))));
+        // Events are written off the controller's thread (the queued recorder), so the second may trail the delete.
+        await("two SuccessfulDelete events", () -> Integer.valueOf(2).equals(events("hist").get("SuccessfulDelete")));
         assertEquals(2, events("hist").get("SuccessfulDelete"));
         await("no active", () -> activeNames("hist").isEmpty());
     }
