@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.function.Supplier;
 
 import io.karst.api.node.ContainerRuntimeException;
+import io.karst.grpc.wire.StatusCodes;
 
 /** How CRI calls fail and take time: the one place runtime errors become {@link ContainerRuntimeException}s. */
 final class CriCalls {
@@ -31,18 +32,18 @@ final class CriCalls {
 
     /** The runtime's own message; for an unreachable runtime, which socket and why. */
     String message(String what, GrpcStatusException e) {
-        String description = e.description() == null ? GrpcStatusException.name(e.code()) : e.description();
+        String description = e.description() == null ? StatusCodes.name(e.code()) : e.description();
         return switch (e.code()) {
-            case GrpcStatusException.UNAVAILABLE -> what + ": the container runtime at " + endpoint
+            case StatusCodes.UNAVAILABLE -> what + ": the container runtime at " + endpoint
                     + " is not reachable: " + description;
-            case GrpcStatusException.DEADLINE_EXCEEDED -> what + ": the container runtime at " + endpoint
+            case StatusCodes.DEADLINE_EXCEEDED -> what + ": the container runtime at " + endpoint
                     + " did not answer in time: " + description;
             default -> description;
         };
     }
 
     static boolean notFound(GrpcStatusException e) {
-        return e.code() == GrpcStatusException.NOT_FOUND;
+        return e.code() == StatusCodes.NOT_FOUND;
     }
 
     /** CRI timestamps are nanoseconds since the epoch; 0 means none. */

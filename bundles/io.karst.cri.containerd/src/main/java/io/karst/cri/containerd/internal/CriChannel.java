@@ -19,6 +19,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 
+import io.karst.grpc.wire.GrpcHeaders;
+import io.karst.grpc.wire.MessageFraming;
+import io.karst.grpc.wire.StatusCodes;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -120,14 +123,14 @@ final class CriChannel implements AutoCloseable {
      */
     <T> T call(String method, MessageLite request, Parser<T> parser, Duration deadline) {
         long end = System.nanoTime() + deadline.toNanos();
-        byte[] framed = GrpcWire.frame(request.toByteArray());
+        byte[] framed = MessageFraming.frame(request.toByteArray());
         CompletableFuture<byte[]> reply = new CompletableFuture<>();
         UnaryReplyReader reader = new UnaryReplyReader(reply, MAX_MESSAGE_BYTES);
         Http2StreamChannel stream;
         try {
             stream = openStream(reader, end);
         } catch (GrpcStatusException first) {
-            if (first.code() != GrpcStatusException.UNAVAILABLE || closed) {
+            if (first.code() != StatusCodes.UNAVAILABLE || closed) {
                 throw first;
             }
             // the stream never opened, so the runtime never saw the call: once more on a new connection
@@ -136,17 +139,17 @@ final class CriChannel implements AutoCloseable {
         // A connection lost before this stream was written to it ends no stream of its own (Netty tells only the
         // streams the connection knows), so its close ends the call here.
         ChannelFutureListener lost = f -> reply.completeExceptionally(new GrpcStatusException(
-                GrpcStatusException.UNAVAILABLE, "the connection to the runtime closed before the call ended"));
+                StatusCodes.UNAVAILABLE, "the connection to the runtime closed before the call ended"));
         stream.parent().closeFuture().addListener(lost);
         Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").path(method)
                 .authority("localhost");
         headers.add("content-type", "application/grpc");
         headers.add("te", "trailers");
-        headers.add("grpc-timeout", GrpcWire.timeout(end - System.nanoTime()));
+        headers.add("grpc-timeout", GrpcHeaders.timeout(end - System.nanoTime()));
         stream.write(new DefaultHttp2HeadersFrame(headers, false));
         stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(framed), true)).addListener(written -> {
             if (!written.isSuccess()) {
-                reply.completeExceptionally(new GrpcStatusException(GrpcStatusException.UNAVAILABLE,
+                reply.completeExceptionally(new GrpcStatusException(StatusCodes.UNAVAILABLE,
                         "sending the request failed: " + written.cause(), written.cause()));
             }
         });
@@ -154,14 +157,14 @@ final class CriChannel implements AutoCloseable {
         try {
             message = reply.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new GrpcStatusException(GrpcStatusException.DEADLINE_EXCEEDED, "no answer within "
+            throw new GrpcStatusException(StatusCodes.DEADLINE_EXCEEDED, "no answer within "
                     + deadline.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GrpcStatusException(GrpcStatusException.CANCELLED, "interrupted", e);
+            throw new GrpcStatusException(StatusCodes.CANCELLED, "interrupted", e);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof GrpcStatusException status ? status
-                    : new GrpcStatusException(GrpcStatusException.INTERNAL, e.getCause().toString(), e.getCause());
+                    : new GrpcStatusException(StatusCodes.INTERNAL, e.getCause().toString(), e.getCause());
         } finally {
             stream.parent().closeFuture().removeListener(lost);
             // ends the stream if it is still open (a deadline, an interrupt): the runtime then stops the call
@@ -170,7 +173,7 @@ final class CriChannel implements AutoCloseable {
         try {
             return parser.parseFrom(message);
         } catch (InvalidProtocolBufferException e) {
-            throw new GrpcStatusException(GrpcStatusException.INTERNAL, "an unreadable response message: "
+            throw new GrpcStatusException(StatusCodes.INTERNAL, "an unreadable response message: "
                     + e.getMessage(), e);
         }
     }
@@ -181,14 +184,14 @@ final class CriChannel implements AutoCloseable {
             return new Http2StreamChannelBootstrap(parent).handler(reader).open().get(Math.max(0, end - System.nanoTime()),
                     TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new GrpcStatusException(GrpcStatusException.DEADLINE_EXCEEDED, "no stream to the runtime in time");
+            throw new GrpcStatusException(StatusCodes.DEADLINE_EXCEEDED, "no stream to the runtime in time");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new GrpcStatusException(GrpcStatusException.CANCELLED, "interrupted", e);
+            throw new GrpcStatusException(StatusCodes.CANCELLED, "interrupted", e);
         } catch (ExecutionException e) {
             // e.g. the runtime said GOAWAY: this connection takes no more streams
             drop(parent);
-            throw new GrpcStatusException(GrpcStatusException.UNAVAILABLE, "cannot open a stream: "
+            throw new GrpcStatusException(StatusCodes.UNAVAILABLE, "cannot open a stream: "
                     + e.getCause(), e.getCause());
         }
     }
@@ -201,7 +204,7 @@ final class CriChannel implements AutoCloseable {
         }
         synchronized (connecting) {
             if (closed) {
-                throw new GrpcStatusException(GrpcStatusException.UNAVAILABLE, "the CRI client is closed");
+                throw new GrpcStatusException(StatusCodes.UNAVAILABLE, "the CRI client is closed");
             }
             open = connection.get();
             if (open != null && open.isActive()) {
@@ -240,16 +243,16 @@ final class CriChannel implements AutoCloseable {
             return connected.channel();
         } catch (TimeoutException e) {
             connected.channel().close();
-            throw new GrpcStatusException(GrpcStatusException.DEADLINE_EXCEEDED, "no connection to " + socket
+            throw new GrpcStatusException(StatusCodes.DEADLINE_EXCEEDED, "no connection to " + socket
                     + " in time");
         } catch (InterruptedException e) {
             connected.channel().close();
             Thread.currentThread().interrupt();
-            throw new GrpcStatusException(GrpcStatusException.CANCELLED, "interrupted", e);
+            throw new GrpcStatusException(StatusCodes.CANCELLED, "interrupted", e);
         } catch (ExecutionException e) {
             connected.channel().close();
             Throwable cause = e.getCause();
-            throw new GrpcStatusException(GrpcStatusException.UNAVAILABLE, "cannot connect to " + socket + ": "
+            throw new GrpcStatusException(StatusCodes.UNAVAILABLE, "cannot connect to " + socket + ": "
                     + (cause.getMessage() == null ? cause.toString() : cause.getMessage()), cause);
         }
     }

@@ -1,9 +1,12 @@
 package io.karst.cri.containerd.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.karst.grpc.wire.GrpcHeaders;
+import io.karst.grpc.wire.MalformedMessageException;
+import io.karst.grpc.wire.MessageFraming;
+import io.karst.grpc.wire.StatusCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -20,13 +23,6 @@ import io.netty.util.ReferenceCountUtil;
  * exceptionally with a {@link GrpcStatusException}; runs on the connection's event loop.
  */
 final class UnaryReplyReader extends ChannelInboundHandlerAdapter {
-    /** grpc's reading of an HTTP answer that is not gRPC (anything else is UNKNOWN). */
-    private static final Map<Integer, Integer> HTTP_TO_CODE = Map.of(400, GrpcStatusException.INTERNAL,
-            401, GrpcStatusException.UNAUTHENTICATED, 403, GrpcStatusException.PERMISSION_DENIED,
-            404, GrpcStatusException.UNIMPLEMENTED, 429, GrpcStatusException.UNAVAILABLE,
-            502, GrpcStatusException.UNAVAILABLE, 503, GrpcStatusException.UNAVAILABLE,
-            504, GrpcStatusException.UNAVAILABLE);
-
     private final CompletableFuture<byte[]> reply;
     private final int maxMessageBytes;
     private final ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -48,20 +44,20 @@ final class UnaryReplyReader extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof Http2DataFrame frame) {
                 ByteBuf content = frame.content();
                 if (body.size() + content.readableBytes() > maxMessageBytes + 5L) {
-                    fail(ctx, GrpcStatusException.RESOURCE_EXHAUSTED, "the response is larger than "
+                    fail(ctx, StatusCodes.RESOURCE_EXHAUSTED, "the response is larger than "
                             + maxMessageBytes + " bytes");
                     return;
                 }
                 content.readBytes(body, content.readableBytes());
                 if (frame.isEndStream()) {
-                    fail(ctx, GrpcStatusException.INTERNAL, "the runtime ended the stream without trailers");
+                    fail(ctx, StatusCodes.INTERNAL, "the runtime ended the stream without trailers");
                 }
             } else if (msg instanceof Http2ResetFrame reset) {
                 reset(reset.errorCode());
             }
         } catch (java.io.IOException impossible) {
             // ByteArrayOutputStream does not throw
-            fail(ctx, GrpcStatusException.INTERNAL, impossible.toString());
+            fail(ctx, StatusCodes.INTERNAL, impossible.toString());
         } finally {
             ReferenceCountUtil.release(msg);
         }
@@ -84,9 +80,8 @@ final class UnaryReplyReader extends ChannelInboundHandlerAdapter {
             int http = status == null ? 0 : parse(status, 0);
             boolean grpc = contentType != null && contentType.toString().startsWith("application/grpc");
             if (http != 200 || !grpc) {
-                fail(ctx, http == 200 ? GrpcStatusException.UNKNOWN
-                        : HTTP_TO_CODE.getOrDefault(http, GrpcStatusException.UNKNOWN),
-                        "the runtime answered HTTP " + http + " with content-type " + contentType + ", not gRPC");
+                fail(ctx, StatusCodes.forHttpStatus(http), "the runtime answered HTTP " + http + " with content-type "
+                        + contentType + ", not gRPC");
                 return;
             }
         }
@@ -95,31 +90,42 @@ final class UnaryReplyReader extends ChannelInboundHandlerAdapter {
         }
         CharSequence code = headers.get("grpc-status");
         if (code == null) {
-            fail(ctx, GrpcStatusException.INTERNAL, "the runtime ended the call without a grpc-status");
+            fail(ctx, StatusCodes.INTERNAL, "the runtime ended the call without a grpc-status");
             return;
         }
         int parsed = parse(code, -1);
         if (parsed < 0) {
-            fail(ctx, GrpcStatusException.INTERNAL, "a malformed grpc-status: " + code);
+            fail(ctx, StatusCodes.INTERNAL, "a malformed grpc-status: " + code);
             return;
         }
         if (parsed != 0) {
             CharSequence message = headers.get("grpc-message");
             reply.completeExceptionally(new GrpcStatusException(parsed,
-                    message == null ? null : GrpcWire.percentDecode(message.toString())));
+                    message == null ? null : GrpcHeaders.decodeMessage(message.toString())));
             return;
         }
         try {
-            reply.complete(GrpcWire.unframe(body.toByteArray()));
-        } catch (GrpcStatusException e) {
-            reply.completeExceptionally(e);
+            // no grpc-accept-encoding was sent, so a compressed message is the runtime's error
+            reply.complete(MessageFraming.unframe(body.toByteArray(), false));
+        } catch (MalformedMessageException e) {
+            reply.completeExceptionally(new GrpcStatusException(StatusCodes.INTERNAL, malformed(e.reason())));
         }
+    }
+
+    /** This client's words for a reply body that is not one message. */
+    private static String malformed(MalformedMessageException.Reason reason) {
+        return switch (reason) {
+            case NO_MESSAGE -> "no response message in a unary call";
+            case TRUNCATED -> "a truncated response message";
+            case MORE_THAN_ONE -> "more than one response message in a unary call";
+            case COMPRESSED, BAD_GZIP -> "a compressed response message, though no compression was accepted";
+        };
     }
 
     private void reset(long errorCode) {
         Http2Error error = Http2Error.valueOf(errorCode);
-        int code = error == Http2Error.REFUSED_STREAM ? GrpcStatusException.UNAVAILABLE
-                : error == Http2Error.CANCEL ? GrpcStatusException.CANCELLED : GrpcStatusException.INTERNAL;
+        int code = error == Http2Error.REFUSED_STREAM ? StatusCodes.UNAVAILABLE
+                : error == Http2Error.CANCEL ? StatusCodes.CANCELLED : StatusCodes.INTERNAL;
         reply.completeExceptionally(new GrpcStatusException(code, "the runtime reset the stream ("
                 + (error == null ? errorCode : error.name()) + ")"));
     }
@@ -132,14 +138,14 @@ final class UnaryReplyReader extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         // a no-op once the call has ended
-        reply.completeExceptionally(new GrpcStatusException(GrpcStatusException.UNAVAILABLE,
+        reply.completeExceptionally(new GrpcStatusException(StatusCodes.UNAVAILABLE,
                 "the connection to the runtime closed before the call ended"));
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        reply.completeExceptionally(new GrpcStatusException(GrpcStatusException.UNAVAILABLE, cause.toString(), cause));
+        reply.completeExceptionally(new GrpcStatusException(StatusCodes.UNAVAILABLE, cause.toString(), cause));
         ctx.close();
     }
 

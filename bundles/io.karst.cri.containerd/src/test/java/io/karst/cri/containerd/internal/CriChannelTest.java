@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.karst.cri.containerd.internal.runtime.v1.VersionRequest;
 import io.karst.cri.containerd.internal.runtime.v1.VersionResponse;
+import io.karst.grpc.wire.MessageFraming;
+import io.karst.grpc.wire.StatusCodes;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -59,10 +61,10 @@ class CriChannelTest {
     private Channel server;
     private CriChannel client;
 
-    /** What the server answers: a message with OK, or a status (trailers only), after a delay. */
-    private record Answer(byte[] message, int status, String grpcMessage, long delayMillis) {
+    /** What the server answers: a body (a framed message) with OK, or a status (trailers only), after a delay. */
+    private record Answer(byte[] body, int status, String grpcMessage, long delayMillis) {
         static Answer ok(VersionResponse response) {
-            return new Answer(response.toByteArray(), 0, null, 0);
+            return new Answer(MessageFraming.frame(response.toByteArray()), 0, null, 0);
         }
 
         static Answer status(int status, String encodedMessage) {
@@ -143,14 +145,14 @@ class CriChannelTest {
         private void answer(ChannelHandlerContext ctx, Answer a) {
             Http2Headers response = new DefaultHttp2Headers().status("200");
             response.add("content-type", "application/grpc");
-            if (a.message() == null) {
+            if (a.body() == null) {
                 response.add("grpc-status", String.valueOf(a.status()));
                 response.add("grpc-message", a.grpcMessage());
                 ctx.writeAndFlush(new DefaultHttp2HeadersFrame(response, true));
                 return;
             }
             ctx.write(new DefaultHttp2HeadersFrame(response, false));
-            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(GrpcWire.frame(a.message())), false));
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(a.body()), false));
             Http2Headers trailers = new DefaultHttp2Headers();
             trailers.add("grpc-status", "0");
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(trailers, true));
@@ -179,18 +181,34 @@ class CriChannelTest {
         client = new CriChannel(socket());
         answer = Answer.status(5, "an error occurred when try to find container \"abc\": not found %E2%9C%97");
         GrpcStatusException e = assertThrows(GrpcStatusException.class, () -> version(Duration.ofSeconds(5)));
-        assertEquals(GrpcStatusException.NOT_FOUND, e.code());
+        assertEquals(StatusCodes.NOT_FOUND, e.code());
         assertEquals("an error occurred when try to find container \"abc\": not found \u2717", e.description());
         assertTrue(CriCalls.notFound(e));
+    }
+
+    @Test
+    void aBodyThatIsNotOneUncompressedMessageIsInternalInTheClientsWords() throws Exception {
+        serve();
+        client = new CriChannel(socket());
+        byte[] compressed = MessageFraming.frame(new byte[] {1, 2});
+        compressed[0] = 1;
+        answer = new Answer(compressed, 0, null, 0);
+        GrpcStatusException e = assertThrows(GrpcStatusException.class, () -> version(Duration.ofSeconds(5)));
+        assertEquals(StatusCodes.INTERNAL, e.code());
+        assertEquals("a compressed response message, though no compression was accepted", e.description());
+        answer = new Answer(new byte[] {0, 0, 0, 0, 9, 1}, 0, null, 0);
+        e = assertThrows(GrpcStatusException.class, () -> version(Duration.ofSeconds(5)));
+        assertEquals("INTERNAL: a truncated response message", e.getMessage());
     }
 
     @Test
     void noAnswerBeforeTheDeadlineIsDeadlineExceededAndTheNextCallGoesOn() throws Exception {
         serve();
         client = new CriChannel(socket());
-        answer = new Answer(VersionResponse.newBuilder().setRuntimeName("slow").build().toByteArray(), 0, null, 2000);
+        answer = new Answer(MessageFraming.frame(VersionResponse.newBuilder().setRuntimeName("slow").build()
+                .toByteArray()), 0, null, 2000);
         GrpcStatusException e = assertThrows(GrpcStatusException.class, () -> version(Duration.ofMillis(200)));
-        assertEquals(GrpcStatusException.DEADLINE_EXCEEDED, e.code());
+        assertEquals(StatusCodes.DEADLINE_EXCEEDED, e.code());
         answer = Answer.ok(VersionResponse.newBuilder().setRuntimeName("fake").build());
         assertEquals("fake", version(Duration.ofSeconds(5)).getRuntimeName());
     }
@@ -199,7 +217,7 @@ class CriChannelTest {
     void aSocketNobodyListensOnIsUnavailableWithItsPath() {
         client = new CriChannel(socket());
         GrpcStatusException e = assertThrows(GrpcStatusException.class, () -> version(Duration.ofSeconds(5)));
-        assertEquals(GrpcStatusException.UNAVAILABLE, e.code());
+        assertEquals(StatusCodes.UNAVAILABLE, e.code());
         assertTrue(e.description().contains(socket().toString()), e.description());
         String message = new CriCalls("unix://" + socket()).message("version", e);
         assertTrue(message.startsWith("version: the container runtime at unix://" + socket() + " is not reachable: "),
@@ -222,7 +240,7 @@ class CriChannelTest {
                 assertEquals("fake", version(Duration.ofSeconds(2)).getRuntimeName());
                 break;
             } catch (GrpcStatusException e) {
-                assertEquals(GrpcStatusException.UNAVAILABLE, e.code(), e.getMessage());
+                assertEquals(StatusCodes.UNAVAILABLE, e.code(), e.getMessage());
                 assertTrue(System.nanoTime() < deadline, "no new connection: " + e.getMessage());
             }
         }
