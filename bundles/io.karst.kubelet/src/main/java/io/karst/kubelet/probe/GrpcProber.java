@@ -1,17 +1,27 @@
 package io.karst.kubelet.probe;
 
+import static io.karst.grpc.wire.StatusCodes.CANCELLED;
+import static io.karst.grpc.wire.StatusCodes.DEADLINE_EXCEEDED;
+import static io.karst.grpc.wire.StatusCodes.INTERNAL;
+import static io.karst.grpc.wire.StatusCodes.OK;
+import static io.karst.grpc.wire.StatusCodes.PERMISSION_DENIED;
+import static io.karst.grpc.wire.StatusCodes.RESOURCE_EXHAUSTED;
+import static io.karst.grpc.wire.StatusCodes.UNAVAILABLE;
+import static io.karst.grpc.wire.StatusCodes.UNIMPLEMENTED;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.zip.GZIPInputStream;
 
+import io.karst.grpc.wire.GrpcHeaders;
+import io.karst.grpc.wire.MalformedMessageException;
+import io.karst.grpc.wire.MessageFraming;
+import io.karst.grpc.wire.StatusCodes;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -48,7 +58,7 @@ import io.netty.util.ReferenceCountUtil;
  * message; when the next attempt would start after the timeout the probe gives up at once instead of holding a
  * probe thread until it.
  * The two one-field protobuf messages are written and read by hand, so the kubelet needs Netty's HTTP/2 codec and
- * not grpc-java.
+ * not grpc-java; gRPC's framing, headers and status codes are io.karst.grpc.wire's, which the CRI client uses too.
  */
 final class GrpcProber {
     static final String METHOD_PATH = "/grpc.health.v1.Health/Check";
@@ -56,26 +66,6 @@ final class GrpcProber {
     /** grpc.health.v1.HealthCheckResponse.ServingStatus, by number. */
     private static final String[] SERVING_STATUS = {"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
     private static final int SERVING = 1;
-
-    /** google.golang.org/grpc/codes names, as grpc-go prints them in "rpc error: code = ...". */
-    private static final String[] CODES = {"OK", "Canceled", "Unknown", "InvalidArgument", "DeadlineExceeded",
-        "NotFound", "AlreadyExists", "PermissionDenied", "ResourceExhausted", "FailedPrecondition", "Aborted",
-        "OutOfRange", "Unimplemented", "Internal", "Unavailable", "DataLoss", "Unauthenticated"};
-    static final int OK = 0;
-    static final int CANCELED = 1;
-    static final int UNKNOWN = 2;
-    static final int DEADLINE_EXCEEDED = 4;
-    static final int PERMISSION_DENIED = 7;
-    static final int RESOURCE_EXHAUSTED = 8;
-    static final int UNIMPLEMENTED = 12;
-    static final int INTERNAL = 13;
-    static final int UNAVAILABLE = 14;
-    static final int UNAUTHENTICATED = 16;
-
-    /** grpc-go's mapping of a non-gRPC HTTP answer to a status code (anything else is Unknown). */
-    private static final Map<Integer, Integer> HTTP_TO_CODE = Map.of(400, INTERNAL, 401, UNAUTHENTICATED,
-            403, PERMISSION_DENIED, 404, UNIMPLEMENTED, 429, UNAVAILABLE, 502, UNAVAILABLE, 503, UNAVAILABLE,
-            504, UNAVAILABLE);
 
     /** grpc-go's default connection backoff: 1s, times 1.6 per attempt. */
     private static final long FIRST_BACKOFF_MILLIS = 1000;
@@ -141,7 +131,8 @@ final class GrpcProber {
             return new Prober.Result(true, "service healthy");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Prober.Result(false, "error: health rpc probe failed: " + rpcError(CANCELED, "interrupted"));
+            return new Prober.Result(false, "error: health rpc probe failed: " + rpcError(CANCELLED,
+                    "interrupted"));
         } finally {
             channel.close();
         }
@@ -212,9 +203,10 @@ final class GrpcProber {
         headers.add("content-type", "application/grpc");
         headers.add("te", "trailers");
         headers.add("user-agent", userAgent);
-        headers.add("grpc-timeout", grpcTimeout(deadline - System.nanoTime()));
+        headers.add("grpc-timeout", GrpcHeaders.timeout(deadline - System.nanoTime()));
         stream.write(new DefaultHttp2HeadersFrame(headers, false));
-        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(frame(request(service))), true));
+        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(MessageFraming.frame(request(service))),
+                true));
         try {
             return reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -303,8 +295,7 @@ final class GrpcProber {
                         message += "; transport: received unexpected content-type "
                                 + quote(contentType == null ? "" : contentType.toString());
                     }
-                    reply.complete(new Reply(http == 200 ? UNKNOWN : HTTP_TO_CODE.getOrDefault(http, UNKNOWN),
-                            message, null));
+                    reply.complete(new Reply(StatusCodes.forHttpStatus(http), message, null));
                     return;
                 }
                 CharSequence enc = headers.get("grpc-encoding");
@@ -329,13 +320,15 @@ final class GrpcProber {
             byte[] message0 = null;
             if (parsed == OK) {
                 try {
-                    message0 = unframe(body.toByteArray(), encoding);
-                } catch (IllegalArgumentException | IOException e) {
-                    reply.complete(new Reply(INTERNAL, e.getMessage(), null));
+                    // gzip is the only compression understood
+                    message0 = MessageFraming.unframe(body.toByteArray(), "gzip".equals(encoding));
+                } catch (MalformedMessageException e) {
+                    reply.complete(new Reply(INTERNAL, malformed(e), null));
                     return;
                 }
             }
-            reply.complete(new Reply(parsed, message == null ? "" : percentDecode(message.toString()), message0));
+            reply.complete(new Reply(parsed, message == null ? "" : GrpcHeaders.decodeMessage(message.toString()),
+                    message0));
         }
 
         @Override
@@ -350,6 +343,19 @@ final class GrpcProber {
         }
     }
 
+    /** grpc-go's words for a reply body that is not one message. */
+    private static String malformed(MalformedMessageException e) {
+        return switch (e.reason()) {
+            case NO_MESSAGE -> "cardinality violation: received no response message from non-server-streaming RPC";
+            case TRUNCATED -> "grpc: received a truncated message";
+            case MORE_THAN_ONE ->
+                "cardinality violation: expected <EOF> for non server-streaming RPCs, but received another message";
+            case COMPRESSED -> "grpc: compressed flag set with identity or empty encoding";
+            // the JDK's reason, as the probe said before
+            case BAD_GZIP -> e.getCause().getMessage();
+        };
+    }
+
     /** grpc-go's reading of a stream reset. */
     private static int resetCode(Http2Error error) {
         if (error == null) {
@@ -357,7 +363,7 @@ final class GrpcProber {
         }
         return switch (error) {
             case REFUSED_STREAM -> UNAVAILABLE;
-            case CANCEL -> CANCELED;
+            case CANCEL -> CANCELLED;
             case ENHANCE_YOUR_CALM -> RESOURCE_EXHAUSTED;
             case INADEQUATE_SECURITY -> PERMISSION_DENIED;
             default -> INTERNAL;
@@ -415,88 +421,7 @@ final class GrpcProber {
 
     /** grpc-go's error text: {@code rpc error: code = NotFound desc = unknown service}. */
     static String rpcError(int code, String message) {
-        String name = code >= 0 && code < CODES.length ? CODES[code] : "Code(" + code + ")";
-        return "rpc error: code = " + name + " desc = " + message;
-    }
-
-    /** A gRPC length-prefixed message: uncompressed flag, 4-byte big-endian length, the message. */
-    static byte[] frame(byte[] message) {
-        byte[] framed = new byte[5 + message.length];
-        framed[1] = (byte) (message.length >>> 24);
-        framed[2] = (byte) (message.length >>> 16);
-        framed[3] = (byte) (message.length >>> 8);
-        framed[4] = (byte) message.length;
-        System.arraycopy(message, 0, framed, 5, message.length);
-        return framed;
-    }
-
-    /** The one message of a unary answer (gzip is the only compression understood). */
-    static byte[] unframe(byte[] body, String encoding) throws IOException {
-        if (body.length == 0) {
-            throw new IllegalArgumentException(
-                    "cardinality violation: received no response message from non-server-streaming RPC");
-        }
-        if (body.length < 5) {
-            throw new IllegalArgumentException("grpc: received a truncated message");
-        }
-        int length = ((body[1] & 0xff) << 24) | ((body[2] & 0xff) << 16) | ((body[3] & 0xff) << 8) | (body[4] & 0xff);
-        if (length < 0 || body.length < 5 + length) {
-            throw new IllegalArgumentException("grpc: received a truncated message");
-        }
-        if (body.length > 5 + length) {
-            throw new IllegalArgumentException(
-                    "cardinality violation: expected <EOF> for non server-streaming RPCs, but received another message");
-        }
-        byte[] message = new byte[length];
-        System.arraycopy(body, 5, message, 0, length);
-        if (body[0] == 0) {
-            return message;
-        }
-        if (!"gzip".equals(encoding)) {
-            throw new IllegalArgumentException("grpc: compressed flag set with identity or empty encoding");
-        }
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(message))) {
-            return in.readAllBytes();
-        }
-    }
-
-    /** The {@code grpc-timeout} header: at most 8 digits and a unit, as grpc-go encodes the time left. */
-    static String grpcTimeout(long nanos) {
-        long n = Math.max(1, nanos);
-        if (n <= 99_999_999L) {
-            return n + "n";
-        }
-        long micros = TimeUnit.NANOSECONDS.toMicros(n);
-        if (micros <= 99_999_999L) {
-            return micros + "u";
-        }
-        long millis = TimeUnit.NANOSECONDS.toMillis(n);
-        if (millis <= 99_999_999L) {
-            return millis + "m";
-        }
-        return TimeUnit.NANOSECONDS.toSeconds(n) + "S";
-    }
-
-    /** grpc-message is percent-encoded UTF-8. */
-    static String percentDecode(String value) {
-        if (value.indexOf('%') < 0) {
-            return value;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '%' && i + 2 < bytes.length) {
-                int hi = Character.digit(bytes[i + 1], 16);
-                int lo = Character.digit(bytes[i + 2], 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write(hi << 4 | lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            out.write(bytes[i]);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return "rpc error: code = " + StatusCodes.goName(code) + " desc = " + message;
     }
 
     /** Go's {@code %v} of a whole number of seconds: 1s, 1m30s, 1h0m0s. */

@@ -1,6 +1,8 @@
 package io.karst.kubelet.probe;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -8,7 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
 
+import io.karst.grpc.wire.MessageFraming;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -52,6 +56,9 @@ final class HealthServer implements AutoCloseable {
 
     /** Answers every call with HTTP 404 text/plain, as an HTTP/2 server that is not a gRPC server. */
     volatile boolean notGrpc;
+
+    /** Sends the status gzipped: with {@code grpc-encoding: gzip}, or (false) with the compressed flag alone. */
+    volatile Boolean gzip;
 
     HealthServer() throws InterruptedException {
         this(0);
@@ -140,11 +147,17 @@ final class HealthServer implements AutoCloseable {
                 trailersOnly(ctx, 5, "unknown service");
                 return;
             }
-            ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
-                    .add("content-type", "application/grpc")));
+            Http2Headers response = new DefaultHttp2Headers().status("200").add("content-type", "application/grpc");
+            Boolean gzipped = gzip;
+            if (Boolean.TRUE.equals(gzipped)) {
+                response.add("grpc-encoding", "gzip");
+            }
+            ctx.write(new DefaultHttp2HeadersFrame(response));
             // HealthCheckResponse: field 1 varint, the status (proto3 leaves out 0)
             byte[] message = status == 0 ? new byte[0] : new byte[] {0x08, (byte) (int) status};
-            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(GrpcProber.frame(message))));
+            byte[] framed = MessageFraming.frame(gzipped == null ? message : gzip(message));
+            framed[0] = (byte) (gzipped == null ? 0 : 1);
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(framed)));
             ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("grpc-status", "0"), true));
         }
 
@@ -153,6 +166,16 @@ final class HealthServer implements AutoCloseable {
                     .add("content-type", "application/grpc").add("grpc-status", String.valueOf(code))
                     .add("grpc-message", message.replace(" ", "%20")), true));
         }
+    }
+
+    private static byte[] gzip(byte[] message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(message);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     /** The {@code service} of a framed HealthCheckRequest (a test double: one field, short names only). */
