@@ -97,8 +97,22 @@ public interface Dialect {
     /** Bytes the database occupies, or -1 when it cannot tell. */
     long sizeBytes(Connection connection) throws SQLException;
 
-    /** Returns the space compaction freed to the file system, if the database does not do so itself. */
-    default void reclaimSpace(Connection connection) throws SQLException {
+    /**
+     * On the writer's connection, in a transaction of its own, before a compaction deletes anything: what the
+     * database notes of its space to decide afterwards what to give back (SQLite: the free pages the writes used
+     * since the previous compaction).
+     */
+    default void beforeCompaction(Connection connection) throws SQLException {
+    }
+
+    /**
+     * Returns the space compaction freed to the file system, if the database does not do so itself, a slice per
+     * call so that writes go on between the slices.
+     *
+     * @return whether more is left to give back, in another transaction
+     */
+    default boolean reclaimSpace(Connection connection) throws SQLException {
+        return false;
     }
 
     /**

@@ -297,6 +297,10 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
                 throw new FutureRevisionException(revision, current);
             }
             long started = System.nanoTime();
+            writer.execute(tx -> {
+                dialect.beforeCompaction(tx.connection());
+                return null;
+            });
             // In steps, each its own transaction between other writes, so a long-neglected history never
             // stalls the writer for the whole compaction.
             for (long from = compacted; from < revision;) {
@@ -304,17 +308,22 @@ public final class LogStructuredStore implements KeyValueStore, AutoCloseable {
                 writer.execute(tx -> writes.compactStep(tx, to));
                 from = to;
             }
-            writer.execute(tx -> {
-                dialect.reclaimSpace(tx.connection());
-                tx.afterCommit(() -> {
-                    try {
-                        dialect.afterReclaim(tx.connection());
-                    } catch (SQLException e) {
-                        LOG.warn("Datastore could not shrink its files after compaction: {}", e.getMessage());
+            boolean more = true;
+            while (more) {
+                more = writer.execute(tx -> {
+                    boolean left = dialect.reclaimSpace(tx.connection());
+                    if (!left) {
+                        tx.afterCommit(() -> {
+                            try {
+                                dialect.afterReclaim(tx.connection());
+                            } catch (SQLException e) {
+                                LOG.warn("Datastore could not shrink its files after compaction: {}", e.getMessage());
+                            }
+                        });
                     }
+                    return left;
                 });
-                return null;
-            });
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             compaction.finished(Instant.now(), took);
             LOG.debug("Datastore compacted to revision {} in {}", revision, took);

@@ -46,7 +46,28 @@ class SqliteStoreTest {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             assertEquals("wal", single(statement, "PRAGMA journal_mode"));
             assertEquals("2", single(statement, "PRAGMA auto_vacuum"), "2 is INCREMENTAL");
+            assertEquals("8192", single(statement, "PRAGMA page_size"));
             assertEquals("1", single(statement, "SELECT COUNT(*) FROM kv_log"));
+        }
+    }
+
+    /** The page size only takes effect in a database that has no table yet: an existing one keeps its own. */
+    @Test
+    void aDatabaseMadeWithSmallerPagesKeepsThem() throws Exception {
+        Path file = dataDir.resolve("server/db/state.db");
+        Files.createDirectories(file.getParent());
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA page_size = 4096");
+            statement.execute("CREATE TABLE earlier (id INTEGER PRIMARY KEY)");
+        }
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.FULL, StoreSettings.defaults())) {
+            store.create("/a", new byte[] {1}, 0);
+            assertEquals(1, store.get("/a").orElseThrow().version());
+        }
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            assertEquals("4096", single(statement, "PRAGMA page_size"));
         }
     }
 
@@ -171,28 +192,78 @@ class SqliteStoreTest {
         }
     }
 
+    /** More history than one slice of the reclaim (SqliteDialect.RECLAIM_SLICE_PAGES), all of it given back. */
     @Test
     void compactionGivesTheSpaceOfRemovedHistoryBack() {
+        int keys = 1000;
         try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
                 StoreSettings.defaults().withCompactionStep(500))) {
             byte[] value = new byte[8 * 1024];
-            for (int i = 0; i < 400; i++) {
+            for (int i = 0; i < keys; i++) {
                 store.create("/h/" + i, value, 0);
                 store.update("/h/" + i, value, 0, 0);
                 store.delete("/h/" + i, 0);
             }
+            assertTrue(pageCount() > 2 * SqliteDialect.RECLAIM_SLICE_PAGES, "history too small for two slices");
             store.compact(store.currentRevision());
             DatastoreStatus after = store.status();
             assertEquals(0, after.rowCount());
-            assertEquals(1200, after.compactedRevision());
+            assertEquals(3 * keys, after.compactedRevision());
             assertTrue(after.dbSizeBytes() > 0);
         }
+        assertEquals(0, freePages());
+        long pages = pageCount();
+        assertTrue(pages < 50, "history of 24 MiB left " + pages + " pages behind");
+    }
+
+    /**
+     * Under a steady load a compaction keeps the free pages the writes will take again (FreePageReserve), and
+     * once the load stopped the next compaction gives them back.
+     */
+    @Test
+    void compactionKeepsTheFreePagesTheWritesTookSinceThePreviousOneAndGivesBackTheRest() {
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
+                StoreSettings.defaults())) {
+            byte[] value = new byte[4 * 1024];
+            for (int i = 0; i < 300; i++) {
+                store.create("/load/" + i, value, 0);
+            }
+            store.compact(store.currentRevision());
+            assertEquals(0, freePages(), "the first compaction after opening gives everything back");
+
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < 300; i++) {
+                    store.update("/load/" + i, value, 0, 0);
+                }
+                long pagesBefore = pageCount();
+                store.compact(store.currentRevision());
+                assertTrue(freePages() >= 250, "round " + round + ": the freed rows' pages were given back, "
+                        + freePages() + " free of " + pageCount());
+                assertEquals(pagesBefore, pageCount(), "round " + round);
+            }
+
+            long pagesUnderLoad = pageCount();
+            store.create("/quiet", new byte[] {1}, 0);
+            store.compact(store.currentRevision());
+            assertTrue(freePages() <= 2, "kept " + freePages() + " free pages with no load");
+            assertTrue(pageCount() < pagesUnderLoad - 300, pageCount() + " pages, " + pagesUnderLoad + " before");
+            assertEquals(301, store.count("/"));
+        }
+    }
+
+    private long freePages() {
+        return Long.parseLong(pragma("freelist_count"));
+    }
+
+    private long pageCount() {
+        return Long.parseLong(pragma("page_count"));
+    }
+
+    private String pragma(String name) {
         SQLiteDataSource dataSource = new SQLiteDataSource();
         dataSource.setUrl("jdbc:sqlite:" + dataDir.resolve("server/db/state.db"));
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            assertEquals("0", single(statement, "PRAGMA freelist_count"));
-            long pages = Long.parseLong(single(statement, "PRAGMA page_count"));
-            assertTrue(pages < 50, "history of 9 MiB left " + pages + " pages behind");
+            return single(statement, "PRAGMA " + name);
         } catch (java.sql.SQLException e) {
             throw new AssertionError(e);
         }
