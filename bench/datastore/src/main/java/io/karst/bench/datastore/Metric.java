@@ -23,6 +23,7 @@ enum Metric {
     DB_IN_USE_AFTER_COMPACTION(Unit.MEBIBYTES, "DB in use (store's Status) after compaction"),
     DIR_AFTER_COMPACTION(Unit.MEBIBYTES, "data dir after compaction caught up"),
     LIST_AFTER_COMPACTION(Unit.MILLIS, "list %l keys after compaction caught up"),
+    DB_AFTER_IDLE_ROUND(Unit.MEBIBYTES, "DB file after one more compaction interval without writes"),
     DB_AFTER_DEFRAG(Unit.MEBIBYTES, "DB file after etcdctl defrag"),
     WRITES_REFUSED(Unit.COUNT, "writes refused as unavailable (retried)");
 

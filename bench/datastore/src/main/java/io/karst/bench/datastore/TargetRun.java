@@ -29,6 +29,8 @@ final class TargetRun {
      * revisions in a 4 GB file took minutes on a busy 2-core machine.
      */
     private static final long COMPACTION_GRACE_SECONDS = 300;
+    /** A compaction round starts at most an interval later, and one that gives pages back takes a few seconds. */
+    private static final long IDLE_ROUND_MARGIN_SECONDS = 15;
 
     private final String name;
     private final BenchTarget target;
@@ -178,11 +180,16 @@ final class TargetRun {
             return;
         }
         report(Metric.COMPACTION_CATCH_UP, (System.nanoTime() - ended) / 1e9);
-        long db = settledDbBytes();
+        long db = settledDbBytes(true);
         report(Metric.DB_AFTER_COMPACTION, db / (double) MIB);
         System.err.printf("[%s]   %s%n", name, footprint.describe());
         report(Metric.DIR_AFTER_COMPACTION, footprint.dataDirBytes() / (double) MIB);
         report(Metric.LIST_AFTER_COMPACTION, listMillis());
+        // Karst's SQLite store keeps the free pages the writes took since the previous compaction for the writes to
+        // come, and gives them back at the first compaction that finds the load gone.
+        Thread.sleep(TimeUnit.SECONDS.toMillis(options.compactionWindow().toSeconds() + IDLE_ROUND_MARGIN_SECONDS));
+        report(Metric.DB_AFTER_IDLE_ROUND, settledDbBytes(false) / (double) MIB);
+        System.err.printf("[%s]   %s%n", name, footprint.describe());
         if (target.defragment()) {
             report(Metric.DB_AFTER_DEFRAG, footprint.dbBytes() / (double) MIB);
         }
@@ -199,9 +206,9 @@ final class TargetRun {
     /**
      * The database size once compaction has finished deleting: after its logical step, SQLite's vacuum and
      * etcd's background deletion run on for a while. etcd's file keeps its size meanwhile, so what the store
-     * reports in use is watched too.
+     * reports in use is watched too, and reported when asked.
      */
-    private long settledDbBytes() throws InterruptedException {
+    private long settledDbBytes(boolean reportInUse) throws InterruptedException {
         long last = footprint.dbBytes();
         long lastInUse = target.dbBytesInUse();
         int stable = 0;
@@ -213,7 +220,7 @@ final class TargetRun {
             last = now;
             lastInUse = inUse;
         }
-        if (lastInUse >= 0) {
+        if (reportInUse && lastInUse >= 0) {
             report(Metric.DB_IN_USE_AFTER_COMPACTION, lastInUse / (double) MIB);
         }
         return last;
