@@ -43,7 +43,10 @@ import io.karst.kubelet.probe.ProbeManager;
 public final class PodWorkers implements AutoCloseable {
     static final Duration RELIST = Duration.ofSeconds(1);
     static final int WORKERS = 16;
-    /** how long an idle worker or prober thread lives: an idle node keeps none of a burst's threads */
+    /**
+     * how long an idle worker or prober thread lives: a node at rest keeps about one worker (its running pods'
+     * passes come every {@link PodSync#RESYNC}), not the 16 of its last burst
+     */
     static final Duration THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
     /** upstream's file source re-lists every 20 s besides inotify; a plain poll this often is as quick */
     static final Duration MANIFEST_POLL = Duration.ofSeconds(5);
