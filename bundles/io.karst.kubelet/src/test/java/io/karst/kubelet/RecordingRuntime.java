@@ -30,9 +30,9 @@ import io.karst.api.node.SandboxState;
 /**
  * A test double of the container runtime: keeps sandboxes and containers in memory, so the kubelet's logic can be
  * tested without containerd (the end-to-end tests use the real one). Tests make containers exit with
- * {@link #exit}.
+ * {@link #exit}. Public for the tests of the kubelet's packages.
  */
-final class RecordingRuntime implements ContainerRuntime, ImageService {
+public final class RecordingRuntime implements ContainerRuntime, ImageService {
     final Map<String, PodSandbox> sandboxes = new ConcurrentHashMap<>();
     final Map<String, Container> containers = new ConcurrentHashMap<>();
     final List<String> images = new ArrayList<>(List.of("localhost/karst/busybox:1.35.0"));

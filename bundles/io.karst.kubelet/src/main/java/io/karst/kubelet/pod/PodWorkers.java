@@ -8,11 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -46,6 +43,11 @@ import io.karst.kubelet.probe.ProbeManager;
 public final class PodWorkers implements AutoCloseable {
     static final Duration RELIST = Duration.ofSeconds(1);
     static final int WORKERS = 16;
+    /**
+     * how long an idle worker or prober thread lives: a node at rest keeps about one worker (its running pods'
+     * passes come every {@link PodSync#RESYNC}), not the 16 of its last burst
+     */
+    static final Duration THREAD_KEEP_ALIVE = Duration.ofSeconds(30);
     /** upstream's file source re-lists every 20 s besides inotify; a plain poll this often is as quick */
     static final Duration MANIFEST_POLL = Duration.ofSeconds(5);
     /** Karst's reason: upstream only logs a manifest it cannot read */
@@ -55,8 +57,8 @@ public final class PodWorkers implements AutoCloseable {
     private final KubeletConfig config;
     private final ResourceClient client;
     private final ContainerRuntime runtime;
-    private final ScheduledExecutorService workers;
-    private final ScheduledExecutorService probeThreads;
+    private final PodWorkerThreads workers;
+    private final ScheduledThreadPoolExecutor probeThreads;
     private final ProbeManager probes;
     private final PodSync sync;
     private final PodEvents events;
@@ -77,13 +79,24 @@ public final class PodWorkers implements AutoCloseable {
 
     public PodWorkers(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images,
             Supplier<JsonNode> allocatable) {
+        this(config, client, runtime, images, allocatable, THREAD_KEEP_ALIVE);
+    }
+
+    /** {@code keepAlive}: how long an idle worker or prober thread lives (shorter in tests). */
+    PodWorkers(KubeletConfig config, ResourceClient client, ContainerRuntime runtime, ImageService images,
+            Supplier<JsonNode> allocatable, Duration keepAlive) {
         this.config = config;
         this.client = client;
         this.runtime = runtime;
         // upstream runs a goroutine per pod; the passes mostly wait on the runtime, so a pool wider than the CPUs
-        // keeps a burst of new pods from queueing behind each other's sandbox creation
-        this.workers = Executors.newScheduledThreadPool(WORKERS, named("kubelet-pod-worker"));
-        this.probeThreads = Executors.newScheduledThreadPool(2, named("kubelet-prober"));
+        // keeps a burst of new pods from queueing behind each other's sandbox creation; its threads end when idle
+        this.workers = new PodWorkerThreads("kubelet-pod-worker", "kubelet-pod-timer", WORKERS, keepAlive);
+        this.probeThreads = new ScheduledThreadPoolExecutor(2, PodWorkerThreads.named("kubelet-prober"));
+        // with no probe due the prober threads end too; cancelled probes leave the queue at once, so a pod's
+        // deletion does not keep a thread waiting for its next period
+        probeThreads.setKeepAliveTime(keepAlive.toNanos(), TimeUnit.NANOSECONDS);
+        probeThreads.allowCoreThreadTimeOut(true);
+        probeThreads.setRemoveOnCancelPolicy(true);
         this.events = new PodEvents(client, config.nodeName());
         this.probes = new ProbeManager(runtime, probeThreads, new ProbeManager.Listener() {
             @Override
@@ -128,9 +141,9 @@ public final class PodWorkers implements AutoCloseable {
      */
     public void startLocal() {
         staticPods.poll();
-        workers.scheduleWithFixedDelay(this::pollManifests, MANIFEST_POLL.toMillis(), MANIFEST_POLL.toMillis(),
-                TimeUnit.MILLISECONDS);
-        workers.scheduleWithFixedDelay(this::relist, RELIST.toMillis(), RELIST.toMillis(), TimeUnit.MILLISECONDS);
+        // both on the workers' timer thread, not on a worker: a task every second would keep a worker alive
+        workers.every(MANIFEST_POLL, this::pollManifests);
+        workers.every(RELIST, this::relist);
     }
 
     /** The Node exists (with this uid): static pods get their mirrors. */
@@ -260,7 +273,7 @@ public final class PodWorkers implements AutoCloseable {
         if (more) {
             enqueue(uid);
         } else if (again.isPresent()) {
-            workers.schedule(() -> enqueue(uid), again.get().toMillis(), TimeUnit.MILLISECONDS);
+            workers.schedule(() -> enqueue(uid), again.get());
         }
     }
 
@@ -373,22 +386,12 @@ public final class PodWorkers implements AutoCloseable {
             r.close();
         }
         probes.close();
-        workers.shutdownNow();
         probeThreads.shutdownNow();
+        workers.close();
         try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
             probeThreads.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
