@@ -37,16 +37,19 @@ public final class ProbeManager implements AutoCloseable {
     }
 
     private final Prober prober;
-    /** gRPC probes' connections: one thread is plenty, each probe is one short call */
-    private final EventLoopGroup grpcLoop;
+    /**
+     * HTTP and gRPC probes' connections: one thread is plenty, each probe is one short exchange; the thread starts
+     * with the first such probe
+     */
+    private final EventLoopGroup probeLoop;
     private final ScheduledExecutorService executor;
     private final Listener listener;
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
 
     public ProbeManager(ContainerRuntime runtime, ScheduledExecutorService executor, Listener listener) {
-        this.grpcLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kubelet-grpc-prober", true),
+        this.probeLoop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("kubelet-prober", true),
                 NioIoHandler.newFactory());
-        this.prober = new Prober(runtime, grpcLoop);
+        this.prober = new Prober(runtime, probeLoop);
         this.executor = executor;
         this.listener = listener;
     }
@@ -128,7 +131,7 @@ public final class ProbeManager implements AutoCloseable {
     @Override
     public void close() {
         stopAll();
-        grpcLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        probeLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 
     private final class Worker {

@@ -3,20 +3,11 @@ package io.karst.kubelet.probe;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,30 +18,26 @@ import io.netty.channel.EventLoopGroup;
 
 /**
  * Runs one probe once, as upstream's prober: exec through the runtime (exit 0 passes), HTTP GET to the pod (2xx and
- * 3xx pass; HTTPS without certificate checks, as upstream), TCP connect, and gRPC health checks to the pod IP
- * ({@link GrpcProber}).
+ * 3xx pass; HTTPS without certificate checks, as upstream: {@link HttpGetProber}), TCP connect, and gRPC health
+ * checks to the pod IP ({@link GrpcProber}). HTTP and gRPC probes share the event loop they are given.
  */
 final class Prober {
     /** What upstream's prober sends as User-Agent: {@code kube-probe/<major>.<minor>} of the Kubernetes version. */
     static final String USER_AGENT = "kube-probe/1.33";
 
     private final ContainerRuntime runtime;
-    private final HttpClient http;
-    private final HttpClient https;
+    private final HttpGetProber http;
     private final GrpcProber grpc;
 
     /** The outcome and, for failures, upstream's style of message. */
     record Result(boolean success, String output) {
     }
 
-    /** @param group the event loop the gRPC probes' connections run on */
+    /** @param group the event loop the HTTP and gRPC probes' connections run on */
     Prober(ContainerRuntime runtime, EventLoopGroup group) {
         this.runtime = runtime;
         this.grpc = new GrpcProber(group, USER_AGENT);
-        this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        this.https = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).sslContext(trustAll()).build();
+        this.http = new HttpGetProber(group, USER_AGENT);
     }
 
     Result run(JsonNode probe, JsonNode container, String containerId, String podIp) {
@@ -93,28 +80,12 @@ final class Prober {
         String host = get.path("host").asText("");
         int port = port(get.path("port"), container);
         String scheme = get.path("scheme").asText("HTTP").toLowerCase();
-        String path = get.path("path").asText("/");
-        String url = scheme + "://" + (host.isEmpty() ? podIp : host) + ":" + port
-                + (path.startsWith("/") ? path : "/" + path);
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
-                    .header("User-Agent", USER_AGENT);
-            for (JsonNode header : get.path("httpHeaders")) {
-                request.setHeader(header.path("name").asText(), header.path("value").asText());
-            }
-            HttpResponse<String> response = (scheme.equals("https") ? https : http).send(request.build(),
-                    HttpResponse.BodyHandlers.ofString());
-            int code = response.statusCode();
-            if (code >= 200 && code < 400) {
-                return new Result(true, "");
-            }
-            return new Result(false, "HTTP probe failed with statuscode: " + code);
-        } catch (IOException | IllegalArgumentException e) {
-            return new Result(false, "Get \"" + url + "\": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(false, "interrupted");
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        for (JsonNode header : get.path("httpHeaders")) {
+            headers.add(Map.entry(header.path("name").asText(), header.path("value").asText()));
         }
+        return http.probe(scheme, host.isEmpty() ? podIp : host, port, get.path("path").asText("/"), headers,
+                timeout);
     }
 
     /** A port number, or the name of one of the container's ports. */
@@ -128,29 +99,5 @@ final class Prober {
             }
         }
         return -1;
-    }
-
-    private static SSLContext trustAll() {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                    // upstream's prober does not verify the pod's certificate either
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return context;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,54 +1,90 @@
 package io.karst.tunnel.agent;
 
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.karst.api.tunnel.TunnelServer;
 import io.karst.tunnel.mux.Multiplexer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * This agent's tunnel to one server: a WebSocket over mutual TLS (the kubelet's client certificate) on the
  * server's {@value TunnelServer#PATH}, opened again after every failure or loss, forever, with a backoff of 1 s
  * doubling to 30 s (with jitter, so agents do not come back in step after a server restart). A ping every
- * {@value #PING_SECONDS} s finds a connection that died without a close.
+ * {@value #PING_SECONDS} s finds a connection that died without a close. The server's certificate is checked
+ * against the CA and the server's host name or address, as the JDK's HTTP client did.
  */
-final class ServerTunnel implements WebSocket.Listener {
+final class ServerTunnel implements TunnelFrames.Events {
     static final long PING_SECONDS = 20;
+    /** The most a message may be, whole or in continuation frames: the server's limit too. */
+    static final int MAX_MESSAGE_BYTES = 1 << 20;
+    /**
+     * Writers wait above this many buffered bytes: a few of the multiplexer's 32 KiB DATA messages, enough to keep
+     * the link busy, bounded whatever the producers do.
+     */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(128 * 1024, 256 * 1024);
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(ServerTunnel.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final URI uri;
-    private final HttpClient http;
+    private final String host;
+    private final int port;
+    private final SSLContext tls;
+    private final EventLoopGroup group;
     private final ScheduledExecutorService timer;
     private final Multiplexer.Acceptor acceptor;
     private final String nodeName;
     private Duration backoff = Duration.ofSeconds(1);
     private volatile boolean closed;
-    private volatile WebSocket socket;
+    /** The open connection (handshake done), or null. */
+    private volatile Channel channel;
+    private volatile TunnelFrames frames;
     private volatile Multiplexer mux;
     private volatile long lastHeard;
-    /** Sends are chained: the JDK WebSocket refuses a send while the previous one is outstanding. */
-    private CompletableFuture<WebSocket> sending = CompletableFuture.completedFuture(null);
-    private ByteBuffer partial;
     private volatile ScheduledFuture<?> pings;
 
-    ServerTunnel(String server, String nodeName, HttpClient http, ScheduledExecutorService timer,
+    ServerTunnel(String server, String nodeName, SSLContext tls, EventLoopGroup group, ScheduledExecutorService timer,
             Multiplexer.Acceptor acceptor) {
         this.uri = URI.create(server.replaceAll("/+$", "").replaceFirst("^https", "wss") + TunnelServer.PATH);
+        // an IPv6 literal comes bracketed in a URI; sockets and TLS want it bare
+        this.host = uri.getHost().replaceAll("^\\[|\\]$", "");
+        this.port = uri.getPort() > 0 ? uri.getPort() : 443;
         this.nodeName = nodeName;
-        this.http = http;
+        this.tls = tls;
+        this.group = group;
         this.timer = timer;
         this.acceptor = acceptor;
     }
@@ -59,19 +95,59 @@ final class ServerTunnel implements WebSocket.Listener {
     }
 
     boolean isConnected() {
-        return socket != null;
+        return channel != null;
     }
 
     private void connect() {
         if (closed) {
             return;
         }
-        http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, this)
-                .whenComplete((ws, failure) -> {
-                    if (failure != null) {
-                        retry("cannot open the tunnel to " + uri + ": " + rootMessage(failure));
-                    }
-                });
+        TunnelFrames handler = new TunnelFrames(this);
+        try {
+            new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                    .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .handler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new SslHandler(engine()), new HttpClientCodec(),
+                                    new HttpObjectAggregator(64 * 1024),
+                                    new WebSocketClientProtocolHandler(handshake()),
+                                    new WebSocketFrameAggregator(MAX_MESSAGE_BYTES), handler);
+                        }
+                    }).connect(host, port).addListener(connected -> {
+                        // after a connection, the handler reports how it ended; a failed connect has no connection
+                        if (!connected.isSuccess()) {
+                            retry("cannot open the tunnel to " + uri + ": "
+                                    + TunnelFrames.rootMessage(connected.cause()));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            // the event loop is shutting down: the agent is stopping
+            retry("cannot open the tunnel to " + uri + ": " + TunnelFrames.rootMessage(e));
+        }
+    }
+
+    private SSLEngine engine() {
+        SSLEngine engine = tls.createSSLEngine(host, port);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        // the tunnel is a WebSocket over HTTP/1.1: the server refuses one over HTTP/2
+        parameters.setApplicationProtocols(new String[] {"http/1.1"});
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    private WebSocketClientProtocolConfig handshake() {
+        return WebSocketClientProtocolConfig.newBuilder().webSocketUri(uri)
+                .maxFramePayloadLength(MAX_MESSAGE_BYTES)
+                // the close frame's code and reason are logged, so this end reads them itself
+                .handleCloseFrames(false)
+                // pongs are the answers to this end's pings: they prove the link is alive
+                .dropPongFrames(false)
+                .handshakeTimeoutMillis(CONNECT_TIMEOUT_MILLIS)
+                .build();
     }
 
     private synchronized void retry(String why) {
@@ -80,76 +156,68 @@ final class ServerTunnel implements WebSocket.Listener {
         }
         LOG.warn("{}; trying again in {} s", why, backoff.toSeconds());
         long jitter = ThreadLocalRandom.current().nextLong(backoff.toMillis() / 4 + 1);
-        timer.schedule(this::connect, backoff.toMillis() + jitter, TimeUnit.MILLISECONDS);
+        try {
+            timer.schedule(this::connect, backoff.toMillis() + jitter, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            return;
+        }
         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
     }
 
     @Override
-    public void onOpen(WebSocket webSocket) {
+    public void opened(Channel opened) {
         synchronized (this) {
             backoff = Duration.ofSeconds(1);
-            sending = CompletableFuture.completedFuture(webSocket);
         }
         lastHeard = System.nanoTime();
-        mux = new Multiplexer("tunnel to " + uri.getAuthority(), this::send, acceptor);
-        socket = webSocket;
+        TunnelFrames handler = opened.pipeline().get(TunnelFrames.class);
+        mux = new Multiplexer("tunnel to " + uri.getAuthority(), message -> send(opened, handler, message),
+                acceptor);
+        frames = handler;
+        channel = opened;
         LOG.info("Tunnel of node {} to {} open", nodeName, uri.getAuthority());
-        webSocket.request(1);
+        if (closed) {
+            opened.close();
+        }
     }
 
-    private synchronized void send(ByteBuffer message) {
-        WebSocket ws = socket;
-        if (ws == null) {
+    /**
+     * The multiplexer's sink: in order, never blocking the event loop; a writer on another thread waits while the
+     * connection has a full buffer, which holds back a producer faster than the link.
+     */
+    private static void send(Channel to, TunnelFrames handler, ByteBuffer message) {
+        if (!to.isActive()) {
             return;
         }
-        sending = sending.thenCompose(previous -> ws.sendBinary(message, true)).exceptionally(failure -> {
-            ws.abort();
-            return ws;
-        });
+        handler.awaitWritable(to);
+        to.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)))
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
     @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+    public void heard() {
         lastHeard = System.nanoTime();
-        ByteBuffer message;
-        if (partial == null && last) {
-            message = data;
-        } else {
-            ByteBuffer joined = ByteBuffer.allocate((partial == null ? 0 : partial.remaining()) + data.remaining());
-            if (partial != null) {
-                joined.put(partial);
-            }
-            joined.put(data).flip();
-            partial = last ? null : joined;
-            message = last ? joined : null;
+    }
+
+    @Override
+    public void message(ByteBuffer message) {
+        Multiplexer current = mux;
+        if (current != null) {
+            current.receive(message);
         }
-        if (message != null) {
-            mux.receive(message);
+    }
+
+    @Override
+    public void ended(boolean opened, String serverClose, String failure) {
+        if (!opened) {
+            retry("cannot open the tunnel to " + uri + ": " + (serverClose != null
+                    ? "the server closed the connection (" + serverClose + ")" : failure));
+            return;
         }
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-        lastHeard = System.nanoTime();
-        webSocket.request(1);
-        return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        lost("the server closed the tunnel (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        lost("the tunnel to " + uri.getAuthority() + " failed: " + rootMessage(error));
-    }
-
-    private void lost(String why) {
-        socket = null;
+        channel = null;
+        frames = null;
+        String why = serverClose != null ? "the server closed the tunnel (" + serverClose + ")"
+                : "the tunnel to " + uri.getAuthority() + " failed: " + failure;
         Multiplexer gone = mux;
         if (gone != null) {
             gone.closeAll(why);
@@ -158,42 +226,35 @@ final class ServerTunnel implements WebSocket.Listener {
     }
 
     private void ping() {
-        WebSocket ws = socket;
-        if (ws == null) {
+        Channel ch = channel;
+        TunnelFrames handler = frames;
+        if (ch == null || handler == null) {
             return;
         }
         if (System.nanoTime() - lastHeard > TimeUnit.SECONDS.toNanos(3 * PING_SECONDS)) {
-            ws.abort(); // onError follows, and with it a new connection
+            ch.eventLoop().execute(() -> {
+                handler.failed(new IOException("no answer from the server for " + 3 * PING_SECONDS + " s"));
+                ch.close(); // ended() follows, and with it a new connection
+            });
             return;
         }
-        synchronized (this) {
-            sending = sending.thenCompose(previous -> ws.sendPing(ByteBuffer.allocate(0)))
-                    .exceptionally(failure -> ws);
-        }
+        ch.writeAndFlush(new PingWebSocketFrame()).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
     }
 
+    /** Ends the tunnel for good: a close frame to the server, the connection closed after it, no reconnection. */
     void close() {
         closed = true;
         ScheduledFuture<?> scheduled = pings;
         if (scheduled != null) {
             scheduled.cancel(false);
         }
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "agent stopping").orTimeout(2, TimeUnit.SECONDS)
-                    .whenComplete((w, e) -> ws.abort());
+        Channel ch = channel;
+        if (ch != null) {
+            ch.writeAndFlush(new CloseWebSocketFrame(1000, "agent stopping")).addListener(ChannelFutureListener.CLOSE);
         }
         Multiplexer gone = mux;
         if (gone != null) {
             gone.closeAll("the agent is stopping");
         }
-    }
-
-    private static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }

@@ -1,7 +1,6 @@
 package io.karst.tunnel.agent;
 
 import java.io.IOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Iterator;
@@ -14,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLContext;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +37,10 @@ import io.karst.api.node.KubeletHttp;
 import io.karst.api.node.PodLogs;
 import io.karst.api.node.PodStreams;
 import io.karst.tls.pem.PemClientTls;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
  * The agent's end of the tunnels (PID {@code io.karst.tunnel.agent}, configured by the launcher on agents): one
@@ -88,7 +93,9 @@ public final class TunnelAgentComponent {
     private final ScheduledExecutorService timer;
     private final List<String> configured;
     private final String nodeName;
-    private final HttpClient http;
+    private final SSLContext tls;
+    /** Every tunnel's connection: one thread is plenty for a few WebSockets that mostly idle. */
+    private final EventLoopGroup loop;
     private final AgentRequests handler;
     /** By server URL; touched on the timer thread and at deactivation only. */
     private final Map<String, ServerTunnel> tunnels = new LinkedHashMap<>();
@@ -98,10 +105,10 @@ public final class TunnelAgentComponent {
         AtomicInteger count = new AtomicInteger();
         this.requests = Executors.newCachedThreadPool(r -> daemon(r, "tunnel-request-" + count.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "tunnel-timer"));
-        this.http = HttpClient.newBuilder()
-                .sslContext(PemClientTls.context(Path.of(config.ca_file()), Path.of(config.cert_file()),
-                        Path.of(config.key_file())))
-                .executor(requests).build();
+        this.tls = PemClientTls.context(Path.of(config.ca_file()), Path.of(config.cert_file()),
+                Path.of(config.key_file()));
+        this.loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("tunnel-loop", true),
+                NioIoHandler.newFactory());
         this.handler = new AgentRequests(requests, () -> logs, () -> streams, () -> kubeletHttp);
         this.configured = List.of(config.servers());
         this.nodeName = config.node_name();
@@ -134,7 +141,7 @@ public final class TunnelAgentComponent {
         }
         for (String server : targets) {
             if (!tunnels.containsKey(server)) {
-                ServerTunnel tunnel = new ServerTunnel(server, nodeName, http, timer, handler::accept);
+                ServerTunnel tunnel = new ServerTunnel(server, nodeName, tls, loop, timer, handler::accept);
                 tunnels.put(server, tunnel);
                 tunnel.start();
             }
@@ -156,6 +163,8 @@ public final class TunnelAgentComponent {
             Thread.currentThread().interrupt();
         }
         tunnels.values().forEach(ServerTunnel::close);
+        // runs the close frames already queued, then closes what is left and ends the thread
+        loop.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         requests.shutdownNow();
         try {
             requests.awaitTermination(5, TimeUnit.SECONDS);
