@@ -271,14 +271,21 @@ final class GrpcProber {
                         reply.complete(new Reply(INTERNAL, "server closed the stream without sending trailers",
                                 null));
                     }
-                } else if (msg instanceof Http2ResetFrame reset) {
-                    Http2Error error = Http2Error.valueOf(reset.errorCode());
-                    reply.complete(new Reply(resetCode(error), "stream terminated by RST_STREAM with error code: "
-                            + (error == null ? String.valueOf(reset.errorCode()) : error.name()), null));
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            // Netty hands a received RST_STREAM to the stream's channel as an event, not as a read
+            if (event instanceof Http2ResetFrame reset) {
+                Http2Error error = Http2Error.valueOf(reset.errorCode());
+                reply.complete(new Reply(resetCode(error), "stream terminated by RST_STREAM with error code: "
+                        + (error == null ? String.valueOf(reset.errorCode()) : error.name()), null));
+            }
+            ctx.fireUserEventTriggered(event);
         }
 
         private void headers(Http2Headers headers, boolean endStream) {

@@ -135,6 +135,18 @@ class GrpcProbeTest {
                 + "unknown service grpc.health.v1.Health", result.output());
     }
 
+    /** grpc-go maps a reset stream to a status: REFUSED_STREAM (7) is Unavailable. */
+    @Test
+    void aResetStreamFailsWithTheCodeItMapsTo() throws IOException {
+        server.resetWith = 7L;
+
+        Prober.Result result = probe(server.port(), null, 1);
+
+        assertFalse(result.success());
+        assertEquals("error: health rpc probe failed: rpc error: code = Unavailable desc = stream terminated by "
+                + "RST_STREAM with error code: REFUSED_STREAM", result.output());
+    }
+
     @Test
     void anAnswerLaterThanTheTimeoutFails() throws IOException {
         server.set("", 1);

@@ -28,6 +28,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -59,6 +60,9 @@ final class HealthServer implements AutoCloseable {
 
     /** Sends the status gzipped: with {@code grpc-encoding: gzip}, or (false) with the compressed flag alone. */
     volatile Boolean gzip;
+
+    /** Answers every call by resetting its stream with this HTTP/2 error code. */
+    volatile Long resetWith;
 
     HealthServer() throws InterruptedException {
         this(0);
@@ -131,6 +135,11 @@ final class HealthServer implements AutoCloseable {
             request.forEach(h -> headers.put(h.getKey().toString(), h.getValue().toString()));
             String path = request.path().toString();
             calls.add(new Call(path, service, headers));
+            Long reset = resetWith;
+            if (reset != null) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(reset));
+                return;
+            }
             if (notGrpc) {
                 ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("404")
                         .add("content-type", "text/plain")));
