@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -91,7 +92,12 @@ final class ServerConnections implements AutoCloseable {
         if (closed) {
             return CompletableFuture.failedFuture(new IOException("the remote client is closed"));
         }
-        return connections.compute(server, (s, known) -> known != null && usable(known) ? known : connect(s));
+        try {
+            return connections.compute(server, (s, known) -> known != null && usable(known) ? known : connect(s));
+        } catch (RejectedExecutionException e) {
+            // closed meanwhile: the event loop takes no more work
+            return CompletableFuture.failedFuture(new IOException("the remote client is closed", e));
+        }
     }
 
     private static boolean usable(CompletableFuture<Channel> connection) {
