@@ -118,7 +118,7 @@ final class ApiTransport {
             String contentType, Function<CompletableFuture<ApiResponse>, ChannelHandler> handlers,
             boolean autoRead) {
         CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
-        connections.openStream(server, handlers.apply(answer), autoRead).whenComplete((stream, failure) -> {
+        connections.openStream(server, () -> handlers.apply(answer), autoRead).whenComplete((stream, failure) -> {
             if (failure != null) {
                 answer.completeExceptionally(failure);
                 return;

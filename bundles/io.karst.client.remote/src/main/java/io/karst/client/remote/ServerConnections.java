@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
 
@@ -50,18 +51,20 @@ final class ServerConnections implements AutoCloseable {
     }
 
     /**
-     * Opens a stream to {@code server} whose frames {@code handler} reads; {@code autoRead} false leaves reading
+     * Opens a stream to {@code server} whose frames the handler from {@code handler} reads (a new one per attempt:
+     * a handler is added to one pipeline only); {@code autoRead} false leaves reading
      * to the handler (a watch reads only as fast as its watcher takes the events). Fails with an IOException when
      * the server cannot be reached. A connection that takes no more streams (GOAWAY, closed meanwhile) is replaced
      * once: nothing was sent on it, so even a write may go on the new one.
      */
-    CompletableFuture<Http2StreamChannel> openStream(URI server, ChannelHandler handler, boolean autoRead) {
+    CompletableFuture<Http2StreamChannel> openStream(URI server, Supplier<ChannelHandler> handler,
+            boolean autoRead) {
         CompletableFuture<Http2StreamChannel> opened = new CompletableFuture<>();
         openStream(server, handler, autoRead, opened, true);
         return opened;
     }
 
-    private void openStream(URI server, ChannelHandler handler, boolean autoRead,
+    private void openStream(URI server, Supplier<ChannelHandler> handler, boolean autoRead,
             CompletableFuture<Http2StreamChannel> opened, boolean mayRetry) {
         CompletableFuture<Channel> connection = connection(server);
         boolean reused = connection.isDone();
@@ -70,7 +73,8 @@ final class ServerConnections implements AutoCloseable {
                 opened.completeExceptionally(failure);
                 return;
             }
-            new Http2StreamChannelBootstrap(parent).option(ChannelOption.AUTO_READ, autoRead).handler(handler).open()
+            new Http2StreamChannelBootstrap(parent).option(ChannelOption.AUTO_READ, autoRead).handler(handler.get())
+                    .open()
                     .addListener(f -> {
                         if (f.isSuccess()) {
                             opened.complete((Http2StreamChannel) f.getNow());
