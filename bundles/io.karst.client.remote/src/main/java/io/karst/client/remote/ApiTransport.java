@@ -1,11 +1,7 @@
 package io.karst.client.remote;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -15,34 +11,49 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.karst.api.client.ResourceException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /**
- * Sends the API requests to the {@link ServerPool}'s current server over one {@link HttpClient} (HTTP/2 where the
- * server offers it through ALPN, HTTP/1.1 otherwise). A server that cannot be reached (no connection, not an HTTP
- * error) is left for the next one; reads are sent again once to that one, writes are not (the first one may have
- * applied them), and the caller gets a 503.
+ * Sends the API requests to the {@link ServerPool}'s current server, each on an HTTP/2 stream of that server's
+ * connection ({@link ServerConnections}). A server that cannot be reached (no connection, no answer in time, a
+ * stream reset or lost: not an HTTP error) is left for the next one; reads are sent again once to that one, writes
+ * are not (the first one may have applied them), and the caller gets a 503.
  */
 final class ApiTransport {
     static final String JSON_TYPE = "application/json";
+    /** Who the requests come from, in audit logs and as the field manager of writes without one. */
+    static final String USER_AGENT = "karst-remote-client";
 
-    private final HttpClient http;
+    private final ServerConnections connections;
     private final ServerPool pool;
     private final ObjectMapper json;
     private final Duration requestTimeout;
     private final Runnable onFailover;
-    /** The requests waiting for their answer's headers, cancelled by {@link #close}. */
+    /** The requests waiting for their answer (a watch: its headers), cancelled by {@link #close}. */
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** @param onFailover told after the pool moved on to another server (to read the Endpoints again) */
-    ApiTransport(HttpClient http, ServerPool pool, ObjectMapper json, Duration requestTimeout, Runnable onFailover) {
-        this.http = http;
+    /**
+     * @param requestTimeout how long a request waits for its whole answer (a watch: for its headers)
+     * @param onFailover told after the pool moved on to another server (to read the Endpoints again)
+     */
+    ApiTransport(ServerConnections connections, ServerPool pool, ObjectMapper json, Duration requestTimeout,
+            Runnable onFailover) {
+        this.connections = connections;
         this.pool = pool;
         this.json = json;
         this.requestTimeout = requestTimeout;
@@ -66,20 +77,12 @@ final class ApiTransport {
      * @throws ResourceException the server's refusal (from its Status), or 503 when no server could be reached
      */
     ObjectNode call(String method, String pathAndQuery, JsonNode body, String contentType, boolean idempotent) {
-        HttpResponse<byte[]> response = send(idempotent, server -> {
-            HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(pathAndQuery))
-                    .timeout(requestTimeout)
-                    .header("Accept", JSON_TYPE);
-            if (body == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                request.header("Content-Type", contentType == null ? JSON_TYPE : contentType)
-                        .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes(body)));
-            }
-            return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        });
-        if (response.statusCode() / 100 != 2) {
-            throw HttpErrors.of(response.statusCode(), response.body(), json);
+        byte[] content = body == null ? null : bytes(body);
+        String type = body == null ? null : contentType == null ? JSON_TYPE : contentType;
+        ApiResponse response = send(idempotent, server -> exchange(server, method, pathAndQuery, content, type,
+                answer -> new ResponseReader(server.resolve(pathAndQuery), answer), true));
+        if (response.status() / 100 != 2) {
+            throw HttpErrors.of(response.status(), response.body(), json);
         }
         try {
             JsonNode answer = json.readTree(response.body());
@@ -94,31 +97,81 @@ final class ApiTransport {
     }
 
     /**
-     * A streaming GET (a watch): returns once the response's headers have arrived; the caller reads and closes
-     * the body. A non-200 answer is read and thrown.
+     * A watch: a streaming GET whose body {@code watch} reads as it comes. Returns once the server answered 200;
+     * a non-200 answer is read and thrown.
      */
-    HttpResponse<InputStream> stream(String pathAndQuery) {
-        HttpResponse<InputStream> response = send(true, server -> http.sendAsync(
-                HttpRequest.newBuilder(server.resolve(pathAndQuery)).header("Accept", JSON_TYPE).GET().build(),
-                HttpResponse.BodyHandlers.ofInputStream()));
-        if (response.statusCode() != 200) {
-            byte[] body;
-            try (InputStream in = response.body()) {
-                body = in.readAllBytes();
-            } catch (IOException e) {
-                body = new byte[0];
-            }
-            throw HttpErrors.of(response.statusCode(), body, json);
+    void watch(String pathAndQuery, RemoteWatch watch) {
+        ApiResponse response = send(true, server -> exchange(server, "GET", pathAndQuery, null, null,
+                answer -> watch.handlers(new WatchResponseReader(server.resolve(pathAndQuery), answer)), false));
+        if (response.status() != 200) {
+            throw HttpErrors.of(response.status(), response.body(), json);
         }
-        return response;
+    }
+
+    /**
+     * Opens a stream to {@code server} and sends the request on it. The answer's future completes as the stream's
+     * handlers decide; cancelling it (a timeout, {@link #close}) resets the stream.
+     *
+     * @param autoRead false when the handlers ask for frames themselves
+     */
+    private CompletableFuture<ApiResponse> exchange(URI server, String method, String pathAndQuery, byte[] body,
+            String contentType, Function<CompletableFuture<ApiResponse>, ChannelHandler> handlers,
+            boolean autoRead) {
+        CompletableFuture<ApiResponse> answer = new CompletableFuture<>();
+        connections.openStream(server, () -> handlers.apply(answer), autoRead).whenComplete((stream, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            answer.whenComplete((response, error) -> {
+                if (error != null) {
+                    stream.close();
+                }
+            });
+            if (answer.isDone()) {
+                // cancelled while the stream opened: closed just above, nothing to send
+                return;
+            }
+            write(stream, server, method, pathAndQuery, body, contentType, answer);
+            if (!autoRead) {
+                stream.read();
+            }
+        });
+        return answer;
+    }
+
+    private static void write(Http2StreamChannel stream, URI server, String method, String pathAndQuery, byte[] body,
+            String contentType, CompletableFuture<ApiResponse> answer) {
+        Http2Headers headers = new DefaultHttp2Headers().method(method).scheme("https")
+                .authority(server.getRawAuthority()).path(pathAndQuery);
+        headers.add("accept", JSON_TYPE);
+        headers.add("user-agent", USER_AGENT);
+        if (body != null) {
+            headers.add("content-type", contentType);
+            headers.addInt("content-length", body.length);
+        }
+        ChannelFuture written;
+        if (body == null) {
+            written = stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true));
+        } else {
+            // a body larger than the server's window waits in Netty's flow controller for its WINDOW_UPDATEs
+            stream.write(new DefaultHttp2HeadersFrame(headers, false));
+            written = stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(body), true));
+        }
+        written.addListener(f -> {
+            if (!f.isSuccess()) {
+                answer.completeExceptionally(f.cause() instanceof IOException io ? io
+                        : new IOException("sending the request to " + server + " failed: " + f.cause(), f.cause()));
+            }
+        });
     }
 
     @FunctionalInterface
-    private interface Exchange<T> {
-        CompletableFuture<HttpResponse<T>> start(URI server);
+    private interface Exchange {
+        CompletableFuture<ApiResponse> start(URI server);
     }
 
-    private <T> HttpResponse<T> send(boolean idempotent, Exchange<T> exchange) {
+    private ApiResponse send(boolean idempotent, Exchange exchange) {
         if (closed) {
             throw closedError();
         }
@@ -155,15 +208,14 @@ final class ApiTransport {
         return new ResourceException(503, "ServiceUnavailable", "the remote client is closed", null);
     }
 
-    /** Waits for the response's headers; any failure to get them is an IOException. */
-    private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future, URI server) throws IOException {
+    /** Waits for the answer (a watch: its headers); any failure to get it is an IOException. */
+    private ApiResponse await(CompletableFuture<ApiResponse> future, URI server) throws IOException {
         inFlight.add(future);
         if (closed) {
             future.cancel(true);
         }
         try {
-            // the request's own timeout bounds ordinary calls; this bounds a watch's wait for its headers
-            return future.get(requestTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
@@ -174,6 +226,7 @@ final class ApiTransport {
             }
             throw new IOException(cause);
         } catch (TimeoutException e) {
+            // resets the stream: the server stops working on it
             future.cancel(true);
             throw new IOException("no answer from " + server + " within " + requestTimeout.toSeconds() + "s");
         } catch (CancellationException e) {

@@ -36,7 +36,7 @@ final class HttpErrors {
     }
 
     static ResourceException unreachable(URI server, IOException cause) {
-        // the JDK's HttpClient often throws a ConnectException without a message around the one that says why
+        // the first message on the chain of causes: a wrapper may have none of its own
         String detail = "no connection (" + cause.getClass().getSimpleName() + ")";
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {

@@ -1,9 +1,6 @@
 package io.karst.client.remote;
 
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +35,15 @@ import io.karst.api.client.ResourceWatch;
 import io.karst.api.client.Watcher;
 import io.karst.api.security.UserInfo;
 import io.karst.client.informers.InformerSettings;
+import io.karst.client.informers.SerialExecutor;
 import io.karst.client.informers.SharedInformerFactory;
 
 /**
  * A {@link ResourceClient} that reaches the API servers over HTTPS with a client certificate, with the same
  * semantics as the in-process one: the same verbs, the same {@link ResourceException}s (built from the servers'
- * {@code Status} answers; a server that cannot be reached is a 503), watches delivered on their own threads, and
- * the same shared informers. It keeps a client-side load balancer ({@link ServerPool}): it starts with the
+ * {@code Status} answers; a server that cannot be reached is a 503), watches delivered off the caller's thread, and
+ * the same shared informers. It speaks HTTP/2 over TLS on Netty, one connection per server on one event loop thread
+ * ({@link ServerConnections}); watchers and informer handlers are called on a small pool of callback threads. It keeps a client-side load balancer ({@link ServerPool}): it starts with the
  * configured servers, learns the others from the {@code default/kubernetes} Endpoints when it starts, every 30 s
  * and after a failover, and moves on to the next server when one cannot be reached.
  *
@@ -55,12 +54,12 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
     private static final Logger LOG = LoggerFactory.getLogger(RemoteResourceClient.class);
     /** How often the servers are learned from the Endpoints. */
     static final Duration SERVER_REFRESH = Duration.ofSeconds(30);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final String KUBERNETES_ENDPOINTS = "/api/v1/namespaces/default/endpoints/kubernetes";
 
     private final UserInfo user;
-    private final ExecutorService httpThreads;
+    private final ServerConnections connections;
     private final ExecutorService callbacks;
-    private final ExecutorService watchThreads;
     private final ScheduledThreadPoolExecutor timers;
     private final ApiTransport transport;
     private final Discovery discovery;
@@ -68,7 +67,6 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
     private final Set<RemoteWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private volatile HttpClient http;
 
     /**
      * @param servers the API servers to start with, {@code https://host:port}
@@ -76,20 +74,19 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
      * @param user who the servers take the certificate for
      */
     public RemoteResourceClient(List<URI> servers, SSLContext tls, UserInfo user, InformerSettings settings) {
+        this(servers, tls, user, settings, REQUEST_TIMEOUT);
+    }
+
+    /** @param requestTimeout how long a request waits for its answer (a watch: for its headers) */
+    RemoteResourceClient(List<URI> servers, SSLContext tls, UserInfo user, InformerSettings settings,
+            Duration requestTimeout) {
         this.user = Objects.requireNonNull(user, "user");
         ServerPool pool = new ServerPool(servers);
-        this.httpThreads = Executors.newCachedThreadPool(threads("http"));
         this.callbacks = Executors.newCachedThreadPool(threads("callback"));
-        this.watchThreads = Executors.newCachedThreadPool(threads("watch"));
         this.timers = new ScheduledThreadPoolExecutor(1, threads("timer"));
         timers.setRemoveOnCancelPolicy(true);
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_2)
-                .sslContext(tls)
-                .connectTimeout(Duration.ofSeconds(10))
-                .executor(httpThreads)
-                .build();
-        this.transport = new ApiTransport(http, pool, new ObjectMapper(), Duration.ofSeconds(60),
+        this.connections = new ServerConnections(tls, threads("io"));
+        this.transport = new ApiTransport(connections, pool, new ObjectMapper(), requestTimeout,
                 this::refreshServersSoon);
         this.discovery = new Discovery(path -> transport.call("GET", path, null, null, true));
         this.informers = new SharedInformerFactory(this::resource, this::checkOpen, callbacks, timers, settings);
@@ -168,18 +165,21 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
         }
     }
 
-    /** Sends the watch request and, once the server has answered 200, reads its events on a thread of its own. */
+    /**
+     * Sends the watch request and returns once the server has answered 200; its events are then delivered to the
+     * watcher in order on the callback threads.
+     */
     ResourceWatch startWatch(String pathAndQuery, Watcher watcher) {
         checkOpen();
-        HttpResponse<InputStream> response = transport.stream(pathAndQuery);
-        RemoteWatch watch = new RemoteWatch(response, watcher, transport.json(), watches::remove);
+        RemoteWatch watch = new RemoteWatch(transport.pool().current().resolve(pathAndQuery), watcher,
+                transport.json(), new SerialExecutor(callbacks), watches::remove);
         watches.add(watch);
         try {
-            watchThreads.execute(watch);
-        } catch (RejectedExecutionException e) {
+            transport.watch(pathAndQuery, watch);
+        } catch (RuntimeException e) {
             watches.remove(watch);
-            watch.close();
-            throw new ResourceException(503, "ServiceUnavailable", "the remote client is closed", null, e);
+            watch.abandon();
+            throw e;
         }
         if (closed.get()) {
             watch.close();
@@ -235,6 +235,7 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
             }
             if (transport.pool().update(discovered)) {
                 LOG.info("API servers: {}", transport.pool());
+                connections.retainOnly(transport.pool().servers());
             }
         } catch (ResourceException | IllegalArgumentException e) {
             LOG.debug("the API servers could not be learned from the kubernetes Endpoints: {}", e.getMessage());
@@ -254,7 +255,10 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
         return first;
     }
 
-    /** Stops the informers, ends every watch (their watchers get onClose), and releases every thread. */
+    /**
+     * Stops the informers, ends every watch (their watchers get onClose), cancels the requests waiting for an
+     * answer (their callers get a 503), closes the connections and releases every thread.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -264,26 +268,8 @@ public final class RemoteResourceClient implements ResourceClient, AutoCloseable
         transport.close();
         List.copyOf(watches).forEach(RemoteWatch::close);
         timers.shutdownNow();
-        watchThreads.shutdown();
-        try {
-            // the readers end once their streams are closed; give them a moment to tell their watchers
-            watchThreads.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        watchThreads.shutdownNow();
+        // after the watches were closed: their watchers' onClose calls are queued already, and still run
         callbacks.shutdown();
-        HttpClient client = http;
-        http = null;
-        // HttpClient is AutoCloseable from Java 21 on (it then stops its selector thread); on 17 the thread ends
-        // once the client is unreachable
-        if (client instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.debug("closing the HTTP client failed", e);
-            }
-        }
-        httpThreads.shutdownNow();
+        connections.close();
     }
 }
