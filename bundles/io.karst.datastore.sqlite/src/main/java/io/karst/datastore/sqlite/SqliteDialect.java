@@ -131,15 +131,17 @@ public final class SqliteDialect implements Dialect {
     @Override
     public boolean reclaimSpace(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            long surplus = reserve.pagesToGiveBack(freePages(statement));
-            if (surplus > RECLAIM_SLICE_PAGES) {
-                statement.executeUpdate("PRAGMA incremental_vacuum(" + RECLAIM_SLICE_PAGES + ")");
+            long free = freePages(statement);
+            long surplus = reserve.pagesToGiveBack(free);
+            if (surplus > 0) {
+                statement.executeUpdate("PRAGMA incremental_vacuum(" + Math.min(surplus, RECLAIM_SLICE_PAGES) + ")");
+            }
+            long left = freePages(statement);
+            // another slice only while the free list shrinks: a vacuum that frees nothing must not loop for ever
+            if (surplus > RECLAIM_SLICE_PAGES && left < free) {
                 return true;
             }
-            if (surplus > 0) {
-                statement.executeUpdate("PRAGMA incremental_vacuum(" + surplus + ")");
-            }
-            reserve.afterReclaim(pageCount(statement), freePages(statement));
+            reserve.afterReclaim(pageCount(statement), left);
             return false;
         }
     }

@@ -3,6 +3,7 @@ package io.karst.datastore.sqlite;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -214,6 +216,36 @@ class SqliteStoreTest {
         assertEquals(0, freePages());
         long pages = pageCount();
         assertTrue(pages < 50, "history of 24 MiB left " + pages + " pages behind");
+    }
+
+    /**
+     * A database made without incremental auto-vacuum cannot give pages back: the compaction ends all the same,
+     * and its free pages wait for the next writes.
+     */
+    @Test
+    void aDatabaseWithoutIncrementalVacuumStillCompacts() throws Exception {
+        Path file = dataDir.resolve("server/db/state.db");
+        Files.createDirectories(file.getParent());
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA auto_vacuum = NONE");
+            statement.execute("CREATE TABLE earlier (id INTEGER PRIMARY KEY)");
+        }
+        int keys = 1000;
+        try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
+                StoreSettings.defaults().withCompactionStep(500))) {
+            byte[] value = new byte[8 * 1024];
+            for (int i = 0; i < keys; i++) {
+                store.create("/h/" + i, value, 0);
+                store.update("/h/" + i, value, 0, 0);
+                store.delete("/h/" + i, 0);
+            }
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> store.compact(store.currentRevision()));
+            assertEquals(0, store.status().rowCount());
+        }
+        assertEquals("0", pragma("auto_vacuum"));
+        assertTrue(freePages() > 2 * SqliteDialect.RECLAIM_SLICE_PAGES, freePages() + " free pages");
     }
 
     /**
