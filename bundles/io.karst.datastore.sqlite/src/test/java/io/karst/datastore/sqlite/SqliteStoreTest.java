@@ -56,21 +56,12 @@ class SqliteStoreTest {
     /** The page size only takes effect in a database that has no table yet: an existing one keeps its own. */
     @Test
     void aDatabaseMadeWithSmallerPagesKeepsThem() throws Exception {
-        Path file = dataDir.resolve("server/db/state.db");
-        Files.createDirectories(file.getParent());
-        SQLiteDataSource dataSource = new SQLiteDataSource();
-        dataSource.setUrl("jdbc:sqlite:" + file);
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA page_size = 4096");
-            statement.execute("CREATE TABLE earlier (id INTEGER PRIMARY KEY)");
-        }
+        createDatabaseWith("PRAGMA page_size = 4096");
         try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.FULL, StoreSettings.defaults())) {
             store.create("/a", new byte[] {1}, 0);
             assertEquals(1, store.get("/a").orElseThrow().version());
         }
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            assertEquals("4096", single(statement, "PRAGMA page_size"));
-        }
+        assertEquals("4096", pragma("page_size"));
     }
 
     /**
@@ -200,12 +191,7 @@ class SqliteStoreTest {
         int keys = 1000;
         try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
                 StoreSettings.defaults().withCompactionStep(500))) {
-            byte[] value = new byte[8 * 1024];
-            for (int i = 0; i < keys; i++) {
-                store.create("/h/" + i, value, 0);
-                store.update("/h/" + i, value, 0, 0);
-                store.delete("/h/" + i, 0);
-            }
+            writeDeletedHistory(store, keys);
             assertTrue(pageCount() > 2 * SqliteDialect.RECLAIM_SLICE_PAGES, "history too small for two slices");
             store.compact(store.currentRevision());
             DatastoreStatus after = store.status();
@@ -224,23 +210,10 @@ class SqliteStoreTest {
      */
     @Test
     void aDatabaseWithoutIncrementalVacuumStillCompacts() throws Exception {
-        Path file = dataDir.resolve("server/db/state.db");
-        Files.createDirectories(file.getParent());
-        SQLiteDataSource dataSource = new SQLiteDataSource();
-        dataSource.setUrl("jdbc:sqlite:" + file);
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("PRAGMA auto_vacuum = NONE");
-            statement.execute("CREATE TABLE earlier (id INTEGER PRIMARY KEY)");
-        }
-        int keys = 1000;
+        createDatabaseWith("PRAGMA auto_vacuum = NONE");
         try (LogStructuredStore store = SqliteStore.openInDataDir(dataDir, SqliteSync.NORMAL,
                 StoreSettings.defaults().withCompactionStep(500))) {
-            byte[] value = new byte[8 * 1024];
-            for (int i = 0; i < keys; i++) {
-                store.create("/h/" + i, value, 0);
-                store.update("/h/" + i, value, 0, 0);
-                store.delete("/h/" + i, 0);
-            }
+            writeDeletedHistory(store, 1000);
             assertTimeoutPreemptively(Duration.ofSeconds(60), () -> store.compact(store.currentRevision()));
             assertEquals(0, store.status().rowCount());
         }
@@ -280,6 +253,28 @@ class SqliteStoreTest {
             assertTrue(freePages() <= 2, "kept " + freePages() + " free pages with no load");
             assertTrue(pageCount() < pagesUnderLoad - 300, pageCount() + " pages, " + pagesUnderLoad + " before");
             assertEquals(301, store.count("/"));
+        }
+    }
+
+    /** Keys created, updated and deleted with 8 KiB values: three revisions each, none left alive. */
+    private static void writeDeletedHistory(LogStructuredStore store, int keys) {
+        byte[] value = new byte[8 * 1024];
+        for (int i = 0; i < keys; i++) {
+            store.create("/h/" + i, value, 0);
+            store.update("/h/" + i, value, 0, 0);
+            store.delete("/h/" + i, 0);
+        }
+    }
+
+    /** The database file as an earlier release or another tool made it: {@code pragma} and one table. */
+    private void createDatabaseWith(String pragma) throws Exception {
+        Path file = dataDir.resolve("server/db/state.db");
+        Files.createDirectories(file.getParent());
+        SQLiteDataSource dataSource = new SQLiteDataSource();
+        dataSource.setUrl("jdbc:sqlite:" + file);
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(pragma);
+            statement.execute("CREATE TABLE earlier (id INTEGER PRIMARY KEY)");
         }
     }
 
